@@ -1,0 +1,60 @@
+# Redline: two set-up commands on a fresh machine — `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+REDLINE := $(VENV)/bin/redline
+STAMP := $(VENV)/.installed
+DB ?= sqlite:///redline.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the tests need: PostgreSQL server, Chromium for Playwright, a CJK font
+# for rendered test images and charts, Java for PySpark in local mode.
+SYSTEM_PACKAGES := postgresql chromium fonts-wqy-microhei openjdk-17-jre-headless
+
+.PHONY: venv demo test bench lint system-deps assets clean help
+
+help:
+	@echo "make demo   - install, build the demo county, scan it, serve the console on $(HOST):$(PORT)"
+	@echo "make test   - install everything the tests need (incl. PostgreSQL, Chromium) and run the suite"
+	@echo "make bench  - run the benchmarks, figures in bench/results/*.json"
+	@echo "make lint   - ruff, mypy on the core, import-linter"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -U pip wheel setuptools
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+assets: $(STAMP)
+	@if [ -f src/redline/web/assets.mk ]; then $(MAKE) -s -f src/redline/web/assets.mk; fi
+
+demo: $(STAMP) assets
+	$(REDLINE) demo --db $(DB)
+	$(REDLINE) scan --db $(DB)
+	$(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT)
+
+test: $(STAMP) system-deps assets
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+bench: $(STAMP) system-deps assets
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf $(VENV) redline.db redline.db-* .pytest_cache

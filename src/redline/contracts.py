@@ -1,0 +1,117 @@
+"""The plug-in contracts: text detectors, record analyzers, and the values they exchange.
+
+Offsets are characters. A text detector sees NORMALISED texts and reports offsets in them;
+the scan engine maps them back to the original text with the batch's offset map.
+Money inside Redline is integer fen; times are timezone-aware (default +08:00).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One match of one trigger in one message of a batch."""
+
+    row: int  # index of the message in the batch
+    detector: str  # registry key, e.g. "lexicon", "pii", "clf.offensive"
+    label: str  # the trigger label: hits carry it back to the rule
+    start: int  # offsets in the NORMALISED text; the engine maps them back
+    end: int
+    score: float  # 0..1 after validation (checksum) and context
+    why: str = ""  # short evidence note: "checksum ok", "context word 红包"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One `when:` entry of one rule, after validation against the factory's Config."""
+
+    rule_id: str  # "TJ-06"
+    label: str  # unique within the plan
+    config: BaseModel  # an instance of the factory's Config
+
+
+@dataclass(frozen=True, slots=True)
+class BuildContext:
+    """What a factory may use to build its detector: lexicons and organisation settings."""
+
+    lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    cache_dir: Path | None = None
+
+
+class TextDetector(Protocol):
+    """A built detector: stateless, picklable, one call per batch."""
+
+    name: ClassVar[str]
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]: ...
+
+
+class TextDetectorFactory(Protocol):
+    """Builds ONE detector instance that serves every trigger of its kind in a plan."""
+
+    name: ClassVar[str]
+    Config: ClassVar[type[BaseModel]]
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> TextDetector: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BundleTables:
+    """A canonical bundle as Arrow tables (columns as in bundle.schema; money in fen)."""
+
+    people: pa.Table
+    relations: pa.Table
+    groups: pa.Table
+    memberships: pa.Table
+    messages: pa.Table
+    payments: pa.Table
+    events: pa.Table
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A lead for a human reviewer: what rule, about what, why (zh first, en second).
+
+    `facts` holds the structured facts the reason was rendered from (amounts in fen,
+    counts, dates, counterparties), so that a reviewer can see why the lead exists.
+    """
+
+    rule_id: str
+    category: str  # vocab.Category value
+    detector: str  # registry key of what raised it
+    subject: str  # vocab.Subject value
+    subject_id: str  # message id, payment id, group id, person id or file path
+    severity: str  # vocab.Severity value
+    reason: str  # a full sentence in Chinese
+    reason_en: str = ""
+    person_id: str | None = None  # the person the lead is about
+    score: float = 1.0
+    label: str = ""
+    kind: str = ""  # typology (payments) or kind (groups)
+    start: int | None = None  # evidence span in the ORIGINAL text, characters
+    end: int | None = None
+    evidence: str = ""
+    related_ids: tuple[str, ...] = ()  # payment ids, message ids, counterparties
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    pack: str = ""
+
+
+class RecordAnalyzer(Protocol):
+    """Payment and group analyses: vectorised over bundle tables, one call per bundle."""
+
+    name: ClassVar[str]  # "payments.managed_party_gifts"
+    Config: ClassVar[type[BaseModel]]  # parameters in a rule's `when:` entry; overridable
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]: ...

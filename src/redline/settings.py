@@ -1,0 +1,35 @@
+"""Settings, built once at the edge (CLI options, REDLINE_* environment) and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DB_URL = "sqlite:///redline.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable about one Redline process."""
+
+    db_url: str = DEFAULT_DB_URL
+    data_dir: Path = field(default_factory=lambda: Path("redline-data"))
+    overrides_path: Path | None = None
+    secret_key: str = ""
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from REDLINE_* variables, then explicit keyword overrides."""
+        env = os.environ if env is None else env
+        base = cls(
+            db_url=env.get("REDLINE_DB", DEFAULT_DB_URL),
+            data_dir=Path(env.get("REDLINE_DATA", "redline-data")),
+            overrides_path=Path(env["REDLINE_OVERRIDES"]) if env.get("REDLINE_OVERRIDES") else None,
+            secret_key=env.get("REDLINE_SECRET_KEY", ""),
+            debug=env.get("REDLINE_DEBUG", "") not in ("", "0"),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(base, **given)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Tables, one module per aggregate; importing this package registers them all."""

@@ -1,0 +1,128 @@
+"""The fixed vocabularies shared by packs, bundles, findings and the console."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """Finding categories: one vocabulary so findings of different packs count together."""
+
+    POLITICAL = "political"
+    SECRETS = "secrets"
+    PRIVACY = "privacy"
+    RUMOUR = "rumour"
+    VULGAR = "vulgar"
+    PROMOTION = "promotion"
+    GIFTS = "gifts"
+    GAMBLING = "gambling"
+    SUPERSTITION = "superstition"
+    FACTIONS = "factions"
+    VOTE_BUYING = "vote_buying"
+    FLATTERY = "flattery"
+    OFF_TOPIC = "off_topic"
+    GOVERNANCE = "governance"
+    CONDUCT = "conduct"
+
+
+class Severity(StrEnum):
+    """How urgent a lead is for the reviewer; ordered by RANK."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class Relation(StrEnum):
+    """Relations between people in relations.csv."""
+
+    MANAGED = "managed"  # 管理服务对象: a business or person the official regulates or serves
+    SUPPLIER = "supplier"
+    SUBORDINATE = "subordinate"
+    SUPERIOR = "superior"
+    FAMILY = "family"
+    COLLEAGUE = "colleague"
+
+
+class PaymentKind(StrEnum):
+    """What kind of payment a row is."""
+
+    RED_PACKET = "red_packet"  # 微信红包
+    TRANSFER = "transfer"  # 转账
+    GIFT_CARD = "gift_card"  # 电子礼券, 购物卡, 加油卡
+    BANK = "bank"
+
+
+class Channel(StrEnum):
+    """Where a payment went through."""
+
+    WECHAT = "wechat"
+    WECOM = "wecom"
+    ALIPAY = "alipay"
+    BANK = "bank"
+    OTHER = "other"
+
+
+class PaymentStatus(StrEnum):
+    """Status of a payment; returned and refunded payments mitigate."""
+
+    PAID = "paid"
+    RECEIVED = "received"
+    RETURNED = "returned"  # 已退还
+    REFUNDED = "refunded"
+    EXPIRED = "expired"
+
+
+class MessageType(StrEnum):
+    """Message types of messages.jsonl; unknown source types become OTHER."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    FILE = "file"
+    VOICE = "voice"
+    VIDEO = "video"
+    LINK = "link"
+    RED_PACKET = "red_packet"
+    TRANSFER = "transfer"
+    REVOKE = "revoke"
+    SYSTEM = "system"
+    OTHER = "other"
+
+
+class GroupType(StrEnum):
+    """Work-group types (咸阳 管理办法 distinguishes work groups by purpose)."""
+
+    LEADERSHIP = "leadership"  # 领导班子群 / 常委群
+    DEPARTMENT = "department"  # 单位/部门工作群
+    TASK = "task"  # 专项工作群 (招商引资, 重点工作)
+    LIAISON = "liaison"  # 联络群 (with external parties)
+    SOCIAL = "social"  # 非工作群 (family, friends)
+    OTHER = "other"
+
+
+class EventKind(StrEnum):
+    """Organisation events that gifts cluster around (events.csv)."""
+
+    ELECTION = "election"
+    PROMOTION = "promotion"
+    BID = "bid"
+    APPROVAL = "approval"
+    INSPECTION = "inspection"
+
+
+class Subject(StrEnum):
+    """What a finding is about."""
+
+    MESSAGE = "message"
+    PAYMENT = "payment"
+    GROUP = "group"
+    PERSON = "person"
+    FILE = "file"
