@@ -1,0 +1,94 @@
+"""Reason sentences: a finding's `reason` (zh) and `reason_en`, rendered from structured facts.
+
+A reason is never hand-assembled by a detector: the engine collects facts (rule, evidence,
+score, the detector's `why`) and this module renders them, Chinese first, English second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from redline.scan.plan import RuleRef
+
+# Category names as reviewers say them (vocab.Category value → 中文).
+CATEGORY_ZH: Final[Mapping[str, str]] = {
+    "political": "政治言论",
+    "secrets": "涉密信息",
+    "privacy": "个人信息",
+    "rumour": "谣言传播",
+    "vulgar": "低俗内容",
+    "promotion": "商业推广",
+    "gifts": "收送红包礼品",
+    "gambling": "赌博",
+    "superstition": "封建迷信",
+    "factions": "拉帮结派",
+    "vote_buying": "拉票贿选",
+    "flattery": "吹捧奉承",
+    "off_topic": "与工作无关",
+    "governance": "工作群管理",
+    "conduct": "工作作风",
+}
+
+# Detector registry keys as a reviewer would understand them.
+DETECTOR_ZH: Final[Mapping[str, str]] = {
+    "lexicon": "词表",
+    "regex": "规则表达式",
+    "pii": "个人信息识别",
+    "secret_marks": "密级标志",
+    "doc_number": "文号",
+    "gambling": "赌博用语",
+    "canvassing": "拉票用语",
+    "gift_offer": "送礼用语",
+    "flattery": "吹捧用语",
+    "near": "上下文组合",
+    "clf.offensive": "低俗分类器",
+    "clf.promotion": "推广分类器",
+    "pii.person_name": "人名识别",
+}
+
+_MAX_EVIDENCE: Final = 40  # characters quoted in a sentence; the span itself is kept whole
+
+
+def _quote(evidence: str) -> str:
+    text = " ".join(evidence.split())
+    return text if len(text) <= _MAX_EVIDENCE else text[: _MAX_EVIDENCE - 1] + "…"
+
+
+def text_facts(ref: RuleRef, evidence: str, score: float, why: str = "") -> dict[str, Any]:
+    """The structured facts of a text finding (stored in `Finding.facts`)."""
+    return {
+        "rule_id": ref.rule_id,
+        "pack": ref.pack,
+        "rule_text": ref.text,
+        "category": ref.category,
+        "detector": ref.detector,
+        "label": ref.label,
+        "evidence": evidence,
+        "score": round(float(score), 4),
+        "why": why,
+    }
+
+
+def render_text_reason(facts: Mapping[str, Any]) -> tuple[str, str]:
+    """(zh, en) sentences for a text finding, from `text_facts(...)`.
+
+    Example: 消息中出现“多关照”（送礼用语，依据 TJ-06：严禁利用微信接受或赠送…），疑似收送红包礼品。
+    """
+    ev = _quote(str(facts.get("evidence", "")))
+    rule_id = str(facts.get("rule_id", ""))
+    rule_text = str(facts.get("rule_text", ""))
+    category = str(facts.get("category", ""))
+    detector = str(facts.get("detector", ""))
+    why = str(facts.get("why", ""))
+    cat_zh = CATEGORY_ZH.get(category, category)
+    det_zh = DETECTOR_ZH.get(detector, detector)
+    basis_zh = f"依据 {rule_id}：{rule_text}" if rule_text else f"依据 {rule_id}"
+    why_zh = f"；{why}" if why else ""
+    zh = f"消息中出现“{ev}”（{det_zh}{why_zh}），疑似{cat_zh}问题，{basis_zh.rstrip('。')}。"
+    why_en = f"; {why}" if why else ""
+    en = (
+        f'The message contains "{ev}" (detector {detector}{why_en}), a possible '
+        f"{category.replace('_', ' ')} lead under rule {rule_id}."
+    )
+    return zh, en
