@@ -7,6 +7,16 @@ detector of `plan.detectors` once per batch and maps each `Hit` back to its rule
 `plan.record_triggers`. The engine never names a concrete detector, and drops hits whose
 label is not in `plan.rules` (a plan narrowed with `ScanPlan.only`) or that the RuleRef does
 not accept (`RuleRef.accepts(score, ctx)`: min_score and scope).
+
+Conventions between a factory's pydantic `Config` and the packs' `when:` entries, relied on
+by `rules.load`:
+- `- lexicon: gift-offers` (a scalar or a list) is shorthand for the Config's FIRST field,
+  i.e. `{<first field>: gift-offers}`; a mapping is validated as the Config itself.
+- every Config field named `lexicon` / `lexicons` or ending in `_lexicon` / `_lexicons`
+  holds lexicon names (str or list of str): the loader checks they exist ("did you mean"),
+  and `BuildContext.lexicons` carries their terms (after organisation overrides) keyed by
+  name. Per-term flags (`红包|pinyin|initials`) are kept verbatim in the term string.
+- `Trigger.label` is unique in the plan: `<rule_id>#<index of the when entry>`, e.g. "TJ-06#1".
 """
 
 from __future__ import annotations
