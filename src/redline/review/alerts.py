@@ -1,0 +1,225 @@
+"""Alerts: findings on the same subject grouped for review, and the queue that pages them.
+
+`build_alerts` is set-based SQL (one INSERT … SELECT with window functions), so grouping a
+million findings is one statement, not a Python loop. The queue pages by keyset on indexed
+columns (`ix_alerts_queue`), so page 1 and page 10,000 cost the same.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
+
+from sqlalchemy import JSON, DateTime, Engine, Select, bindparam, func, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from redline.errors import ConfigError, NotFound
+from redline.store.tables.accounts import ConsoleKey
+from redline.store.tables.findings import FindingRow
+from redline.store.tables.review import Alert
+
+STATUSES: Final = ("new", "dismissed", "escalated")
+_WATERMARK: Final = "alerts.last_finding"
+_TS: Final = DateTime(timezone=True)
+_INSERT: Final = """
+INSERT INTO alerts (subject, subject_id, person_id, rule_id, pack, category, severity,
+                    severity_rank, unit, time, n_findings, status, tags, created_at)
+SELECT r.subject, r.subject_id, r.person_id, r.rule_id, r.pack, r.category, r.severity,
+       r.rank, COALESCE(p.unit, ''), r.time, r.n, 'new', :tags, :now
+FROM (
+  SELECT f.subject, f.subject_id, f.person_id, f.rule_id, f.pack, f.category, f.severity,
+         CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS rank, COALESCE(f.time, f.created_at) AS time,
+         COUNT(*) OVER (PARTITION BY f.subject, f.subject_id) AS n,
+         ROW_NUMBER() OVER (PARTITION BY f.subject, f.subject_id
+                            ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, f.score DESC, f.id) AS rn
+  FROM findings f
+  WHERE f.id > :watermark AND NOT EXISTS (
+    SELECT 1 FROM alerts a WHERE a.subject = f.subject AND a.subject_id = f.subject_id)
+) r LEFT JOIN people p ON p.person_id = r.person_id
+WHERE r.rn = 1
+"""
+# alerts that already existed and got further findings: recount, and raise severity if needed
+_REFRESH: Final = """
+UPDATE alerts SET
+  n_findings = (SELECT COUNT(*) FROM findings f
+                WHERE f.subject = alerts.subject AND f.subject_id = alerts.subject_id),
+  severity_rank = (SELECT MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) FROM findings f
+                   WHERE f.subject = alerts.subject AND f.subject_id = alerts.subject_id)
+WHERE EXISTS (SELECT 1 FROM findings f WHERE f.id > :watermark
+              AND f.subject = alerts.subject AND f.subject_id = alerts.subject_id)
+  AND alerts.created_at < :now
+"""
+_SEVERITY_OF_RANK: Final = {1: "low", 2: "medium", 3: "high", 4: "critical"}
+
+
+def build_alerts(engine: Engine) -> int:
+    """Group findings not yet in an alert into alerts; returns how many alerts were created.
+
+    Incremental: only findings newer than the last build are looked at (a watermark on
+    findings.id kept in console_keys).
+    """
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        mark_row = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == _WATERMARK)).first()
+        watermark = int(mark_row[0]) if mark_row else 0
+        top = conn.execute(select(func.max(FindingRow.id))).scalar() or 0
+        if top <= watermark:
+            return 0
+        before = conn.execute(select(func.count()).select_from(Alert)).scalar() or 0
+        conn.execute(
+            text(_INSERT).bindparams(bindparam("tags", type_=JSON), bindparam("now", type_=_TS)),
+            {"tags": [], "now": now, "watermark": watermark},
+        )
+        if watermark:  # on the first build every alert is new: nothing to refresh
+            conn.execute(text(_REFRESH).bindparams(bindparam("now", type_=_TS)), {"watermark": watermark, "now": now})
+        for rank, name in _SEVERITY_OF_RANK.items():
+            conn.execute(
+                Alert.__table__.update()
+                .where(Alert.severity_rank == rank, Alert.severity != name)
+                .values(severity=name)
+            )
+        after = conn.execute(select(func.count()).select_from(Alert)).scalar() or 0
+        if mark_row:
+            conn.execute(ConsoleKey.__table__.update().where(ConsoleKey.name == _WATERMARK).values(value=str(top)))
+        else:
+            conn.execute(ConsoleKey.__table__.insert().values(name=_WATERMARK, value=str(top)))
+    return int(after - before)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """The queue's filters; None means 'any'. Dates are calendar days in +08:00."""
+
+    pack: str | None = None
+    rule_id: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    unit: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = "new"
+    assignee: str | None = None
+    person_id: str | None = None
+
+
+SORTS: Final = ("severity", "newest", "oldest")
+_TZ8: Final = timedelta(hours=8)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """One page of the queue and the cursor of the next page (None on the last page)."""
+
+    alerts: list[Alert]
+    next_cursor: str | None
+
+
+def _day_start(day: date) -> datetime:
+    # a calendar day in China Standard Time (+08:00, no DST) as a UTC instant
+    return datetime.combine(day, time(0), tzinfo=UTC) - _TZ8
+
+
+def _filtered(flt: QueueFilter) -> Select[tuple[Alert]]:
+    query = select(Alert)
+    for column, value in (
+        (Alert.pack, flt.pack), (Alert.rule_id, flt.rule_id), (Alert.category, flt.category),
+        (Alert.severity, flt.severity), (Alert.unit, flt.unit), (Alert.assignee, flt.assignee),
+        (Alert.person_id, flt.person_id),
+    ):
+        if value:
+            query = query.where(column == value)
+    if flt.status:
+        if flt.status not in STATUSES:
+            raise ConfigError(f"unknown status {flt.status!r}")
+        query = query.where(Alert.status == flt.status)
+    if flt.date_from:
+        query = query.where(Alert.time >= _day_start(flt.date_from))
+    if flt.date_to:
+        query = query.where(Alert.time < _day_start(flt.date_to + timedelta(days=1)))
+    return query
+
+
+def _encode(parts: Sequence[object]) -> str:
+    raw = "|".join(str(p) for p in parts).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list[str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError("bad page cursor") from exc
+    return raw.split("|")
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def list_alerts(
+    session: Session, flt: QueueFilter, sort: str = "severity", cursor: str | None = None,
+    limit: int = 50,
+) -> QueuePage:
+    """One page of alerts under `flt`, ordered by `sort`, after `cursor` (keyset paging)."""
+    if sort not in SORTS:
+        raise ConfigError(f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
+    limit = max(1, min(limit, 500))
+    query = _filtered(flt)
+    try:
+        parts = _decode(cursor) if cursor else None
+        if sort == "severity":
+            query = query.order_by(Alert.severity_rank.desc(), Alert.id.desc())
+            if parts:
+                query = query.where(tuple_(Alert.severity_rank, Alert.id) < (int(parts[0]), int(parts[1])))
+        else:
+            newest = sort == "newest"
+            query = query.order_by(*((Alert.time.desc(), Alert.id.desc()) if newest else (Alert.time, Alert.id)))
+            if parts:
+                key = (datetime.fromisoformat(parts[0]), int(parts[1]))
+                row = tuple_(Alert.time, Alert.id)
+                query = query.where(row < key if newest else row > key)
+    except (ValueError, IndexError) as exc:
+        raise ConfigError("bad page cursor") from exc
+    rows = list(session.scalars(query.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        if sort == "severity":
+            next_cursor = _encode((last.severity_rank, last.id))
+        else:
+            stamp = _as_utc(last.time or last.created_at)
+            # SQLite stores naive UTC: compare in the same form the column holds
+            stored = stamp.replace(tzinfo=None) if session.bind is not None and session.bind.dialect.name == "sqlite" else stamp
+            next_cursor = _encode((stored.isoformat(), last.id))
+    return QueuePage(rows, next_cursor)
+
+
+def get_alert(session: Session, alert_id: int) -> Alert:
+    """The alert with this id, or NotFound."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"no alert {alert_id}")
+    return alert
+
+
+def findings_of(session: Session, alert: Alert) -> list[FindingRow]:
+    """The findings an alert groups, most severe first."""
+    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+    rows = list(session.scalars(
+        select(FindingRow).where(FindingRow.subject == alert.subject, FindingRow.subject_id == alert.subject_id)
+    ))
+    return sorted(rows, key=lambda f: (-rank.get(f.severity, 0), f.id))
+
+
+def filter_options(session: Session) -> dict[str, list[str]]:
+    """Distinct values for the queue's select boxes (packs, rules, units, assignees)."""
+    def distinct(column: object) -> list[str]:
+        return [v for v in session.scalars(select(column).distinct().order_by(column)) if v]  # type: ignore[call-overload]
+    return {
+        "pack": distinct(Alert.pack), "rule_id": distinct(Alert.rule_id),
+        "unit": distinct(Alert.unit), "assignee": distinct(Alert.assignee),
+    }

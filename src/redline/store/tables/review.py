@@ -1,0 +1,90 @@
+"""Review: alerts (findings of one subject), decisions on them, cases and case notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from redline.store.base import Base, BigIntPK
+
+
+class Alert(Base):
+    """Findings on one subject grouped for review; rule/category/pack are its most severe finding's.
+
+    `severity_rank` (1 low .. 4 critical) and `time` are denormalised so that the queue can be
+    sorted and paged by index at a million findings.
+    """
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(300))
+    person_id: Mapped[str | None] = mapped_column(String(128), default=None, index=True)
+    rule_id: Mapped[str] = mapped_column(String(64), index=True)
+    pack: Mapped[str] = mapped_column(String(64), default="", index=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    severity_rank: Mapped[int] = mapped_column(default=1)
+    unit: Mapped[str] = mapped_column(String(200), default="", index=True)
+    time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None, index=True)
+    n_findings: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="new")  # new, dismissed, escalated
+    assignee: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    __table_args__ = (
+        UniqueConstraint("subject", "subject_id", name="uq_alerts_subject"),
+        # the default queue: status filter, most severe first, newest id first (keyset paging)
+        Index("ix_alerts_queue", "status", "severity_rank", "id"),
+        Index("ix_alerts_queue_time", "status", "time", "id"),
+    )
+
+
+class Case(Base):
+    """Alerts about one person under investigation, with the users' own disposition.
+
+    status: open → investigating → concluded; outcome (when concluded): violation | no_violation;
+    disposition: 谈话函询 / 初步核实 / 暂存待查 / 予以了结 / 审查调查 (GLOSSARY.md).
+    """
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    person_id: Mapped[str | None] = mapped_column(String(128), default=None, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(16), default=None)
+    disposition: Mapped[str | None] = mapped_column(String(16), default=None)
+    owner: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseNote(Base):
+    """A note an investigator wrote on a case; never edited."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Decision(Base):
+    """One decision of a person on an alert or case (dismiss, tag, assign, escalate, status …)."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), default=None, index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(300), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
