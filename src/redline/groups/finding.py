@@ -1,0 +1,105 @@
+"""Group findings: one constructor that turns a check's structured facts into a `Finding`.
+
+Checks pass facts (ids, names, dates, counts) and the two rendered sentences; this module
+fixes the shared shape: `kind`, `facts["group_id"]`, `facts["message_ids"]`, the trigger's
+rule id and label (the scan engine maps the label back to the rule's category and severity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel
+
+from redline.contracts import Finding, Trigger
+from redline.vocab import Subject
+
+# How many ids a sentence quotes; the full lists stay in `facts` and `related_ids`.
+MAX_QUOTED: Final = 5
+
+C = TypeVar("C", bound=BaseModel)
+
+
+def config_of(trigger: Trigger, config_type: type[C]) -> C:
+    """The trigger's config as this check's Config (a dict-like config is validated)."""
+    cfg = trigger.config
+    if isinstance(cfg, config_type):
+        return cfg
+    return config_type.model_validate(cfg.model_dump() if isinstance(cfg, BaseModel) else cfg)
+
+
+def quote_ids(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
+    """`a、b、c 等 7 条` style list for sentences (Chinese enumeration comma)."""
+    shown = "、".join(ids[:limit])
+    return shown if len(ids) <= limit else f"{shown} 等 {len(ids)} 项"
+
+
+def quote_ids_en(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
+    """`a, b, c and 4 more` style list for English sentences."""
+    shown = ", ".join(ids[:limit])
+    return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
+
+
+def person_label(person_id: str, name: str | None) -> str:
+    """`张三(p001)` — reviewers recognise names, the id keeps it unambiguous."""
+    return f"{name}({person_id})" if name else person_id
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def group_finding(
+    trigger: Trigger,
+    *,
+    detector: str,
+    kind: str,
+    category: str,
+    severity: str,
+    group_id: str | None,
+    reason: str,
+    reason_en: str,
+    person_id: str | None = None,
+    message_ids: Iterable[str] = (),
+    payment_ids: Iterable[str] = (),
+    subject: Subject = Subject.GROUP,
+    subject_id: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+    evidence: str = "",
+    score: float = 1.0,
+) -> Finding:
+    """A finding about a group (or a member of it, or a message in it)."""
+    msg_ids = tuple(dict.fromkeys(message_ids))  # ordered, de-duplicated
+    pay_ids = tuple(dict.fromkeys(payment_ids))
+    all_facts: dict[str, Any] = {
+        "group_id": group_id,
+        "message_ids": list(msg_ids),
+        "payment_ids": list(pay_ids),
+        "rule_id": trigger.rule_id,
+        **_plain(dict(facts or {})),
+    }
+    return Finding(
+        rule_id=trigger.rule_id,
+        category=category,
+        detector=detector,
+        subject=subject.value,
+        subject_id=subject_id or group_id or person_id or "",
+        severity=severity,
+        reason=reason,
+        reason_en=reason_en,
+        person_id=person_id,
+        score=score,
+        label=trigger.label,
+        kind=kind,
+        evidence=evidence,
+        related_ids=msg_ids + pay_ids,
+        facts=all_facts,
+    )

@@ -1,0 +1,104 @@
+"""`groups.stale_member`: a member whose post ended, or who moved unit, still in the group.
+
+咸阳 管理办法: on a change of post a member leaves the work group (职务变动可申请退群). After a
+grace period, somebody whose `end_date` has passed, or who now belongs to another unit than
+the department group's, yet is still a member, keeps reading that unit's work: a lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.frame import connect, rows
+from redline.vocab import Category, Severity, Subject
+
+_SQL = """
+WITH base AS (
+  SELECT m.group_id, coalesce(g.name, '') AS group_name, coalesce(g.type, '') AS type,
+         m.person_id, p.name, p.unit, gu.unit AS group_unit, m.joined, m."left",
+         p.start_date, p.end_date, r.as_of,
+         CASE
+           WHEN p.end_date IS NOT NULL AND p.end_date + CAST(? AS INTEGER) < r.as_of
+                AND (m."left" IS NULL OR m."left" > p.end_date + CAST(? AS INTEGER))
+             THEN 'post_ended'
+           WHEN list_contains(?, coalesce(g.type, '')) AND gu.unit IS NOT NULL
+                AND p.unit <> '' AND p.unit <> gu.unit
+                AND p.start_date IS NOT NULL AND m.joined < p.start_date
+                AND p.start_date + CAST(? AS INTEGER) < r.as_of
+                AND (m."left" IS NULL OR m."left" > p.start_date + CAST(? AS INTEGER))
+             THEN 'moved_unit'
+         END AS problem
+  FROM memberships m JOIN groups g USING (group_id) JOIN people_x p USING (person_id)
+  LEFT JOIN group_units gu USING (group_id) CROSS JOIN ref_date r
+  WHERE NOT list_contains(?, coalesce(g.type, ''))
+)
+SELECT b.*, coalesce(b.end_date, b.start_date) AS changed,
+       (SELECT list(gm.id ORDER BY gm.time) FROM group_messages gm
+         WHERE gm.group_id = b.group_id AND gm.sender = b.person_id
+           AND gm.day > coalesce(b.end_date, b.start_date)) AS after_ids
+FROM base b WHERE problem IS NOT NULL ORDER BY group_id, person_id
+"""
+
+
+class StaleMemberConfig(BaseModel):
+    """Tunable parameters of a `groups.stale_member` entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    grace_days: int = Field(30, ge=0)  # time to hand over before leaving the group
+    exempt_types: list[str] = Field(default_factory=lambda: ["social"])
+    # Only department groups belong to one unit; a moved official may stay in task groups.
+    unit_types: list[str] = Field(default_factory=lambda: ["department"])
+    severity: Severity = Severity.MEDIUM
+
+
+class StaleMember:
+    """One `stale_member` finding per (group, person) still in after the grace period."""
+
+    name: ClassVar[str] = "groups.stale_member"
+    Config: ClassVar[type[BaseModel]] = StaleMemberConfig
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
+        """Memberships outliving the member's post (or unit) by more than the grace period."""
+        if not triggers:
+            return []
+        con = connect(tables)
+        findings: list[Finding] = []
+        for trigger in triggers:
+            cfg = config_of(trigger, StaleMemberConfig)
+            g = cfg.grace_days
+            params: list[object] = [g, g, cfg.unit_types, g, g, cfg.exempt_types]
+            findings.extend(self._finding(trigger, cfg, r) for r in rows(con, _SQL, params))
+        return findings
+
+    def _finding(self, trigger: Trigger, cfg: StaleMemberConfig, r: dict[str, object]) -> Finding:
+        who = person_label(str(r["person_id"]), r["name"])  # type: ignore[arg-type]
+        gid, gname = str(r["group_id"]), str(r["group_name"])
+        after: list[str] = r["after_ids"] or []  # type: ignore[assignment]
+        if r["problem"] == "post_ended":
+            zh = f"已于 {r['end_date']} 离任"
+            en = f"left the post on {r['end_date']}"
+        else:
+            zh = f"自 {r['start_date']} 起调任{r['unit']}，不再属于本群单位{r['group_unit']}"
+            en = f"moved to {r['unit']} on {r['start_date']}, away from the group's unit {r['group_unit']}"
+        still = "至今仍在群内" if r["left"] is None else f"直到 {r['left']} 才退群"
+        still_en = "is still a member" if r["left"] is None else f"stayed until {r['left']}"
+        posts = f"，其后仍发言 {len(after)} 条（{quote_ids(after)}）" if after else ""
+        posts_en = f", and posted {len(after)} message(s) since ({quote_ids_en(after)})" if after else ""
+        return group_finding(
+            trigger, detector=self.name, kind="stale_member", category=Category.GOVERNANCE,
+            severity=cfg.severity, group_id=gid, person_id=str(r["person_id"]),
+            subject=Subject.PERSON, subject_id=str(r["person_id"]), message_ids=after,
+            reason=(f"{who}{zh}，超过 {cfg.grace_days} 天宽限期后{still}"
+                    f"（工作群“{gname}”({gid})，截至 {r['as_of']}）{posts}。"),
+            reason_en=(f"{who} {en} but {still_en} in work group '{gname}' ({gid}) past the "
+                       f"{cfg.grace_days}-day grace period (as of {r['as_of']}){posts_en}."),
+            facts={"group_name": gname, "problem": r["problem"], "end_date": r["end_date"],
+                   "start_date": r["start_date"], "unit": r["unit"], "group_unit": r["group_unit"],
+                   "joined": r["joined"], "left": r["left"], "grace_days": cfg.grace_days,
+                   "as_of": r["as_of"]},
+        )

@@ -1,0 +1,73 @@
+"""`groups.unregistered`: a group with several officials that is not in the group registry.
+
+咸阳 管理办法: every work group is set up by type with a designated owner, i.e. it is known
+to the organisation. A chat with several officials that the registry (groups.csv
+`registered`) does not list is a work group run outside the rules, so it is a lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.frame import connect, rows
+from redline.vocab import Category, Severity
+
+
+class UnregisteredConfig(BaseModel):
+    """Tunable parameters of a `groups.unregistered` entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    min_officials: int = Field(3, ge=1)  # "several": below this a chat is a private one
+    exempt_types: list[str] = Field(default_factory=lambda: ["social"])  # 非工作群 as declared
+    severity: Severity = Severity.MEDIUM
+
+
+class Unregistered:
+    """Groups with at least `min_officials` current official members and `registered` false."""
+
+    name: ClassVar[str] = "groups.unregistered"
+    Config: ClassVar[type[BaseModel]] = UnregisteredConfig
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
+        """One finding per unregistered group per trigger; the officials are named."""
+        if not triggers:
+            return []
+        con = connect(tables)
+        found = rows(con, """
+            SELECT g.group_id, coalesce(g.name, '') AS name, coalesce(g.type, '') AS type,
+                   list(p.person_id ORDER BY p.person_id) AS officials,
+                   list(p.name ORDER BY p.person_id) AS names,
+                   count(DISTINCT p.unit) AS units
+            FROM groups g
+            JOIN current_members cm USING (group_id)
+            JOIN people_x p USING (person_id)
+            WHERE NOT coalesce(g.registered, false) AND p.is_official AND NOT p.external
+            GROUP BY ALL ORDER BY g.group_id""")
+        findings: list[Finding] = []
+        for trigger in triggers:
+            cfg = config_of(trigger, UnregisteredConfig)
+            for r in found:
+                officials: list[str] = r["officials"]  # type: ignore[assignment]
+                if len(officials) < cfg.min_officials or r["type"] in cfg.exempt_types:
+                    continue
+                names: list[str] = r["names"]  # type: ignore[assignment]
+                people = [person_label(p, n) for p, n in zip(officials, names, strict=True)]
+                gid, gname = str(r["group_id"]), str(r["name"])
+                findings.append(group_finding(
+                    trigger, detector=self.name, kind="unregistered_group",
+                    category=Category.GOVERNANCE, severity=cfg.severity, group_id=gid,
+                    reason=(f"群“{gname}”({gid})有 {len(officials)} 名公职人员"
+                            f"（{quote_ids(people)}），来自 {r['units']} 个单位，"
+                            "但未在工作群登记备案中。"),
+                    reason_en=(f"Group '{gname}' ({gid}) has {len(officials)} officials "
+                               f"({quote_ids_en(people)}) from {r['units']} unit(s) but is not "
+                               "in the work-group registry."),
+                    facts={"group_name": gname, "group_type": r["type"], "officials": officials,
+                           "units": r["units"]},
+                ))
+        return findings

@@ -1,0 +1,79 @@
+"""Small hand-built bundles for the group checks: rows in, `BundleTables` out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pytest
+
+from redline.bundle.schema import BY_TABLE
+from redline.contracts import BundleTables
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _coerce(value: Any, typ: pa.DataType) -> Any:
+    if isinstance(value, str) and pa.types.is_timestamp(typ):
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+    if isinstance(value, str) and pa.types.is_date(typ):
+        return date.fromisoformat(value)
+    return value
+
+
+def table(name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Rows (dicts, dates as ISO strings allowed) → Arrow table with the canonical schema."""
+    schema = BY_TABLE[name].schema
+    cols = {f.name: [_coerce(r.get(f.name), f.type) for r in rows] for f in schema}
+    return pa.Table.from_pydict(cols, schema=schema)
+
+
+def make_bundle(**rows: Sequence[Mapping[str, Any]]) -> BundleTables:
+    """A bundle from rows per table; absent tables are empty."""
+    names = ("people", "relations", "groups", "memberships", "messages", "payments", "events")
+    unknown = set(rows) - set(names)
+    if unknown:
+        raise KeyError(unknown)
+    return BundleTables(**{n: table(n, rows.get(n, ())) for n in names})
+
+
+def person(pid: str, name: str, unit: str = "财政局", post: str = "科员", *, official: bool = True,
+           external: bool = False, start: str | None = None, end: str | None = None) -> dict[str, Any]:
+    return {"person_id": pid, "name": name, "unit": unit, "post": post, "is_official": official,
+            "external": external, "start_date": start, "end_date": end}
+
+
+def member(gid: str, pid: str, display: str | None, joined: str = "2026-01-05",
+           left: str | None = None) -> dict[str, Any]:
+    return {"group_id": gid, "person_id": pid, "display_name": display, "joined": joined, "left": left}
+
+
+def group(gid: str, name: str, owner: str | None, *, type_: str = "department", registered: bool = True,
+          classification: str = "", daily: bool = False) -> dict[str, Any]:
+    return {"group_id": gid, "name": name, "type": type_, "owner_id": owner, "registered": registered,
+            "classification": classification, "daily_report": daily}
+
+
+def msg(mid: str, time: str, conv: str, sender: str, text: str, type_: str = "text",
+        attachment: str | None = None) -> dict[str, Any]:
+    return {"id": mid, "time": time, "conversation": conv, "sender": sender, "type": type_,
+            "text": text, "attachment": attachment}
+
+
+class Kit:
+    """The row builders, handed to tests as one fixture (tests never import conftest)."""
+
+    make = staticmethod(make_bundle)
+    person = staticmethod(person)
+    member = staticmethod(member)
+    group = staticmethod(group)
+    msg = staticmethod(msg)
+
+
+@pytest.fixture
+def kit() -> type[Kit]:
+    return Kit
