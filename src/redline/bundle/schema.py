@@ -13,6 +13,8 @@ from typing import Final
 
 import pyarrow as pa
 
+from redline import vocab
+
 TZ: Final = "Asia/Shanghai"
 TIMESTAMP: Final = pa.timestamp("us", tz=TZ)
 
@@ -105,3 +107,25 @@ IMPORT_REPORT_FILE: Final = "import_report.json"
 def empty_table(table: str) -> pa.Table:
     """An empty table with the canonical schema (for files absent from a bundle)."""
     return BY_TABLE[table].schema.empty_table()
+
+
+def csv_columns(spec: FileSpec) -> tuple[str, ...]:
+    """The header of a CSV file of the bundle (money named `amount_yuan` outside)."""
+    if spec is PAYMENTS:
+        return PAYMENTS_CSV_COLUMNS
+    return tuple(spec.schema.names)
+
+
+# Closed vocabularies per (table, column): a value outside is a bad row (empty means null).
+ENUMS: Final[dict[tuple[str, str], frozenset[str]]] = {
+    ("relations", "relation"): frozenset(v.value for v in vocab.Relation),
+    ("groups", "type"): frozenset(v.value for v in vocab.GroupType),
+    ("messages", "type"): frozenset(v.value for v in vocab.MessageType),
+    ("payments", "kind"): frozenset(v.value for v in vocab.PaymentKind),
+    ("payments", "channel"): frozenset(v.value for v in vocab.Channel),
+    ("payments", "status"): frozenset(v.value for v in vocab.PaymentStatus),
+    ("events", "kind"): frozenset(v.value for v in vocab.EventKind),
+}
+
+# Money bounds in fen: more than 10^9 yuan in one payment is a typing error, not a bribe.
+MAX_AMOUNT_FEN: Final = 10**9 * 100
