@@ -1,0 +1,93 @@
+"""JoinedText: a batch of texts as ONE UTF-8 buffer for batch matchers (hyperscan, RE2).
+
+Messages are separated by NUL (normalisation folds every NUL inside a message to a space).
+A matcher scans `utf8` once and maps byte offsets back to (row, character offsets) with
+`locate`, vectorised by `numpy.searchsorted` (PERF-NOTES §2). `derived` builds a view with a
+one-to-one character mapping (e.g. Chinese numerals → digits): same character offsets,
+new bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+_SEP = "\x00"
+
+
+def _utf8_lengths(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+    return (
+        1
+        + (cps >= 0x80).astype(np.int64)
+        + (cps >= 0x800).astype(np.int64)
+        + (cps >= 0x10000).astype(np.int64)
+    )
+
+
+@dataclass(slots=True)
+class JoinedText:
+    """One batch as code points and UTF-8 bytes, NUL between rows."""
+
+    codepoints: npt.NDArray[np.uint32]
+    row_starts: npt.NDArray[np.int64]  # character index of each row's first character
+    row_ends: npt.NDArray[np.int64]
+    utf8: bytes = b""
+    char_bytes: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    _views: dict[str, JoinedText] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.utf8 and len(self.codepoints):
+            self.utf8 = self.codepoints.tobytes().decode("utf-32-le").encode("utf-8")
+            lengths = _utf8_lengths(self.codepoints)
+            self.char_bytes = np.cumsum(lengths) - lengths
+        elif not len(self.char_bytes):
+            self.char_bytes = np.zeros(len(self.codepoints), np.int64)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> JoinedText:
+        """Join plain strings (already normalised, no NUL inside) into one buffer."""
+        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = np.cumsum(lens + 1) - (lens + 1)
+        joined = _SEP.join(texts).encode("utf-32-le", "surrogatepass")
+        cps = np.frombuffer(joined, dtype=np.uint32).copy()
+        cps[(cps >= 0xD800) & (cps <= 0xDFFF)] = 0xFFFD
+        return cls(cps, starts, starts + lens)
+
+    def __len__(self) -> int:
+        return len(self.row_starts)
+
+    def locate(
+        self, byte_starts: npt.ArrayLike, byte_ends: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Byte spans in `utf8` → (row, start, end) in characters of each row's text."""
+        bs = np.asarray(byte_starts, dtype=np.int64)
+        be = np.asarray(byte_ends, dtype=np.int64)
+        cs = np.searchsorted(self.char_bytes, bs, side="left")
+        ce = np.searchsorted(self.char_bytes, be, side="left")
+        rows = np.searchsorted(self.row_starts, cs, side="right") - 1
+        base = self.row_starts[rows]
+        return rows, cs - base, ce - base
+
+    def derived(self, key: str, table: npt.NDArray[np.uint32]) -> JoinedText:
+        """The same batch with every code point mapped through a one-to-one `table`."""
+        view = self._views.get(key)
+        if view is None:
+            view = JoinedText(table[self.codepoints], self.row_starts, self.row_ends)
+            self._views[key] = view
+        return view
+
+    def row_text(self, row: int) -> str:
+        """The text of one row (a str slice of the code points)."""
+        part = self.codepoints[self.row_starts[row] : self.row_ends[row]]
+        return part.tobytes().decode("utf-32-le")
+
+
+def joined_view(texts: Sequence[str]) -> JoinedText:
+    """The batch's shared buffer when `texts` carries one (normalised batches), else a new one."""
+    joined = getattr(texts, "joined", None)
+    if isinstance(joined, JoinedText):
+        return joined
+    return JoinedText.from_texts(texts)
