@@ -1,3 +1,9 @@
-"""Tables, one module per aggregate; importing this package registers them all."""
+"""Tables, one module per aggregate; importing this package registers them all.
 
+One import line per area, kept apart so that parallel edits never collide.
+"""
+
+# isort: off
+from redline.store.tables import findings, messages, org, payments  # noqa: F401  (foundation)
 from redline.store.tables import accounts, audit, review  # noqa: F401  (console area)
+# isort: on
