@@ -31,8 +31,10 @@ def _run(kit, display: str | None, **cfg: object):  # type: ignore[no-untyped-de
     ("", [("p1", "missing")]),
     ("财政局-李四", [("p1", "name_mismatch")]),
     ("税务局-张三", [("p1", "unit_mismatch")]),
+    ("咸财-张三", []),              # 简称: characters of the full name, in order
+    ("财咸-张三", [("p1", "unit_mismatch")]),
 ], ids=["ok", "full-unit", "fullwidth-dash", "space", "underscore", "name-only", "nickname",
-        "null", "empty", "other-name", "other-unit"])
+        "null", "empty", "other-name", "other-unit", "short-form", "scrambled"])
 def test_default_pattern(kit, display, expected) -> None:  # type: ignore[no-untyped-def]
     assert _run(kit, display) == expected
 

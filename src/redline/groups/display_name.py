@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final, Literal
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -58,8 +57,8 @@ class DisplayNameConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     pattern: str = "{unit}-{name}"
-    # "abbrev": the shown unit may be a short form contained in the roster's unit (财政局 for
-    # 咸阳市财政局); "exact": it must be the roster's unit.
+    # With abbrev the shown unit may be a short form (简称) of the roster's unit, e.g. 发改局
+    # for 县发展和改革局; with exact it must be the roster's unit itself.
     unit_match: Literal["abbrev", "exact"] = "abbrev"
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     registered_only: bool = False
@@ -156,9 +155,17 @@ class DisplayName:
 
 
 def _contained(shown: pa.Array, real: pa.Array) -> pa.Array:
-    """Row-wise: the shown text is non-empty and a substring of the roster's text."""
-    # Arrow has no row-wise substring kernel; DuckDB's `contains` is, on these two columns.
-    con = duckdb.connect(":memory:")
-    con.register("t", pa.table({"s": shown, "r": real}))
-    out = arrow(con, "SELECT coalesce(contains(r, s), false) AS ok FROM t")
-    return out["ok"].combine_chunks()
+    """Row-wise: the shown text is a short form of the roster's text.
+
+    Chinese unit short forms (简称) keep the full name's characters in order: 发改局 for
+    县发展和改革局, 县委办 for 县委办公室. So "short form" is an in-order subsequence. This runs
+    once per membership row (thousands), not per message.
+    """
+    out = [bool(s) and r is not None and _subsequence(s, r)
+           for s, r in zip(shown.to_pylist(), real.to_pylist(), strict=True)]
+    return pa.array(out, pa.bool_())
+
+
+def _subsequence(short: str, full: str) -> bool:
+    chars = iter(full)
+    return all(c in chars for c in short)

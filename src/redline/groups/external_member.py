@@ -39,7 +39,7 @@ class ExternalMemberConfig(BaseModel):
     internal_types: list[str] = Field(default_factory=lambda: ["leadership", "department"])
     # classification values that mean "open": anything else makes the group internal.
     open_classifications: list[str] = Field(
-        default_factory=lambda: ["", "public", "open", "none", "公开", "非密"])
+        default_factory=lambda: ["", "public", "open", "none", "公开", "非密", "非涉密"])
     # classification values that make an outsider critical rather than high (密级).
     classified: list[str] = Field(default_factory=lambda: [
         "secret", "confidential", "top_secret", "classified", "秘密", "机密", "绝密"])

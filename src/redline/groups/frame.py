@@ -86,21 +86,19 @@ def reference_date(con: duckdb.DuckDBPyConnection) -> date:
              UNION ALL SELECT max(CAST(timezone('Asia/Shanghai', time) AS DATE)) FROM payments
              UNION ALL SELECT max(date) FROM events
              UNION ALL SELECT max(greatest(joined, "left")) FROM memberships)"""
-    ).fetchone()
-    if row is None or row[0] is None:
+    ).fetchall()[0]
+    if row[0] is None:
         # An empty bundle has no calendar of its own; 1970 makes every date check vacuous.
         return date(1970, 1, 1)
-    value: date = row[0]
-    return value
+    found: date = row[0]
+    return found
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> date:
     """The reference day this connection was built with."""
-    row = con.execute("SELECT as_of FROM ref_date").fetchone()
-    if row is None:  # pragma: no cover - connect() always creates it
-        raise RuntimeError("ref_date missing")
-    value: date = row[0]
-    return value
+    [(value,)] = con.execute("SELECT as_of FROM ref_date").fetchall()
+    ref: date = value
+    return ref
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> list[dict[str, object]]:
