@@ -1,0 +1,108 @@
+"""Cross-rule checks over a loaded pack set: what no single file's schema can see.
+
+Unique pack and rule ids across packs, lexicon references that exist (with "did you mean"),
+overrides that name real rules and lexicons, and organisation-supplied term lists that are
+still empty — which make a rule (or one trigger) "not covered" rather than an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from redline.errors import PackError, SourceLocation
+from redline.rules.lexicons import Lexicon
+from redline.rules.overrides import Overrides
+from redline.rules.yaml_source import YamlDoc
+
+NOT_COVERED_EMPTY: Final = "organisation-supplied term list '{name}' is empty"
+NOT_COVERED_EMPTY_ZH: Final = "未覆盖：机构自备词表“{name}”为空"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """" (did you mean 'x'?)" when a close known name exists, else ""."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def is_lexicon_field(name: str) -> bool:
+    """Config fields holding lexicon names, by the convention documented in scan/plan.py."""
+    return name in {"lexicon", "lexicons"} or name.endswith(("_lexicon", "_lexicons"))
+
+
+def lexicon_refs(config: BaseModel) -> list[tuple[str, str]]:
+    """(field, lexicon name) for every lexicon reference in a validated Config."""
+    refs: list[tuple[str, str]] = []
+    for fname in type(config).model_fields:
+        if not is_lexicon_field(fname):
+            continue
+        value: Any = getattr(config, fname)
+        if isinstance(value, str):
+            refs.append((fname, value))
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            refs.extend((fname, str(v)) for v in value)
+    return refs
+
+
+def check_lexicon_refs(
+    config: BaseModel,
+    lexicons: Mapping[str, Lexicon],
+    locate: Any,
+) -> list[PackError]:
+    """Errors for lexicon names in `config` that do not exist; `locate(field)` → location."""
+    errors: list[PackError] = []
+    for fname, name in lexicon_refs(config):
+        if name not in lexicons:
+            where: SourceLocation = locate(fname)
+            errors.append(PackError(f"unknown lexicon {name!r}{did_you_mean(name, lexicons)}", where))
+    return errors
+
+
+def empty_org_lexicons(config: BaseModel, lexicons: Mapping[str, Lexicon]) -> list[str]:
+    """Names of organisation-supplied lexicons referenced by `config` that have no terms."""
+    return sorted({
+        name for _, name in lexicon_refs(config)
+        if name in lexicons and lexicons[name].org_supplied and not lexicons[name].terms
+    })
+
+
+def check_unique_ids(docs: Sequence[tuple[YamlDoc, Any]]) -> list[PackError]:
+    """Pack ids and rule ids must be unique across every pack loaded together."""
+    errors: list[PackError] = []
+    packs: dict[str, SourceLocation] = {}
+    rules: dict[str, SourceLocation] = {}
+    for doc, pack in docs:
+        where = doc.location(("pack",))
+        if pack.pack in packs:
+            errors.append(PackError(f"duplicate pack id {pack.pack!r} (first at {packs[pack.pack]})", where))
+        else:
+            packs[pack.pack] = where
+        for i, rule in enumerate(pack.rules):
+            rwhere = doc.location(("rules", i, "id"))
+            if rule.id in rules:
+                first = rules[rule.id]
+                errors.append(PackError(f"duplicate rule id {rule.id!r} (first at {first.path}:{first.line})", rwhere))
+            else:
+                rules[rule.id] = rwhere
+    return errors
+
+
+def check_overrides(
+    overrides: Overrides, rule_ids: Iterable[str], lexicons: Mapping[str, Lexicon]
+) -> list[PackError]:
+    """An overrides file may only name rules and lexicons that exist."""
+    known_rules = set(rule_ids)
+    errors = [
+        PackError(f"unknown rule {rid!r}{did_you_mean(rid, known_rules)}", overrides.location("rules", rid))
+        for rid in overrides.spec.rules
+        if rid not in known_rules
+    ]
+    errors.extend(
+        PackError(f"unknown lexicon {name!r}{did_you_mean(name, lexicons)}", overrides.location("lexicons", name))
+        for name in overrides.spec.lexicons
+        if name not in lexicons
+    )
+    return errors

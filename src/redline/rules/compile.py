@@ -1,0 +1,107 @@
+"""Compiling a PackSet into a ScanPlan: each detector factory built ONCE with all its triggers.
+
+Dead triggers (an organisation-supplied term list still empty) and rules with no live
+trigger are not compiled; they are listed in `plan.not_covered` with the reason, so that
+coverage reports say plainly what the plan cannot see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from redline.contracts import BuildContext, TextDetector, Trigger
+from redline.errors import PackError
+from redline.rules.checks import NOT_COVERED_EMPTY, NOT_COVERED_EMPTY_ZH
+from redline.rules.lexicons import as_build_lexicons
+from redline.rules.load import LoadedRule, PackSet, Registry, TriggerSpec
+from redline.scan.plan import NotCovered, RuleRef, ScanPlan, Scope
+
+NO_TRIGGER = "no detector for this rule yet: it has no `when` entry"
+NO_TRIGGER_ZH = "未覆盖：该条尚无可用的检测器"
+
+
+def _scope(lr: LoadedRule) -> Scope | None:
+    s = lr.rule.scope
+    if s is None or (not s.group_types and not s.conversations):
+        return None
+    return Scope(tuple(str(g) for g in s.group_types), tuple(s.conversations))
+
+
+def rule_ref(lr: LoadedRule, spec: TriggerSpec) -> RuleRef:
+    """The RuleRef a finding of this trigger carries."""
+    return RuleRef(
+        rule_id=lr.rule.id,
+        pack=lr.pack.pack,
+        pack_version=lr.pack.version,
+        category=spec.category,
+        severity=str(lr.rule.severity),
+        title=lr.rule.title,
+        text=lr.rule.text,
+        detector=spec.key,
+        label=spec.trigger.label,
+        scope=_scope(lr),
+        min_score=spec.min_score,
+        pack_title=lr.pack.title,
+    )
+
+
+def compile_plan(
+    packset: PackSet, *, registry: Registry | None = None, cache_dir: Path | None = None
+) -> ScanPlan:
+    """Build the plan; a factory that rejects its triggers raises PackError (scanners stop)."""
+    registry = registry or Registry.default()
+    rules: dict[str, RuleRef] = {}
+    text_triggers: dict[str, list[Trigger]] = defaultdict(list)
+    record_triggers: dict[str, list[Trigger]] = defaultdict(list)
+    not_covered: list[NotCovered] = []
+    disabled: list[str] = []
+    for lr in packset.rules:
+        rid, pack = lr.rule.id, lr.pack.pack
+        if not lr.enabled:
+            disabled.append(rid)
+            continue
+        if not lr.rule.when:
+            not_covered.append(NotCovered(rid, pack, NO_TRIGGER, NO_TRIGGER_ZH))
+            continue
+        live = 0
+        for spec in lr.triggers:
+            if spec.empty_lexicons:
+                names = ", ".join(spec.empty_lexicons)
+                not_covered.append(NotCovered(
+                    rid, pack,
+                    NOT_COVERED_EMPTY.format(name=names),
+                    NOT_COVERED_EMPTY_ZH.format(name=names),
+                    label=spec.trigger.label,
+                ))
+                continue
+            live += 1
+            rules[spec.trigger.label] = rule_ref(lr, spec)
+            target = text_triggers if spec.kind == "text" else record_triggers
+            target[spec.key].append(spec.trigger)
+        if live == 0 and lr.triggers:
+            names = ", ".join(sorted({n for spec in lr.triggers for n in spec.empty_lexicons}))
+            not_covered.append(NotCovered(
+                rid, pack,
+                NOT_COVERED_EMPTY.format(name=names),
+                NOT_COVERED_EMPTY_ZH.format(name=names),
+            ))
+    ctx = BuildContext(lexicons=as_build_lexicons(packset.lexicons), cache_dir=cache_dir)
+    detectors: list[TextDetector] = []
+    for key in sorted(text_triggers):
+        factory = registry.text[key]
+        try:
+            detectors.append(factory.build(text_triggers[key], ctx))
+        except PackError:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise PackError(f"detector {key!r} rejected its triggers: {exc}") from exc
+    return ScanPlan(
+        detectors=tuple(detectors),
+        rules=rules,
+        record_triggers={k: tuple(v) for k, v in sorted(record_triggers.items())},
+        version=packset.version,
+        not_covered=tuple(not_covered),
+        disabled=tuple(disabled),
+        pack_versions={p.pack: p.version for p in packset.packs},
+    )
