@@ -1,0 +1,67 @@
+"""Reading the bundle tables back out of the store as canonical Arrow tables.
+
+`tables_from_store(engine)` is what an analysis over a loaded database starts from: the same
+`BundleTables` that `read_bundle` gives (money in fen, times in Asia/Shanghai, unknown
+columns restored from `extra`), rows ordered by natural key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import JSON, Engine
+
+from redline.contracts import BundleTables
+from redline.store.columns import EXTRA, TABLE_MAPS, TableMap, times_from_sqlite
+
+
+def _column(values: list[Any], kind: pa.DataType, sqlite: bool) -> pa.Array:
+    if pa.types.is_timestamp(kind):
+        if sqlite:
+            return times_from_sqlite(pa.array(values, type=pa.string()))
+        return pa.array(values, type=pa.timestamp("us", tz="UTC")).cast(kind)
+    if kind == pa.date32() and sqlite:
+        return pc.cast(pa.array(values, type=pa.string()), pa.date32())
+    if kind == pa.bool_() and sqlite:
+        return pc.cast(pa.array(values, type=pa.int64()), pa.bool_())
+    array = pa.array(values, type=kind)
+    if kind == pa.string():  # the store keeps "" for null; the bundle says null
+        array = pc.if_else(pc.equal(array, ""), pa.nulls(len(array), pa.string()), array)
+    return array
+
+
+def _extras(values: list[Any]) -> dict[str, pa.Array]:
+    """The `extra` JSON column back as string columns (absent when every row has none)."""
+    parsed = [v if isinstance(v, dict) else orjson.loads(v) if v and v != "{}" else {} for v in values]
+    names = list(dict.fromkeys(k for row in parsed for k in row))
+    return {n: pa.array([row.get(n) for row in parsed], type=pa.string()) for n in names}
+
+
+def read_table(engine: Engine, mapping: TableMap) -> pa.Table:
+    """One bundle table from the store, with the canonical schema (plus extra columns)."""
+    sqlite = engine.dialect.name == "sqlite"
+    cols = ", ".join(f'"{c}"' for c in mapping.columns)
+    order = ", ".join(f'"{k}"' for k in mapping.key)
+    with engine.connect() as connection:
+        # Identifiers come from our own table metadata, never from input.
+        sql = f'SELECT {cols} FROM "{mapping.table.name}" ORDER BY {order}'  # noqa: S608
+        rows = connection.exec_driver_sql(sql).all()
+    lists = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in mapping.columns]
+    arrays = {}
+    for field, values in zip(mapping.spec.schema, lists, strict=False):
+        if isinstance(mapping.table.c[field.name].type, JSON):  # psycopg hands JSON back parsed
+            values = [v if v is None or isinstance(v, str) else orjson.dumps(v).decode() for v in values]
+        arrays[field.name] = _column(values, field.type, sqlite)
+    extra_values = lists[mapping.columns.index(EXTRA)]
+    for name, array in _extras(extra_values).items():
+        if name not in arrays:
+            arrays[name] = array
+    return pa.table(arrays)
+
+
+def tables_from_store(engine: Engine) -> BundleTables:
+    """Every bundle table in the store as canonical Arrow tables (money in fen)."""
+    return BundleTables(**{m.spec.table: read_table(engine, m) for m in TABLE_MAPS})
