@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
+from pydantic import BaseModel
 
 from redline.bundle.schema import BY_TABLE
-from redline.contracts import BundleTables
+from redline.contracts import BuildContext, BundleTables, Hit, Trigger
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -64,6 +65,63 @@ def msg(mid: str, time: str, conv: str, sender: str, text: str, type_: str = "te
             "text": text, "attachment": attachment}
 
 
+class TermsConfig(BaseModel):
+    """Config of the test term detector: the first field takes a lexicon name, as in packs."""
+
+    lexicon: str | None = None
+    terms: list[str] = []
+
+
+class TermDetector:
+    """A real (if naive) TextDetector over term lists: finds every occurrence of each term."""
+
+    def __init__(self, name: str, triggers: Sequence[Trigger], ctx: BuildContext) -> None:
+        self.name = name  # type: ignore[misc]
+        self.terms = []
+        for t in triggers:
+            cfg = t.config
+            words = list(cfg.terms) + list(ctx.lexicons.get(cfg.lexicon, ()) if cfg.lexicon else ())
+            self.terms += [(t.label, w.split("|")[0]) for w in words]
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        hits = []
+        for row, text in enumerate(texts):
+            for label, term in self.terms:
+                start = text.find(term)
+                while start >= 0:
+                    hits.append(Hit(row, self.name, label, start, start + len(term), 0.9, f"term {term}"))
+                    start = text.find(term, start + 1)
+        return hits
+
+
+def term_factory(key: str, default_terms: Sequence[str]) -> type:
+    """A TextDetectorFactory class named `key` whose default terms stand in for the engine's."""
+
+    class Config(TermsConfig):
+        terms: list[str] = list(default_terms)
+
+    class Factory:
+        name = key
+        Config_ = Config
+
+        @classmethod
+        def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> TermDetector:
+            return TermDetector(key, triggers, ctx)
+
+    Factory.Config = Config  # type: ignore[attr-defined]
+    return Factory
+
+
+# Stand-ins with the registry's keys, used until the text engine's detectors are registered.
+TEXT_DETECTORS = {
+    "secret_marks": term_factory("secret_marks", ["绝密", "机密★", "秘密★", "内部资料"]),
+    "doc_number": term_factory("doc_number", ["〔2026〕12号"]),
+    "flattery": term_factory("flattery", []),
+    "canvassing": term_factory("canvassing", []),
+    "lexicon": term_factory("lexicon", []),
+}
+
+
 class Kit:
     """The row builders, handed to tests as one fixture (tests never import conftest)."""
 
@@ -72,6 +130,7 @@ class Kit:
     member = staticmethod(member)
     group = staticmethod(group)
     msg = staticmethod(msg)
+    text_detectors = TEXT_DETECTORS
 
 
 @pytest.fixture

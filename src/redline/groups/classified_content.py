@@ -1,0 +1,116 @@
+"""`groups.classified_content`: secrets findings inside a work group (上网不涉密、涉密不上网).
+
+武汉's rule 不能上传涉及保密的东西 and 咸阳's principle: nothing classified goes into a chat
+group. The plan's own secrets detectors (密级 marks such as 机密★1年, 文号 such as
+某政〔2026〕12号) run over each group's messages and attachment names; one finding per
+(group, sender) collects the evidence messages, graded by the strongest mark seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.frame import arrow, connect
+from redline.groups.textscan import scan_texts
+from redline.vocab import Category, Severity
+
+if TYPE_CHECKING:
+    from redline.contracts import TextDetectorFactory
+
+# A message is scanned with its attachment's file name: 机密-会议纪要.pdf is evidence too.
+_MESSAGES = """
+SELECT gm.id, gm.time, gm.group_id, gm.sender, coalesce(g.name, '') AS group_name,
+       coalesce(gm.text, '') || CASE WHEN gm.attachment IS NULL THEN ''
+            ELSE chr(10) || coalesce(json_extract_string(gm.attachment, '$.name'), '') END AS body
+FROM group_messages gm JOIN groups g USING (group_id)
+WHERE NOT list_contains(?, coalesce(g.type, ''))
+ORDER BY gm.group_id, gm.time, gm.id
+"""
+
+# The strongest mark decides severity: 绝密/机密 critical, 秘密 high, anything else medium.
+_CRITICAL = ("绝密", "机密", "top_secret", "secret")
+_HIGH = ("秘密", "confidential")
+
+
+class ClassifiedContentConfig(BaseModel):
+    """Tunable parameters of a `groups.classified_content` entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Text detectors to run, as `when:` entries: registry key → its config.
+    detectors: dict[str, Any] = Field(default_factory=lambda: {"secret_marks": {}, "doc_number": {}})
+    min_score: float = Field(0.5, ge=0.0, le=1.0)
+    exempt_types: list[str] = Field(default_factory=list)  # family groups are no safer
+    severity: Severity = Severity.HIGH
+
+
+class ClassifiedContent:
+    """One `classified_content` finding per (group, sender) with secrets hits."""
+
+    name: ClassVar[str] = "groups.classified_content"
+    Config: ClassVar[type[BaseModel]] = ClassifiedContentConfig
+
+    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
+        self.text_detectors = text_detectors  # None: the registry's
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
+        """Scan every group message once per trigger with the configured detectors."""
+        if not triggers:
+            return []
+        con = connect(tables)
+        findings: list[Finding] = []
+        for trigger in triggers:
+            cfg = config_of(trigger, ClassifiedContentConfig)
+            msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
+            probes = list(cfg.detectors.items())
+            hits = scan_texts(msgs["body"], probes, self.text_detectors)
+            hits = hits.filter(pc.greater_equal(hits["score"], cfg.min_score))
+            if hits.num_rows == 0:
+                continue
+            joined = hits.append_column("probe_key", pa.array(
+                [probes[p][0] for p in hits["probe"].to_pylist()], pa.string()))
+            findings.extend(self._findings(trigger, cfg, msgs, joined))
+        return findings
+
+    def _findings(self, trigger: Trigger, cfg: ClassifiedContentConfig, msgs: pa.Table,
+                  hits: pa.Table) -> list[Finding]:
+        per: dict[tuple[str, str], dict[str, Any]] = {}
+        hits = hits.sort_by("row")
+        taken = msgs.select(["id", "time", "group_id", "sender", "group_name"]).take(hits["row"])
+        for h, m in zip(hits.to_pylist(), taken.to_pylist(), strict=True):
+            entry = per.setdefault((m["group_id"], m["sender"] or ""), {
+                "group_name": m["group_name"], "ids": [], "evidence": [], "detectors": set(),
+                "first": m["time"], "last": m["time"]})
+            entry["ids"].append(m["id"])
+            entry["evidence"].append(h["evidence"])
+            entry["detectors"].add(h["probe_key"])
+            entry["last"] = m["time"]
+        findings = []
+        for (gid, sender), e in sorted(per.items()):
+            ids = list(dict.fromkeys(e["ids"]))
+            marks = list(dict.fromkeys(e["evidence"]))
+            severity = (Severity.CRITICAL if any(k in ev for ev in marks for k in _CRITICAL)
+                        else Severity.HIGH if any(k in ev for ev in marks for k in _HIGH)
+                        else cfg.severity)
+            who = person_label(sender, None)
+            first, last = e["first"].date().isoformat(), e["last"].date().isoformat()
+            findings.append(group_finding(
+                trigger, detector=self.name, kind="classified_content", category=Category.SECRETS,
+                severity=severity, group_id=gid, person_id=sender or None, message_ids=ids,
+                reason=(f"{who}于 {first} 至 {last} 在群“{e['group_name']}”({gid})发布 {len(ids)} 条"
+                        f"疑似涉密内容（{quote_ids(marks)}；消息 {quote_ids(ids)}），"
+                        "违反“上网不涉密、涉密不上网”。"),
+                reason_en=(f"{who} posted {len(ids)} message(s) with apparent classified content "
+                           f"({quote_ids_en(marks)}; messages {quote_ids_en(ids)}) in group "
+                           f"'{e['group_name']}' ({gid}) between {first} and {last}."),
+                facts={"group_name": e["group_name"], "evidence": marks,
+                       "detectors": sorted(e["detectors"])},
+                evidence=marks[0],
+            ))
+        return findings
