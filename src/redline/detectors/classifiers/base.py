@@ -1,0 +1,177 @@
+"""Shipped model files and the linear n-gram text classifier that scores whole batches.
+
+A model is two package-data files in `redline/models/<name>/`: `model.npz` (plain numpy
+arrays, loaded with `allow_pickle=False`) and `model.json` (metadata: version, hasher
+parameters, operating threshold, validation figures, the npz's sha256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import Hit, Trigger
+from redline.detectors.classifiers.hashing import NgramHasher
+from redline.errors import ConfigError
+
+MODELS_PACKAGE: Final = "redline.models"
+_FIXED_ZIP_TIME: Final = (2020, 1, 1, 0, 0, 0)  # so that retraining gives a byte-identical file
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save_arrays(path: Path, arrays: Mapping[str, npt.NDArray[Any]]) -> str:
+    """Write arrays as a deterministic, compressed .npz (no pickled objects); return its sha256."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for key in sorted(arrays):
+            array = np.ascontiguousarray(arrays[key])
+            if array.dtype == object:
+                raise ConfigError(f"array {key!r} holds Python objects; models must be plain numbers")
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, array, allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, buf.getvalue())
+    return sha256_file(path)
+
+
+def model_dir(name: str, root: Path | None = None) -> Path:
+    """Folder of a shipped model (`offensive`, `promotion`, `person_name`)."""
+    if root is not None:
+        return root / name
+    return Path(str(resources.files(MODELS_PACKAGE).joinpath(name)))
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFiles:
+    """A loaded model: its metadata and arrays, checked against the recorded checksum."""
+
+    meta: Mapping[str, Any]
+    arrays: Mapping[str, npt.NDArray[Any]]
+    path: Path
+
+    @property
+    def version(self) -> str:
+        return str(self.meta["version"])
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta["threshold"])
+
+
+def load_model_files(folder: Path) -> ModelFiles:
+    """Load `model.json` + `model.npz` from a folder; the npz must match the recorded sha256."""
+    meta_path, npz_path = folder / "model.json", folder / "model.npz"
+    if not meta_path.is_file() or not npz_path.is_file():
+        raise ConfigError(f"model files missing in {folder} (run `redline train`)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    digest = sha256_file(npz_path)
+    if digest != meta.get("sha256"):
+        raise ConfigError(f"{npz_path}: sha256 {digest} does not match model.json ({meta.get('sha256')})")
+    with np.load(npz_path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    return ModelFiles(meta=meta, arrays=arrays, path=folder)
+
+
+@lru_cache(maxsize=8)
+def shipped_model(name: str) -> ModelFiles:
+    """A shipped model, loaded once per process."""
+    return load_model_files(model_dir(name))
+
+
+@dataclass(frozen=True, slots=True)
+class LinearTextModel:
+    """Logistic model over hashed character n-grams: p = sigmoid(b + scale * sum w[bucket])."""
+
+    hasher: NgramHasher
+    weights: npt.NDArray[np.float32]
+    bias: float
+
+    @classmethod
+    def from_files(cls, files: ModelFiles) -> LinearTextModel:
+        hasher = NgramHasher(**files.meta["hasher"])
+        weights = files.arrays["weights"].astype(np.float32)
+        if weights.shape != (1 << hasher.bits,):
+            raise ConfigError(f"{files.path}: weights shape {weights.shape} does not fit {hasher}")
+        return cls(hasher=hasher, weights=weights, bias=float(files.arrays["bias"][0]))
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Probability of the positive class for every text of the batch (one vectorised pass)."""
+        batch = self.hasher.hash_batch(texts)
+        sums = np.bincount(batch.rows, weights=self.weights[batch.buckets], minlength=len(texts))
+        logits = self.bias + sums * self.hasher.row_scale(batch)
+        return 1.0 / (1.0 + np.exp(-logits))
+
+
+class ClassifierConfig(BaseModel):
+    """A `when:` entry for a text classifier, e.g. `clf.offensive: {threshold: 0.9}`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the model card's
+
+
+@dataclass(frozen=True, slots=True)
+class MessageClassifier:
+    """A built whole-message classifier: one score per text, one hit per trigger passed."""
+
+    detector: str
+    model_name: str
+    model: LinearTextModel
+    version: str
+    default_threshold: float
+    triggers: tuple[tuple[str, float], ...]  # (label, threshold)
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        return self.model.scores(texts)
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """Hits cover the whole message; `why` names the model, version and threshold."""
+        scores = self.scores(texts)
+        hits: list[Hit] = []
+        for label, threshold in self.triggers:
+            for row in np.flatnonzero(scores >= threshold).tolist():
+                score = float(scores[row])
+                why = (
+                    f"model {self.detector} v{self.version}: score {score:.3f} "
+                    f"≥ threshold {threshold:.3f}"
+                )
+                hits.append(Hit(row, self.detector, label, 0, len(texts[row]), score, why))
+        hits.sort(key=lambda h: (h.row, h.label))
+        return hits
+
+
+def build_message_classifier(
+    detector: str, model_name: str, triggers: Sequence[Trigger]
+) -> MessageClassifier:
+    """Load the shipped model once and attach each trigger's threshold (Config or the card's)."""
+    files = shipped_model(model_name)
+    model = LinearTextModel.from_files(files)
+    resolved: list[tuple[str, float]] = []
+    for trigger in triggers:
+        config = trigger.config
+        threshold = getattr(config, "threshold", None)
+        resolved.append((trigger.label, files.threshold if threshold is None else float(threshold)))
+    return MessageClassifier(
+        detector=detector,
+        model_name=model_name,
+        model=model,
+        version=files.version,
+        default_threshold=files.threshold,
+        triggers=tuple(resolved),
+    )

@@ -1,0 +1,30 @@
+"""`clf.promotion`: unauthorised selling and promotion (推销、推广; 微商) in chat messages.
+
+Backs Zhejiang rule 5. Trained on QQ group-chat ads plus advertising terms as weak labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from redline.contracts import BuildContext, Trigger
+from redline.detectors.classifiers.base import (
+    ClassifierConfig,
+    MessageClassifier,
+    build_message_classifier,
+)
+
+
+class PromotionClassifier:
+    """Factory of the commercial-promotion classifier (one built instance per plan)."""
+
+    name: ClassVar[str] = "clf.promotion"
+    model_name: ClassVar[str] = "promotion"
+    Config: ClassVar[type[ClassifierConfig]] = ClassifierConfig
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> MessageClassifier:
+        """Load the shipped model; each trigger may override the card's threshold."""
+        del ctx  # the model is package data; nothing organisation-specific to add
+        return build_message_classifier(cls.name, cls.model_name, triggers)

@@ -1,0 +1,1 @@
+"""Package data: the clf.promotion model (model.npz, model.json, MODEL.md, pr_curve.png)."""

@@ -1,0 +1,1 @@
+"""Training of the shipped classifiers: data splits, fitting, threshold choice, model cards."""

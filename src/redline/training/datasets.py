@@ -1,0 +1,48 @@
+"""The licensed training data sets in `../shared/datasets` and deterministic splits of them.
+
+Data is only ever read from the shared folder, never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from redline.errors import ConfigError
+
+# The repo root's sibling: /work/main/../shared/datasets
+DEFAULT_DATA_DIR: Final = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets"
+
+
+def resolve_data_dir(data_dir: Path | None) -> Path:
+    """The datasets folder to read (the default is the repo root's sibling `shared/datasets`)."""
+    path = (data_dir or DEFAULT_DATA_DIR).resolve()
+    if not path.is_dir():
+        raise ConfigError(f"datasets folder not found: {path}")
+    return path
+
+
+def read_jsonl(data_dir: Path, name: str) -> Iterator[dict[str, Any]]:
+    """Rows of `<data_dir>/<name>/train.jsonl` as dicts."""
+    path = data_dir / name / "train.jsonl"
+    if not path.is_file():
+        raise ConfigError(f"data set missing: {path}")
+    with path.open("rb") as fh:
+        for line in fh:
+            if line.strip():
+                yield orjson.loads(line)
+
+
+def hash_fraction(text: str, salt: str) -> float:
+    """A stable pseudo-random number in [0, 1) from a text: identical texts share a side."""
+    digest = hashlib.blake2b(f"{salt}\x00{text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def is_validation(text: str, salt: str, fraction: float = 0.2) -> bool:
+    """True for the deterministic validation part (about `fraction` of distinct texts)."""
+    return hash_fraction(text, salt) < fraction

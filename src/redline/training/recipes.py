@@ -1,0 +1,22 @@
+"""The training recipes by registry key: what `redline train MODEL` can build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+from redline.training import offensive, promotion
+
+Recipe = Callable[[Path, Path], dict[str, Any]]
+
+RECIPES: Final[Mapping[str, Recipe]] = MappingProxyType({
+    "clf.offensive": offensive.train,
+    "clf.promotion": promotion.train,
+})
+
+
+def recipe_for(name: str) -> Recipe | None:
+    """The recipe for a registry key, or None."""
+    return RECIPES.get(name)
