@@ -11,8 +11,10 @@ from types import MappingProxyType
 from typing import Final
 
 from redline.contracts import RecordAnalyzer, TextDetectorFactory
+from redline.detectors.lexicon import LexiconDetector
 
 TEXT_DETECTORS: Final[Mapping[str, type[TextDetectorFactory]]] = MappingProxyType({
+    "lexicon": LexiconDetector,
 })
 
 RECORD_ANALYZERS: Final[Mapping[str, type[RecordAnalyzer]]] = MappingProxyType({

@@ -1,0 +1,130 @@
+"""The lexicon detector: every lexicon term of every rule in ONE literal automaton.
+
+Terms are normalised exactly as messages are (so 紅包, ＨＯＮＧＢＡＯ and 红 包 all meet
+红包), then compiled together into one hyperscan literal database scanned once per batch.
+A term may opt in to pinyin matching with flags kept in the term string (scan.plan
+conventions): ``红包|pinyin`` also matches ``hongbao`` / ``hong bao``, ``红包|initials``
+also matches ``hb`` (romanised forms match whole words only: initials are noisy).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pypinyin import Style, lazy_pinyin
+
+from redline.contracts import BuildContext, Hit, Trigger
+from redline.detectors.matchers import LiteralMatcher
+from redline.errors import PackError
+from redline.text.joined import joined_view
+from redline.text.normalize import normalize_text
+
+_FLAGS: Final = frozenset({"pinyin", "initials"})
+_WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class LexiconConfig(BaseModel):
+    """`- lexicon: gift-offers` or `- lexicon: {lexicon: [a, b], score: 0.8}`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lexicon: list[str] = Field(min_length=1)
+    score: float = Field(default=0.7, ge=0.0, le=1.0)
+
+    @field_validator("lexicon", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    label: str
+    term: str  # the term as written in the lexicon (for `why`)
+    form: str  # "term", "pinyin" or "initials"
+    score: float
+
+
+def parse_term(raw: str) -> tuple[str, frozenset[str]]:
+    """`红包|pinyin|initials` → ("红包", {"pinyin", "initials"}); unknown flags raise PackError."""
+    term, *flags = (part.strip() for part in raw.split("|"))
+    unknown = set(flags) - _FLAGS
+    if unknown:
+        raise PackError(f"term {raw!r}: unknown flag(s) {sorted(unknown)} (known: pinyin, initials)")
+    return term, frozenset(flags)
+
+
+def term_forms(raw: str) -> list[tuple[str, str]]:
+    """The normalised literals one lexicon entry stands for, with their form."""
+    term, flags = parse_term(raw)
+    norm = normalize_text(term)
+    if not norm.strip():
+        return []
+    forms = [(norm, "term")]
+    if "pinyin" in flags:
+        syllables = lazy_pinyin(norm, style=Style.NORMAL)
+        forms += [("".join(syllables), "pinyin"), (" ".join(syllables), "pinyin")]
+    if "initials" in flags:
+        forms.append(("".join(lazy_pinyin(norm, style=Style.FIRST_LETTER)), "initials"))
+    return forms
+
+
+class LexiconDetector:
+    """Built lexicon detector: one automaton for all lexicon triggers of a plan."""
+
+    name: ClassVar[str] = "lexicon"
+    Config: ClassVar[type[BaseModel]] = LexiconConfig
+
+    def __init__(self, literals: list[str], entries: list[list[_Entry]], matcher: LiteralMatcher) -> None:
+        self._literals = literals
+        self._entries = entries
+        self._matcher = matcher
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> LexiconDetector:
+        """Compile every term of every trigger's lexicons into one literal database."""
+        by_literal: dict[str, list[_Entry]] = defaultdict(list)
+        for trigger in triggers:
+            config = trigger.config
+            if not isinstance(config, LexiconConfig):
+                raise PackError(f"{trigger.label}: lexicon trigger with a {type(config).__name__}")
+            for name in config.lexicon:
+                if name not in ctx.lexicons:
+                    raise PackError(f"{trigger.label}: unknown lexicon {name!r}")
+                for raw in ctx.lexicons[name]:
+                    term = parse_term(raw)[0]
+                    for literal, form in term_forms(raw):
+                        entry = _Entry(trigger.label, term, form, config.score)
+                        if entry not in by_literal[literal]:
+                            by_literal[literal].append(entry)
+        literals = sorted(by_literal)
+        return cls(literals, [by_literal[lit] for lit in literals], LiteralMatcher(literals, ctx.cache_dir))
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """One pass over the batch; offsets in the normalised texts."""
+        joined = joined_view(texts)
+        found = self._matcher.scan(joined)
+        hits: list[Hit] = []
+        seen: set[tuple[int, str, int, int]] = set()
+        for pid, row, start, end in zip(
+            found.ids.tolist(), found.rows.tolist(), found.starts.tolist(), found.ends.tolist(),
+            strict=True,
+        ):
+            for entry in self._entries[pid]:
+                if entry.form != "term" and not _whole_word(texts[row], start, end):
+                    continue
+                key = (row, entry.label, start, end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                why = f"term {entry.term}" if entry.form == "term" else f"term {entry.term} ({entry.form})"
+                hits.append(Hit(row, self.name, entry.label, start, end, entry.score, why))
+        return hits
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] not in _WORD) and (end >= len(text) or text[end] not in _WORD)
