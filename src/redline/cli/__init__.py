@@ -17,6 +17,7 @@ from redline.errors import RedlineError
 # Each module defines `register(app: typer.Typer) -> None`. Add a command by adding its module.
 COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.version",
+    "redline.cli.ingest",
 )
 
 app = typer.Typer(

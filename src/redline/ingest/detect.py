@@ -1,0 +1,135 @@
+"""Recognising an export's format from its content (never from its file name)."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from redline.ingest.bank_csv import match_layout
+from redline.ingest.bills import ALIPAY_HEADER, WECHAT_HEADER
+from redline.ingest.roster import header_map
+from redline.ingest.tabular import SheetRow, csv_rows, find_header
+from redline.ingest.values import CellError, parse_date
+
+FORMATS: Final[dict[str, str]] = {
+    "wecom-archive": "WeCom 会话内容存档: decrypted messages, one JSON object a line",
+    "wecom-api": "WeCom archive/contact API responses (group chats, external contacts) as JSON",
+    "pywxdump-csv": "PyWxDump-style chat CSV (id,MsgSvrID,type_name,…)",
+    "chatlog-json": "chatlog JSON (webhook body or API array of messages)",
+    "chatlog-csv": "chatlog CSV (Time,SenderName,Sender,TalkerName,Talker,Content)",
+    "wechat-appmsg": "WeChat appmsg XML payloads (transfers, red packets) and claim notices",
+    "wechat-pay": "WeChat Pay bill (微信支付账单明细), CSV or XLSX",
+    "alipay": "Alipay bill (支付宝交易明细), GBK CSV",
+    "bank-csv": "bank statement CSV (layouts in ingest/banks.yaml)",
+    "roster": "HR roster CSV or XLSX (工号, 姓名, 单位, 职务, 任职/离任日期)",
+}
+MAX_SNIFF: Final = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A source's text (None for workbooks) and the encoding it was read with."""
+
+    text: str | None
+    encoding: str
+
+
+def decode(path: Path) -> Decoded:
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK) for Chinese exports."""
+    data = path.read_bytes()
+    if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(path):
+        return Decoded(None, "xlsx")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            continue
+    return Decoded(data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)")
+
+
+def detect(path: Path, decoded: Decoded) -> str | None:
+    """The format of one file, or None when no importer recognises it."""
+    if decoded.text is None:
+        return _detect_workbook(path)
+    text = decoded.text
+    head = text[:MAX_SNIFF].lstrip()
+    if head.startswith(("<msg", "<sysmsg", "<?xml")) or "领取了你的<_wc_custom_link_" in head:
+        return "wechat-appmsg"
+    if head.startswith(("{", "[")):
+        return _detect_json(text, head)
+    first = head.split("\n", 1)[0].strip()
+    if first.startswith("id,MsgSvrID,type_name"):
+        return "pywxdump-csv"
+    if first.startswith("Time,SenderName,Sender,TalkerName,Talker,Content"):
+        return "chatlog-csv"
+    try:
+        rows = csv_rows(head)
+    except Exception:  # noqa: BLE001 - sniffing: a broken CSV is simply not recognised
+        return None
+    # bills are recognised by their header row, not by words that a note about them may hold
+    if _has_header(rows, WECHAT_HEADER):
+        return "wechat-pay"
+    if _has_header(rows, ALIPAY_HEADER):
+        return "alipay"
+    if match_layout(rows[:40]) is not None:
+        return "bank-csv"
+    if any(header_map(r.cells) for r in rows[:20]):
+        return "roster"
+    return None
+
+
+def _has_header(rows: list[SheetRow], header: tuple[str, ...]) -> bool:
+    """The header row is there and the next non-empty row starts with a date."""
+    try:
+        start = find_header(rows[:60], header)
+    except LookupError:
+        return False
+    following = next((r for r in rows[start + 1:] if any(r.cells)), None)
+    if following is None:
+        return True
+    try:
+        parse_date(following.cells[0])
+    except CellError:
+        return False
+    return True
+
+
+def _detect_json(text: str, head: str) -> str | None:
+    first_line = head.split("\n", 1)[0]
+    try:
+        first: Any = orjson.loads(first_line)
+    except orjson.JSONDecodeError:
+        first = None
+    if isinstance(first, dict) and "msgid" in first and ("msgtype" in first or "action" in first):
+        return "wecom-archive"
+    try:
+        whole: Any = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(whole, dict):
+        if isinstance(whole.get("messages"), list):
+            return "chatlog-json"
+        if any(k in whole for k in ("chatdata", "group_chat", "external_contact", "msg_list", "members")):
+            return "wecom-api"
+    if isinstance(whole, list) and whole and isinstance(whole[0], dict) and "talker" in whole[0]:
+        return "chatlog-json"
+    return None
+
+
+def _detect_workbook(path: Path) -> str | None:
+    from redline.ingest.tabular import xlsx_rows
+
+    try:
+        rows = xlsx_rows(path)[:40]
+    except Exception:  # noqa: BLE001 - sniffing: an unreadable workbook is not recognised
+        return None
+    joined = " ".join(" ".join(r.cells) for r in rows)
+    if "微信支付账单明细" in joined or {"交易时间", "交易类型", "金额(元)"} <= {c for r in rows for c in r.cells}:
+        return "wechat-pay"
+    if any(header_map(r.cells) for r in rows):
+        return "roster"
+    return None

@@ -1,0 +1,162 @@
+"""`ingest`: sources (files or folders) → one canonical bundle, its quarantine and import report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from redline.bundle import write_bundle, write_quarantine
+from redline.bundle.schema import FILES, IMPORT_REPORT_FILE, QUARANTINE_FILE
+from redline.errors import InputError, SourceLocation
+from redline.ingest import appmsg, bank_csv, bills, roster, wechat_export, wecom_archive
+from redline.ingest.detect import FORMATS, Decoded, decode, detect
+from redline.ingest.join import merge
+from redline.ingest.result import SourceResult
+from redline.ingest.values import CellError
+
+MAX_FILE_BYTES: Final = 2 * 1024**3
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, per source and in total; saved as import_report.json."""
+
+    out: Path
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    written: dict[str, int] = field(default_factory=dict)
+    quarantined: int = 0
+    joined_from_bills: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as plain JSON data."""
+        return {"bundle": str(self.out), "written": self.written, "quarantined": self.quarantined,
+                "joined_from_bills": self.joined_from_bills, "failed": self.failed, "sources": self.sources}
+
+
+def expand(sources: Sequence[Path]) -> list[tuple[Path, bool]]:
+    """Files to read, each marked whether it was named explicitly (folders are walked, sorted)."""
+    files: list[tuple[Path, bool]] = []
+    for source in sources:
+        if source.is_dir():
+            files += [(p, False) for p in sorted(source.rglob("*"))
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)]
+        elif source.is_file():
+            files.append((source, True))
+        else:
+            raise InputError("no such file or folder", SourceLocation(source))
+    return files
+
+
+def read_source(path: Path, fmt: str, owner: str) -> SourceResult:
+    """One file through its importer; raises InputError when the file as a whole is unreadable."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError("file larger than 2 GiB: split it first", SourceLocation(path))
+    decoded = decode(path)
+    chosen = detect(path, decoded) if fmt == "auto" else fmt
+    if chosen is None:
+        raise InputError("format not recognised from the content (give --format; see `redline ingest --help`)",
+                         SourceLocation(path))
+    if chosen not in FORMATS:
+        raise InputError(f"unknown format {chosen!r} (known: {', '.join(FORMATS)})", SourceLocation(path))
+    result = SourceResult(path=path, format=chosen)
+    if decoded.encoding.startswith("utf-8 (with"):
+        result.note("the file is neither UTF-8 nor GB18030: undecodable bytes were replaced")
+    try:
+        _dispatch(chosen, path, decoded, result, owner)
+    except CellError as exc:
+        raise InputError(str(exc), SourceLocation(path)) from exc
+    return result
+
+
+def _dispatch(fmt: str, path: Path, decoded: Decoded, result: SourceResult, owner: str) -> None:
+    text = decoded.text
+    if fmt in ("wechat-pay", "roster") and text is None:
+        (bills.read_wechat_pay(path, None, result, owner) if fmt == "wechat-pay" else roster.read_roster(path, None, result))
+        return
+    if text is None:
+        raise InputError(f"a workbook cannot be read as {fmt}", SourceLocation(path))
+    readers: dict[str, Callable[[], None]] = {
+        "wecom-archive": lambda: wecom_archive.read_archive(path, result),
+        "wecom-api": lambda: wecom_archive.read_api_response(path, _json(path, text), result),
+        "pywxdump-csv": lambda: wechat_export.read_pywxdump_csv(path, text, result, owner),
+        "chatlog-json": lambda: wechat_export.read_chatlog_json(path, _json(path, text), result, owner),
+        "chatlog-csv": lambda: wechat_export.read_chatlog_csv(path, text, result, owner),
+        "wechat-appmsg": lambda: appmsg.read_payload_file(path, text, result, owner),
+        "wechat-pay": lambda: bills.read_wechat_pay(path, text, result, owner),
+        "alipay": lambda: bills.read_alipay(path, text, result, owner),
+        "bank-csv": lambda: bank_csv.read_bank_csv(path, text, result, owner),
+        "roster": lambda: roster.read_roster(path, text, result),
+    }
+    readers[fmt]()
+
+
+def _json(path: Path, text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc}", SourceLocation(path)) from exc
+
+
+def ingest(sources: Sequence[Path], out: Path, *, fmt: str = "auto", owner: str = "self",
+           on_file: Callable[[Path], None] | None = None) -> IngestReport:
+    """Read every source, merge, join chat money to bills, and write the bundle at `out`.
+
+    A file that cannot be read at all is listed in `failed` (the others still land); an
+    unrecognised file inside a folder is listed as skipped. Running twice gives the same bundle.
+    """
+    _check_out(out)
+    report = IngestReport(out=out)
+    results: list[SourceResult] = []
+    for path, explicit in expand(sources):
+        if on_file:
+            on_file(path)
+        try:
+            result = read_source(path, fmt, owner)
+        except InputError as exc:
+            unrecognised = "not recognised" in exc.message
+            if unrecognised and not explicit:
+                report.sources.append({"path": str(path), "format": None, "skipped": "format not recognised"})
+                continue
+            report.failed.append(str(exc))
+            report.sources.append({"path": str(path), "format": fmt, "error": exc.message})
+            continue
+        results.append(result)
+        report.sources.append(_source_entry(result))
+    merged = merge(results)
+    report.joined_from_bills = merged.joined
+    tables = {name: rows for name, rows in merged.tables.items() if rows}
+    write_bundle(out, tables)
+    records = [q for r in results for q in r.quarantined] + merged.conflicts
+    write_quarantine(out, records)
+    report.quarantined = len(records)
+    report.written = {name: len(rows) for name, rows in sorted(tables.items())}
+    (out / IMPORT_REPORT_FILE).write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n",
+                                          encoding="utf-8")
+    return report
+
+
+def _source_entry(result: SourceResult) -> dict[str, Any]:
+    reasons = Counter(q.reason.split(":", 1)[0] for q in result.quarantined)
+    return {"path": str(result.path), "format": result.format, "rows_read": result.rows_read,
+            "written": result.counts(), "quarantined": len(result.quarantined),
+            "quarantine_reasons": dict(reasons), "skipped": dict(result.skipped), "notes": result.notes}
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to overwrite a folder that is not a bundle this command wrote (no report in it)."""
+    if out.suffix.lower() == ".zip":
+        raise InputError("--out must be a folder (zip the bundle afterwards if needed)", SourceLocation(out))
+    if out.exists() and any(out.iterdir()) and not (out / IMPORT_REPORT_FILE).exists():
+        raise InputError("the output folder exists and is not a bundle written by `redline ingest`",
+                         SourceLocation(out))
+    if out.exists():
+        for spec in FILES:
+            (out / spec.filename).unlink(missing_ok=True)
+        (out / QUARANTINE_FILE).unlink(missing_ok=True)
