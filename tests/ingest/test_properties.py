@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from redline.errors import RedlineError
 from redline.ingest.run import read_source
-from tests.ingest.conftest import SAMPLES
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 LINE_FILES = [
     ("bank-statement-csv/icbc_debit-v2_icbc-debit-v2-records.csv", "payments"),
