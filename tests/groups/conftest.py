@@ -68,7 +68,7 @@ def msg(mid: str, time: str, conv: str, sender: str, text: str, type_: str = "te
 class TermsConfig(BaseModel):
     """Config of the test term detector: the first field takes a lexicon name, as in packs."""
 
-    lexicon: str | None = None
+    lexicon: list[str] = []
     terms: list[str] = []
 
 
@@ -80,7 +80,7 @@ class TermDetector:
         self.terms = []
         for t in triggers:
             cfg = t.config
-            words = list(cfg.terms) + list(ctx.lexicons.get(cfg.lexicon, ()) if cfg.lexicon else ())
+            words = list(cfg.terms) + [w for name in cfg.lexicon for w in ctx.lexicons[name]]
             self.terms += [(t.label, w.split("|")[0]) for w in words]
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:

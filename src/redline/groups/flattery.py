@@ -1,0 +1,129 @@
+"""`groups.flattery`: praise addressed to the group owner (不能对群主进行表扬, 武汉's third rule).
+
+The text engine's flattery detector finds praise (高瞻远瞩, 讲得太好了); this check keeps the
+praise that is addressed to the owner: the message names the owner (name, display name,
+surname + title such as 张书记, the bare title, or 群主), or it answers the owner's own
+message within a few minutes. Praise of a colleague's work is not this rule's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.groups.finding import config_of, group_finding, person_label
+from redline.groups.frame import arrow, connect
+from redline.groups.textscan import scan_texts
+from redline.vocab import Category, Severity, Subject
+
+if TYPE_CHECKING:
+    from redline.contracts import TextDetectorFactory
+
+# Titles (职务称呼) people use to address a leader, longest first so 副县长 is not read as 县长.
+TITLES: Final = ("秘书长", "董事长", "书记", "县长", "市长", "区长", "镇长", "乡长", "局长", "主任",
+                 "部长", "处长", "科长", "主席", "院长", "站长", "所长", "组长", "队长", "厅长", "省长")
+
+# Group messages with the previous message of the same group (for "answers the owner").
+_MESSAGES = """
+SELECT * FROM (
+  SELECT gm.id, gm.time, gm.group_id, gm.sender, coalesce(gm.text, '') AS text,
+         coalesce(gm.type, 'text') AS msg_type,
+         coalesce(g.name, '') AS group_name, g.owner_id,
+         lag(gm.sender) OVER w AS prev_sender, lag(gm.id) OVER w AS prev_id,
+         date_diff('second', lag(gm.time) OVER w, gm.time) AS gap_s
+  FROM group_messages gm JOIN groups g USING (group_id)
+  WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(g.owner_id, '') <> ''
+  WINDOW w AS (PARTITION BY gm.group_id ORDER BY gm.time, gm.id))
+WHERE msg_type = 'text' AND sender IS DISTINCT FROM owner_id
+"""
+
+
+def address_forms(name: str, post: str, display: str, generic: Sequence[str]) -> list[str]:
+    """How members address an owner: 张三, 财政局-张三, 张书记, 张局, 书记, 群主 …"""
+    forms = [f for f in (name, display) if f]
+    title = next((t for t in TITLES if post.endswith(t)), "")
+    if title and name:
+        forms += [name[0] + title, name[0] + title[0], title]  # 张局长, 张局, 局长
+    return list(dict.fromkeys([*forms, *generic]))
+
+
+class FlatteryConfig(BaseModel):
+    """Tunable parameters of a `groups.flattery` entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    detectors: dict[str, Any] = Field(default_factory=lambda: {"flattery": {}})
+    generic_forms: list[str] = Field(default_factory=lambda: ["群主"])  # add 领导 to be stricter
+    reply_minutes: int = Field(10, ge=0)  # an answer to the owner within this is addressed to them
+    min_score: float = Field(0.5, ge=0.0, le=1.0)
+    exempt_types: list[str] = Field(default_factory=lambda: ["social"])
+    severity: Severity = Severity.LOW
+
+
+class Flattery:
+    """One `flattery` finding per praising message addressed to its group's owner."""
+
+    name: ClassVar[str] = "groups.flattery"
+    Config: ClassVar[type[BaseModel]] = FlatteryConfig
+
+    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
+        self.text_detectors = text_detectors  # None: the registry's
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
+        """Detect praise in batch, then keep hits whose message addresses the owner."""
+        if not triggers:
+            return []
+        con = connect(tables)
+        owners = arrow(con, """
+            SELECT g.group_id, p.person_id, p.name, p.post, coalesce(m.display_name, '') AS display
+            FROM groups g JOIN people_x p ON p.person_id = g.owner_id
+            LEFT JOIN memberships m ON m.group_id = g.group_id AND m.person_id = g.owner_id""")
+        findings: list[Finding] = []
+        for trigger in triggers:
+            cfg = config_of(trigger, FlatteryConfig)
+            msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
+            hits = scan_texts(msgs["text"], list(cfg.detectors.items()), self.text_detectors)
+            if hits.num_rows == 0:
+                continue
+            forms = {r["group_id"]: (r, address_forms(r["name"], r["post"], r["display"], cfg.generic_forms))
+                     for r in owners.to_pylist()}
+            findings.extend(self._findings(trigger, cfg, msgs, hits, forms))
+        return findings
+
+    def _findings(self, trigger: Trigger, cfg: FlatteryConfig, msgs: pa.Table, hits: pa.Table,
+                  forms: dict[str, tuple[dict[str, Any], list[str]]]) -> list[Finding]:
+        best: dict[int, dict[str, Any]] = {}
+        for h in hits.to_pylist():  # hits are few: one per praising message
+            if h["score"] >= cfg.min_score and h["row"] not in best:
+                best[h["row"]] = h
+        rows = sorted(best)
+        taken = msgs.take(pa.array(rows, pa.int64())).to_pylist()
+        findings = []
+        for h, m in zip((best[r] for r in rows), taken, strict=True):
+            owner, owner_forms = forms.get(m["group_id"], ({}, []))
+            named = next((f for f in owner_forms if f in m["text"]), None)
+            answered = (m["prev_sender"] == m["owner_id"] and m["gap_s"] is not None
+                        and m["gap_s"] <= cfg.reply_minutes * 60)
+            if not owner or (named is None and not answered):
+                continue
+            who, boss = person_label(m["sender"], None), person_label(owner["person_id"], owner["name"])
+            how = f"称呼“{named}”" if named else f"紧接群主消息 {m['prev_id']} 之后"
+            how_en = f"addressing them as '{named}'" if named else f"right after the owner's message {m['prev_id']}"
+            when = m["time"].isoformat(timespec="minutes")
+            findings.append(group_finding(
+                trigger, detector=self.name, kind="flattery", category=Category.FLATTERY,
+                severity=cfg.severity, group_id=m["group_id"], person_id=m["sender"],
+                subject=Subject.MESSAGE, subject_id=m["id"],
+                message_ids=[m["id"], *([m["prev_id"]] if answered and not named else [])],
+                reason=(f"{who}于 {when} 在群“{m['group_name']}”({m['group_id']})中{how}"
+                        f"吹捧群主{boss}：“{h['evidence']}”（消息 {m['id']}）。"),
+                reason_en=(f"{who} praised the group owner {boss} in '{m['group_name']}' "
+                           f"({m['group_id']}) at {when}, {how_en}: '{h['evidence']}' (message {m['id']})."),
+                facts={"group_name": m["group_name"], "owner_id": owner["person_id"],
+                       "addressed_as": named, "answers": m["prev_id"] if answered else None},
+                evidence=h["evidence"], score=float(h["score"]),
+            ))
+        return findings

@@ -1,0 +1,111 @@
+"""`groups.off_topic`: a work group whose share of non-work chat passes a threshold.
+
+The city secretary's rule: 不聊无关当地工作的其他话题, and 和工作无关的信息不得在群里发布.
+A single joke is not a lead; a work group where a large share of the messages is about
+stocks, games, shopping links or gossip has stopped being a work group. The non-work
+messages are found by the plan's lexicon detector (the shared `off-topic` term list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.groups.finding import config_of, group_finding, quote_ids, quote_ids_en
+from redline.groups.frame import arrow, connect, rows
+from redline.groups.textscan import scan_texts
+from redline.vocab import Category, Severity
+
+if TYPE_CHECKING:
+    from redline.contracts import TextDetectorFactory
+
+_MESSAGES = """
+SELECT gm.id, gm.group_id, gm.sender, gm.day, coalesce(gm.text, '') AS text,
+       list_contains(?, coalesce(gm.type, 'text')) AS non_work_type
+FROM group_messages gm JOIN groups g USING (group_id)
+WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(gm.type, 'text') NOT IN ('system', 'revoke')
+ORDER BY gm.group_id, gm.time, gm.id
+"""
+
+_SHARES = """
+SELECT m.group_id, coalesce(g.name, '') AS group_name, coalesce(g.type, '') AS type,
+       count(*) AS total, count(*) FILTER (WHERE m.off) AS off,
+       count(*) FILTER (WHERE m.off) / count(*) AS share,
+       min(m.day) AS first_day, max(m.day) AS last_day,
+       list(m.id ORDER BY m.id) FILTER (WHERE m.off) AS off_ids,
+       list(DISTINCT m.sender) FILTER (WHERE m.off) AS senders
+FROM flagged m JOIN groups g USING (group_id)
+GROUP BY ALL
+HAVING count(*) >= ? AND count(*) FILTER (WHERE m.off) / count(*) >= ?
+ORDER BY m.group_id
+"""
+
+
+class OffTopicConfig(BaseModel):
+    """Tunable parameters of a `groups.off_topic` entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    detectors: dict[str, Any] = Field(default_factory=lambda: {"lexicon": {"lexicon": ["off-topic"]}})
+    threshold: float = Field(0.2, gt=0.0, le=1.0)  # share of non-work messages
+    min_messages: int = Field(30, ge=1)  # too few messages say nothing about a group
+    non_work_types: list[str] = Field(default_factory=list)  # e.g. ["red_packet"]
+    exempt_types: list[str] = Field(default_factory=lambda: ["social"])
+    severity: Severity = Severity.LOW
+
+
+class OffTopic:
+    """One `off_topic` finding per work group over the threshold, with the share and evidence."""
+
+    name: ClassVar[str] = "groups.off_topic"
+    Config: ClassVar[type[BaseModel]] = OffTopicConfig
+
+    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
+        self.text_detectors = text_detectors  # None: the registry's
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
+        """Flag non-work messages in batch, then compute each group's share in DuckDB."""
+        if not triggers:
+            return []
+        con = connect(tables)
+        findings: list[Finding] = []
+        for trigger in triggers:
+            cfg = config_of(trigger, OffTopicConfig)
+            msgs = arrow(con, _MESSAGES, [cfg.non_work_types, cfg.exempt_types])
+            hits = scan_texts(msgs["text"], list(cfg.detectors.items()), self.text_detectors)
+            off = pc.is_in(pa.array(range(msgs.num_rows), pa.int64()), value_set=hits["row"])
+            con.register("flagged", msgs.append_column("off", pc.or_(off, msgs["non_work_type"])))
+            hit_ids = msgs["id"].take(hits["row"]).to_pylist()
+            words: dict[str, str] = {}
+            for mid, word in zip(hit_ids, hits["evidence"].to_pylist(), strict=True):
+                words.setdefault(mid, word)  # one topic word per message is enough to show
+            found = rows(con, _SHARES, [cfg.min_messages, cfg.threshold])
+            findings.extend(self._finding(trigger, cfg, r, words) for r in found)
+        return findings
+
+    def _finding(self, trigger: Trigger, cfg: OffTopicConfig, r: dict[str, object],
+                 words: dict[str, str]) -> Finding:
+        gid, gname = str(r["group_id"]), str(r["group_name"])
+        off_ids: list[str] = r["off_ids"] or []  # type: ignore[assignment]
+        topics = list(dict.fromkeys(words[i] for i in off_ids if i in words))
+        share = float(r["share"])  # type: ignore[arg-type]
+        senders = sorted(r["senders"] or [])  # type: ignore[call-overload]
+        pct = f"{share:.0%}"
+        return group_finding(
+            trigger, detector=self.name, kind="off_topic", category=Category.OFF_TOPIC,
+            severity=cfg.severity, group_id=gid, message_ids=off_ids,
+            reason=(f"工作群“{gname}”({gid})在 {r['first_day']} 至 {r['last_day']} 的 {r['total']} 条消息中"
+                    f"有 {r['off']} 条（{pct}）与工作无关，超过 {cfg.threshold:.0%} 的限度；"
+                    f"话题如{quote_ids(topics)}（消息 {quote_ids(off_ids)}）。"),
+            reason_en=(f"In work group '{gname}' ({gid}), {r['off']} of {r['total']} messages ({pct}) "
+                       f"between {r['first_day']} and {r['last_day']} were not about work, above the "
+                       f"{cfg.threshold:.0%} limit; topics such as {quote_ids_en(topics)} "
+                       f"(messages {quote_ids_en(off_ids)})."),
+            facts={"group_name": gname, "total": r["total"], "off_topic": r["off"],
+                   "share": round(share, 4), "threshold": cfg.threshold,
+                   "topics": topics, "senders": senders},
+        )
