@@ -61,7 +61,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, set[int]]:
 
 
 def _header(text: str, filename: str) -> tuple[list[str], int]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    reader = csv.reader(io.StringIO(text, newline="\n"), strict=False)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -123,7 +123,8 @@ def _parse_csv_python(
     text: str, header: list[str], bad_lines: set[int], filename: str, text_lines: list[str],
 ) -> RawRows:
     """The careful path: the C csv reader, one row at a time, rejecting only what is bad."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    # Split physical lines on "\n" only, as the line numbers and the raw text do.
+    reader = csv.reader(io.StringIO(text, newline="\n"), strict=False)
     width = len(header)
     rows: list[list[str]] = []
     firsts: list[int] = []
