@@ -3,6 +3,7 @@ own errors, and truncation never loses a row that was complete."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -24,7 +25,8 @@ LINE_FILES = [
 FORMATS = ["auto", "wecom-archive", "pywxdump-csv", "chatlog-json", "wechat-pay", "alipay", "bank-csv", "roster",
            "wechat-appmsg"]
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample exports not found")
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# REDLINE_FUZZ_EXAMPLES=2000 runs a longer fuzzing session locally
+SETTINGS = settings(max_examples=int(os.environ.get("REDLINE_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _read(data: bytes, fmt: str, suffix: str = ".csv") -> object:

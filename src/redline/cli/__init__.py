@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> None:
         args.remove("--debug")
     cli = _build()
     try:
-        cli(args=args, standalone_mode=False)
+        code = cli(args=args, standalone_mode=False)
+        # without standalone mode click returns the code of typer.Exit instead of exiting
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except RedlineError as exc:
         if debug:
             raise

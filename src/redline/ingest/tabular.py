@@ -25,7 +25,7 @@ class SheetRow:
 
 def csv_rows(text: str) -> list[SheetRow]:
     """Rows of CSV text; the line is where the record starts (records may span lines)."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[SheetRow] = []
     line = 1
     try:

@@ -6,9 +6,11 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from redline.errors import InputError, SourceLocation
 from redline.ingest.appmsg import add_money, claims, money_payload, parse_xml
 from redline.ingest.result import Row, SourceResult
 from redline.ingest.values import CellError, clean, parse_fen, parse_local_time
@@ -38,8 +40,8 @@ def conversation_of(owner: str, talker: str, is_room: bool) -> str:
 
 def read_pywxdump_csv(path: Path, text: str, result: SourceResult, owner: str) -> None:
     """id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime."""
-    reader = csv.DictReader(io.StringIO(text))
-    for record in reader:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    for record in _records(reader, path):
         line = reader.line_num
         result.rows_read += 1
         if None in record or any(v is None for v in record.values()):
@@ -146,8 +148,8 @@ def _chatlog_message(message: dict[str, Any], result: SourceResult, owner: str) 
 
 def read_chatlog_csv(path: Path, text: str, result: SourceResult, owner: str) -> None:
     """chatlog ?format=csv: Time,SenderName,Sender,TalkerName,Talker,Content (local time)."""
-    reader = csv.DictReader(io.StringIO(text))
-    for record in reader:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    for record in _records(reader, path):
         result.rows_read += 1
         try:
             when = parse_local_time(record.get("Time"))
@@ -163,6 +165,14 @@ def read_chatlog_csv(path: Path, text: str, result: SourceResult, owner: str) ->
             "text": record.get("Content") or "", "attachment": None, "source_type": "csv",
             "sender_name": clean(record.get("SenderName")),
         })
+
+
+def _records(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a CSV; a structurally broken CSV stops with the line where it broke."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise InputError(f"broken CSV: {exc}", SourceLocation(path, line=reader.line_num)) from exc
 
 
 def _hash_id(prefix: str, record: Any) -> str:
