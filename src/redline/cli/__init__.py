@@ -17,6 +17,9 @@ from redline.errors import RedlineError
 # Each module defines `register(app: typer.Typer) -> None`. Add a command by adding its module.
 COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.version",
+    "redline.cli.packs",
+    "redline.cli.screen",
+    "redline.cli.scan",
     "redline.cli.ingest",
 )
 

@@ -1,0 +1,186 @@
+"""`redline scan`: screen the store incrementally and save findings idempotently.
+
+Only messages not yet screened with the current plan version are read (table `scan_state`,
+alembic branch `rules_0001`); a changed pack, lexicon or override gives a new version and so
+a full rescan. Text rules run in batches; every record analyzer of the plan runs once over
+the store's tables. Findings are saved with `store.save_findings` (idempotent by key).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from redline.cli.common import DEFAULT_DB, DbOption
+from redline.cli.packs import OverridesOption, PacksOption, load_built
+from redline.contracts import Finding
+from redline.scan.plan import MessageContext, ScanPlan
+from redline.store.tables.messages import Message
+from redline.store.tables.org import Group
+from redline.store.tables.scan_state import ScanState
+
+BATCH: Final = 4096
+
+
+@dataclass(slots=True)
+class ScanSummary:
+    """What one `redline scan` did."""
+
+    plan_version: str
+    messages: int = 0  # messages screened in this run
+    already: int = 0  # messages already screened with this plan version
+    text_findings: int = 0
+    record_findings: int = 0
+    new_findings: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def _contexts(engine: Engine) -> dict[str, str]:
+    """group id → group type, to tell group messages (and their kind) from private chats."""
+    with engine.connect() as conn:
+        return {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
+
+
+def pending_batches(engine: Engine, version: str, batch: int = BATCH) -> Iterator[list[tuple[str, str, str, str]]]:
+    """(id, text, conversation, sender) of messages not screened with `version`, by id."""
+    state = ScanState.__table__
+    msg = Message.__table__
+    last = ""
+    while True:
+        query = (
+            select(msg.c.id, msg.c.text, msg.c.conversation, msg.c.sender)
+            .outerjoin(state, (state.c.message_id == msg.c.id) & (state.c.plan_version == version))
+            .where(state.c.message_id.is_(None), msg.c.id > last)
+            .order_by(msg.c.id)
+            .limit(batch)
+        )
+        with engine.connect() as conn:
+            rows = [(r[0], r[1] or "", r[2] or "", r[3] or "") for r in conn.execute(query)]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def mark_scanned(engine: Engine, ids: list[str], version: str) -> None:
+    """Record that these messages were screened with `version` (upsert)."""
+    if not ids:
+        return
+    now = datetime.now(UTC)
+    values = [{"message_id": i, "plan_version": version, "scanned_at": now} for i in ids]
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(ScanState.__table__).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["message_id"],
+        set_={"plan_version": stmt.excluded.plan_version, "scanned_at": stmt.excluded.scanned_at},
+    )
+    with engine.begin() as conn:
+        conn.execute(stmt)
+
+
+def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = None, batch: int = BATCH) -> ScanSummary:
+    """Screen pending messages, run the record analyzers, save findings; see module doc."""
+    from redline.scan.engine import scan_batch
+    from redline.scan.records import run_record_analyzers
+    from redline.store import save_findings, tables_from_store
+
+    started = time.perf_counter()
+    summary = ScanSummary(plan.version)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(Message.__table__)).scalar_one()
+        done = conn.execute(
+            select(func.count()).select_from(ScanState.__table__).where(ScanState.plan_version == plan.version)
+        ).scalar_one()
+    summary.already = int(done)
+    group_types = _contexts(engine)
+    task = progress.add_task("screening messages", total=max(int(total) - int(done), 0)) if progress else None
+    for rows in pending_batches(engine, plan.version, batch):
+        ids = [r[0] for r in rows]
+        contexts = [
+            MessageContext(
+                group_type=group_types.get(conv),
+                conversation="group" if conv in group_types else "private",
+                group_id=conv if conv in group_types else None,
+                sender_id=sender or None,
+            )
+            for _, _, conv, sender in rows
+        ]
+        findings = scan_batch(plan, [r[1] for r in rows], contexts, ids=ids)
+        summary.new_findings += save_findings(engine, findings, pack_versions=plan.pack_versions)
+        # Marked only after the findings are saved: a crash re-screens the batch, never skips it.
+        mark_scanned(engine, ids, plan.version)
+        summary.messages += len(ids)
+        summary.text_findings += len(findings)
+        summary.by_rule.update(f.rule_id for f in findings)
+        if progress is not None and task is not None:
+            progress.advance(task, len(ids))
+    if plan.record_triggers:
+        tables = tables_from_store(engine)
+        for findings_of_key in run_record_analyzers(plan, tables).values():
+            record: list[Finding] = findings_of_key
+            summary.new_findings += save_findings(engine, record, pack_versions=plan.pack_versions)
+            summary.record_findings += len(record)
+            summary.by_rule.update(f.rule_id for f in record)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def summary_table(s: ScanSummary, plan: ScanPlan) -> Table:
+    """Findings per rule, with the rule's pack, category and severity."""
+    refs: dict[str, Any] = {}
+    for ref in plan.rules.values():
+        refs.setdefault(ref.rule_id, ref)
+    table = Table(title=f"redline scan — plan {s.plan_version}")
+    for col in ("rule", "pack", "category", "severity", "findings"):
+        table.add_column(col, justify="right" if col == "findings" else "left")
+    for rid, n in sorted(s.by_rule.items()):
+        ref = refs.get(rid)
+        table.add_row(rid, ref.pack if ref else "", ref.category if ref else "", ref.severity if ref else "", str(n))
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add `redline scan` to the root app."""
+
+    @app.command("scan")
+    def scan(
+        db: DbOption = DEFAULT_DB,
+        packs: PacksOption = "all",
+        overrides: OverridesOption = None,
+        cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="cache for compiled detectors")] = None,
+    ) -> None:
+        """Screen the store's new messages and run the record analyses; findings are idempotent."""
+        from redline.store import make_engine, migrate
+
+        built = load_built(packs, overrides, cache_dir=cache_dir)
+        engine = migrate(make_engine(db))
+        console = Console()
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=True,
+        ) as progress:
+            summary = scan_store(engine, built.plan, progress=progress)
+        console.print(summary_table(summary, built.plan))
+        console.print(
+            f"{summary.messages} messages screened ({summary.already} already screened with this plan), "
+            f"{summary.text_findings} text findings, {summary.record_findings} record findings, "
+            f"{summary.new_findings} new; {summary.seconds:.1f} s",
+            markup=False, highlight=False,
+        )
+        not_covered = sorted({n.rule_id for n in built.plan.not_covered if n.label is None})
+        if not_covered:
+            console.print(f"not covered: {', '.join(not_covered)} (see `redline packs coverage`)", markup=False)

@@ -1,0 +1,143 @@
+"""`redline screen`: screen `{"id","text"}` JSON Lines with the packs, no database.
+
+Streams in batches (one engine call per batch), shows a progress bar over the input's
+bytes, and writes one finding per line. A bad line (invalid JSON or UTF-8, no id, text not a
+string) is reported with its line number on stderr and skipped; the scan never stops.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Annotated, Any, Final
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from redline.cli.common import DEFAULT_DB, DbOption
+from redline.cli.packs import OverridesOption, PacksOption, load_built
+from redline.contracts import Finding
+from redline.errors import InputError, SourceLocation
+
+BATCH: Final = 4096
+OUTPUT_FIELDS: Final = (
+    "message_id", "rule_id", "category", "detector", "label", "start", "end", "evidence",
+    "severity", "reason",
+)
+
+
+@dataclass(slots=True)
+class BadLines:
+    """Bad input lines: counted, the first few printed with their line number."""
+
+    path: str
+    count: int = 0
+    shown: list[str] = field(default_factory=list)
+    limit: int = 20
+
+    def add(self, lineno: int, why: str) -> None:
+        self.count += 1
+        if len(self.shown) < self.limit:
+            msg = f"{self.path}:{lineno}: {why}"
+            self.shown.append(msg)
+            print(f"redline: skipped {msg}", file=sys.stderr)
+
+
+def parse_line(raw: bytes, lineno: int, bad: BadLines) -> tuple[str, str] | None:
+    """(id, text) of one JSONL line, or None (reported) when the line is unusable."""
+    if not raw.strip():
+        return None
+    try:
+        record: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        why = "invalid UTF-8" if "UTF-8" in str(exc) else f"invalid JSON ({exc})"
+        bad.add(lineno, why)
+        return None
+    if not isinstance(record, dict):
+        bad.add(lineno, "not a JSON object")
+        return None
+    mid, text = record.get("id"), record.get("text")
+    if mid is None or isinstance(mid, (dict, list)) or mid == "":
+        bad.add(lineno, "no usable `id`")
+        return None
+    if text is None:
+        text = ""  # an image or a red packet: nothing to screen, but not an error
+    if not isinstance(text, str):
+        bad.add(lineno, "`text` is not a string")
+        return None
+    return str(mid), text
+
+
+def read_batches(stream: IO[bytes], bad: BadLines, progress: Any, task: Any) -> Iterator[tuple[list[str], list[str]]]:
+    """(ids, texts) batches from a JSONL byte stream."""
+    ids: list[str] = []
+    texts: list[str] = []
+    for lineno, raw in enumerate(stream, start=1):
+        if progress is not None:
+            progress.advance(task, len(raw))
+        parsed = parse_line(raw, lineno, bad)
+        if parsed is None:
+            continue
+        ids.append(parsed[0])
+        texts.append(parsed[1])
+        if len(ids) >= BATCH:
+            yield ids, texts
+            ids, texts = [], []
+    if ids:
+        yield ids, texts
+
+
+def finding_record(f: Finding) -> dict[str, Any]:
+    """A finding in the `screen` output format (DESIGN.md)."""
+    return {
+        "message_id": f.subject_id, "rule_id": f.rule_id, "category": f.category,
+        "detector": f.detector, "label": f.label, "start": f.start, "end": f.end,
+        "evidence": f.evidence, "severity": f.severity, "reason": f.reason,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    """Add `redline screen` to the root app."""
+
+    @app.command("screen")
+    def screen(
+        input_path: Annotated[Path, typer.Option("--input", "-i", help="messages.jsonl: {\"id\",\"text\"} per line")],
+        output: Annotated[str, typer.Option("--output", "-o", help="findings.jsonl, or - for stdout")] = "-",
+        packs: PacksOption = "all",
+        overrides: OverridesOption = None,
+        db: DbOption = DEFAULT_DB,
+    ) -> None:
+        """Screen messages with the rule packs (no database) and write findings as JSON Lines."""
+        from redline.scan.engine import scan_batch
+
+        if not input_path.is_file():
+            raise InputError("no such input file", SourceLocation(input_path))
+        built = load_built(packs, overrides)
+        bad = BadLines(str(input_path))
+        err = Console(stderr=True)
+        n_msgs = n_findings = 0
+        started = time.perf_counter()
+        out_cm = nullcontext(sys.stdout.buffer) if output == "-" else Path(output).open("wb")  # noqa: SIM115
+        with out_cm as out, input_path.open("rb") as stream, Progress(
+            "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("screening", total=input_path.stat().st_size)
+            for ids, texts in read_batches(stream, bad, progress, task):
+                findings = scan_batch(built.plan, texts, ids=ids)
+                out.write(b"".join(orjson.dumps(finding_record(f)) + b"\n" for f in findings))
+                n_msgs += len(ids)
+                n_findings += len(findings)
+        secs = time.perf_counter() - started
+        more = f" (first {len(bad.shown)} shown)" if bad.count > len(bad.shown) else ""
+        err.print(
+            f"screened {n_msgs} messages in {secs:.1f} s: {n_findings} findings; "
+            f"{bad.count} bad lines skipped{more}; plan {built.plan.version}",
+            markup=False, highlight=False,
+        )
