@@ -12,10 +12,28 @@ from typing import Final
 
 from redline.contracts import RecordAnalyzer, TextDetectorFactory
 from redline.detectors.lexicon import LexiconDetector
+from redline.payments import (
+    event_gifts,
+    family_proxy,
+    holiday_gifts,
+    large_sums,
+    managed_party_gifts,
+    packet_gambling,
+    repeated_gifts,
+    vote_buying,
+)
 
 TEXT_DETECTORS: Final[Mapping[str, type[TextDetectorFactory]]] = MappingProxyType({
     "lexicon": LexiconDetector,
 })
 
 RECORD_ANALYZERS: Final[Mapping[str, type[RecordAnalyzer]]] = MappingProxyType({
+    "payments.managed_party_gifts": managed_party_gifts.ManagedPartyGifts,
+    "payments.repeated_gifts": repeated_gifts.RepeatedGifts,
+    "payments.holiday_gifts": holiday_gifts.HolidayGifts,
+    "payments.event_gifts": event_gifts.EventGifts,
+    "payments.large_sums": large_sums.LargeSums,
+    "payments.family_proxy": family_proxy.FamilyProxy,
+    "payments.packet_gambling": packet_gambling.PacketGambling,
+    "payments.vote_buying": vote_buying.VoteBuying,
 })

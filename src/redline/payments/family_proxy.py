@@ -1,0 +1,114 @@
+"""亲属代收: money from a managed party (or an event beneficiary) to an official's relative.
+
+Paying the spouse or child instead of the official is a classic way around the rules. The
+payer is tied to the official by a listed risk relation, by an event the official decided,
+or, when relation lists are incomplete, by repeated one-way payments from a non-official.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar, cast
+
+from pydantic import BaseModel
+
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.frame import PaymentFrame
+from redline.payments.lead import (
+    RELATION_EN,
+    RELATION_ZH,
+    Lead,
+    clamp,
+    kinds_en,
+    kinds_zh,
+    period_en,
+    period_zh,
+    yuan,
+)
+from redline.vocab import Category, Relation, Severity
+
+
+class FamilyProxyConfig(TypologyConfig):
+    """Which relations tie the payer to the official; floors for payers with no listed tie."""
+
+    from_relation: tuple[Relation, ...] = (Relation.MANAGED, Relation.SUPPLIER, Relation.SUBORDINATE)
+    unlisted_min_count: int = 3
+    unlisted_min_total_yuan: float = 1000.0
+    max_return_ratio: float = 0.25
+
+
+class FamilyProxy(PaymentAnalyzer):
+    """payments.family_proxy: gifts routed through a relative."""
+
+    name: ClassVar[str] = "payments.family_proxy"
+    Config: ClassVar[type[BaseModel]] = FamilyProxyConfig
+
+    def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
+        config = cast(FamilyProxyConfig, config)
+        rows = frame.rows(
+            """WITH fam AS (
+                 SELECT r.official AS person_id, r.other AS relative FROM rel r
+                 JOIN people o ON o.person_id = r.official AND o.is_official WHERE r.relation = 'family'
+               ), p AS (
+                 SELECT f.person_id, f.relative, p.* FROM pay p JOIN fam f ON f.relative = p.payee
+                 WHERE p.counted AND p.payer <> f.person_id
+                   AND NOT EXISTS (SELECT 1 FROM rel k WHERE k.relation = 'family'
+                                   AND k.official IN (f.person_id, f.relative) AND k.other = p.payer)
+               ), tie AS (
+                 SELECT official, other, min(relation) AS relation FROM rel
+                 WHERE relation IN (SELECT unnest(?)) GROUP BY ALL
+               ), ev AS (SELECT DISTINCT person_id, other_id FROM events WHERE other_id IS NOT NULL)
+               SELECT p.person_id, p.relative, p.payer, any_value(tie.relation) AS rel,
+                      bool_or(ev.other_id IS NOT NULL) AS beneficiary,
+                      any_value(x.is_official) AS payer_official, count(*) AS n, sum(p.fen) AS total_fen,
+                      min(p.day) AS first_day, max(p.day) AS last_day,
+                      list(p.pid ORDER BY p.t, p.pid) AS pids, list(p.kind ORDER BY p.t, p.pid) AS kinds,
+                      coalesce(any_value(b.fen), 0) AS back_fen
+               FROM p LEFT JOIN tie ON tie.official = p.person_id AND tie.other = p.payer
+               LEFT JOIN ev ON ev.person_id = p.person_id AND ev.other_id = p.payer
+               JOIN people x ON x.person_id = p.payer
+               LEFT JOIN flow b ON b.payer = p.relative AND b.payee = p.payer
+               GROUP BY p.person_id, p.relative, p.payer""",
+            [[r.value for r in config.from_relation]],
+        )
+        out = []
+        for row in rows:
+            ratio = row["back_fen"] / row["total_fen"]
+            listed = row["rel"] is not None or row["beneficiary"]
+            unlisted_ok = (
+                not row["payer_official"] and ratio <= config.max_return_ratio
+                and (row["n"] >= config.unlisted_min_count or row["total_fen"] >= fen(config.unlisted_min_total_yuan))
+            )
+            if not (listed or unlisted_ok):
+                continue
+            base = 0.8 if listed else 0.5
+            size = min(0.15, 0.04 * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(base + size + min(0.05, 0.01 * row["n"]))
+            p, f, x = (frame.name(row[k]) for k in ("person_id", "relative", "payer"))
+            if row["rel"]:
+                tie_zh, tie_en = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]
+            elif row["beneficiary"]:
+                tie_zh, tie_en = "其经办事项的受益方", "beneficiary of a decision the official handled"
+            else:
+                tie_zh, tie_en = "非公职人员，单方面付款", "non-official, one-way payments"
+            zh = (
+                f"{p} 的亲属 {f} {period_zh(row['first_day'], row['last_day'])}收到 {x}（{p} 的{tie_zh}）所发"
+                f"{kinds_zh(row['kinds'], row['n'])}，共计 {yuan(row['total_fen'])} 元。"
+                "疑似由亲属代收，规避收受礼金的纪律规定。"
+            )
+            en = (
+                f"{f}, a relative of {p}, received {kinds_en(row['kinds'], row['n'])} totalling "
+                f"{yuan(row['total_fen'])} yuan from {x} ({tie_en} of {p}) "
+                f"{period_en(row['first_day'], row['last_day'])}: possibly gifts taken through a relative."
+            )
+            out.append(Lead(
+                typology="family_proxy", category=Category.GIFTS, person_id=row["person_id"],
+                counterparty_ids=(row["payer"], row["relative"]), payment_ids=tuple(row["pids"]),
+                total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
+                last_day=row["last_day"], score=score,
+                severity=Severity.HIGH if listed else Severity.MEDIUM, reason=zh, reason_en=en,
+                facts={"relative_id": row["relative"], "payer_id": row["payer"], "relation": row["rel"],
+                       "event_beneficiary": bool(row["beneficiary"]), "return_ratio": round(ratio, 3),
+                       "score_parts": {"tie": base, "size": round(size, 3)}},
+            ))
+        return out

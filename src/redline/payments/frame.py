@@ -1,0 +1,321 @@
+"""The payment frame: a bundle's payments as DuckDB columns, validated, with relations joined.
+
+Every typology queries the same frame, built once per `BundleTables` object:
+- `pay`: valid payment rows; `t` is UTC epoch microseconds, `day` the Asia/Shanghai calendar
+  day (days since 1970-01-01, the same numbering as Arrow `date32`), `fen` integer fen;
+  `counted` is true for money that really reached the payee (paid/received, not returned).
+- `rel`: directed relations, `other` is `relation` OF `official` (inverse rows added, so a
+  `superior` row also yields the `subordinate` one; family and colleague are symmetric).
+- `gift`: counted payments TO an official, with the payer's relation at that day (`rel`,
+  null if none is listed), the payer's flags, `pair_fen`: everything this payer paid this
+  official, and `back_fen`: everything the official paid the payer, over the whole period
+  (reciprocity: 经常性单方面收受 is one-way); `colleague_packet` marks a claim on an official's
+  lucky-draw packet shared by three or more people in a group (custom, not a targeted gift);
+  `standing` a pair whose every payment is the same odd amount, three times or more (rent,
+  wages, instalments: a standing arrangement, not a gift, which is shaped round or lucky).
+- `people`, `events`, `messages`.
+Rows that cannot be analysed (unknown people, non-positive or absurd amounts, duplicate ids,
+unknown kinds) are never dropped silently: they land in `PaymentFrame.rejected`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Final, TypeAlias
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from redline.bundle.schema import BY_TABLE
+from redline.contracts import BundleTables
+from redline.vocab import PaymentKind, PaymentStatus, Relation
+
+Params: TypeAlias = list[Any] | dict[str, Any] | None
+US_PER_DAY: Final = 86_400_000_000
+SHANGHAI_OFFSET_US: Final = 8 * 3_600_000_000  # Asia/Shanghai has had no DST since 1991
+WECHAT_PACKET_CAP_FEN: Final = 20_000  # one WeChat red packet holds at most 200 yuan
+ABSURD_FEN: Final = 100_000_000 * 100  # 1 亿 yuan in one payment: a unit error, not a gift
+RETURN_WINDOW_DAYS: Final = 7  # a same-amount payment back within a week is a refund (已退还)
+RISK_RELATIONS: Final = (Relation.MANAGED, Relation.SUPPLIER, Relation.SUBORDINATE)
+
+# Relation priority when a pair has several listed: family mitigates first (亲属往来 is
+# normal), then the relations the regulations name.
+_PRIORITY: Final = ("family", "managed", "supplier", "subordinate", "superior", "colleague")
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """One payment row left out of the analysis, and why (1-based row in payments)."""
+
+    row: int
+    payment_id: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelationIssue:
+    """A relations row that names an unknown person or relation (kept out of the joins)."""
+
+    row: int
+    field: str
+    reason: str
+
+
+class PaymentFrame:
+    """A validated bundle in one in-memory DuckDB database (see the module docstring)."""
+
+    def __init__(self, tables: BundleTables, *, threads: int | None = None) -> None:
+        self.con = duckdb.connect(":memory:")
+        if threads:
+            self.con.execute(f"SET threads={int(threads)}")
+        self._lock = threading.Lock()
+        self._register(tables)
+        self.rejected: tuple[Rejected, ...] = self._validate_payments()
+        self.relation_issues: tuple[RelationIssue, ...] = self._build_relations()
+        self._build_gifts()
+        people = self.con.execute("SELECT person_id, name FROM people").fetchall()
+        self.names: dict[str, str] = {pid: (name or pid) for pid, name in people}
+        groups = self.con.execute("SELECT group_id, name FROM groups WHERE group_id IS NOT NULL").fetchall()
+        self.group_names: dict[str, str] = {gid: (name or gid) for gid, name in groups}
+
+    # -- queries ---------------------------------------------------------------------------
+    def sql(self, query: str, params: Params = None) -> pa.Table:
+        """Run one query and return Arrow (DuckDB connections are not thread-safe)."""
+        with self._lock:
+            return self.con.sql(query, params=params).to_arrow_table()
+
+    def rows(self, query: str, params: Params = None) -> list[dict[str, Any]]:
+        """Run a query whose result is small (alerts, not payments) and return dicts."""
+        with self._lock:
+            return _dicts(self.con.execute(query, params))
+
+    def rows_with(
+        self, extra: dict[str, pa.Table], query: str, params: Params = None
+    ) -> list[dict[str, Any]]:
+        """Like `rows`, with small Arrow tables (festival windows) visible under their names."""
+        with self._lock:
+            for name, table in extra.items():
+                self.con.register(name, table)
+            try:
+                return _dicts(self.con.execute(query, params))
+            finally:
+                for name in extra:
+                    self.con.unregister(name)
+
+    def name(self, person_id: str) -> str:
+        """The display name of a person, or the id when the roster has no name."""
+        return self.names.get(person_id, person_id)
+
+    # -- building --------------------------------------------------------------------------
+    def _register(self, tables: BundleTables) -> None:
+        payments = _conform(tables.payments, "payments")
+        micros = pc.cast(payments.column("time"), pa.int64())
+        payments = payments.set_column(payments.schema.get_field_index("time"), "t", micros)
+        payments = payments.append_column("row_no", pa.array(range(1, payments.num_rows + 1), pa.int64()))
+        events = _conform(tables.events, "events")
+        messages = _conform(tables.messages, "messages").select(["id", "time", "conversation", "sender", "text"])
+        messages = messages.set_column(1, "t", pc.cast(messages.column("time"), pa.int64()))
+        for name, table in (
+            ("raw_payments", payments),
+            ("people_src", _conform(tables.people, "people")),
+            ("relations_src", _conform(tables.relations, "relations")),
+            ("events_src", events),
+            ("messages", messages),
+            ("memberships", _conform(tables.memberships, "memberships")),
+            ("groups", _conform(tables.groups, "groups")),
+        ):
+            self.con.register(name, table)
+        self.con.execute(
+            """CREATE TABLE people AS
+               SELECT person_id, any_value(name) AS name, any_value(unit) AS unit,
+                      coalesce(bool_or(is_official), false) AS is_official,
+                      coalesce(bool_or(external), false) AS external
+               FROM people_src WHERE person_id IS NOT NULL AND person_id <> ''
+               GROUP BY person_id"""
+        )
+        self.con.execute(
+            """CREATE TABLE events AS
+               SELECT event_id, CAST(date - DATE '1970-01-01' AS INTEGER) AS day, kind, unit,
+                      person_id, other_id
+               FROM events_src WHERE date IS NOT NULL"""
+        )
+
+    def _validate_payments(self) -> tuple[Rejected, ...]:
+        kinds = _sql_list(k.value for k in PaymentKind)
+        statuses = _sql_list(s.value for s in PaymentStatus)
+        # Exact duplicates (same id, same content) keep their first copy; ids whose copies
+        # disagree are all rejected: we cannot know which one is true.
+        self.con.execute(
+            f"""CREATE TABLE checked AS
+            WITH d AS (
+              SELECT r.*,
+                count(*) OVER w AS copies,
+                row_number() OVER (PARTITION BY payment_id ORDER BY row_no) AS copy_no,
+                count(DISTINCT hash(t, payer, payee, amount_fen, kind, status, packet_id)) OVER w AS variants
+              FROM raw_payments r WINDOW w AS (PARTITION BY payment_id)
+            )
+            SELECT d.*, CASE
+              WHEN payment_id IS NULL OR payment_id = '' THEN 'payment_id|missing payment id'
+              WHEN copies > 1 AND variants > 1 THEN 'payment_id|duplicate payment id with different contents (' || copies || ' rows)'
+              WHEN copies > 1 AND copy_no > 1 THEN 'payment_id|exact duplicate of an earlier row'
+              WHEN t IS NULL THEN 'time|missing time'
+              WHEN payer IS NULL OR payer = '' THEN 'payer|missing payer'
+              WHEN payee IS NULL OR payee = '' THEN 'payee|missing payee'
+              WHEN pp.person_id IS NULL THEN 'payer|unknown person ' || payer || ' (not in people.csv)'
+              WHEN pe.person_id IS NULL THEN 'payee|unknown person ' || payee || ' (not in people.csv)'
+              WHEN payer = payee THEN 'payee|payer and payee are the same person'
+              WHEN amount_fen IS NULL THEN 'amount_yuan|missing amount'
+              WHEN amount_fen <= 0 THEN 'amount_yuan|amount must be positive, got ' || (amount_fen / 100.0)
+              WHEN amount_fen >= {ABSURD_FEN} THEN 'amount_yuan|absurd amount ' || (amount_fen / 100.0) || ' yuan'
+              WHEN kind IS NULL OR kind NOT IN {kinds} THEN 'kind|unknown payment kind ' || coalesce(kind, 'null')
+              WHEN status IS NOT NULL AND status NOT IN {statuses} THEN 'status|unknown status ' || status
+              WHEN kind = 'red_packet' AND channel = 'wechat' AND amount_fen > {WECHAT_PACKET_CAP_FEN}
+                THEN 'amount_yuan|a WeChat red packet holds at most 200 yuan, got ' || (amount_fen / 100.0)
+              ELSE NULL END AS problem
+            FROM d
+            LEFT JOIN people pp ON pp.person_id = d.payer
+            LEFT JOIN people pe ON pe.person_id = d.payee"""  # noqa: S608 - only module constants are interpolated
+        )
+        bad = self.con.execute(
+            "SELECT row_no, coalesce(payment_id, ''), problem FROM checked WHERE problem IS NOT NULL ORDER BY row_no"
+        ).fetchall()
+        self.con.execute(
+            f"""CREATE TABLE pay AS
+            SELECT payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
+                   payer, payee, amount_fen AS fen, kind, coalesce(channel, 'other') AS channel,
+                   coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
+                   coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id
+            FROM checked WHERE problem IS NULL"""  # noqa: S608 - only module constants are interpolated
+        )
+        # 已退还: returned/refunded status, or the same amount paid straight back within a week.
+        self.con.execute(
+            f"""CREATE TABLE refunds AS
+            SELECT DISTINCT a.pid FROM pay a JOIN pay b
+              ON b.payer = a.payee AND b.payee = a.payer AND b.fen = a.fen
+             AND b.t >= a.t AND b.t <= a.t + {RETURN_WINDOW_DAYS} * {US_PER_DAY}
+            WHERE a.status IN ('paid', 'received') AND b.status IN ('paid', 'received')"""  # noqa: S608 - only module constants are interpolated
+        )
+        self.con.execute(
+            """ALTER TABLE pay ADD COLUMN returned BOOLEAN;
+               UPDATE pay SET returned = status IN ('returned', 'refunded')
+                   OR pid IN (SELECT pid FROM refunds);
+               ALTER TABLE pay ADD COLUMN counted BOOLEAN;
+               UPDATE pay SET counted = status IN ('paid', 'received') AND NOT returned;"""
+        )
+        return tuple(
+            Rejected(row=row, payment_id=pid, field=problem.split("|", 1)[0], reason=problem.split("|", 1)[1])
+            for row, pid, problem in bad
+        )
+
+    def _build_relations(self) -> tuple[RelationIssue, ...]:
+        known = _sql_list(r.value for r in Relation)
+        self.con.execute(
+            f"""CREATE TABLE rel_checked AS
+            SELECT row_number() OVER () AS row_no, r.person_id, r.other_id, r.relation,
+                   CAST(r.since - DATE '1970-01-01' AS INTEGER) AS since_day,
+                   CAST(r.until - DATE '1970-01-01' AS INTEGER) AS until_day,
+                   CASE WHEN r.relation IS NULL OR r.relation NOT IN {known} THEN 'relation|unknown relation ' || coalesce(r.relation, 'null')
+                        WHEN a.person_id IS NULL THEN 'person_id|unknown person ' || coalesce(r.person_id, 'null')
+                        WHEN b.person_id IS NULL THEN 'other_id|unknown person ' || coalesce(r.other_id, 'null')
+                        ELSE NULL END AS problem
+            FROM relations_src r
+            LEFT JOIN people a ON a.person_id = r.person_id
+            LEFT JOIN people b ON b.person_id = r.other_id"""  # noqa: S608 - only module constants are interpolated
+        )
+        # Inverse rows: (P, X, superior) means P is X's subordinate.
+        self.con.execute(
+            """CREATE TABLE rel AS
+            SELECT DISTINCT official, other, relation, since_day, until_day FROM (
+              SELECT person_id AS official, other_id AS other, relation, since_day, until_day
+                FROM rel_checked WHERE problem IS NULL
+              UNION ALL
+              SELECT other_id, person_id,
+                     CASE relation WHEN 'superior' THEN 'subordinate' WHEN 'subordinate' THEN 'superior'
+                                   ELSE relation END,
+                     since_day, until_day
+                FROM rel_checked
+               WHERE problem IS NULL AND relation IN ('family', 'colleague', 'superior', 'subordinate'))"""
+        )
+        bad = self.con.execute(
+            "SELECT row_no, problem FROM rel_checked WHERE problem IS NOT NULL ORDER BY row_no"
+        ).fetchall()
+        return tuple(RelationIssue(int(r), p.split("|", 1)[0], p.split("|", 1)[1]) for r, p in bad)
+
+    def _build_gifts(self) -> None:
+        prio = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(_PRIORITY))
+        self.con.execute(
+            """CREATE TABLE flow AS
+               SELECT payer, payee, sum(fen) AS fen, count(*) AS n, count(DISTINCT fen) AS amounts,
+                      min(fen) AS min_fen
+               FROM pay WHERE counted GROUP BY ALL"""
+        )
+        self.con.execute(
+            f"""CREATE TABLE gift AS
+            WITH g AS (
+              SELECT p.* FROM pay p JOIN people o ON o.person_id = p.payee AND o.is_official
+              WHERE p.counted
+            ), claims AS (
+              SELECT packet_id, count(*) AS claims FROM pay
+              WHERE packet_id IS NOT NULL AND conv NOT LIKE 'dm:%' GROUP BY packet_id HAVING count(*) >= 3
+            ), r AS (
+              SELECT g.pid, arg_min(rel.relation, CASE rel.relation {prio} ELSE 99 END) AS rel
+              FROM g JOIN rel ON rel.official = g.payee AND rel.other = g.payer
+               AND (rel.since_day IS NULL OR g.day >= rel.since_day)
+               AND (rel.until_day IS NULL OR g.day <= rel.until_day)
+              GROUP BY g.pid
+            )
+            SELECT g.*, r.rel, x.is_official AS payer_official, x.external AS payer_external,
+                   coalesce(b.fen, 0) AS back_fen, f.fen AS pair_fen,
+                   (c.claims IS NOT NULL AND x.is_official) AS colleague_packet,
+                   (f.n >= 3 AND f.amounts = 1 AND f.min_fen % 10000 <> 0) AS standing
+            FROM g LEFT JOIN r USING (pid)
+            LEFT JOIN claims c ON c.packet_id = g.packet_id
+            JOIN people x ON x.person_id = g.payer
+            JOIN flow f ON f.payer = g.payer AND f.payee = g.payee
+            LEFT JOIN flow b ON b.payer = g.payee AND b.payee = g.payer"""  # noqa: S608 - only module constants are interpolated
+        )
+
+    @property
+    def n_payments(self) -> int:
+        """Valid payment rows in the frame."""
+        row = self.con.execute("SELECT count(*) FROM pay").fetchone()
+        return int(row[0]) if row else 0
+
+
+def _conform(table: pa.Table, name: str) -> pa.Table:
+    """The table with at least the canonical columns (absent files arrive empty)."""
+    schema = BY_TABLE[name].schema
+    for fld in schema:
+        if fld.name not in table.column_names:
+            table = table.append_column(fld.name, pa.nulls(table.num_rows, fld.type))
+    return table.select([f.name for f in schema]).cast(schema)
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _sql_list(values: Any) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_CACHE: list[tuple[BundleTables, PaymentFrame]] = []
+_CACHE_LOCK = threading.Lock()
+
+
+def frame_of(tables: BundleTables) -> PaymentFrame:
+    """The frame of these tables, built once: the eight typologies share it.
+
+    Keyed by identity and holding only the most recent bundle, so a scan of one bundle
+    builds one frame and a long-running process does not accumulate them.
+    """
+    with _CACHE_LOCK:
+        if _CACHE and _CACHE[0][0] is tables:
+            return _CACHE[0][1]
+        frame = PaymentFrame(tables)
+        _CACHE[:] = [(tables, frame)]
+        return frame

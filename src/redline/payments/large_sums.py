@@ -1,0 +1,102 @@
+"""Large one-off sums from non-family parties, with lucky amounts (666, 888, 1688…) as a weak sign.
+
+The seed's villager sent a sub-district official 5,000 yuan in one go. A day's payments from
+one payer are summed (a sum split into many packets is still one gift), and one lead lists
+every such day of a pair. Loans repaid are not gifts: a pair where the official paid the
+payer back a large share is left out, as are standing arrangements (the same odd amount
+again and again: rent, wages).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, cast
+
+from pydantic import BaseModel
+
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.frame import RISK_RELATIONS, PaymentFrame
+from redline.payments.lead import Lead, clamp, gift_sentence, yuan
+from redline.vocab import Category, Severity
+
+# 吉利数: amounts chosen for luck (六六大顺, 发发, 一路发, 一生一世) rather than for a debt.
+LUCKY_YUAN = (520, 666, 888, 1314, 1688, 1888, 2888, 3888, 5888, 6666, 6888, 8888, 9999, 16888, 18888, 66666, 88888)
+
+
+class LargeSumsConfig(TypologyConfig):
+    """The day-total threshold, the lucky amounts (weak), and how one-way the pair must be."""
+
+    min_yuan: float = 2000.0
+    lucky_yuan: tuple[int, ...] = LUCKY_YUAN
+    lucky_min_yuan: float = 666.0  # a lucky amount from a non-official raises a low lead from here
+    max_return_ratio: float = 0.5
+
+
+class LargeSums(PaymentAnalyzer):
+    """payments.large_sums: big one-off transfers from non-family parties."""
+
+    name: ClassVar[str] = "payments.large_sums"
+    Config: ClassVar[type[BaseModel]] = LargeSumsConfig
+
+    def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
+        config = cast(LargeSumsConfig, config)
+        lucky_fen = [fen(y) for y in config.lucky_yuan]
+        rows = frame.rows(
+            """WITH days AS (
+                 SELECT payee, payer, day, any_value(rel) AS rel, any_value(payer_official) AS payer_official,
+                        any_value(payer_external) AS payer_external, any_value(back_fen) AS back_fen,
+                        any_value(pair_fen) AS pair_fen, sum(fen) AS day_fen, list(pid ORDER BY t, pid) AS pids,
+                        list(kind ORDER BY t, pid) AS kinds,
+                        bool_or(fen IN (SELECT unnest(?))) OR sum(fen) IN (SELECT unnest(?)) AS lucky
+                 FROM gift WHERE coalesce(rel, '') <> 'family' AND NOT standing
+                 GROUP BY payee, payer, day
+               )
+               SELECT payee AS person_id, payer, any_value(rel) AS rel, any_value(payer_official) AS payer_official,
+                      any_value(payer_external) AS payer_external, count(*) AS days, sum(len(pids)) AS n,
+                      sum(day_fen) AS total_fen, max(day_fen) AS max_day_fen, min(day) AS first_day,
+                      max(day) AS last_day, flatten(list(pids ORDER BY day)) AS pids,
+                      flatten(list(kinds ORDER BY day)) AS kinds, any_value(back_fen) AS back_fen,
+                      bool_or(lucky) AS lucky, bool_or(day_fen % 100000 = 0) AS round_sum
+               FROM days
+               WHERE (day_fen >= ? OR (lucky AND day_fen >= ? AND NOT payer_official))
+                 AND back_fen <= ? * pair_fen
+               GROUP BY payee, payer""",
+            [lucky_fen, lucky_fen, fen(config.min_yuan), fen(config.lucky_min_yuan), config.max_return_ratio],
+        )
+        risk = {r.value for r in RISK_RELATIONS}
+        out = []
+        for row in rows:
+            large = row["max_day_fen"] >= fen(config.min_yuan)
+            size = min(0.25, 0.1 * (row["total_fen"] / fen(config.min_yuan)) ** 0.5) if large else 0.0
+            base = (0.5 if large else 0.3) + (0.1 if not row["payer_official"] else 0.0)
+            base += 0.15 if row["rel"] in risk else 0.0
+            lucky = 0.1 if row["lucky"] else 0.0
+            rnd = 0.05 if row["round_sum"] else 0.0
+            score = clamp(base + size + lucky + rnd)
+            signs_zh = "".join(
+                s for s, on in (("，金额为吉利数", row["lucky"]), ("，金额为整千", row["round_sum"])) if on
+            )
+            signs_en = "".join(s for s, on in ((", a 'lucky' amount", row["lucky"]),
+                                               (", a round thousand", row["round_sum"])) if on)
+            back_zh = "其未向对方回付" if not row["back_fen"] else f"其仅向对方付款 {yuan(row['back_fen'])} 元"
+            zh, en = gift_sentence(
+                frame.names, row,
+                f"单日大额{signs_zh}，{back_zh}，不属正常人情往来，须核实款项性质。" if large
+                else f"金额为吉利数（弱信号），{back_zh}，须核实款项性质。",
+                f"A large one-off sum{signs_en}, not reciprocated; check what the money was for." if large
+                else "A 'lucky' amount (a weak sign), not reciprocated; check what the money was for.",
+            )
+            severity = Severity.HIGH if large and row["total_fen"] >= 5 * fen(config.min_yuan) else (
+                Severity.MEDIUM if large else Severity.LOW)
+            out.append(Lead(
+                typology="large_sums", category=Category.GIFTS, person_id=row["person_id"],
+                counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
+                total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
+                last_day=row["last_day"], score=score, severity=severity, reason=zh, reason_en=en,
+                facts={"relation": row["rel"], "lucky_amount": bool(row["lucky"]), "days": row["days"],
+                       "largest_day_fen": int(row["max_day_fen"]),
+                       "round_thousand": bool(row["round_sum"]), "back_fen": int(row["back_fen"]),
+                       "threshold_yuan": config.min_yuan,
+                       "score_parts": {"base": round(base, 3), "size": round(size, 3), "lucky": lucky,
+                                       "round": rnd}},
+            ))
+        return out

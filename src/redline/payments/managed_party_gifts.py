@@ -1,0 +1,89 @@
+"""Gifts from a managed party, supplier or subordinate to an official: any amount counts.
+
+Liaoyang: 不准收受带有工作贿赂性质的……各种电子红包，无论数额大小. One lead per (official,
+payer, relation), with every counted payment; returned packets (已退还) never count.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar, cast
+
+from pydantic import BaseModel
+
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.frame import PaymentFrame
+from redline.payments.lead import RELATION_EN, RELATION_ZH, Lead, clamp, gift_sentence, yuan
+from redline.vocab import Category, PaymentKind, Relation, Severity
+
+
+class ManagedPartyGiftsConfig(TypologyConfig):
+    """Which relations and payment kinds count, and the (default: none) floor."""
+
+    from_relation: tuple[Relation, ...] = (Relation.MANAGED, Relation.SUPPLIER, Relation.SUBORDINATE)
+    kinds: tuple[PaymentKind, ...] = (PaymentKind.RED_PACKET, PaymentKind.TRANSFER, PaymentKind.GIFT_CARD)
+    min_count: int = 1
+    min_total_yuan: float = 0.0
+    # Relations with everyday give-and-take (a subordinate settling a shared meal): their
+    # payments count only when one-way and at least `give_and_take_min_yuan` in total.
+    give_and_take: tuple[Relation, ...] = (Relation.SUBORDINATE,)
+    give_and_take_min_yuan: float = 500.0
+    max_return_ratio: float = 0.5
+    high_total_yuan: float = 1000.0  # at or above this total, or 3+ gifts: severity high
+    # An official's lucky-draw packet shared in a group is custom, not a gift to the leader.
+    include_colleague_packets: bool = False
+
+
+class ManagedPartyGifts(PaymentAnalyzer):
+    """payments.managed_party_gifts: 管理服务对象 gifts, whatever the amount."""
+
+    name: ClassVar[str] = "payments.managed_party_gifts"
+    Config: ClassVar[type[BaseModel]] = ManagedPartyGiftsConfig
+
+    def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
+        config = cast(ManagedPartyGiftsConfig, config)
+        rows = frame.rows(
+            """SELECT payee AS person_id, payer, rel, any_value(payer_official) AS payer_official,
+                      any_value(payer_external) AS payer_external, count(*) AS n, sum(fen) AS total_fen,
+                      min(day) AS first_day, max(day) AS last_day, list(pid ORDER BY t, pid) AS pids,
+                      list(kind ORDER BY t, pid) AS kinds, any_value(back_fen) AS back_fen
+               FROM gift WHERE rel IN (SELECT unnest(?)) AND kind IN (SELECT unnest(?))
+                 AND (? OR NOT colleague_packet)
+               GROUP BY payee, payer, rel HAVING count(*) >= ? AND sum(fen) >= ?""",
+            [[r.value for r in config.from_relation], [k.value for k in config.kinds],
+             config.include_colleague_packets, config.min_count, fen(config.min_total_yuan)],
+        )
+        soft = {r.value for r in config.give_and_take}
+        out = []
+        for row in rows:
+            ratio = row["back_fen"] / row["total_fen"]
+            if row["rel"] in soft and (
+                ratio > config.max_return_ratio or row["total_fen"] < fen(config.give_and_take_min_yuan)
+            ):
+                continue
+            # Relationship first (不论金额大小), then how often and how much.
+            base = 0.75 if row["rel"] != Relation.SUBORDINATE else 0.65
+            repeat = min(0.15, 0.05 * math.log2(row["n"])) if row["n"] > 1 else 0.0
+            size = min(0.1, 0.025 * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(base + repeat + size)
+            high = row["n"] >= 3 or row["total_fen"] >= fen(config.high_total_yuan)
+            rz, re_ = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]
+            zh, en = gift_sentence(
+                frame.names, row,
+                f"收受{rz}的红包礼金，不论金额大小均违反纪律规定。",
+                f"Gifts from a {re_} are forbidden whatever the amount.",
+            )
+            if row["back_fen"]:
+                zh += f"同期其向对方支付 {yuan(row['back_fen'])} 元。"
+                en += f" Over the period the official paid the party {yuan(row['back_fen'])} yuan."
+            out.append(Lead(
+                typology="managed_party_gifts", category=Category.GIFTS, person_id=row["person_id"],
+                counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
+                total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
+                last_day=row["last_day"], score=score,
+                severity=Severity.HIGH if high else Severity.MEDIUM, reason=zh, reason_en=en,
+                facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
+                       "score_parts": {"relation": base, "repeat": round(repeat, 3), "size": round(size, 3)},
+                       "severity_rule": f"high if count >= 3 or total >= {config.high_total_yuan} yuan"},
+            ))
+        return out

@@ -1,0 +1,136 @@
+"""Red-packet gambling (红包接龙, 扫雷, 牛牛) in a group: chains and stake talk around packets.
+
+A group packet is the rows sharing one `packet_id`; its largest claimer (手气最佳) is the
+claim with the most money. In 接龙 the largest claimer must send the next packet, so a run
+of packets where each sender is the previous packet's largest claimer is a game, not a gift.
+Stake vocabulary in the group's messages around the packets is the second signal. Family
+groups whose packets follow no such rule and carry no stake talk are custom, not gambling.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, cast
+
+from pydantic import BaseModel
+
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig
+from redline.payments.frame import PaymentFrame
+from redline.payments.lead import Lead, clamp, period_en, period_zh, yuan
+from redline.vocab import Category, Severity
+
+STAKE_WORDS = ("扫雷", "踩雷", "埋雷", "中雷", "雷号", "牛牛", "接龙", "庄家", "坐庄", "下注", "押注",
+               "赔率", "包赔", "翻倍", "尾数", "开奖", "豹子", "手气最佳发")
+
+
+class PacketGamblingConfig(TypologyConfig):
+    """How close packets must follow, how long a chain, and the stake vocabulary."""
+
+    max_gap_minutes: int = 15
+    min_links: int = 3  # sender == previous packet's largest claimer, this many times
+    min_link_share: float = 0.5  # … in at least this share of the session's packets
+    stake_words: tuple[str, ...] = STAKE_WORDS
+    min_stake_hits: int = 2
+    min_packets: int = 3
+    context_minutes: int = 30  # messages this close to the session count as its talk
+    max_family_share: float = 0.5  # sessions mostly among relatives without stake talk are custom
+
+
+class PacketGambling(PaymentAnalyzer):
+    """payments.packet_gambling: 以微信红包形式进行赌博 (Fengxin)."""
+
+    name: ClassVar[str] = "payments.packet_gambling"
+    Config: ClassVar[type[BaseModel]] = PacketGamblingConfig
+
+    def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
+        config = cast(PacketGamblingConfig, config)
+        gap = config.max_gap_minutes * 60_000_000
+        ctx = config.context_minutes * 60_000_000
+        pattern = "|".join(w for w in config.stake_words if w) or "(?!)"
+        rows = frame.rows(
+            """WITH pk AS (
+                 SELECT packet_id, any_value(conv) AS conv, any_value(payer) AS sender, min(t) AS t0,
+                        arg_max(payee, fen) AS top, list(pid) AS pids, list(payee) AS claimers, sum(fen) AS total
+                 FROM pay WHERE kind = 'red_packet' AND packet_id IS NOT NULL AND conv <> ''
+                   AND conv NOT LIKE 'dm:%' AND status IN ('paid', 'received', 'returned', 'refunded')
+                 GROUP BY packet_id
+               ), ch AS (
+                 SELECT *, lag(top) OVER w AS prev_top, lag(t0) OVER w AS prev_t
+                 FROM pk WINDOW w AS (PARTITION BY conv ORDER BY t0, packet_id)
+               ), s AS (
+                 SELECT *, sum(CASE WHEN prev_t IS NULL OR t0 - prev_t > $gap THEN 1 ELSE 0 END)
+                             OVER (PARTITION BY conv ORDER BY t0, packet_id) AS session,
+                        coalesce(t0 - prev_t <= $gap AND sender = prev_top, false) AS link
+                 FROM ch
+               ), ses AS (
+                 SELECT conv, session, count(*) AS packets, sum(link::INTEGER) AS links, min(t0) AS t_lo,
+                        max(t0) AS t_hi, flatten(list(pids)) AS pids, list(sender) AS senders,
+                        flatten(list(claimers)) AS claimers, sum(total) AS total_fen
+                 FROM s GROUP BY conv, session HAVING count(*) >= $min_packets
+               ), talk AS (
+                 SELECT ses.conv, ses.session, count(m.id) AS hits, list(m.id ORDER BY m.t)[:20] AS msg_ids
+                 FROM ses JOIN messages m ON m.conversation = ses.conv
+                  AND m.t BETWEEN ses.t_lo - $ctx AND ses.t_hi + $ctx
+                 WHERE regexp_matches(m.text, $pattern) GROUP BY ALL
+               ), who AS (
+                 SELECT DISTINCT conv, session, unnest(list_concat(senders, claimers)) AS person FROM ses
+               ), fam AS (
+                 SELECT a.conv, a.session, count(DISTINCT a.person) AS with_family FROM who a
+                 JOIN who b ON a.conv = b.conv AND a.session = b.session AND a.person <> b.person
+                 JOIN rel r ON r.official = a.person AND r.other = b.person AND r.relation = 'family'
+                 GROUP BY ALL
+               ), crowd AS (
+                 SELECT w.conv, w.session, count(*) AS people, list(w.person ORDER BY w.person) AS everyone,
+                        list(w.person ORDER BY w.person) FILTER (WHERE o.is_official) AS officials
+                 FROM who w JOIN people o ON o.person_id = w.person GROUP BY ALL
+               )
+               SELECT ses.*, coalesce(talk.hits, 0) AS hits, talk.msg_ids,
+                      coalesce(fam.with_family, 0) AS with_family, crowd.people, crowd.everyone, crowd.officials
+               FROM ses JOIN crowd USING (conv, session) LEFT JOIN talk USING (conv, session)
+               LEFT JOIN fam USING (conv, session)""",
+            {"gap": gap, "ctx": ctx, "min_packets": config.min_packets, "pattern": pattern},
+        )
+        out = []
+        for row in rows:
+            chain = row["links"] >= config.min_links and row["links"] >= config.min_link_share * (row["packets"] - 1)
+            talk = row["hits"] >= config.min_stake_hits
+            family_share = row["with_family"] / max(row["people"], 1)
+            if not (chain or talk) or (family_share >= config.max_family_share and not talk):
+                continue
+            base = 0.5 + (0.25 if chain else 0.0) + (0.2 if talk else 0.0)
+            score = clamp(base + min(0.05, 0.005 * row["packets"]))
+            day_lo, day_hi = ((row["t_lo"] + 8 * 3_600_000_000) // 86_400_000_000,
+                              (row["t_hi"] + 8 * 3_600_000_000) // 86_400_000_000)
+            group = frame.group_names.get(row["conv"], row["conv"])
+            signs_zh = "；".join(s for s, on in (
+                (f"其中 {row['links']} 个由上一个红包的手气最佳者接着发出（红包接龙）", chain),
+                (f"群内同时出现“扫雷”“下注”等赌博用语 {row['hits']} 次", talk)) if on)
+            signs_en = "; ".join(s for s, on in (
+                (f"{row['links']} were sent by the previous packet's largest claimer (a relay game)", chain),
+                (f"stake vocabulary appeared {row['hits']} times in the group", talk)) if on)
+            for person in row["officials"] or []:
+                others = tuple(p for p in row["everyone"] if p != person)
+                sent = row["senders"].count(person)
+                zh = (
+                    f"{frame.name(person)} {period_zh(day_lo, day_hi)}在群「{group}」参与连续红包 "
+                    f"{row['packets']} 个（发出 {sent} 个），领取记录 {len(row['pids'])} 笔、合计 "
+                    f"{yuan(row['total_fen'])} 元；{signs_zh}。涉嫌以微信红包形式赌博。"
+                )
+                en = (
+                    f"{frame.name(person)} took part in a run of {row['packets']} group red packets "
+                    f"(sent {sent}) in group '{group}' {period_en(day_lo, day_hi)}, "
+                    f"{len(row['pids'])} claims totalling {yuan(row['total_fen'])} yuan; {signs_en}. "
+                    "This looks like red-packet gambling."
+                )
+                out.append(Lead(
+                    typology="packet_gambling", category=Category.GAMBLING, person_id=person,
+                    counterparty_ids=others, payment_ids=tuple(sorted(row["pids"])),
+                    total_fen=int(row["total_fen"]), count=int(row["packets"]), first_day=day_lo,
+                    last_day=day_hi, score=score, severity=Severity.HIGH if chain and talk else Severity.MEDIUM,
+                    reason=zh, reason_en=en,
+                    facts={"group_id": row["conv"], "packets": row["packets"], "links": row["links"],
+                           "stake_hits": row["hits"], "message_ids": row["msg_ids"] or [],
+                           "sent_by_person": sent, "family_share": round(family_share, 3),
+                           "score_parts": {"base": 0.5, "chain": 0.25 if chain else 0.0,
+                                           "stake_talk": 0.2 if talk else 0.0}},
+                ))
+        return out

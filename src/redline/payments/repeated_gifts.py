@@ -1,0 +1,86 @@
+"""Repeated one-way gifts from a business or stranger: 经常性单方面收受, relation or not.
+
+Relation lists are never complete, so this typology needs none: a non-official (or outside)
+payer who pays one official again and again, while the official pays little or nothing
+back, is a lead. Family is excluded; sessions split where a payer goes quiet for a window.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar, cast
+
+from pydantic import BaseModel
+
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.frame import US_PER_DAY, PaymentFrame
+from redline.payments.lead import Lead, clamp, gift_sentence, yuan
+from redline.vocab import Category, Severity
+
+
+class RepeatedGiftsConfig(TypologyConfig):
+    """How many gifts, how much, within what quiet gap, and how one-way."""
+
+    min_count: int = 3
+    min_total_yuan: float = 300.0
+    gap_days: int = 180  # a longer silence starts a new series
+    max_return_ratio: float = 0.25  # back-payments above this share make it give-and-take
+    include_officials: bool = False  # official payers are covered by relations, not guessed
+
+
+class RepeatedGifts(PaymentAnalyzer):
+    """payments.repeated_gifts: repeated, unreciprocated gifts from one payer."""
+
+    name: ClassVar[str] = "payments.repeated_gifts"
+    Config: ClassVar[type[BaseModel]] = RepeatedGiftsConfig
+
+    def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
+        config = cast(RepeatedGiftsConfig, config)
+        rows = frame.rows(
+            """WITH g AS (
+                  SELECT *, CASE WHEN t - lag(t) OVER w > ? THEN 1 ELSE 0 END AS brk
+                  FROM gift WHERE coalesce(rel, '') <> 'family' AND (? OR NOT payer_official) AND NOT standing
+                  WINDOW w AS (PARTITION BY payee, payer ORDER BY t)
+               ), s AS (SELECT *, sum(brk) OVER (PARTITION BY payee, payer ORDER BY t, pid) AS series FROM g)
+               SELECT payee AS person_id, payer, series, any_value(rel) AS rel,
+                      any_value(payer_official) AS payer_official, any_value(payer_external) AS payer_external,
+                      count(*) AS n, sum(fen) AS total_fen, min(day) AS first_day, max(day) AS last_day,
+                      list(pid ORDER BY t, pid) AS pids, list(kind ORDER BY t, pid) AS kinds,
+                      any_value(back_fen) AS back_fen, any_value(pair_fen) AS all_fen
+               FROM s GROUP BY payee, payer, series
+               HAVING count(*) >= ? AND sum(fen) >= ?""",
+            [config.gap_days * US_PER_DAY, config.include_officials, config.min_count, fen(config.min_total_yuan)],
+        )
+        out = []
+        for row in rows:
+            ratio = row["back_fen"] / row["all_fen"] if row["all_fen"] else 0.0
+            if ratio > config.max_return_ratio:
+                continue
+            base = 0.45 + (0.1 if row["payer_external"] else 0.0) + (0.2 if row["rel"] else 0.0)
+            repeat = min(0.2, 0.05 * math.log2(row["n"] / config.min_count + 1))
+            size = min(0.15, 0.04 * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(base + repeat + size + (0.05 if ratio == 0 else 0.0))
+            severity = Severity.HIGH if row["n"] >= 10 or row["total_fen"] >= fen(2000) else Severity.MEDIUM
+            back = (
+                "其从未向对方回礼" if row["back_fen"] == 0 else f"其仅回付 {yuan(row['back_fen'])} 元（{ratio:.0%}）"
+            )
+            back_en = (
+                "never paid anything back" if row["back_fen"] == 0
+                else f"paid back only {yuan(row['back_fen'])} yuan ({ratio:.0%})"
+            )
+            zh, en = gift_sentence(
+                frame.names, row,
+                f"{back}，属经常性单方面收受，须核实双方是否存在管理服务或利益关系。",
+                f"The official {back_en}: repeated one-way gifts; check whether the payer is a managed party.",
+            )
+            out.append(Lead(
+                typology="repeated_gifts", category=Category.GIFTS, person_id=row["person_id"],
+                counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
+                total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
+                last_day=row["last_day"], score=score, severity=severity, reason=zh, reason_en=en,
+                facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
+                       "payer_external": bool(row["payer_external"]),
+                       "score_parts": {"base": round(base, 3), "repeat": round(repeat, 3), "size": round(size, 3),
+                                       "never_reciprocated": 0.05 if ratio == 0 else 0.0}},
+            ))
+        return out
