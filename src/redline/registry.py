@@ -11,7 +11,18 @@ from types import MappingProxyType
 from typing import Final
 
 from redline.contracts import RecordAnalyzer, TextDetectorFactory
-from redline.detectors.lexicon import LexiconDetector
+from redline.detectors import (
+    canvassing,
+    doc_number,
+    flattery,
+    gambling,
+    gift_offer,
+    lexicon,
+    near,
+    pii,
+    regex,
+    secret_marks,
+)
 from redline.payments import (
     event_gifts,
     family_proxy,
@@ -24,7 +35,16 @@ from redline.payments import (
 )
 
 TEXT_DETECTORS: Final[Mapping[str, type[TextDetectorFactory]]] = MappingProxyType({
-    "lexicon": LexiconDetector,
+    "lexicon": lexicon.LexiconDetector,
+    "regex": regex.RegexDetector,
+    "pii": pii.PiiDetector,
+    "secret_marks": secret_marks.SecretMarksDetector,
+    "doc_number": doc_number.DocNumberDetector,
+    "gambling": gambling.GamblingDetector,
+    "canvassing": canvassing.CanvassingDetector,
+    "gift_offer": gift_offer.GiftOfferDetector,
+    "flattery": flattery.FlatteryDetector,
+    "near": near.NearDetector,
 })
 
 RECORD_ANALYZERS: Final[Mapping[str, type[RecordAnalyzer]]] = MappingProxyType({

@@ -1,0 +1,29 @@
+"""The canvassing detector: asking for votes (拉票) around elections and recommendations.
+
+浙江 rule 8: 不以任何形式进行拉票贿选. 拉票 and 投我一票 are ordinary in photo contests,
+so they count only near an election word (换届, 民主推荐, 选举, 测评 …).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from redline.detectors.cues import CueDetector, CueVocabulary
+
+
+class CanvassingDetector(CueDetector):
+    """拉票, 投我一票, 写我的名字 … within reach of 换届/推荐/选举."""
+
+    name: ClassVar[str] = "canvassing"
+    VOCABULARY: ClassVar[CueVocabulary] = CueVocabulary(
+        strong=("拉票贿选", "贿选", "买票"),
+        weak=(
+            "拉票", "投我一票", "投我的票", "给我投票", "投票给我", "投他一票", "投她一票",
+            "写我的名字", "选我", "推荐我", "支持我", "关键一票", "多投", "打招呼", "不会亏待",
+        ),
+        context=(
+            "换届", "推荐", "选举", "测评", "考察", "提拔", "候选人", "人大代表", "党代表",
+            "选票", "票数", "竞聘", "村委", "投票",
+        ),
+        context_name="election word",
+    )

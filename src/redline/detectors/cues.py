@@ -1,0 +1,126 @@
+"""Cue vocabularies: a weak cue becomes a lead only with a context word nearby (Presidio style).
+
+A detector built on a `CueVocabulary` finds its strong cues (a lead on their own), weak cues
+(e.g. 牛牛, 红包) and context words (stakes, 关照, an addressee) with ONE literal database per
+batch, then scores per message: weak cue + context within `window` characters = a hit whose
+span covers both; strong cue = a hit, boosted by context. The `why` records the evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BuildContext, Hit, Trigger
+from redline.detectors.matchers import LiteralMatcher
+from redline.text.joined import joined_view
+from redline.text.normalize import normalize_text
+
+STRONG_BASE: Final = 0.8
+WEAK_BASE: Final = 0.4
+CONTEXT_BOOST: Final = 0.35  # weak + context = 0.75; strong + context = 0.95 (capped)
+_STRONG, _WEAK, _CONTEXT = 0, 1, 2
+
+
+class CueConfig(BaseModel):
+    """`- gambling: {}` or `- gambling: {window: 20}` (characters between cue and context)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window: int = Field(default=16, ge=1, le=500)
+
+
+@dataclass(frozen=True, slots=True)
+class CueVocabulary:
+    """Built-in terms of one cue detector (written in simplified Chinese; normalised at build)."""
+
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    context: tuple[str, ...]
+    context_name: str  # how `why` names a context word: "stake", "addressee", …
+
+
+class CueDetector:
+    """Base of the cue detectors; subclasses set `name`, `Config` and `VOCABULARY` only."""
+
+    name: ClassVar[str] = ""
+    Config: ClassVar[type[BaseModel]] = CueConfig
+    VOCABULARY: ClassVar[CueVocabulary]
+
+    def __init__(self, labels: list[tuple[str, int]], literals: list[str], kinds: list[int]) -> None:
+        self._labels = labels  # (trigger label, window)
+        self._literals = literals
+        self._kinds = np.asarray(kinds, dtype=np.int64)
+        self._matcher = LiteralMatcher(literals)
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> CueDetector:
+        """One literal database with the vocabulary; every trigger gets every hit."""
+        labels = [(t.label, int(getattr(t.config, "window", 16))) for t in triggers]
+        kind_of: dict[str, int] = {}
+        vocab = cls.VOCABULARY
+        # a term listed under several kinds keeps the strongest
+        for kind, terms in ((_CONTEXT, vocab.context), (_WEAK, vocab.weak), (_STRONG, vocab.strong)):
+            for term in terms:
+                kind_of[normalize_text(term)] = kind
+        literals = sorted(kind_of)
+        return cls(labels, literals, [kind_of[lit] for lit in literals])
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """Hits per trigger label; offsets in the normalised texts."""
+        found = self._matcher.scan(joined_view(texts))
+        if not len(found) or not self._labels:
+            return []
+        kinds = self._kinds[found.ids]
+        cue_rows = np.unique(found.rows[kinds != _CONTEXT])
+        keep = np.isin(found.rows, cue_rows)
+        per_row: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+        for pid, row, start, end in zip(
+            found.ids[keep].tolist(), found.rows[keep].tolist(),
+            found.starts[keep].tolist(), found.ends[keep].tolist(), strict=True,
+        ):
+            per_row[row].append((int(self._kinds[pid]), pid, start, end))
+        hits: list[Hit] = []
+        for row, matches in per_row.items():
+            contexts = [m for m in matches if m[0] == _CONTEXT]
+            for kind, pid, start, end in matches:
+                if kind == _CONTEXT or _inside_longer_cue(matches, kind, start, end):
+                    continue
+                for label, window in self._labels:
+                    hit = self._score(row, label, window, kind, pid, start, end, contexts)
+                    if hit is not None:
+                        hits.append(hit)
+        return hits
+
+    def _score(
+        self, row: int, label: str, window: int, kind: int, pid: int, start: int, end: int,
+        contexts: list[tuple[int, int, int, int]],
+    ) -> Hit | None:
+        near = [
+            c for c in contexts
+            if c[2] < end + window and c[3] > start - window and not (c[2] >= start and c[3] <= end)
+        ]
+        cue = self._literals[pid]
+        if kind == _WEAK and not near:
+            return None
+        score = STRONG_BASE if kind == _STRONG else WEAK_BASE
+        why = f"{'strong' if kind == _STRONG else 'weak'} cue {cue}"
+        if near:
+            best = min(near, key=lambda c: min(abs(c[2] - end), abs(start - c[3])))
+            score = min(0.95, score + CONTEXT_BOOST)
+            why += f"; {self.VOCABULARY.context_name} {self._literals[best[1]]}"
+            start, end = min(start, best[2]), max(end, best[3])
+        return Hit(row, self.name, label, start, end, score, why)
+
+
+def _inside_longer_cue(matches: list[tuple[int, int, int, int]], kind: int, start: int, end: int) -> bool:
+    """True if a longer cue covers this one (红包扫雷 makes 扫雷 redundant)."""
+    return any(
+        k != _CONTEXT and s <= start and e >= end and (e - s) > (end - start) and k <= kind
+        for k, _, s, e in matches
+    )

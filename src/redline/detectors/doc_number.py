@@ -1,0 +1,70 @@
+"""The document-number detector: 文号 such as 某政〔2017〕12号 in context (红头文件).
+
+A 文号 names an official document; pasted into a chat it suggests the document travels
+with it. The bracketed year alone is weak (court cases, invoices use brackets too), so a hit
+needs an issuer prefix (某政, 京办发) or a document word in the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BuildContext, Hit, Trigger
+from redline.detectors.matchers import PatternPrefilter
+from redline.text.joined import joined_view
+
+_NUMBER: Final = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff]{1,8})?[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*第?\s*\d{1,5}\s*号"
+)
+_PREFILTER: Final = r"[〔\[(【]\s*(19|20)\d\d\s*[〕\])】]\s*第?\s*\d"
+_CONTEXT: Final = re.compile(r"文件|通知|印发|发文|文号|红头|函|纪要|决定|意见|办法|批复|请示|报告")
+BASE, ISSUER_BOOST, CONTEXT_BOOST = 0.5, 0.25, 0.2
+
+
+class DocNumberConfig(BaseModel):
+    """`- doc_number: {}`; `min_score` 0.7 needs an issuer or a document word."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_score: float = Field(default=0.7, ge=0.0, le=1.0)
+
+
+class DocNumberDetector:
+    """〔2017〕12号 / [2017] / (2017) with an issuer or document context."""
+
+    name: ClassVar[str] = "doc_number"
+    Config: ClassVar[type[BaseModel]] = DocNumberConfig
+
+    def __init__(self, labels: list[tuple[str, float]]) -> None:
+        self._labels = labels
+        self._prefilter = PatternPrefilter([_PREFILTER], caseless=False)
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> DocNumberDetector:
+        """One detector for every doc_number trigger."""
+        return cls([(t.label, float(getattr(t.config, "min_score", 0.7))) for t in triggers])
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """Hits per trigger; offsets in the normalised texts."""
+        hits: list[Hit] = []
+        for _, row in self._prefilter.candidates(joined_view(texts)):
+            text = texts[row]
+            has_context = _CONTEXT.search(text) is not None
+            for m in _NUMBER.finditer(text):
+                score, why = BASE, "document number"
+                if m.group("issuer"):
+                    score += ISSUER_BOOST
+                    why += f"; issuer {m.group('issuer')}"
+                if has_context:
+                    score += CONTEXT_BOOST
+                    why += "; document word"
+                hits.extend(
+                    Hit(row, self.name, label, m.start(), m.end(), round(score, 2), why)
+                    for label, min_score in self._labels
+                    if score >= min_score
+                )
+        return hits

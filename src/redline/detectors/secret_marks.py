@@ -1,0 +1,88 @@
+"""The secret-marks detector: 密级 markings (绝密/机密/秘密 ★ 保密期限) and weaker markings.
+
+上网不涉密、涉密不上网: a classified marking in a chat is a lead. 秘密 and 机密 are also
+ordinary words (小秘密, 保密工作会议, 机密性), so a level counts only in a marking context:
+★/☆ with or without a period (机密★1年), 密级: …, brackets (【绝密】), a document noun
+(绝密文件) or alone at the head of a message. 内部资料, 注意保存, 不得外传 … count as weaker
+markings. Evasions (機密, 绝 密, 机.密, full width) are folded by normalisation first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar, Final
+
+from pydantic import BaseModel, ConfigDict
+
+from redline.contracts import BuildContext, Hit, Trigger
+from redline.detectors.matchers import LiteralMatcher
+from redline.text.joined import joined_view
+
+_LEVEL: Final = r"(?P<level>绝密|机密|秘密)"
+_NUM: Final = r"[0-9一二三四五六七八九十两〇壹贰叁]+"
+_PERIOD: Final = rf"(?:{_NUM}\s*(?:年|个月|月)|长期|启用前|解密前)"
+# (pattern, score, note) — checked in this order; later patterns skip spans already taken
+_MARKINGS: Final = (
+    (rf"{_LEVEL}\s*[★☆✩✭⭐*]\s*(?:{_PERIOD})?", 0.95, "level with ★"),
+    (rf"密级\s*[:]?\s*{_LEVEL}", 0.9, "密级 field"),
+    (rf"[\[【(〔<《]\s*{_LEVEL}\s*[\]】)〕>》]", 0.85, "bracketed level"),
+    (rf"{_LEVEL}(?:文件|材料|资料|文档|件|级)", 0.75, "level with a document noun"),
+    (rf"^\s*{_LEVEL}(?=$|[\s:,.;!?])", 0.7, "level heading the message"),
+    (r"内部资料|内部文件|注意保存|不得外传|严禁外传|请勿外传|禁止外传|仅限内部|内部传阅|"
+     r"不得转发|严禁转发|请勿转发|不得扩散|请勿扩散", 0.6, "marking"),
+)
+_PREFILTER: Final = (
+    "绝密", "机密", "秘密", "内部资料", "内部文件", "注意保存", "外传", "仅限内部", "内部传阅",
+    "转发", "扩散",
+)
+
+
+class SecretMarksConfig(BaseModel):
+    """`- secret_marks: {}`; `weak: false` keeps only the 密级 levels."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weak: bool = True
+
+
+class SecretMarksDetector:
+    """密级 markings in context; one literal prefilter pass, exact patterns on candidate rows."""
+
+    name: ClassVar[str] = "secret_marks"
+    Config: ClassVar[type[BaseModel]] = SecretMarksConfig
+
+    def __init__(self, labels: list[tuple[str, bool]]) -> None:
+        self._labels = labels
+        self._prefilter = LiteralMatcher(_PREFILTER)
+        self._patterns = [(re.compile(p), s, n) for p, s, n in _MARKINGS]
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> SecretMarksDetector:
+        """One detector for every secret_marks trigger."""
+        return cls([(t.label, bool(getattr(t.config, "weak", True))) for t in triggers])
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """Hits per trigger; offsets in the normalised texts."""
+        found = self._prefilter.scan(joined_view(texts))
+        hits: list[Hit] = []
+        for row in sorted(set(found.rows.tolist())):
+            for start, end, score, note in self.marks(texts[row]):
+                weak = note == "marking"
+                hits.extend(
+                    Hit(row, self.name, label, start, end, score, note)
+                    for label, allow_weak in self._labels
+                    if allow_weak or not weak
+                )
+        return hits
+
+    def marks(self, text: str) -> list[tuple[int, int, float, str]]:
+        """Every marking in one normalised text: (start, end, score, note), no overlaps."""
+        taken: list[tuple[int, int, float, str]] = []
+        for pattern, score, note in self._patterns:
+            for m in pattern.finditer(text):
+                start, end = m.span("level") if note == "level heading the message" else m.span()
+                if any(s < end and start < e for s, e, _, _ in taken):
+                    continue
+                taken.append((start, end, score, note))
+        return sorted(taken)
