@@ -11,14 +11,15 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import JSON, DateTime, Engine, Select, bindparam, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from redline.errors import ConfigError, NotFound
-from redline.store.tables.accounts import ConsoleKey
+from redline.store.tables.accounts import Account, ConsoleKey
 from redline.store.tables.findings import FindingRow
+from redline.store.tables.org import Person
 from redline.store.tables.review import Alert
 
 STATUSES: Final = ("new", "dismissed", "escalated")
@@ -31,11 +32,13 @@ SELECT r.subject, r.subject_id, r.person_id, r.rule_id, r.pack, r.category, r.se
        r.rank, COALESCE(p.unit, ''), r.time, r.n, 'new', :tags, :now
 FROM (
   SELECT f.subject, f.subject_id, f.person_id, f.rule_id, f.pack, f.category, f.severity,
-         CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS rank, COALESCE(f.time, f.created_at) AS time,
+         CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS rank, COALESCE(f.time, m.time, pay.time, f.created_at) AS time,
          COUNT(*) OVER (PARTITION BY f.subject, f.subject_id) AS n,
          ROW_NUMBER() OVER (PARTITION BY f.subject, f.subject_id
                             ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, f.score DESC, f.id) AS rn
   FROM findings f
+  LEFT JOIN messages m ON f.subject = 'message' AND m.id = f.subject_id
+  LEFT JOIN payments pay ON f.subject = 'payment' AND pay.payment_id = f.subject_id
   WHERE f.id > :watermark AND NOT EXISTS (
     SELECT 1 FROM alerts a WHERE a.subject = f.subject AND a.subject_id = f.subject_id)
 ) r LEFT JOIN people p ON p.person_id = r.person_id
@@ -216,10 +219,10 @@ def findings_of(session: Session, alert: Alert) -> list[FindingRow]:
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
-    """Distinct values for the queue's select boxes (packs, rules, units, assignees)."""
-    def distinct(column: object) -> list[str]:
-        return [v for v in session.scalars(select(column).distinct().order_by(column)) if v]  # type: ignore[call-overload]
+    """Values for the queue's select boxes: packs and rules in alerts, units, account names."""
+    def distinct(column: Any) -> list[str]:
+        return [v for v in session.scalars(select(column).distinct().order_by(column)) if v]
     return {
         "pack": distinct(Alert.pack), "rule_id": distinct(Alert.rule_id),
-        "unit": distinct(Alert.unit), "assignee": distinct(Alert.assignee),
+        "unit": distinct(Person.unit), "assignee": distinct(Account.username),
     }

@@ -72,6 +72,7 @@ class Masker:
     key: bytes
     names: Mapping[str, str] = field(default_factory=dict)
     person_ids: Mapping[str, str] = field(default_factory=dict)  # person_id -> real name
+    by_pseudonym: Mapping[str, str] = field(default_factory=dict)  # pseudonym -> person_id
     _lengths: tuple[int, ...] = ()
 
     @classmethod
@@ -85,7 +86,8 @@ class Masker:
             if len(clean) >= 2:
                 names[clean] = pseudonym_for(key, person_id)
         lengths = tuple(sorted({len(n) for n in names}, reverse=True))
-        return cls(key, names, ids, lengths)
+        reverse = {pseudonym_for(key, pid): pid for pid in ids}
+        return cls(key, names, ids, reverse, lengths)
 
     def pseudonym(self, person_id: str | None) -> str:
         """The pseudonym of a person id ('' for none)."""

@@ -1,1 +1,1 @@
-"""Redline web common package."""
+"""Pieces every Redline web app shares: sessions and CSRF, translations, error mapping."""

@@ -1,0 +1,96 @@
+"""The reviewer console: `create_console_app(settings)` builds the FastAPI app explicitly.
+
+Server-rendered pages (Jinja2) that work with plain forms, a JSON API under /api with an
+OpenAPI document, every asset served from /static (no CDN: the console runs on intranets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, create_engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from redline.errors import AccessDenied, RedlineError
+from redline.review import audit_log
+from redline.settings import Settings
+from redline.web.common.errors import problem, status_of
+from redline.web.console import pages
+from redline.web.console.deps import LoginRequiredError, context
+from redline.web.console.routes import admin, alerts, auth, cases
+from redline.web.console.state import HERE, Console
+
+# no inline scripts or styles, nothing from elsewhere: charts and all come from /static
+_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        from redline.store.db import make_engine
+    except ImportError:  # pragma: no cover - only before the store package lands
+        return create_engine(settings.db_url)
+    engine: Engine = make_engine(settings.db_url)
+    return engine
+
+
+def create_console_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The console app for `settings` (database URL, secret key); the schema must be migrated."""
+    app = FastAPI(
+        title="Redline console API", version="1", docs_url="/api/docs", redoc_url=None,
+        openapi_url="/api/openapi.json",
+        description="Alerts, decisions and cases of the Redline (红线) reviewer console. "
+        "Log in with POST /api/login, then send the returned csrf_token in X-CSRF-Token.",
+    )
+    app.state.console = Console.build(settings, engine or _engine(settings))
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (auth, alerts, cases, admin):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(RedlineError)
+    async def redline_error(request: Request, exc: RedlineError) -> Response:
+        api = request.url.path.startswith("/api/")
+        if isinstance(exc, LoginRequiredError):
+            if api:
+                return JSONResponse({**problem(exc), "status": 401}, status_code=401)
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        code = status_of(exc)
+        if isinstance(exc, AccessDenied):
+            ctx = context(request)
+            who = ctx.actor.username if ctx.actor else "-"
+            role = ctx.actor.role if ctx.actor else ""
+            audit_log.record(ctx.app.engine, who, role, "access.denied", request.url.path,
+                             {"method": request.method, "detail": str(exc)})
+        if api:
+            return JSONResponse(problem(exc), status_code=code)
+        return pages.error_page(context(request), code, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/static"):
+            return JSONResponse({"type": "about:blank", "title": "HTTP error", "status": exc.status_code,
+                                 "detail": str(exc.detail)}, status_code=exc.status_code)
+        return pages.error_page(context(request), exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        body = {"type": "about:blank", "title": "Invalid request", "status": 422,
+                "detail": "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())}
+        return JSONResponse(body, status_code=422)
+
+    return app
