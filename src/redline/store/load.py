@@ -8,12 +8,14 @@ transaction. PostgreSQL: `COPY` (CSV produced by Arrow) into a temporary table, 
 from __future__ import annotations
 
 import io
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -149,7 +151,7 @@ def load_tables(engine: Engine, bundle: BundleRead, progress: Progress | None = 
                     file.rows_read if file else source.num_rows, table.num_rows,
                     file.rows_quarantined if file else 0,
                 ))
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:  # bulk paths use the raw driver
         raise InputError(f"load failed: {exc}", SourceLocation(str(engine.url.render_as_string(hide_password=True)))) from exc
     return loads
 
