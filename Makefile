@@ -43,7 +43,7 @@ assets: $(STAMP)
 demo: $(STAMP) assets
 	$(REDLINE) demo --db $(DB)
 	$(REDLINE) scan --db $(DB)
-	$(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT)
+	$(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT) --demo-accounts
 
 test: $(STAMP) system-deps assets
 	$(PY) -m pytest -n 2 --dist loadgroup -q

@@ -21,6 +21,10 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.screen",
     "redline.cli.scan",
     "redline.cli.ingest",
+    "redline.cli.serve",
+    "redline.cli.users",
+    "redline.cli.audit",
+    "redline.cli.report",
 )
 
 app = typer.Typer(
