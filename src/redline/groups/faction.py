@@ -1,0 +1,209 @@
+"""`groups.faction`: a small closed circle spanning units that exchanges red packets or
+canvassing words before a personnel event (Tianjin rule 5: 小圈子, 拉帮结派, 拉票贿选).
+
+1. the interaction graph (`interactions`) → Leiden communities (`communities`);
+2. a circle is a community of `min_size`..`max_size` people from at least `min_units` units
+   whose interaction weight mostly stays inside (closedness);
+3. for each personnel event (events.csv: election, promotion) that concerns a member or one
+   of the circle's units, the evidence in the `window_days` before it: red packets or
+   transfers between members, and canvassing or 拉帮结派 words in the circle's private chats.
+A finding names the people, the event, the evidence ids and why the circle looks closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.groups.communities import Partition, detect
+from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.frame import arrow, connect, rows
+from redline.groups.interactions import InteractionConfig, channel_counts, weighted_edges
+from redline.groups.textscan import scan_texts
+from redline.vocab import Category, Severity
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from redline.contracts import TextDetectorFactory
+
+# Payments between two members of the same circle in the window before a relevant event.
+_PAYMENTS = """
+SELECT e.event_id, c1.community, list(p.payment_id ORDER BY p.time) AS ids,
+       sum(p.amount_fen) AS fen, count(*) AS n
+FROM payments p
+JOIN circle_members c1 ON c1.person_id = p.payer
+JOIN circle_members c2 ON c2.person_id = p.payee AND c2.community = c1.community
+JOIN circle_events e ON e.community = c1.community
+WHERE CAST(timezone('Asia/Shanghai', p.time) AS DATE) BETWEEN e.date - CAST(? AS INTEGER) AND e.date
+  AND coalesce(p.status, 'paid') NOT IN ('returned', 'refunded', 'expired')
+GROUP BY ALL
+"""
+
+# Messages of circle members in the circle's private places (its small private groups, DMs
+# between members) in the window before a relevant event: the texts to probe for canvassing.
+_MESSAGES = """
+WITH places AS (
+  SELECT s.group_id AS conversation, cm.community
+  FROM small_private s, unnest(s.members) AS u(person_id)
+  JOIN circle_members cm ON cm.person_id = u.person_id
+  GROUP BY ALL HAVING count(*) >= 2
+)
+SELECT e.event_id, cm.community, m.id, m.conversation, m.text
+FROM messages m JOIN circle_members cm ON cm.person_id = m.sender
+JOIN circle_events e ON e.community = cm.community
+WHERE CAST(timezone('Asia/Shanghai', m.time) AS DATE) BETWEEN e.date - CAST(? AS INTEGER) AND e.date
+  AND coalesce(m.text, '') <> ''
+  AND (EXISTS (SELECT 1 FROM places pl WHERE pl.conversation = m.conversation
+                 AND pl.community = cm.community)
+       OR (starts_with(m.conversation, 'dm:') AND EXISTS (
+             SELECT 1 FROM circle_members o WHERE o.community = cm.community AND o.person_id <> m.sender
+               AND list_contains(string_split(substr(m.conversation, 4), '|'), o.person_id))))
+ORDER BY e.event_id, m.time, m.id
+"""
+
+
+class FactionConfig(BaseModel):
+    """Tunable parameters of a `groups.faction` entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    graph: InteractionConfig = Field(default_factory=InteractionConfig)
+    resolution: float = Field(2.0, gt=0.0)  # Leiden RB resolution: higher, smaller circles
+    seed: int = 7  # Leiden is randomised; a fixed seed makes audits repeatable
+    min_size: int = Field(3, ge=2)
+    max_size: int = Field(10, ge=2)
+    min_units: int = Field(2, ge=1)  # "spanning units": officials from this many units
+    min_closedness: float = Field(0.5, ge=0.0, le=1.0)
+    event_kinds: list[str] = Field(default_factory=lambda: ["election", "promotion"])
+    window_days: int = Field(60, ge=1)
+    detectors: dict[str, Any] = Field(default_factory=lambda: {
+        "canvassing": {}, "lexicon": {"lexicon": ["factions"]}})
+    severity: Severity = Severity.HIGH
+
+
+class Faction:
+    """One `faction` finding per (circle, personnel event) with packets or canvassing before it."""
+
+    name: ClassVar[str] = "groups.faction"
+    Config: ClassVar[type[BaseModel]] = FactionConfig
+
+    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
+        self.text_detectors = text_detectors  # None: the registry's
+
+    def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
+        """Graph → circles → events → evidence; everything but the sentences is columnar."""
+        findings: list[Finding] = []
+        for trigger in triggers:
+            cfg = config_of(trigger, FactionConfig)
+            con = connect(tables)
+            edges = weighted_edges(con, channel_counts(con, cfg.graph), cfg.graph)
+            part = detect(edges, cfg.resolution, cfg.seed)
+            circles = self._circles(con, part, cfg)
+            if circles.num_rows == 0:
+                continue
+            con.register("circle_members", circles)
+            con.execute("""CREATE OR REPLACE TEMP TABLE circle_events AS
+                SELECT DISTINCT cm.community, e.event_id, e.date, e.kind, e.unit, e.person_id, e.other_id
+                FROM events e JOIN circle_members cm
+                  ON cm.person_id IN (e.person_id, e.other_id) OR cm.unit = e.unit
+                WHERE list_contains(?, e.kind)""", [cfg.event_kinds])
+            pays = {_key(r): r for r in rows(con, _PAYMENTS, [cfg.window_days])}
+            words = self._canvassing(con, cfg)
+            events = rows(con, "SELECT * FROM circle_events ORDER BY date, event_id, community")
+            for ev in events:
+                key = _key(ev)
+                if key in pays or key in words:
+                    findings.append(self._finding(trigger, cfg, con, part, ev, pays.get(key), words.get(key)))
+        return findings
+
+    def _circles(self, con: duckdb.DuckDBPyConnection, part: Partition, cfg: FactionConfig) -> pa.Table:
+        """Members of the communities that qualify as circles (size, closedness, units)."""
+        ok = ((part.size >= cfg.min_size) & (part.size <= cfg.max_size)
+              & (part.closedness >= cfg.min_closedness))
+        keep = np.flatnonzero(ok[part.membership]) if len(part.membership) else np.zeros(0, np.int64)
+        con.register("candidates", pa.table({
+            "person_id": [part.names[i] for i in keep],
+            "community": part.membership[keep]}))
+        return con.sql("""
+            WITH c AS (SELECT c.person_id, c.community, coalesce(p.unit, '') AS unit,
+                              coalesce(p.is_official, false) AND NOT coalesce(p.external, false) AS official
+                       FROM candidates c LEFT JOIN people_x p USING (person_id))
+            SELECT * FROM c WHERE community IN (
+              SELECT community FROM c GROUP BY community
+              HAVING count(DISTINCT unit) FILTER (WHERE official AND unit <> '') >= ?)
+            ORDER BY community, person_id""", params=[cfg.min_units]).to_arrow_table()
+
+    def _canvassing(self, con: duckdb.DuckDBPyConnection, cfg: FactionConfig) -> dict[tuple[str, int], dict[str, list[str]]]:
+        msgs = arrow(con, _MESSAGES, [cfg.window_days])
+        hits = scan_texts(msgs["text"], list(cfg.detectors.items()), self.text_detectors)
+        out: dict[tuple[str, int], dict[str, list[str]]] = {}
+        taken = msgs.take(hits["row"]).to_pylist()
+        for h, m in zip(hits.to_pylist(), taken, strict=True):
+            entry = out.setdefault(_key(m), {"ids": [], "words": []})
+            entry["ids"].append(m["id"])
+            entry["words"].append(h["evidence"])
+        return out
+
+    def _finding(self, trigger: Trigger, cfg: FactionConfig, con: duckdb.DuckDBPyConnection,
+                 part: Partition, ev: dict[str, object], pay: dict[str, object] | None,
+                 said: dict[str, list[str]] | None) -> Finding:
+        community = int(ev["community"])  # type: ignore[call-overload]
+        people = rows(con, """SELECT cm.person_id, p.name, cm.unit FROM circle_members cm
+                              LEFT JOIN people_x p USING (person_id) WHERE cm.community = ?
+                              ORDER BY cm.person_id""", [community])
+        labels = [person_label(str(p["person_id"]), p["name"]) for p in people]  # type: ignore[arg-type]
+        ids = [str(p["person_id"]) for p in people]
+        units = sorted({str(p["unit"]) for p in people if p["unit"]})
+        shared = rows(con, """SELECT s.group_id, coalesce(g.name, '') AS name,
+                                     len(list_intersect(s.members, ?)) AS k
+                              FROM small_private s JOIN groups g USING (group_id)
+                              WHERE len(list_intersect(s.members, ?)) >= 2 ORDER BY k DESC, s.group_id""",
+                      [ids, ids])
+        subject = next((str(ev[c]) for c in ("person_id", "other_id") if ev[c] in ids), ids[0])
+        subject_label = labels[ids.index(subject)]
+        closed = float(part.closedness[community])
+        pay_ids: list[str] = list(pay["ids"]) if pay else []  # type: ignore[call-overload]
+        yuan = (int(pay["fen"]) / 100) if pay else 0.0  # type: ignore[call-overload]
+        msg_ids = list(dict.fromkeys(said["ids"])) if said else []
+        words = list(dict.fromkeys(said["words"])) if said else []
+        place = f"，共同所在私密小群“{shared[0]['name']}”({shared[0]['group_id']})" if shared else ""
+        place_en = f", sharing the private group '{shared[0]['name']}' ({shared[0]['group_id']})" if shared else ""
+        ev_zh = f"{ev['date']} 的{_KIND_ZH.get(str(ev['kind']), str(ev['kind']))}（事件 {ev['event_id']}，涉及 {subject_label}）"
+        ev_en = f"the {ev['kind']} of {ev['date']} (event {ev['event_id']}, concerning {subject_label})"
+        proof, proof_en = [], []
+        if pay_ids:
+            proof.append(f"成员间互发红包/转账 {len(pay_ids)} 笔共 {yuan:,.2f} 元（{quote_ids(pay_ids)}）")
+            proof_en.append(f"{len(pay_ids)} red packets/transfers totalling {yuan:,.2f} yuan between members ({quote_ids_en(pay_ids)})")
+        if msg_ids:
+            proof.append(f"私下出现拉票/拉帮结派用语“{'、'.join(words[:3])}”（消息 {quote_ids(msg_ids)}）")
+            proof_en.append(f"canvassing or clique words '{', '.join(words[:3])}' in private chats (messages {quote_ids_en(msg_ids)})")
+        return group_finding(
+            trigger, detector=self.name, kind="faction",
+            category=Category.VOTE_BUYING if msg_ids else Category.FACTIONS, severity=cfg.severity,
+            group_id=str(shared[0]["group_id"]) if shared else None, person_id=subject,
+            subject_id=f"circle:{'+'.join(ids)}@{ev['event_id']}", message_ids=msg_ids, payment_ids=pay_ids,
+            reason=(f"{'、'.join(labels)} 共 {len(ids)} 人来自 {len(units)} 个单位（{'、'.join(units)}），"
+                    f"相互往来占其全部往来的 {closed:.0%}{place}，形成封闭小圈子；在{ev_zh}前 {cfg.window_days} 天内，"
+                    f"{'；'.join(proof)}。"),
+            reason_en=(f"{', '.join(labels)}: {len(ids)} people from {len(units)} units ({', '.join(units)}) "
+                       f"with {closed:.0%} of their interactions inside the circle{place_en}; in the "
+                       f"{cfg.window_days} days before {ev_en}: {'; '.join(proof_en)}."),
+            facts={"members": ids, "units": units, "closedness": round(closed, 4),
+                   "event": {k: ev[k] for k in ("event_id", "date", "kind", "unit", "person_id", "other_id")},
+                   "amount_fen": int(pay["fen"]) if pay else 0,  # type: ignore[call-overload]
+                   "words": words, "shared_groups": [s["group_id"] for s in shared]},
+        )
+
+
+def _key(r: Mapping[str, Any]) -> tuple[str, int]:
+    """(event id, community): how evidence is matched to a circle's event."""
+    return str(r["event_id"]), int(r["community"])
+
+
+_KIND_ZH = {"election": "换届选举", "promotion": "干部提拔", "bid": "招投标", "approval": "审批",
+            "inspection": "检查"}
