@@ -108,4 +108,11 @@ class Pack(_Frozen):
     version: str = Field(min_length=1)
     source: Source
     description: str = ""
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...]
+
+    @model_validator(mode="after")
+    def _has_rules(self) -> Pack:
+        # an after-validator, so that it stays quiet when some rules already failed
+        if not self.rules:
+            raise ValueError("a pack has at least one rule")
+        return self
