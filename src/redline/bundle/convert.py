@@ -176,12 +176,13 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
     n = raw.num_rows
     problems = _Problems(n)
     notes: list[str] = []
+    absent: list[str] = []
     columns: dict[str, pa.Array] = {}
     for out_name, schema_field in zip(outside, spec.schema, strict=True):
         name, kind = schema_field.name, schema_field.type
         values = raw.columns.get(out_name)
         if values is None:
-            notes.append(f"{raw.filename}: column '{out_name}' absent, left empty")
+            absent.append(out_name)
             columns[name] = pa.nulls(n, kind)
             continue
         if raw.empty_is_null or kind != pa.string():
@@ -204,6 +205,8 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
             if allowed is not None:
                 _enum(values, out_name, allowed, problems)
             columns[name] = values
+    if absent:
+        notes.append(f"{raw.filename}: column(s) absent, left empty: {', '.join(absent)}")
     extras = [c for c in raw.columns if c not in outside]
     for extra in extras:
         values = raw.columns[extra]

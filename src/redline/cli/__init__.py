@@ -21,10 +21,14 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.screen",
     "redline.cli.scan",
     "redline.cli.ingest",
+    "redline.cli.demo",
+    "redline.cli.load",
+    "redline.cli.stats",
     "redline.cli.serve",
     "redline.cli.users",
     "redline.cli.audit",
     "redline.cli.report",
+    "redline.cli.payments",
 )
 
 app = typer.Typer(

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.test_load import run_cli
+
+
+def _cells(out: str) -> dict[str, str]:
+    rows = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+    return {cells[1].strip(): cells[2].strip() for cells in rows}
+
+
+def test_stats_counts_rows_per_table(capsys: pytest.CaptureFixture[str], db_url: str, sample_bundle: Path) -> None:
+    assert run_cli(capsys, "load", str(sample_bundle), "--db", db_url)[0] == 0
+    code, out, _ = run_cli(capsys, "stats", "--db", db_url)
+    assert code == 0
+    counts = _cells(out)
+    assert {k: counts[k] for k in ("people", "payments", "messages", "findings")} == {
+        "people": "2", "payments": "4", "messages": "2", "findings": "0"}
+
+
+def test_stats_on_a_database_without_redline_tables(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "stats", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert code == 2
+    assert "no Redline tables" in err
