@@ -29,6 +29,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.audit",
     "redline.cli.report",
     "redline.cli.payments",
+    "redline.cli.train",
 )
 
 app = typer.Typer(
