@@ -112,12 +112,12 @@ class PacketGambling(PaymentAnalyzer):
                 sent = row["senders"].count(person)
                 zh = (
                     f"{frame.name(person)} {period_zh(day_lo, day_hi)}在群「{group}」参与连续红包 "
-                    f"{row['packets']} 个（发出 {sent} 个），领取记录 {len(row['pids'])} 笔、合计 "
+                    f"{row['packets']} 个{f'（本人发出 {sent} 个）' if sent else ''}，领取记录 {len(row['pids'])} 笔、合计 "
                     f"{yuan(row['total_fen'])} 元；{signs_zh}。涉嫌以微信红包形式赌博。"
                 )
                 en = (
                     f"{frame.name(person)} took part in a run of {row['packets']} group red packets "
-                    f"(sent {sent}) in group '{group}' {period_en(day_lo, day_hi)}, "
+                    f"{f'(sent {sent} of them) ' if sent else ''}in group '{group}' {period_en(day_lo, day_hi)}, "
                     f"{len(row['pids'])} claims totalling {yuan(row['total_fen'])} yuan; {signs_en}. "
                     "This looks like red-packet gambling."
                 )

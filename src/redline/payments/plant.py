@@ -103,7 +103,7 @@ def _gambling(w: World, players: list[str], gid: str) -> Case:
 def _vote(w: World, o: str, unit: str, members: list[str]) -> Case:
     rng = w.rng
     d = rng.randrange(60, w.days)
-    w.events.append({"event_id": f"EL-{unit}-{o}", "date": w.start + dt.timedelta(days=d), "kind": "election",
+    w.events.append({"event_id": f"EL-{unit}-{o}-{d}", "date": w.start + dt.timedelta(days=d), "kind": "election",
                      "unit": unit, "person_id": o, "other_id": ""})
     voters = rng.sample([m for m in members if m != o], min(len(members) - 1, rng.randint(8, 40)))
     pids: list[str] = []
