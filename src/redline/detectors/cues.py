@@ -88,13 +88,13 @@ class CueDetector:
         hits: list[Hit] = []
         for row, matches in per_row.items():
             contexts = [m for m in matches if m[0] == _CONTEXT]
-            for kind, pid, start, end in matches:
-                if kind == _CONTEXT or _inside_longer_cue(matches, kind, start, end):
-                    continue
-                for label, window in self._labels:
-                    hit = self._score(row, label, window, kind, pid, start, end, contexts)
-                    if hit is not None:
-                        hits.append(hit)
+            for label, window in self._labels:
+                scored = [
+                    self._score(row, label, window, kind, pid, start, end, contexts)
+                    for kind, pid, start, end in matches
+                    if kind != _CONTEXT and not _inside_longer_cue(matches, kind, start, end)
+                ]
+                hits.extend(_merge([h for h in scored if h is not None]))
         return hits
 
     def _score(
@@ -116,6 +116,20 @@ class CueDetector:
             why += f"; {self.VOCABULARY.context_name} {self._literals[best[1]]}"
             start, end = min(start, best[2]), max(end, best[3])
         return Hit(row, self.name, label, start, end, score, why)
+
+
+def _merge(hits: list[Hit]) -> list[Hit]:
+    """One hit per run of overlapping hits: the union span, the best score and its `why`."""
+    merged: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.end)):
+        last = merged[-1] if merged else None
+        if last is not None and hit.start < last.end:
+            best = hit if hit.score > last.score else last
+            merged[-1] = Hit(last.row, last.detector, last.label, last.start,
+                             max(last.end, hit.end), best.score, best.why)
+        else:
+            merged.append(hit)
+    return merged
 
 
 def _inside_longer_cue(matches: list[tuple[int, int, int, int]], kind: int, start: int, end: int) -> bool:

@@ -18,7 +18,7 @@ from redline.detectors.matchers import PatternPrefilter
 from redline.text.joined import joined_view
 
 _NUMBER: Final = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff]{1,8})?[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*第?\s*\d{1,5}\s*号"
+    r"(?P<issuer>[\u4e00-\u9fff]{0,5}[发字办政委函党府厅局部组纪综规通]\s*)?[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*第?\s*\d{1,5}\s*号"
 )
 _PREFILTER: Final = r"[〔\[(【]\s*(19|20)\d\d\s*[〕\])】]\s*第?\s*\d"
 _CONTEXT: Final = re.compile(r"文件|通知|印发|发文|文号|红头|函|纪要|决定|意见|办法|批复|请示|报告")

@@ -26,7 +26,8 @@ _PERIOD: Final = rf"(?:{_NUM}\s*(?:年|个月|月)|长期|启用前|解密前)"
 _MARKINGS: Final = (
     (rf"{_LEVEL}\s*[★☆✩✭⭐*]\s*(?:{_PERIOD})?", 0.95, "level with ★"),
     (rf"密级\s*[:]?\s*{_LEVEL}", 0.9, "密级 field"),
-    (rf"[\[【(〔<《]\s*{_LEVEL}\s*[\]】)〕>》]", 0.85, "bracketed level"),
+    # the closing bracket may have been dropped as a separator before the next 汉字
+    (rf"[\[【(〔<《]\s*{_LEVEL}(?:\s*[\]】)〕>》])?", 0.85, "bracketed level"),
     (rf"{_LEVEL}(?:文件|材料|资料|文档|件|级)", 0.75, "level with a document noun"),
     (rf"^\s*{_LEVEL}(?=$|[\s:,.;!?])", 0.7, "level heading the message"),
     (r"内部资料|内部文件|注意保存|不得外传|严禁外传|请勿外传|禁止外传|仅限内部|内部传阅|"

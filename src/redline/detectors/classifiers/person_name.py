@@ -1,0 +1,141 @@
+"""`pii.person_name`: third parties' names (他人隐私) in messages, by a character CRF and the roster.
+
+Two sources of spans: the CRF trained on Weibo NER (names it has never seen, scored) and
+exact matches of roster names (people.csv), given in the rule's Config (`names`) or by the
+organisation through `BuildContext.params["roster_names"]` (score 1.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.contracts import BuildContext, Hit, Trigger
+from redline.detectors.classifiers.base import shipped_model
+from redline.detectors.classifiers.crf import CharCRF, Span, decode_spans
+from redline.detectors.classifiers.roster import RosterMatcher
+
+ROSTER_PARAM: Final = "roster_names"  # BuildContext.params key: names from people.csv
+MODEL_LABEL: Final = "PER"
+ROSTER_LABEL: Final = "PER.roster"
+
+
+class PersonNameConfig(BaseModel):
+    """A `when:` entry, e.g. `pii.person_name: {threshold: 0.7, names: [张三]}`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the model card's
+    names: tuple[str, ...] = ()  # extra names matched exactly
+    roster: bool = True  # also match BuildContext.params["roster_names"]
+    model: bool = True  # use the CRF (False: roster names only)
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """One name in one message: characters [start, end), its source and confidence."""
+
+    row: int
+    start: int
+    end: int
+    label: str  # PER (model) or PER.roster (exact roster match)
+    score: float
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class _TriggerPlan:
+    label: str
+    threshold: float
+    model: bool
+    roster: RosterMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNameDetector:
+    """A built detector: the CRF once per batch, one roster matcher per trigger."""
+
+    name: ClassVar[str] = "pii.person_name"
+    crf: CharCRF
+    version: str
+    default_threshold: float
+    plans: tuple[_TriggerPlan, ...]
+
+    def model_spans(self, texts: Sequence[str]) -> list[Span]:
+        """Every candidate span of the CRF with its score (before any threshold)."""
+        marginals, starts, lengths = self.crf.marginals(texts)
+        return decode_spans(marginals, starts, lengths)
+
+    def spans(self, texts: Sequence[str], threshold: float | None = None,
+              roster: RosterMatcher | None = None, model: bool = True,
+              candidates: list[Span] | None = None) -> list[list[NameSpan]]:
+        """Names per text: roster matches first, then model spans not overlapping them.
+
+        `candidates` are `model_spans(texts)` when the caller already has them.
+        """
+        limit = self.default_threshold if threshold is None else threshold
+        per_row: list[list[NameSpan]] = [[] for _ in texts]
+        if roster is not None:
+            for m in roster.find(texts):
+                per_row[m.row].append(NameSpan(m.row, m.start, m.end, ROSTER_LABEL, 1.0,
+                                               "roster name exact match (people.csv)"))
+            for row, spans in enumerate(per_row):
+                # keep 张三丰, drop 张三 inside it
+                per_row[row] = [s for s in spans if not any(
+                    o is not s and o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
+                    for o in spans)]
+        if model:
+            for span in self.model_spans(texts) if candidates is None else candidates:
+                if span.score < limit:
+                    continue
+                taken = per_row[span.row]
+                if any(s.start < span.end and span.start < s.end for s in taken):
+                    continue
+                why = (f"model {self.name} v{self.version}: score {span.score:.3f} "
+                       f"≥ threshold {limit:.3f}")
+                taken.append(NameSpan(span.row, span.start, span.end, MODEL_LABEL, span.score, why))
+        for spans in per_row:
+            spans.sort(key=lambda s: (s.start, s.end))
+        return per_row
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """One hit per name per trigger; offsets in the (normalised) text given."""
+        hits: list[Hit] = []
+        candidates = self.model_spans(texts) if any(p.model for p in self.plans) else []
+        for plan in self.plans:
+            for spans in self.spans(texts, plan.threshold, plan.roster, plan.model, candidates):
+                hits.extend(Hit(s.row, self.name, plan.label, s.start, s.end, s.score, s.why)
+                            for s in spans)
+        hits.sort(key=lambda h: (h.row, h.start, h.end, h.label))
+        return hits
+
+
+class PersonNameFactory:
+    """Factory of `pii.person_name` (one CRF shared by every trigger of the plan)."""
+
+    name: ClassVar[str] = "pii.person_name"
+    model_name: ClassVar[str] = "person_name"
+    Config: ClassVar[type[PersonNameConfig]] = PersonNameConfig
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PersonNameDetector:
+        """Load the CRF once; roster names come from each trigger and from ctx.params."""
+        files = shipped_model(cls.model_name)
+        org_names = tuple(ctx.params.get(ROSTER_PARAM, ()))
+        plans = []
+        for trigger in triggers:
+            config = trigger.config
+            if not isinstance(config, PersonNameConfig):
+                config = PersonNameConfig.model_validate(config.model_dump())
+            names = config.names + (org_names if config.roster else ())
+            plans.append(_TriggerPlan(
+                label=trigger.label,
+                threshold=files.threshold if config.threshold is None else config.threshold,
+                model=config.model,
+                roster=RosterMatcher(names),
+            ))
+        return PersonNameDetector(CharCRF.from_arrays(files.arrays), files.version,
+                                  files.threshold, tuple(plans))

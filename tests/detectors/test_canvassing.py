@@ -1,0 +1,27 @@
+"""canvassing: asking for votes near an election word; photo-contest votes are not leads."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.detectors.canvassing import CanvassingDetector
+
+CASES = [
+    ("换届选举的时候请大家投我一票", ["选举的时候请大家投我一票"]),
+    ("民主推荐时记得帮我拉票", ["推荐时记得帮我拉票"]),
+    ("选举那天记得写我的名字", ["选举那天记得写我的名字"]),
+    ("严禁拉票贿选", ["拉票贿选"]),
+    # evasions
+    ("換屆時請投我一票", ["換屆時請投我一票"]),
+    ("换届时请投·我·一·票", ["换届时请投·我·一·票"]),
+    # counter-examples
+    ("换届选举工作领导小组会议通知", []),
+    ("请各位代表明天上午准时参加投票", []),
+    ("帮我家宝宝拉票，谢谢", []),
+    ("投我一票，宝宝摄影大赛", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_canvassing(detect, text: str, expected: list[str]) -> None:
+    assert [ev for ev, _ in detect(CanvassingDetector, text)] == expected

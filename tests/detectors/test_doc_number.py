@@ -1,0 +1,28 @@
+"""doc_number: 文号 with an issuer or a document word; bare brackets and 3号楼 are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.detectors.doc_number import DocNumberDetector
+
+CASES = [
+    ("某政[2019]3号", ["某政[2019]3号"]),
+    ("印发（2020）8号通知", ["印发（2020）8号"]),
+    ("市政办发〔2017〕12号", ["市政办发〔2017〕12号"]),
+    ("[2017]第12号文件", ["[2017]第12号"]),
+    ("市政办发 〔 2017 〕 12 号", ["市政办发 〔 2017 〕 12 号"]),
+    ("市政办发［２０１７］１２号", ["市政办发［２０１７］１２号"]),
+    ("(2023)5号", []),  # no issuer, no document word: too weak
+    ("会议室在3号楼", []),
+    ("（2023）京0105民初12号", []),  # a court case number, not a 文号
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_document_numbers(detect, text: str, expected: list[str]) -> None:
+    assert [ev for ev, _ in detect(DocNumberDetector, text)] == expected
+
+
+def test_min_score_zero_reports_bare_numbers(detect) -> None:
+    assert detect(DocNumberDetector, "(2023)5号", {"min_score": 0.0}) == [("(2023)5号", "document number")]

@@ -1,0 +1,83 @@
+"""lexicon: one automaton for every trigger's terms; evasions; opt-in pinyin and initials."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from redline.contracts import BuildContext, Trigger
+from redline.detectors.lexicon import LexiconConfig, LexiconDetector, parse_term
+from redline.errors import PackError
+from redline.scan.engine import scan_hits
+
+LEXICONS = {
+    "gifts": ("红包|pinyin|initials", "购物卡", "以后多关照"),
+    "secrets": ("不得外传", "内部资料"),
+    "latin": ("VPN",),
+}
+
+CASES = [
+    ("发个红包", ["红包"]),
+    ("发个紅包", ["紅包"]),  # traditional
+    ("发个红 包", ["红 包"]),  # spaced
+    ("发个红🧧包", ["红🧧包"]),  # symbol-split
+    ("发个红\u200b包", ["红\u200b包"]),  # zero-width
+    ("给你hongbao", ["hongbao"]),  # pinyin (opted in)
+    ("给你 hong bao 了", ["hong bao"]),
+    ("给你ＨＯＮＧＢＡＯ", ["ＨＯＮＧＢＡＯ"]),  # full-width pinyin
+    ("发个hb吧", ["hb"]),  # initials (opted in), whole word
+    ("github上看", []),  # initials inside a word do not count
+    ("shanghongbaoxian", []),  # pinyin inside a longer word does not count
+    ("购物卡和红包", ["购物卡", "红包"]),
+    ("这份內部資料不得外傳", ["內部資料", "不得外傳"]),
+    ("连上vpn再说", ["vpn"]),  # case folded
+    ("一切正常", []),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "empty" for c in CASES])
+def test_terms(detect, text: str, expected: list[str]) -> None:
+    found = detect(LexiconDetector, text, {"lexicon": ["gifts", "secrets", "latin"]}, LEXICONS)
+    assert [ev for ev, _ in found] == expected
+
+
+def _detector() -> LexiconDetector:
+    triggers = [
+        Trigger("R1", "R1#0", LexiconConfig.model_validate({"lexicon": "gifts"})),
+        Trigger("R2", "R2#0", LexiconConfig.model_validate({"lexicon": ["gifts", "secrets"], "score": 0.9})),
+    ]
+    return LexiconDetector.build(triggers, BuildContext(lexicons=LEXICONS))
+
+
+def test_one_detector_serves_every_trigger() -> None:
+    hits = scan_hits([_detector()], ["红包", "不得外传", "无关"])
+    assert [(h.row, h.label, h.start, h.end, h.score) for h in hits] == [
+        (0, "R1#0", 0, 2, 0.7),
+        (0, "R2#0", 0, 2, 0.9),
+        (1, "R2#0", 0, 4, 0.9),
+    ]
+
+
+def test_detector_pickles_and_scans_the_same() -> None:
+    detector = _detector()
+    clone = pickle.loads(pickle.dumps(detector))
+    texts = ["红 包", "內部資料", "hongbao"]
+    assert scan_hits([clone], texts) == scan_hits([detector], texts)
+
+
+def test_compiled_database_is_cached_on_disk(tmp_path) -> None:
+    trigger = Trigger("R1", "R1#0", LexiconConfig.model_validate({"lexicon": "gifts"}))
+    first = LexiconDetector.build([trigger], BuildContext(lexicons=LEXICONS, cache_dir=tmp_path))
+    assert len(list(tmp_path.glob("hs-*.db"))) == 1
+    second = LexiconDetector.build([trigger], BuildContext(lexicons=LEXICONS, cache_dir=tmp_path))
+    assert scan_hits([second], ["红包"]) == scan_hits([first], ["红包"])
+
+
+def test_unknown_flag_and_unknown_lexicon_are_pack_errors() -> None:
+    with pytest.raises(PackError, match="unknown flag"):
+        parse_term("红包|pinyn")
+    trigger = Trigger("R1", "R1#0", LexiconConfig.model_validate({"lexicon": "nope"}))
+    with pytest.raises(PackError, match="unknown lexicon 'nope'"):
+        LexiconDetector.build([trigger], BuildContext(lexicons=LEXICONS))

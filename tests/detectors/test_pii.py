@@ -1,0 +1,39 @@
+"""pii: resident IDs (GB 11643), mobiles (number plan), bank cards (Luhn + context)."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.detectors.pii import PiiDetector
+
+CASES = [
+    ("我的身份证11010519491231002X", [("11010519491231002X", "resident_id")]),
+    ("身份证号 110105 19491231 002X", [("110105 19491231 002X", "resident_id")]),
+    ("１１０１０５１９４９１２３１００２Ｘ", [("１１０１０５１９４９１２３１００２Ｘ", "resident_id")]),
+    ("11010519491231002x。", [("11010519491231002x", "resident_id")]),
+    ("110105194912310021", []),  # checksum fails
+    ("电话13812345678", [("13812345678", "mobile")]),
+    ("电话 138 1234 5678", [("138 1234 5678", "mobile")]),
+    ("电话138-1234-5678", [("138-1234-5678", "mobile")]),
+    ("+86 13812345678", [("+86 13812345678", "mobile")]),
+    ("手机一三八一二三四五六七八", [("一三八一二三四五六七八", "mobile")]),
+    ("手机１３８１２３４５６７８", [("１３８１２３４５６７８", "mobile")]),
+    ("电话12345678901", []),  # not a mobile number plan
+    ("138123456789", []),  # 12 digits: not a mobile
+    ("卡号6222 0212 3456 7890 128", [("6222 0212 3456 7890 128", "bank_card")]),
+    ("6222021234567890128", [("6222021234567890128", "bank_card")]),  # UnionPay prefix
+    ("编号1234567890123456", []),  # Luhn fails
+    ("订单号4539148803436467", []),  # Luhn ok, but no context and no UnionPay prefix
+    ("转账到4539148803436467", [("4539148803436467", "bank_card")]),
+    ("会议定于2024年3月5日召开，预计200人", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_pii(detect, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(ev, why.split(":")[0]) for ev, why in detect(PiiDetector, text)] == expected
+
+
+def test_kinds_narrow_a_trigger(detect) -> None:
+    text = "身份证11010519491231002X 电话13812345678"
+    assert [ev for ev, _ in detect(PiiDetector, text, {"kinds": ["mobile"]})] == ["13812345678"]
