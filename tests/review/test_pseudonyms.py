@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from redline.review.pseudonyms import Masker, mask_numbers, pseudonym_for
+
+ID = "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"身份证{ID}请核对", "身份证110105********002X请核对"),
+        ("身份证110105194912310021请核对", "身份证110105194912310021请核对"),  # bad checksum: not an ID
+        ("电话13812345678", "电话138****5678"),
+        ("电话 +86 138-1234-5678。", "电话 138****5678。"),
+        ("订单号 213812345678901", "订单号 213812345678901"),  # digits around: not a phone number
+        ("卡号 6222020200112233446", "卡号 6222***********3446"),  # Luhn-valid card
+        ("卡号 6222020200112233445", "卡号 6222020200112233445"),  # fails Luhn
+        ("没有数字", "没有数字"),
+    ],
+    ids=["ric", "ric-bad-checksum", "mobile", "mobile-separated", "long-number", "card", "card-bad-luhn", "no-digits"],
+)
+def test_mask_numbers(text: str, expected: str) -> None:
+    assert mask_numbers(text) == expected
+
+
+def test_pseudonyms_are_stable_keyed_and_shaped() -> None:
+    a = pseudonym_for(b"k1", "p-zhangwei")
+    assert a == pseudonym_for(b"k1", "p-zhangwei")
+    assert a != pseudonym_for(b"k2", "p-zhangwei")
+    assert a != pseudonym_for(b"k1", "p-lina")
+    assert a.startswith("人员-")
+    assert len(a) == len("人员-") + 8
+
+
+def test_masker_replaces_longest_names_first() -> None:
+    masker = Masker.build(b"k", [("p1", "张伟"), ("p2", "张伟华"), ("p1", "财政局-张伟"), ("p3", "王")])
+    p1, p2 = pseudonym_for(b"k", "p1"), pseudonym_for(b"k", "p2")
+    assert masker.mask("张伟华和张伟在财政局-张伟群里,王说") == f"{p2}和{p1}在{p1}群里,王说"
+    assert masker.by_pseudonym[p1] == "p1"
+
+
+_NOISE = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs"), blacklist_characters="张伟"), max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_NOISE, _NOISE)
+def test_no_name_or_number_survives_masking(before: str, after: str) -> None:
+    masker = Masker.build(b"k", [("p1", "张伟")])
+    out = masker.mask(f"{before}张伟 {ID} 13812345678{after}")
+    assert "张伟" not in out
+    assert ID not in out
+    assert "13812345678" not in out
+    assert pseudonym_for(b"k", "p1") in out
