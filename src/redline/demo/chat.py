@@ -203,7 +203,7 @@ class ChatWriter:
         if kind == "photo":
             sender = rnd.choice(others)
             name = f"IMG_{day:%Y%m%d}_{rnd.randint(80000, 175959)}.jpg"
-            return [(0, sender, say(rnd.choice(("{place}现场照片", "{work}现场", "今天检查的情况", "{place}整改后")), scene),
+            return [(0, sender, say(rnd.choice(("{place}现场照片", "今天检查的情况", "{place}整改后的情况", "{project}施工现场")), scene),
                      "text", None),
                     (1, sender, "", "image", attachment(name, rnd.randint(300_000, 5_000_000), g.group_id))]
         if kind == "voice":
@@ -221,7 +221,7 @@ class ChatWriter:
                 out.append((0, leader, intro, "text", None))
         else:
             out = [(0, leader, say(rnd.choice(templates[kind]), scene), "text", None)]
-        n_ack = min(len(others), int(self.rng.geometric(0.25)))
+        n_ack = min(len(others), int(self.rng.geometric(0.3)))
         t = 1
         for m in rnd.sample(others, n_ack):
             t += rnd.randint(0, 6)

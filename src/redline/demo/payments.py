@@ -90,7 +90,7 @@ class LifePayments:
 
     def lucky_packets(self, per_group: int) -> None:
         """拼手气 group packets: at festivals and on ordinary days (a colleague's good news)."""
-        fest_days = [f.day for f in festivals()]
+        fests = festivals()
         all_days = days()
         for g in self.groups:
             if g.type not in (GroupType.DEPARTMENT, GroupType.SOCIAL, GroupType.TASK) or g.topic == "family":
@@ -101,14 +101,17 @@ class LifePayments:
                     break
                 sender = self.rnd.choice(members)
                 if self.rnd.random() < 0.6:
-                    day = self.rnd.choice(fest_days) - timedelta(days=self.rnd.choice((0, 1)))
-                else:
+                    fest = self.rnd.choice(fests)
+                    day = fest.day - timedelta(days=self.rnd.choice((0, 1)))
+                    memo = self.rnd.choice((fest.greeting, "恭喜发财，大吉大利", f"{fest.name}快乐"))
+                else:  # an ordinary day: good news, a birthday, the end of a hard week
                     day = self.rnd.choice(all_days)
+                    memo = self.rnd.choice(("恭喜发财，大吉大利", "大家辛苦了", "喝茶", "今天生日，谢谢大家的祝福",
+                                            "加班辛苦，买点奶茶"))
                 t = at(day, self.rnd.randint(9, 21), self.rnd.randint(0, 59))
                 total = self.rnd.choice(_LUCKY_TOTAL_YUAN) * 100
                 k = min(len(members) - 1, self.rnd.randint(3, 12))
                 claimers = self.rnd.sample([m for m in members if m != sender], k)
-                memo = self.rnd.choice(("恭喜发财，大吉大利", "节日快乐", "大家辛苦了", "新年快乐", "喝茶"))
                 self.messages.add(t, g.group_id, sender, memo, K.RED_PACKET)
                 packet = f"pk-{self.n + 1:06d}"
                 for j, (who, fen) in enumerate(zip(claimers, lucky_split(self.rng, total, k), strict=True)):

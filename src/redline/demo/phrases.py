@@ -206,9 +206,3 @@ SOCIAL: Final = {
     "running": ("今日打卡{n_small}公里", "打卡✅ 5公里", "今天下雨，在跑步机上跑的", "坚持第{n_people}天", "配速有进步"),
 }
 SOCIAL_REPLY: Final = ("好啊", "哈哈", "👍", "[呲牙]", "算我一个", "这周不行，下次吧", "厉害", "好的", "[玫瑰]", "羡慕")
-
-# Payments of ordinary life: memos and the chat lines around them.
-PACKET_MEMO: Final = ("恭喜发财，大吉大利", "恭喜发财，大吉大利", "节日快乐", "新年快乐", "辛苦了", "大家辛苦了")
-FAMILY_MEMO: Final = ("{greeting}", "给孩子的压岁钱", "爸妈节日快乐", "{greeting}", "生活费")
-AA_MEMO: Final = ("AA饭钱", "聚餐AA", "昨晚的饭钱", "团购的钱", "奶茶钱")
-AA_LINES: Final = ("昨晚一共{total}，{k}个人，每人{each}，大家转我就行", "我转过去了", "收到，谢谢")
