@@ -1,15 +1,18 @@
 """`groups.daily_report`: members of a daily-report group who posted no progress report on a working day.
 
 The city secretary's rule: in key work groups, progress is reported in the group every day
-(每天汇报进展). On each working day of China's calendar (调休 included) within a group's
-reporting period, every member who must report needs at least one report message.
+(每天汇报进展). The bundle does not say who must report, so the data says it: a reporting
+party (by default a unit, since 专项工作群 collect one report per unit; or each member) is
+one that reported on at least `min_reports` days. On every working day of China's calendar
+(调休 included) in the group's reporting period, each party needs a report; a missed day
+is a lead that names the party's reporter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,40 +22,44 @@ from redline.groups.frame import connect, rows
 from redline.groups.workdays import Outside, working_days
 from redline.vocab import Category, Severity, Subject
 
-# A report is a text message of the group, long enough and (if terms are given) naming progress.
+# A report: an official member's text or file message in a daily-report group, long enough,
+# with a figure in it, and naming progress (terms); the owner collects rather than reports.
 _REPORTS = """
 CREATE OR REPLACE TEMP TABLE reports AS
-SELECT gm.group_id, gm.sender, gm.day, min(gm.id) AS first_id
-FROM group_messages gm JOIN groups g USING (group_id)
-WHERE coalesce(g.daily_report, false) AND gm.type IN ('text', 'file')
+SELECT gm.group_id, gm.sender, p.unit, CASE WHEN ? = 'unit' THEN p.unit ELSE gm.sender END AS party,
+       gm.day, min(gm.id) AS first_id
+FROM group_messages gm JOIN groups g USING (group_id) JOIN people_x p ON p.person_id = gm.sender
+WHERE coalesce(g.daily_report, false) AND p.is_official AND NOT p.external
+  AND coalesce(gm.type, 'text') IN ('text', 'file')
   AND length(coalesce(gm.text, '')) >= ?
-  AND (len(?::VARCHAR[]) = 0 OR len(list_filter(?::VARCHAR[], lambda t: contains(gm.text, t))) > 0)
+  AND (NOT ? OR regexp_matches(gm.text, '[0-9０-９]'))
+  AND len(list_filter(?::VARCHAR[], lambda t: contains(gm.text, t))) > 0
+  AND NOT (? AND gm.sender = coalesce(g.owner_id, ''))
 GROUP BY ALL
 """
 
-# Reporting period per group: the configured one, else from its first to last report day.
 _MISSED = """
 WITH period AS (
   SELECT group_id, coalesce(?::DATE, min(day)) AS p_start,
          least(coalesce(?::DATE, max(day)), (SELECT as_of FROM ref_date)) AS p_end
   FROM reports GROUP BY group_id
+), parties AS (
+  SELECT group_id, party, count(DISTINCT day) AS n_days, max(day) AS last_day,
+         list(sender ORDER BY sender) AS senders, mode(sender) AS reporter
+  FROM reports GROUP BY ALL HAVING count(DISTINCT day) >= ?
 ), due AS (
-  SELECT m.group_id, m.person_id, p.name, p.post, g.name AS group_name,
-         greatest(pe.p_start, m.joined) AS d_start,
-         least(pe.p_end, coalesce(m."left" - 1, pe.p_end)) AS d_end
-  FROM memberships m JOIN groups g USING (group_id) JOIN period pe USING (group_id)
-  JOIN people_x p USING (person_id)
-  WHERE coalesce(g.daily_report, false) AND p.is_official AND NOT p.external
-    AND NOT (? AND m.person_id = coalesce(g.owner_id, ''))
-    AND len(list_filter(?::VARCHAR[], lambda t: contains(p.post, t))) = 0
+  SELECT pa.*, g.name AS group_name, pe.p_start AS d_start, pe.p_end AS d_end
+  FROM parties pa JOIN period pe USING (group_id) JOIN groups g USING (group_id)
 )
-SELECT d.group_id, d.group_name, d.person_id, d.name, d.post, d.d_start, d.d_end,
+SELECT d.group_id, d.group_name, d.party, d.reporter, p.name, p.unit, d.last_day,
+       list_distinct(d.senders) AS senders, d.d_start, d.d_end,
        list(w.day ORDER BY w.day) AS missed, count(*) AS n_missed,
        (SELECT count(*) FROM workdays w2 WHERE w2.day BETWEEN d.d_start AND d.d_end) AS n_due
 FROM due d JOIN workdays w ON w.day BETWEEN d.d_start AND d.d_end
-ANTI JOIN reports r ON r.group_id = d.group_id AND r.sender = d.person_id AND r.day = w.day
+LEFT JOIN people_x p ON p.person_id = d.reporter
+ANTI JOIN reports r ON r.group_id = d.group_id AND r.party = d.party AND r.day = w.day
 GROUP BY ALL HAVING count(*) >= ?
-ORDER BY d.group_id, d.person_id
+ORDER BY d.group_id, d.party
 """
 
 
@@ -60,49 +67,54 @@ class DailyReportConfig(BaseModel):
     """Tunable parameters of a `groups.daily_report` entry."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    min_chars: int = Field(6, ge=1)  # "收到" or "好的" is an acknowledgement, not a report
+    party: Literal["unit", "member"] = "unit"  # who owes a report each working day
+    min_chars: int = Field(12, ge=1)  # "收到" or "好的" is an acknowledgement, not a report
+    require_figure: bool = True  # progress reports carry numbers: 收购462吨, 接种120人
     report_terms: list[str] = Field(default_factory=lambda: [
-        "进展", "汇报", "完成", "今日", "今天", "日报", "进度", "推进", "已", "累计"])
+        "进展", "汇报", "日报", "今日", "今天", "本日", "累计", "完成", "情况"])
+    min_reports: int = Field(5, ge=1)  # a party that reported this often is expected to report
     start: date | None = None  # reporting period; default: first to last report in the group
     end: date | None = None
     exempt_owner: bool = True  # the owner collects the reports
-    exempt_posts: list[str] = Field(default_factory=list)  # e.g. ["县长"]: leaders read, staff report
     min_missed_days: int = Field(1, ge=1)
     outside_calendar: Outside = "weekdays"
     severity: Severity = Severity.LOW
 
 
 class DailyReport:
-    """One `daily_report_missed` finding per (group, member) with the missed working days."""
+    """One `daily_report_missed` finding per (group, party) with the missed working days."""
 
     name: ClassVar[str] = "groups.daily_report"
     Config: ClassVar[type[BaseModel]] = DailyReportConfig
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
-        """Member × working-day grid minus report days, in DuckDB; one row per late member."""
+        """Party × working-day grid minus report days, in DuckDB; one row per late party."""
         if not triggers:
             return []
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
             cfg = config_of(trigger, DailyReportConfig)
-            terms = cfg.report_terms
-            con.execute(_REPORTS, [cfg.min_chars, terms, terms])
+            con.execute(_REPORTS, [cfg.party, cfg.min_chars, cfg.require_figure, cfg.report_terms,
+                                   cfg.exempt_owner])
             [span] = con.execute("SELECT min(day), max(day) FROM reports").fetchall()
             if span[0] is None:
                 continue  # no daily-report group has any report: nothing to measure against
             start, end = cfg.start or span[0], min(cfg.end or span[1], span[1])
             days, guessed = working_days(start, end, cfg.outside_calendar)
             con.register("workdays", days)
-            found = rows(con, _MISSED, [cfg.start, cfg.end, cfg.exempt_owner, cfg.exempt_posts,
-                                        cfg.min_missed_days])
+            found = rows(con, _MISSED, [cfg.start, cfg.end, cfg.min_reports, cfg.min_missed_days])
             findings.extend(self._finding(trigger, cfg, r, guessed) for r in found)
         return findings
 
     def _finding(self, trigger: Trigger, cfg: DailyReportConfig, r: dict[str, object],
                  guessed: bool) -> Finding:
         missed: list[date] = r["missed"]  # type: ignore[assignment]
-        who = person_label(str(r["person_id"]), r["name"])  # type: ignore[arg-type]
+        who = person_label(str(r["reporter"]), r["name"])  # type: ignore[arg-type]
+        if cfg.party == "unit":
+            who, who_en = f"{r['party']}（汇报人 {who}）", f"{r['party']} (reporter {who})"
+        else:
+            who_en = who
         gid, gname = str(r["group_id"]), str(r["group_name"])
         shown = "、".join(d.isoformat() for d in missed[:5]) + (" 等" if len(missed) > 5 else "")
         shown_en = ", ".join(d.isoformat() for d in missed[:5]) + (" …" if len(missed) > 5 else "")
@@ -110,14 +122,16 @@ class DailyReport:
         note_en = " (no official calendar for some years: Monday–Friday assumed)" if guessed else ""
         return group_finding(
             trigger, detector=self.name, kind="daily_report_missed", category=Category.GOVERNANCE,
-            severity=cfg.severity, group_id=gid, person_id=str(r["person_id"]),
-            subject=Subject.PERSON, subject_id=str(r["person_id"]),
+            severity=cfg.severity, group_id=gid, person_id=str(r["reporter"]),
+            subject=Subject.PERSON, subject_id=str(r["reporter"]),
             reason=(f"{who}在需每日汇报的工作群“{gname}”({gid})中，{r['d_start']} 至 {r['d_end']} "
-                    f"的 {r['n_due']} 个工作日里有 {r['n_missed']} 天未汇报工作进展（{shown}）{note}。"),
-            reason_en=(f"{who} posted no progress report in daily-report group '{gname}' ({gid}) "
+                    f"的 {r['n_due']} 个工作日里有 {r['n_missed']} 天未汇报工作进展（{shown}），"
+                    f"最后一次汇报在 {r['last_day']}{note}。"),
+            reason_en=(f"{who_en} posted no progress report in daily-report group '{gname}' ({gid}) "
                        f"on {r['n_missed']} of {r['n_due']} working days between {r['d_start']} "
-                       f"and {r['d_end']} ({shown_en}){note_en}."),
-            facts={"group_name": gname, "missed_days": missed, "n_missed": r["n_missed"],
-                   "n_due": r["n_due"], "period": [r["d_start"], r["d_end"]],
+                       f"and {r['d_end']} ({shown_en}); last report on {r['last_day']}{note_en}."),
+            facts={"group_name": gname, "party": r["party"], "reporters": r["senders"],
+                   "missed_days": missed, "n_missed": r["n_missed"], "n_due": r["n_due"],
+                   "period": [r["d_start"], r["d_end"]], "last_report": r["last_day"],
                    "calendar": "weekdays" if guessed else "chinese_calendar"},
         )

@@ -2,7 +2,7 @@
 
 咸阳 管理办法 names who is to be 群主 of each kind of work group. A registered work group
 whose owner is missing, unknown to the roster, not an official, an outsider, no longer in
-post, no longer a member, or (for department groups) from another unit, is a lead.
+post, gone from the group, or (for department groups) from another unit, is a lead.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ PROBLEMS = {
     "not_official": ("群主 {owner} 不是公职人员", "owner {owner} is not an official"),
     "external": ("群主 {owner} 是外部人员", "owner {owner} is an outsider"),
     "post_ended": ("群主 {owner} 已于 {end} 离任", "owner {owner} left the post on {end}"),
-    "not_member": ("群主 {owner} 已不在群内", "owner {owner} is no longer a member"),
+    "owner_left": ("群主 {owner} 已于 {left} 退群", "owner {owner} left the group on {left}"),
     "other_unit": ("群主 {owner} 属于{owner_unit}，不是本单位（{unit}）人员",
                    "owner {owner} belongs to {owner_unit}, not to the group's unit {unit}"),
 }
@@ -58,11 +58,11 @@ class Owner:
                    nullif(trim(coalesce(g.owner_id, '')), '') AS owner_id,
                    p.person_id IS NOT NULL AS known, p.name AS owner_name, p.unit AS owner_unit,
                    p.is_official, p.external, p.end_date,
-                   cm.person_id IS NOT NULL AS is_member, gu.unit AS group_unit,
+                   om."left" AS owner_left, gu.unit AS group_unit,
                    (SELECT as_of FROM ref_date) AS as_of
             FROM groups g
             LEFT JOIN people_x p ON p.person_id = g.owner_id
-            LEFT JOIN current_members cm ON cm.group_id = g.group_id AND cm.person_id = g.owner_id
+            LEFT JOIN memberships om ON om.group_id = g.group_id AND om.person_id = g.owner_id
             LEFT JOIN group_units gu ON gu.group_id = g.group_id
             ORDER BY g.group_id""")
         ref = as_of(con)
@@ -77,7 +77,8 @@ class Owner:
                     continue
                 gid, gname = str(r["group_id"]), str(r["name"])
                 owner = person_label(str(r["owner_id"]), r["owner_name"]) if r["owner_id"] else ""  # type: ignore[arg-type]
-                values = {"owner": owner, "end": r["end_date"], "owner_unit": r["owner_unit"],
+                values = {"owner": owner, "end": r["end_date"], "left": r["owner_left"],
+                          "owner_unit": r["owner_unit"],
                           "unit": r["group_unit"]}
                 zh, en = (t.format(**values) for t in PROBLEMS[problem])
                 findings.append(group_finding(
@@ -105,8 +106,10 @@ def _problem(r: dict[str, object], cfg: OwnerConfig, ref: object) -> str | None:
         return "not_official"
     if r["end_date"] is not None and r["end_date"] < ref:  # type: ignore[operator]
         return "post_ended"
-    if not r["is_member"]:
-        return "not_member"
+    # WeChat keeps the owner in the group, so an owner missing from memberships is a gap in
+    # the export, not a breach; an owner who left (a `left` date) is one.
+    if r["owner_left"] is not None and r["owner_left"] <= ref:  # type: ignore[operator]
+        return "owner_left"
     if (r["type"] in cfg.same_unit_types and r["group_unit"]
             and r["owner_unit"] and r["owner_unit"] != r["group_unit"]):
         return "other_unit"
