@@ -21,6 +21,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.screen",
     "redline.cli.scan",
     "redline.cli.ingest",
+    "redline.cli.portal",
     "redline.cli.demo",
     "redline.cli.load",
     "redline.cli.stats",

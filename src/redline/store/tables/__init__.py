@@ -7,4 +7,5 @@ One import line per area, kept apart so that parallel edits never collide.
 from redline.store.tables import findings, messages, org, payments  # noqa: F401  (foundation)
 from redline.store.tables import accounts, audit, review  # noqa: F401  (console area)
 from redline.store.tables import scan_state  # noqa: F401  (rules area)
+from redline.store.tables import intake  # noqa: F401  (portal area)
 # isort: on

@@ -1,0 +1,108 @@
+"""Files from the public: size and type limits, type sniffed from content, names never trusted,
+photos re-encoded without EXIF/GPS before they are sealed."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Final
+
+import filetype
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from redline.errors import InputError
+
+MAX_FILE_BYTES: Final = 10 * 1024 * 1024
+MAX_FILES: Final = 6
+MAX_TOTAL_BYTES: Final = 30 * 1024 * 1024
+MAX_PIXELS: Final = 60_000_000  # decompression bombs: a 1 MB PNG can claim gigapixels
+IMAGE_TYPES: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+OTHER_TYPES: Final = {"application/pdf", "video/mp4", "audio/mpeg", "audio/x-m4a", "audio/mp4"}
+EXTENSIONS: Final = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+                     ".pdf": "application/pdf", ".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m4a": "audio/mp4"}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # set once: Pillow raises DecompressionBombError past 2x this
+
+
+class UploadError(InputError):
+    """An upload the portal will not take; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as received: its claimed name and type are only hints."""
+
+    name: str
+    declared_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CleanFile:
+    """A file ready to seal: content-sniffed type, display name, metadata-free bytes."""
+
+    display_name: str
+    mime: str
+    data: bytes
+
+
+def check_all(uploads: list[Upload]) -> list[CleanFile]:
+    """Every upload checked and cleaned, or UploadError for the first bad one."""
+    uploads = [u for u in uploads if u.data or u.name]
+    if len(uploads) > MAX_FILES:
+        raise UploadError(f"at most {MAX_FILES} files per report", 413)
+    if sum(len(u.data) for u in uploads) > MAX_TOTAL_BYTES:
+        raise UploadError(f"at most {MAX_TOTAL_BYTES // 2**20} MB of files per report", 413)
+    return [clean(u) for u in uploads]
+
+
+def clean(upload: Upload) -> CleanFile:
+    """One upload: limits, sniffed type consistent with what was claimed, EXIF removed."""
+    if not upload.data:
+        raise UploadError("an empty file", 400)
+    if len(upload.data) > MAX_FILE_BYTES:
+        raise UploadError(f"a file is larger than {MAX_FILE_BYTES // 2**20} MB", 413)
+    kind = filetype.guess(upload.data)
+    mime = kind.mime if kind else ""
+    if mime not in IMAGE_TYPES and mime not in OTHER_TYPES:
+        raise UploadError("this kind of file is not accepted (photos, PDF, video and audio are)", 415)
+    declared = upload.declared_type.split(";")[0].strip().lower()
+    if declared not in ("", "application/octet-stream") and declared.split("/")[0] != mime.split("/")[0] \
+            and declared != mime:
+        raise UploadError("the file's content does not match its declared type", 415)
+    by_name = EXTENSIONS.get(PurePath(upload.name).suffix.lower())
+    if by_name is not None and by_name.split("/")[0] != mime.split("/")[0]:
+        raise UploadError("the file's content does not match its name", 415)
+    data = _strip_metadata(upload.data, mime) if mime in IMAGE_TYPES else upload.data
+    return CleanFile(display_name=safe_name(upload.name, mime), mime=mime, data=data)
+
+
+def safe_name(name: str, mime: str) -> str:
+    """A display name with no path, no control characters, at most 80 characters."""
+    base = _UNSAFE.sub("", PurePath(name.replace("\\", "/")).name).strip(" .") or "file"
+    return base[:80]
+
+
+def _strip_metadata(data: bytes, mime: str) -> bytes:
+    """Re-encode the pixels only: EXIF (GPS, camera, time) and other chunks are dropped."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF asked for
+            fmt = IMAGE_TYPES[mime]
+            mode = "RGB" if fmt == "JPEG" or upright.mode not in ("RGBA", "LA", "P") else "RGBA"
+            source = upright.convert(mode)
+            pixels = Image.new(mode, source.size)  # a fresh image: no info dict, no chunks
+            pixels.paste(source)
+            out = io.BytesIO()
+            options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+            pixels.save(out, format=fmt, **options)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise UploadError("a photo that cannot be read", 415) from exc

@@ -1,0 +1,86 @@
+"""Where sealed report material lives: message ciphertexts in the database, files on disk under
+random names; both only ever under a report's key."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from redline.errors import InputError, SourceLocation
+from redline.intake.sealing import lock, unlock
+from redline.intake.uploads import CleanFile
+from redline.store.tables.intake import ReportFile, ReportMessage
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    """One decrypted message of a report's thread, with its files' metadata."""
+
+    id: int
+    author: str  # reporter | officer | outcome
+    sent_on: date
+    body: dict[str, Any]
+    files: list[dict[str, Any]]
+
+
+def files_dir(data_dir: Path) -> Path:
+    """The upload folder (created on first use)."""
+    folder = data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def add_message(session: Session, data_dir: Path, key: bytes, report_id: int, author: str, today: date,
+                body: dict[str, Any], files: list[CleanFile]) -> ReportMessage:
+    """Seal a message and its files into the report's thread."""
+    message = ReportMessage(report_id=report_id, author=author, sent_on=today,
+                            ciphertext=lock(key, json.dumps(body, ensure_ascii=False).encode("utf-8")))
+    session.add(message)
+    session.flush()
+    folder = files_dir(data_dir)
+    for file in files:
+        stored = secrets.token_hex(16)
+        try:
+            (folder / stored).write_bytes(lock(key, file.data))
+        except OSError as exc:
+            raise InputError(f"cannot store an upload: {exc.strerror}", SourceLocation(folder)) from exc
+        meta = {"name": file.display_name, "mime": file.mime, "size": len(file.data)}
+        session.add(ReportFile(report_id=report_id, message_id=message.id, stored_name=stored,
+                               sealed_meta=lock(key, json.dumps(meta, ensure_ascii=False).encode("utf-8"))))
+    return message
+
+
+def thread(session: Session, key: bytes, report_id: int) -> list[ThreadMessage]:
+    """Every message of a report, decrypted, oldest first."""
+    files: dict[int | None, list[dict[str, Any]]] = {}
+    for row in session.scalars(select(ReportFile).where(ReportFile.report_id == report_id).order_by(ReportFile.id)):
+        meta = json.loads(unlock(key, row.sealed_meta))
+        files.setdefault(row.message_id, []).append({"id": row.id, **meta})
+    rows = session.scalars(select(ReportMessage).where(ReportMessage.report_id == report_id).order_by(ReportMessage.id))
+    return [ThreadMessage(m.id, m.author, m.sent_on, json.loads(unlock(key, m.ciphertext)), files.get(m.id, []))
+            for m in rows]
+
+
+def read_file(session: Session, data_dir: Path, key: bytes, report_id: int, file_id: int) -> tuple[dict[str, Any], bytes]:
+    """A file's metadata and decrypted bytes."""
+    row = session.get(ReportFile, file_id)
+    if row is None or row.report_id != report_id:
+        raise InputError("no such file in this report")
+    meta = json.loads(unlock(key, row.sealed_meta))
+    return meta, unlock(key, (files_dir(data_dir) / row.stored_name).read_bytes())
+
+
+def delete_files(session: Session, data_dir: Path, report_id: int) -> int:
+    """Remove a report's files from disk; returns how many."""
+    count = 0
+    for row in session.scalars(select(ReportFile).where(ReportFile.report_id == report_id)):
+        (files_dir(data_dir) / row.stored_name).unlink(missing_ok=True)
+        count += 1
+    return count

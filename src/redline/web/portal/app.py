@@ -1,0 +1,210 @@
+"""The public reporting portal (随手拍): a separate app that shares no cookies, sessions, routes
+or static files with the console, and writes no IP address, user agent or referrer anywhere.
+
+`create_portal_app(settings)` builds it; `redline portal` serves it with uvicorn's access log
+off. Pages work without JavaScript; the optional proof-of-work script is local.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from redline.errors import AccessDenied, ConfigError, InputError
+from redline.intake import receipts, reports
+from redline.intake.uploads import MAX_TOTAL_BYTES, Upload, UploadError
+from redline.settings import Settings
+from redline.store.db import migrate
+from redline.web.common.i18n import gettext_for
+from redline.web.portal.guard import Guard, Limits
+
+HERE: Final = Path(__file__).parent
+CHINA: Final = timezone(timedelta(hours=8))
+SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+}
+CATEGORY_LABELS: Final = {
+    "gifts": "收受红包礼金", "vote_buying": "拉票贿选", "gambling": "赌博", "secrets": "泄露秘密",
+    "privacy": "泄露他人隐私", "conduct": "作风问题", "factions": "拉帮结派", "rumour": "造谣传谣",
+    "vulgar": "低俗内容", "promotion": "违规经商推销", "superstition": "封建迷信", "political": "政治纪律",
+    "flattery": "吹捧奉承", "off_topic": "工作群违规", "governance": "工作群管理", "other": "其他",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PortalConfig:
+    """What the portal needs beyond Settings: where sealed files go, limits, proof of work."""
+
+    data_dir: Path
+    limits: Limits = field(default_factory=Limits)
+    pow_bits: int = 0
+
+
+def _today() -> date:
+    return datetime.now(CHINA).date()
+
+
+def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine | None = None) -> FastAPI:
+    """The portal app over the database in `settings` (migrated on start)."""
+    engine = engine or migrate(settings.db_url)
+    guard = Guard(config.limits, config.pow_bits)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app = FastAPI(title="Redline 随手拍 reporting portal", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    locale_dir = HERE / "locales"
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_TOTAL_BYTES + 1024 * 1024:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        response: Response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if "set-cookie" in response.headers:  # the portal never sets a cookie
+            del response.headers["set-cookie"]
+        return response
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        lang = "en" if request.query_params.get("lang") == "en" else "zh_CN"
+        _ = gettext_for(locale_dir, lang)
+        return templates.TemplateResponse(
+            request, name, {"_": _, "lang": lang, "categories": CATEGORY_LABELS, "pow_bits": guard.pow_bits,
+                            "challenge": guard.challenge() if guard.pow_bits else "", **context},
+            status_code=status)
+
+    async def _uploads(files: list[UploadFile] | None) -> list[Upload]:
+        result = []
+        for item in files or []:
+            data = await item.read(MAX_TOTAL_BYTES + 1)
+            if item.filename or data:
+                result.append(Upload(item.filename or "", item.content_type or "", data))
+        return result
+
+    async def _submit(request: Request, text: str, category: str, contact: str, who: str, where: str, when: str,
+                      website: str, challenge: str, work: str, files: list[UploadFile] | None) -> str | None:
+        """The receipt, or None for a honeypot hit (answered like a success, stored nowhere)."""
+        client = guard.client(request.client.host if request.client else None)
+        if not guard.allow_submit(client):
+            raise _Refused(429, "提交过于频繁，请稍后再试")
+        if not guard.check_work(challenge, work):
+            raise _Refused(400, "校验未通过，请刷新页面后重试")
+        uploads = await _uploads(files)
+        if website:
+            return None
+        try:
+            return reports.submit(engine, config.data_dir, reports.NewReport(
+                text=text, category=category or "other", contact=contact, who=who, where=where, when=when,
+                files=uploads), _today())
+        except UploadError as exc:
+            raise _Refused(exc.status, exc.message) from exc
+        except InputError as exc:
+            raise _Refused(400, exc.message) from exc
+        except ConfigError as exc:
+            raise _Refused(503, exc.message) from exc
+
+    @app.exception_handler(Exception)
+    async def refused(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, _Refused):
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"error": exc.message}, status_code=exc.status)
+            return page(request, "error.html", status=exc.status, message=exc.message)
+        raise exc
+
+    @app.get("/", response_class=HTMLResponse)
+    def form(request: Request) -> HTMLResponse:
+        return page(request, "form.html")
+
+    @app.post("/report", response_class=HTMLResponse)
+    async def report_page(
+        request: Request, text: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "other",
+        contact: Annotated[str, Form()] = "", who: Annotated[str, Form()] = "", where: Annotated[str, Form()] = "",
+        when: Annotated[str, Form()] = "", website: Annotated[str, Form()] = "",
+        challenge: Annotated[str, Form()] = "", work: Annotated[str, Form()] = "",
+        files: Annotated[list[UploadFile] | None, File()] = None,
+    ) -> HTMLResponse:
+        code = await _submit(request, text, category, contact, who, where, when, website, challenge, work, files)
+        return page(request, "receipt.html", receipt=code or receipts.new_code())
+
+    @app.post("/api/reports")
+    async def report_api(
+        request: Request, text: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "other",
+        contact: Annotated[str, Form()] = "", who: Annotated[str, Form()] = "", where: Annotated[str, Form()] = "",
+        when: Annotated[str, Form()] = "", website: Annotated[str, Form()] = "",
+        challenge: Annotated[str, Form()] = "", work: Annotated[str, Form()] = "",
+        files: Annotated[list[UploadFile] | None, File()] = None,
+    ) -> JSONResponse:
+        code = await _submit(request, text, category, contact, who, where, when, website, challenge, work, files)
+        return JSONResponse({"receipt": code or receipts.new_code()}, status_code=201)
+
+    @app.get("/api/pow")
+    def pow_challenge() -> dict[str, object]:
+        return {"bits": guard.pow_bits, "challenge": guard.challenge() if guard.pow_bits else ""}
+
+    def _follow(request: Request, code: str) -> reports.FollowUp:
+        client = guard.client(request.client.host if request.client else None)
+        canonical = receipts.normalise(code) or code
+        lookup = receipts.lookup_of(canonical)
+        if guard.guessing_blocked(client, lookup):
+            raise _Refused(429, "回执码错误次数过多，请一小时后再试")
+        try:
+            return reports.follow_up(engine, code)
+        except AccessDenied as exc:
+            guard.failed_guess(client, lookup)
+            raise _Refused(404, "回执码不正确，没有找到对应的反映") from exc
+
+    @app.get("/follow", response_class=HTMLResponse)
+    def follow_form(request: Request) -> HTMLResponse:
+        return page(request, "follow.html")
+
+    @app.post("/follow", response_class=HTMLResponse)
+    def follow_page(request: Request, receipt: Annotated[str, Form()] = "") -> HTMLResponse:
+        found = _follow(request, receipt)
+        return page(request, "thread.html", report=found, receipt=receipts.normalise(receipt), labels=CATEGORY_LABELS)
+
+    @app.post("/follow/answer", response_class=HTMLResponse)
+    async def answer_page(
+        request: Request, receipt: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
+        files: Annotated[list[UploadFile] | None, File()] = None,
+    ) -> HTMLResponse:
+        _follow(request, receipt)
+        try:
+            reports.answer(engine, config.data_dir, receipt, text, await _uploads(files), _today())
+        except UploadError as exc:
+            raise _Refused(exc.status, exc.message) from exc
+        except InputError as exc:
+            raise _Refused(400, exc.message) from exc
+        return page(request, "thread.html", report=reports.follow_up(engine, receipt),
+                    receipt=receipts.normalise(receipt), labels=CATEGORY_LABELS, answered=True)
+
+    @app.post("/api/follow")
+    def follow_api(request: Request, receipt: Annotated[str, Form()] = "") -> dict[str, object]:
+        found = _follow(request, receipt)
+        return {"status": found.status, "category": found.category, "received_on": found.received_on.isoformat(),
+                "messages": [{"author": m.author, "sent_on": m.sent_on.isoformat(), "text": m.body.get("text", ""),
+                              "files": [f["name"] for f in m.files]} for m in found.messages]}
+
+    app.state.engine = engine
+    app.state.guard = guard
+    return app
+
+
+class _Refused(Exception):  # noqa: N818 - an HTTP answer, not an error of ours
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
