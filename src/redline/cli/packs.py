@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         packset = fail_on_load_errors(build.load(packs, overrides))
         table = Table(title=f"rule packs (plan version {packset.version})")
         for col in ("pack", "title", "issued by", "year", "version", "rules"):
-            table.add_column(col)
+            table.add_column(col, no_wrap=col in ("pack", "version", "year"))
         for p in packset.packs:
             table.add_row(p.pack, p.title, p.issued_by, str(p.year), p.version, str(len(p.rules)))
         console.print(table)
@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
         rows = coverage(built.packset, built.plan)
         table = Table(title=f"coverage (plan version {built.plan.version})")
         for col in ("rule", "pack", "title", "category", "status", "detectors", "why not"):
-            table.add_column(col, overflow="fold")
+            table.add_column(col, overflow="fold", no_wrap=col in ("rule", "status"))
         for row in rows:
             status = f"{row.status} {STATUS_ZH[row.status]}"
             table.add_row(row.rule_id, row.pack, row.title, row.category, status,

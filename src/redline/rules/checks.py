@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -18,8 +18,16 @@ from redline.rules.lexicons import Lexicon
 from redline.rules.overrides import Overrides
 from redline.rules.yaml_source import YamlDoc
 
-NOT_COVERED_EMPTY: Final = "organisation-supplied term list '{name}' is empty"
-NOT_COVERED_EMPTY_ZH: Final = "未覆盖：机构自备词表“{name}”为空"
+
+def empty_lists_reason(names: Iterable[str]) -> tuple[str, str]:
+    """(en, zh) reason for triggers dead on empty organisation-supplied lists."""
+    ordered = sorted(set(names))
+    quoted = ", ".join(f"'{n}'" for n in ordered)
+    en = (
+        f"organisation-supplied term list {quoted} is empty" if len(ordered) == 1
+        else f"organisation-supplied term lists {quoted} are empty"
+    )
+    return en, "未覆盖：机构自备词表" + "、".join(f"“{n}”" for n in ordered) + "为空"
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

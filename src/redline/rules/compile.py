@@ -12,7 +12,7 @@ from pathlib import Path
 
 from redline.contracts import BuildContext, TextDetector, Trigger
 from redline.errors import PackError
-from redline.rules.checks import NOT_COVERED_EMPTY, NOT_COVERED_EMPTY_ZH
+from redline.rules.checks import empty_lists_reason
 from redline.rules.lexicons import as_build_lexicons
 from redline.rules.load import LoadedRule, PackSet, Registry, TriggerSpec
 from redline.scan.plan import NotCovered, RuleRef, ScanPlan, Scope
@@ -67,25 +67,16 @@ def compile_plan(
         live = 0
         for spec in lr.triggers:
             if spec.empty_lexicons:
-                names = ", ".join(spec.empty_lexicons)
-                not_covered.append(NotCovered(
-                    rid, pack,
-                    NOT_COVERED_EMPTY.format(name=names),
-                    NOT_COVERED_EMPTY_ZH.format(name=names),
-                    label=spec.trigger.label,
-                ))
+                en, zh = empty_lists_reason(spec.empty_lexicons)
+                not_covered.append(NotCovered(rid, pack, en, zh, label=spec.trigger.label))
                 continue
             live += 1
             rules[spec.trigger.label] = rule_ref(lr, spec)
             target = text_triggers if spec.kind == "text" else record_triggers
             target[spec.key].append(spec.trigger)
         if live == 0 and lr.triggers:
-            names = ", ".join(sorted({n for spec in lr.triggers for n in spec.empty_lexicons}))
-            not_covered.append(NotCovered(
-                rid, pack,
-                NOT_COVERED_EMPTY.format(name=names),
-                NOT_COVERED_EMPTY_ZH.format(name=names),
-            ))
+            en, zh = empty_lists_reason(n for spec in lr.triggers for n in spec.empty_lexicons)
+            not_covered.append(NotCovered(rid, pack, en, zh))
     ctx = BuildContext(lexicons=as_build_lexicons(packset.lexicons), cache_dir=cache_dir)
     detectors: list[TextDetector] = []
     for key in sorted(text_triggers):

@@ -1,0 +1,104 @@
+"""`redline screen` end to end: output format, offsets into the original text, bad lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from redline.cli import main
+
+FIELDS = ["message_id", "rule_id", "category", "detector", "label", "start", "end", "evidence", "severity", "reason"]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _jsonl(*records: object) -> bytes:
+    return b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records)
+
+
+@pytest.fixture
+def messages(tmp_path: Path) -> Path:
+    path = tmp_path / "messages.jsonl"
+    body = _jsonl(
+        {"id": "m1", "text": "王老板发来一个红包:节日快乐,以后多关照"},
+        {"id": "m2", "text": "明天上午九点召开全体干部大会"},
+        {"id": "m3", "text": "這是內部資料，不 得 外 傳"},
+    )
+    body += b"{not json\n"  # line 4
+    body += b'{"id": "m5", "text": "\xff\xfe"}\n'  # line 5: invalid UTF-8
+    body += _jsonl(
+        {"id": "m6", "text": None},  # an image: nothing to screen
+        {"id": "m7", "text": "\x00\x07控制字符" + "填充" * 300_000 + "网传明天停水，速转"},  # ~1 MB
+        {"text": "没有编号"},  # line 8
+        {"id": "m9", "text": ""},
+        {"id": "m10", "text": "他的身份证是440304198506151237"},
+    )
+    path.write_bytes(body)
+    return path
+
+
+def test_screen_writes_findings_in_the_documented_format(capsys: pytest.CaptureFixture[str], messages: Path, tmp_path: Path) -> None:
+    out_path = tmp_path / "findings.jsonl"
+    code, _, err = run_cli(capsys, "screen", "--packs", "all", "--input", str(messages), "--output", str(out_path))
+    assert code == 0, err
+    findings = [json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines()]
+    assert all(list(f) == FIELDS for f in findings)
+    texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in _good_lines(messages)}
+    for f in findings:  # offsets are characters of the ORIGINAL text
+        assert texts[f["message_id"]][f["start"]:f["end"]] == f["evidence"]
+        assert f["reason"]
+    by_msg: dict[str, set[str]] = {}
+    for f in findings:
+        by_msg.setdefault(f["message_id"], set()).add(f["rule_id"])
+    assert {"TJ-06", "ZJ-06"} <= by_msg["m1"]
+    assert "m2" not in by_msg
+    assert {"ZJ-02", "TJ-07"} <= by_msg["m3"]
+    assert {"ZJ-03", "TJ-09"} <= by_msg["m7"]
+    assert "ZJ-09" in by_msg["m10"]
+    assert {"m6", "m9"}.isdisjoint(by_msg)
+    assert f"{messages}:4: invalid JSON" in err
+    assert f"{messages}:5: invalid UTF-8" in err
+    assert f"{messages}:8: no usable `id`" in err
+    assert "screened 7 messages" in err
+    assert "3 bad lines skipped" in err
+
+
+def _good_lines(path: Path) -> list[bytes]:
+    good = []
+    for line in path.read_bytes().splitlines():
+        try:
+            record = json.loads(line)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(record.get("text"), str) and "id" in record:
+            good.append(line)
+    return good
+
+
+def test_screen_to_stdout_in_batches(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redline.cli.screen as screen
+
+    monkeypatch.setattr(screen, "BATCH", 2)  # several batches from five messages
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(_jsonl(*({"id": f"x{i}", "text": f"第{i}条：正品代购，私聊下单"} for i in range(5))))
+    code, out, _ = run_cli(capsys, "screen", "--packs", "zhejiang-2017", "--input", str(path))
+    assert code == 0
+    ids = [json.loads(line)["message_id"] for line in out.splitlines() if json.loads(line)["rule_id"] == "ZJ-05"]
+    assert sorted(set(ids)) == [f"x{i}" for i in range(5)]
+
+
+def test_missing_input_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "screen", "--input", str(tmp_path / "none.jsonl"))
+    assert code == 2
+    assert err.startswith("redline: error: ")
+    assert "no such input file" in err
