@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 import typer
 from rich.console import Console
@@ -27,7 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import Finding
-from redline.scan.plan import MessageContext, ScanPlan
+from redline.scan.plan import MessageContext, RuleRef, ScanPlan
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
 from redline.store.tables.scan_state import ScanState
@@ -83,7 +83,7 @@ def mark_scanned(engine: Engine, ids: list[str], version: str) -> None:
     now = datetime.now(UTC)
     values = [{"message_id": i, "plan_version": version, "scanned_at": now} for i in ids]
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(ScanState.__table__).values(values)
+    stmt = insert(ScanState).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["message_id"],
         set_={"plan_version": stmt.excluded.plan_version, "scanned_at": stmt.excluded.scanned_at},
@@ -141,9 +141,9 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
 
 def summary_table(s: ScanSummary, plan: ScanPlan) -> Table:
     """Findings per rule, with the rule's pack, category and severity."""
-    refs: dict[str, Any] = {}
-    for ref in plan.rules.values():
-        refs.setdefault(ref.rule_id, ref)
+    refs: dict[str, RuleRef] = {}
+    for rule_ref in plan.rules.values():
+        refs.setdefault(rule_ref.rule_id, rule_ref)
     table = Table(title=f"redline scan — plan {s.plan_version}")
     for col in ("rule", "pack", "category", "severity", "findings"):
         table.add_column(col, justify="right" if col == "findings" else "left")
