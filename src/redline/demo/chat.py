@@ -229,6 +229,16 @@ class ChatWriter:
             out.append((t, m, say(rnd.choice(ph.ACK), ack_scene), "text", None))
         return out
 
+    def _speaks(self, g: Group, pid: str, day: date) -> bool:
+        """Who still talks in a group: not the retired, not a mover in his old unit's group, and
+        outsiders only in liaison and social groups. They stay members (that is the finding)."""
+        p = self.org.people[pid]
+        if p.end_date and day > p.end_date:
+            return False
+        if g.type == GroupType.DEPARTMENT and p.unit_code is not None and g.topic != f"u{p.unit_code}":
+            return not (p.start_date and day >= p.start_date)
+        return p.is_official or g.type in (GroupType.LIAISON, GroupType.SOCIAL)
+
     def group_chat(self, g: Group, budget: int) -> None:
         """About `budget` messages of episodes in group `g`, on plausible days."""
         social = g.type == GroupType.SOCIAL
@@ -236,16 +246,17 @@ class ChatWriter:
         written = 0
         while written < budget:
             day = pool[int(self.rng.integers(0, len(pool)))]
-            members = [m for m in g.members if g.joined[m] <= day and (g.left[m] is None or g.left[m] > day)]
+            members = [m for m in g.members if g.joined[m] <= day and (g.left[m] is None or g.left[m] > day)
+                       and self._speaks(g, m, day)]
             if len(members) < 2:
-                members = list(g.members)
+                members = [m for m in g.members if self._speaks(g, m, day)] or list(g.members)
             start = at(day, 0) + _minute_of_day(self.rnd, social) * US_PER_MINUTE
             for minutes, sender, text, kind, att in self._episode(g, members, day):
                 self.log.add(start + minutes * US_PER_MINUTE + self.rnd.randint(0, 59) * 1_000_000,
                              g.group_id, sender, text, kind, att)
                 written += 1
 
-    def daily_reports(self, g: Group, stop_after: dict[str, date]) -> None:
+    def daily_reports(self, g: Group, stop_after: dict[tuple[str, str], date]) -> None:
         """进展汇报: one report per reporting unit per working day of the group's window."""
         if not g.report_window:
             return
@@ -259,7 +270,7 @@ class ChatWriter:
             if not (lo <= day <= hi and is_workday(day)):
                 continue
             for pid in reporters.values():
-                if pid in stop_after and day > stop_after[pid]:
+                if (g.group_id, pid) in stop_after and day > stop_after[(g.group_id, pid)]:
                     continue
                 scene = Scene(self.org, self.rnd, day, [pid], g.topic)
                 text = say(self.rnd.choice(ph.PROGRESS[g.topic]), scene)
@@ -291,7 +302,7 @@ class ChatWriter:
 
 
 def write_background(org: Org, groups: list[Group], rng: np.random.Generator, budget: int,
-                     stop_after: dict[str, date]) -> MessageLog:
+                     stop_after: dict[tuple[str, str], date]) -> MessageLog:
     """All background chat: daily reports first, then the rest of `budget` split over groups
     by activity (and 12% in direct messages)."""
     writer = ChatWriter(org, groups, rng)

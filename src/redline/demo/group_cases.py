@@ -148,8 +148,8 @@ def _flattery(p: Planter, g: Group) -> None:
     day = date(2023, 11, 20)
     speakers = [m for m in g.members if m != owner][:3]
     first = p.say("flattery", when(day, 17, 40), g.group_id, owner, "今天会上讲的几点，请大家会后抓好落实")
-    lines = (f"{title}高瞻远瞩，讲得太好了！", f"{title}的讲话站位高、谋划远，为我们指明了方向，深受启发！",
-             f"完全赞同{title}的指示，我们坚决照办👍👍👍")
+    lines = (f"{title}高瞻远瞩，讲得太好了！", f"{title}的讲话高屋建瓴、字字珠玑，我们深受教育！",
+             f"{title}英明决策，听了受益匪浅👍👍👍")
     ids = [p.say("flattery", when(day, 17, 42 + 3 * i), g.group_id, s, line)
            for i, (s, line) in enumerate(zip(speakers, lines, strict=True))]
     p.cases["owner_flattery"] = {
@@ -165,7 +165,7 @@ def daily_report_gap(p: Planter) -> None:
     g = p.groups["G031"]
     pid = official_id(19, "党委书记")
     last = date(2023, 10, 20)
-    p.stop_reporting[pid] = last
+    p.stop_reporting[(g.group_id, pid)] = last
     window = g.report_window or (last, last)
     p.cases["daily_report_gap"] = {
         "title": "每日进展汇报群成员停止汇报", "group_id": g.group_id, "person_id": pid,

@@ -144,10 +144,13 @@ class LifePayments:
 
     def weddings_and_shops(self, n_weddings: int, n_shops: int) -> None:
         """份子钱 between peers of one unit (returned now and then), and purchases from 个体户."""
-        units = [ids for ids in self.org.staff.values() if len(ids) > 4]
-        for _ in range(n_weddings):
+        # peers only: rank-and-file of one unit, none of whom reports to another
+        units = [[i for i in ids if self.org.people[i].post in ("科员", "副科长", "干事", "民警", "粮站保管员")]
+                 for ids in self.org.staff.values()]
+        units = [ids for ids in units if len(ids) >= 2]
+        for _ in range(n_weddings if units else 0):
             ids = self.rnd.choice(units)
-            host, *guests = self.rnd.sample(ids[3:], min(len(ids) - 3, self.rnd.randint(3, 7)))
+            host, *guests = self.rnd.sample(ids, min(len(ids), self.rnd.randint(3, 7)))
             day = self.rnd.choice([d for d in days() if not is_workday(d)])
             for guest in guests:
                 t = at(day - timedelta(days=1), self.rnd.randint(18, 22), self.rnd.randint(0, 59))

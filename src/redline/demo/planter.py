@@ -43,7 +43,7 @@ class Planter:
     events: list[Event] = field(default_factory=list)
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
     near_misses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    stop_reporting: dict[str, date] = field(default_factory=dict)  # person → last 进展汇报 day
+    stop_reporting: dict[tuple[str, str], date] = field(default_factory=dict)  # (group, person) → last 进展汇报
     _counters: dict[str, int] = field(default_factory=dict)
 
     def _next(self, kind: str, case: str) -> str:
