@@ -4,8 +4,8 @@ canvassing words before a personnel event (Tianjin rule 5: 小圈子, 拉帮结�
 1. the interaction graph (`interactions`) → Leiden communities (`communities`);
 2. a circle is a community of `min_size`..`max_size` people from at least `min_units` units
    whose interaction weight mostly stays inside (closedness);
-3. for each personnel event (events.csv: election, promotion) that concerns a member or one
-   of the circle's units, the evidence in the `window_days` before it: red packets or
+3. for each personnel event (events.csv: election, promotion) that concerns a member (its
+   person or beneficiary), or a whole unit of the circle (an election with no person), the evidence in the `window_days` before it: red packets or
    transfers between members, and canvassing or 拉帮结派 words in the circle's private chats.
 A finding names the people, the event, the evidence ids and why the circle looks closed.
 """
@@ -73,7 +73,7 @@ class FactionConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     graph: InteractionConfig = Field(default_factory=InteractionConfig)
-    resolution: float = Field(2.0, gt=0.0)  # Leiden RB resolution: higher, smaller circles
+    resolution: float = Field(0.5, gt=0.0)  # CPM: minimum interaction density inside a circle
     seed: int = 7  # Leiden is randomised; a fixed seed makes audits repeatable
     min_size: int = Field(3, ge=2)
     max_size: int = Field(10, ge=2)
@@ -110,7 +110,8 @@ class Faction:
             con.execute("""CREATE OR REPLACE TEMP TABLE circle_events AS
                 SELECT DISTINCT cm.community, e.event_id, e.date, e.kind, e.unit, e.person_id, e.other_id
                 FROM events e JOIN circle_members cm
-                  ON cm.person_id IN (e.person_id, e.other_id) OR cm.unit = e.unit
+                  ON cm.person_id IN (e.person_id, e.other_id)
+                  OR (e.person_id IS NULL AND cm.official AND cm.unit = e.unit)
                 WHERE list_contains(?, e.kind)""", [cfg.event_kinds])
             pays = {_key(r): r for r in rows(con, _PAYMENTS, [cfg.window_days])}
             words = self._canvassing(con, cfg)
@@ -153,18 +154,19 @@ class Faction:
                  part: Partition, ev: dict[str, object], pay: dict[str, object] | None,
                  said: dict[str, list[str]] | None) -> Finding:
         community = int(ev["community"])  # type: ignore[call-overload]
-        people = rows(con, """SELECT cm.person_id, p.name, cm.unit FROM circle_members cm
+        people = rows(con, """SELECT cm.person_id, p.name, cm.unit, cm.official FROM circle_members cm
                               LEFT JOIN people_x p USING (person_id) WHERE cm.community = ?
                               ORDER BY cm.person_id""", [community])
         labels = [person_label(str(p["person_id"]), p["name"]) for p in people]  # type: ignore[arg-type]
         ids = [str(p["person_id"]) for p in people]
-        units = sorted({str(p["unit"]) for p in people if p["unit"]})
+        units = sorted({str(p["unit"]) for p in people if p["unit"] and p["official"]})
+        officials = [str(p["person_id"]) for p in people if p["official"]] or ids
         shared = rows(con, """SELECT s.group_id, coalesce(g.name, '') AS name,
                                      len(list_intersect(s.members, ?)) AS k
                               FROM small_private s JOIN groups g USING (group_id)
                               WHERE len(list_intersect(s.members, ?)) >= 2 ORDER BY k DESC, s.group_id""",
                       [ids, ids])
-        subject = next((str(ev[c]) for c in ("person_id", "other_id") if ev[c] in ids), ids[0])
+        subject = next((str(ev[c]) for c in ("person_id", "other_id") if ev[c] in ids), officials[0])
         subject_label = labels[ids.index(subject)]
         closed = float(part.closedness[community])
         pay_ids: list[str] = list(pay["ids"]) if pay else []  # type: ignore[call-overload]
@@ -187,10 +189,10 @@ class Faction:
             category=Category.VOTE_BUYING if msg_ids else Category.FACTIONS, severity=cfg.severity,
             group_id=str(shared[0]["group_id"]) if shared else None, person_id=subject,
             subject_id=f"circle:{'+'.join(ids)}@{ev['event_id']}", message_ids=msg_ids, payment_ids=pay_ids,
-            reason=(f"{'、'.join(labels)} 共 {len(ids)} 人来自 {len(units)} 个单位（{'、'.join(units)}），"
+            reason=(f"{'、'.join(labels)} 共 {len(ids)} 人，其中公职人员来自 {len(units)} 个单位（{'、'.join(units)}），"
                     f"相互往来占其全部往来的 {closed:.0%}{place}，形成封闭小圈子；在{ev_zh}前 {cfg.window_days} 天内，"
                     f"{'；'.join(proof)}。"),
-            reason_en=(f"{', '.join(labels)}: {len(ids)} people from {len(units)} units ({', '.join(units)}) "
+            reason_en=(f"{', '.join(labels)}: {len(ids)} people, officials from {len(units)} units ({', '.join(units)}), "
                        f"with {closed:.0%} of their interactions inside the circle{place_en}; in the "
                        f"{cfg.window_days} days before {ev_en}: {'; '.join(proof_en)}."),
             facts={"members": ids, "units": units, "closedness": round(closed, 4),

@@ -2,14 +2,14 @@
 
 Edges come from five channels, each counted in DuckDB over the whole bundle:
 co-membership of small private groups (unregistered or social ones, where circles meet),
-direct chats, replies (a message answering another sender's within minutes), @mentions of a
-member's display or real name, and red packets / transfers. Weights are
+direct chats, replies (a message answering another sender's within minutes) and @mentions
+of a member's display or real name in private groups, and red packets / transfers. Weights are
 `channel weight × log1p(count)`, so a thousand replies do not drown one shared private group.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +25,9 @@ class InteractionConfig(BaseModel):
     max_group_size: int = Field(12, ge=2)  # "small" private group
     private_types: list[str] = Field(default_factory=lambda: ["social", "other"])
     reply_minutes: int = Field(5, ge=1)
+    # Replies and mentions in registered work groups are the work itself; by default only
+    # those in private groups (unregistered or of a private type) tie people together.
+    reply_scope: Literal["private", "all"] = "private"
     weights: dict[str, float] = Field(default_factory=lambda: {
         "co_member": 2.0, "direct": 0.5, "reply": 0.3, "mention": 0.5, "payment": 1.0})
 
@@ -40,7 +43,10 @@ GROUP BY m.group_id HAVING count(DISTINCT m.person_id) BETWEEN 2 AND ?
 
 # Every channel as (a, b, channel, n) with a < b.
 _EDGES = """
-WITH co AS (
+WITH scoped AS (
+  SELECT group_id FROM groups
+  WHERE ? = 'all' OR NOT coalesce(registered, false) OR list_contains(?, coalesce(type, ''))
+), co AS (
   SELECT a.person_id AS a, b.person_id AS b, 'co_member' AS channel, count(*) AS n
   FROM small_private s, unnest(s.members) AS a(person_id), unnest(s.members) AS b(person_id)
   WHERE a.person_id < b.person_id GROUP BY ALL
@@ -55,11 +61,12 @@ WITH co AS (
   SELECT least(sender, prev) AS a, greatest(sender, prev) AS b, 'reply' AS channel, count(*) AS n
   FROM (SELECT sender, lag(sender) OVER w AS prev,
                date_diff('second', lag(time) OVER w, time) AS gap
-        FROM group_messages WINDOW w AS (PARTITION BY group_id ORDER BY time, id))
+        FROM group_messages SEMI JOIN scoped USING (group_id)
+        WINDOW w AS (PARTITION BY group_id ORDER BY time, id))
   WHERE prev IS NOT NULL AND prev <> sender AND gap <= ? GROUP BY ALL
 ), mentioned AS (
   SELECT gm.group_id, gm.sender, unnest(regexp_extract_all(gm.text, '@([^\\s@,，:：]+)', 1)) AS handle
-  FROM group_messages gm WHERE contains(gm.text, '@')
+  FROM group_messages gm SEMI JOIN scoped USING (group_id) WHERE contains(gm.text, '@')
 ), mentions AS (
   SELECT least(x.sender, m.person_id) AS a, greatest(x.sender, m.person_id) AS b,
          'mention' AS channel, count(*) AS n
@@ -81,7 +88,8 @@ UNION ALL SELECT * FROM mentions UNION ALL SELECT * FROM pays
 def channel_counts(con: duckdb.DuckDBPyConnection, cfg: InteractionConfig) -> pa.Table:
     """Interaction counts per unordered pair and channel: columns a, b, channel, n."""
     con.execute(SMALL_PRIVATE, [cfg.private_types, cfg.max_group_size])
-    return con.sql(_EDGES, params=[cfg.reply_minutes * 60]).to_arrow_table()
+    params: list[object] = [cfg.reply_scope, cfg.private_types, cfg.reply_minutes * 60]
+    return con.sql(_EDGES, params=params).to_arrow_table()
 
 
 def weighted_edges(con: duckdb.DuckDBPyConnection, counts: pa.Table, cfg: InteractionConfig) -> pa.Table:
