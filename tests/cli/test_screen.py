@@ -102,3 +102,20 @@ def test_missing_input_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], tm
     assert code == 2
     assert err.startswith("redline: error: ")
     assert "no such input file" in err
+
+
+@pytest.mark.parametrize("block", [1, 5, 64, 1 << 20], ids=lambda b: f"block{b}")
+def test_reader_keeps_line_numbers_across_blocks_and_batches(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    import io
+
+    import redline.cli.screen as screen
+
+    monkeypatch.setattr(screen, "BATCH", 3)
+    body = _jsonl({"id": "a", "text": "一"}, {"id": 2, "text": "二"}) + b"\n" + b"[1]\n" + _jsonl(
+        {"id": "c", "text": "三"}, {"id": "d", "text": 4}, {"id": "e", "text": "五"},
+    ) + b'{"id": "f", "text": "no newline at the end"}'
+    bad = screen.BadLines("in.jsonl")
+    batches = list(screen.read_batches(io.BytesIO(body), bad, None, None, block=block))
+    assert [i for ids, _ in batches for i in ids] == ["a", "2", "c", "e", "f"]
+    assert [t for _, texts in batches for t in texts] == ["一", "二", "三", "五", "no newline at the end"]
+    assert bad.shown == ["in.jsonl:4: not a JSON object", "in.jsonl:6: `text` is not a string"]
