@@ -24,6 +24,7 @@ from redline.demo.units import title_of
 from redline.vocab import GroupType, Relation
 
 _HOLIDAY_NAMES: Final = ("国庆", "元旦", "春节", "中秋")
+Line = tuple[int, str, str, str, str | None]  # minutes after the episode starts, sender, text, type, attachment
 
 
 @dataclass(slots=True)
@@ -46,7 +47,7 @@ class Slots(dict[str, str]):
         self.scene = scene
 
     def __missing__(self, key: str) -> str:
-        value = _FILL[key.rstrip("0123456789") if key not in _FILL else key](self.scene, self)
+        value = _FILL[key if key in _FILL else key.rstrip("0123456789")](self.scene, self)
         self[key] = value
         return value
 
@@ -81,6 +82,11 @@ def _unit_short(s: Scene) -> str:
     return s.rnd.choice(units) if units else "办公室"
 
 
+def _other_unit(s: Scene, first: str) -> str:
+    units = sorted({s.org.people[m].short for m in s.members} - {first, ""})
+    return s.rnd.choice(units) if units else "办公室"
+
+
 def _work(s: Scene) -> str:
     if s.topic.startswith("u"):
         return s.rnd.choice(ph.UNIT_WORK[int(s.topic[1:])])
@@ -96,7 +102,8 @@ def _clock(s: Scene, slots: Slots) -> str:
 
 
 def _deadline(s: Scene) -> str:
-    options = ("今天下班前", "明天上午10点", "本周五下班前", f"{_md(_ahead(s, 2, 6))}12点", f"{_md(_ahead(s, 3, 8))}前")
+    # every template writes "{deadline}前", so the values carry no 前 of their own
+    options = ("今天下班", "明天上午10点", "本周五下班", f"{_md(_ahead(s, 2, 6))}12点", _md(_ahead(s, 3, 8)))
     return s.rnd.choice(options)
 
 
@@ -118,6 +125,8 @@ _FILL: Final[dict[str, Callable[[Scene, Slots], str]]] = {
     "office": lambda s, _: s.rnd.choice(("县委办综合科", "政府办督查室", "局办公室", "组织部干部科", "指挥部办公室")),
     "deadline": lambda s, _: _deadline(s),
     "unit_short": lambda s, _: _unit_short(s),
+    "unit_short2": lambda s, slots: _other_unit(s, slots["unit_short"]),
+    "deal": lambda s, _: s.rnd.choice(ph.DEALS),
     "title_to": lambda s, _: _title_to(s),
     "name_to": lambda s, _: s.org.people[s.addressee].name if s.addressee else _name(s),
     "name": lambda s, _: _name(s),
@@ -176,7 +185,7 @@ class ChatWriter:
         self.log = MessageLog()
 
     # one episode: a list of (minutes after the start, sender, text, type, attachment)
-    def _episode(self, g: Group, members: list[str], day: date) -> list[tuple[int, str, str, str, str | None]]:
+    def _episode(self, g: Group, members: list[str], day: date) -> list[Line]:
         rnd = self.rnd
         leader = g.owner_id if g.owner_id in members else members[0]
         scene = Scene(self.org, rnd, day, members, g.topic, addressee=leader)
@@ -184,19 +193,32 @@ class ChatWriter:
         if g.type == GroupType.SOCIAL:
             pool = ph.SOCIAL.get(g.topic, ph.SOCIAL["friends"])
             first = rnd.choice(members)
-            out = [(0, first, say(rnd.choice(pool), scene), "text", None)]
+            out: list[Line] = [(0, first, say(rnd.choice(pool), scene), "text", None)]
             if rnd.random() < 0.15:
                 out.append((1, first, "", "image", attachment(f"IMG_{day:%Y%m%d}_{rnd.randint(100000, 235959)}.jpg",
                                                                  rnd.randint(80_000, 4_000_000), g.group_id)))
             out.extend((2 + k * rnd.randint(1, 9), rnd.choice(members), rnd.choice(ph.SOCIAL_REPLY), "text", None)
                        for k in range(rnd.choice((0, 1, 1, 2, 3))))
             return out
-        kind = rnd.choices(("meeting", "submit", "inspect", "duty", "file", "leader", "ask", "photo", "voice"),
-                           weights=(14, 14, 6, 3, 10, 10, 22, 5, 2))[0]
+        if g.type == GroupType.LIAISON:  # outsiders' questions and notices written for the public
+            kind = rnd.choices(("ask", "public", "file", "photo"), weights=(60, 25, 10, 5))[0]
+            if not any(self.org.people[m].post in ph.PARTY_TALK for m in others):
+                kind = "public"  # nobody outside is in the group yet (small scales)
+        else:
+            kind = rnd.choices(("meeting", "submit", "inspect", "duty", "file", "leader", "ask", "photo", "voice"),
+                               weights=(14, 14, 6, 3, 10, 10, 22, 5, 2))[0]
         if kind == "ask":
-            asker = rnd.choice(others)
-            out = [(0, asker, say(rnd.choice(ph.ASK), scene), "text", None)]
-            out.append((rnd.randint(1, 25), leader, say(rnd.choice(ph.ANSWER), scene), "text", None))
+            outsiders = [m for m in others if self.org.people[m].post in ph.PARTY_TALK]
+            asker = rnd.choice(outsiders if g.type == GroupType.LIAISON else others)
+            post = self.org.people[asker].post
+            if post in ph.PARTY_TALK:  # an outsider in a liaison group asks about their own business
+                question, answer = rnd.choice(ph.PARTY_TALK[post])
+            elif g.topic in ph.TOPIC_TALK and rnd.random() < 0.6:
+                question, answer = rnd.choice(ph.TOPIC_TALK[g.topic])
+            else:
+                question, answer = rnd.choice(ph.ASK), rnd.choice(ph.ANSWER)
+            out = [(0, asker, say(question, scene), "text", None),
+                   (rnd.randint(1, 25), leader, say(answer, scene), "text", None)]
             if rnd.random() < 0.5:
                 out.append((rnd.randint(26, 30), asker, say(rnd.choice(ph.THANKS), scene), "text", None))
             return out
@@ -211,7 +233,7 @@ class ChatWriter:
             return [(0, sender, "", "voice", attachment(f"voice_{rnd.randint(10**8, 10**9)}.amr",
                                                          rnd.randint(8_000, 90_000), g.group_id))]
         templates = {"meeting": ph.MEETING_NOTICE, "submit": ph.SUBMIT_NOTICE, "inspect": ph.INSPECTION_NOTICE,
-                     "duty": ph.DUTY_NOTICE, "leader": ph.LEADER_SAYS}
+                     "duty": ph.DUTY_NOTICE, "leader": ph.LEADER_SAYS, "public": ph.LIAISON_NOTICE}
         if kind == "file":
             fname = say(rnd.choice(ph.FILE_NAMES), scene)
             # exports show a file message's name as its text; the file itself is not shipped
@@ -246,8 +268,8 @@ class ChatWriter:
         written = 0
         while written < budget:
             day = pool[int(self.rng.integers(0, len(pool)))]
-            members = [m for m in g.members if g.joined[m] <= day and (g.left[m] is None or g.left[m] > day)
-                       and self._speaks(g, m, day)]
+            members = [m for m in g.members if g.joined[m] <= day and self._speaks(g, m, day)
+                       and ((left := g.left[m]) is None or left > day)]
             if len(members) < 2:
                 members = [m for m in g.members if self._speaks(g, m, day)] or list(g.members)
             start = at(day, 0) + _minute_of_day(self.rnd, social) * US_PER_MINUTE

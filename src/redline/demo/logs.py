@@ -101,6 +101,6 @@ class PaymentLog:
 
     def table(self) -> pa.Table:
         rows = sorted(self.rows, key=lambda r: (r[1], r[0]))
-        cols = list(zip(*rows, strict=True)) if rows else [[] for _ in PAYMENTS.schema]
+        cols: list[tuple[object, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in PAYMENTS.schema]
         arrays = [pa.array(values, f.type) for values, f in zip(cols, PAYMENTS.schema, strict=True)]
         return pa.Table.from_arrays(arrays, schema=PAYMENTS.schema)

@@ -83,7 +83,8 @@ def packet_gambling(p: Planter) -> None:
                official_id(15, "治安大队大队长"), official_id(14, "医政股股长")]
     shops = [add_party(p.org, p.rng, f"M00{i}", "个体户", [official_id(12, "城关市场监管所所长")], core=True).person_id
              for i in (3, 4)]
-    g.members.clear(), g.display.clear(), g.joined.clear(), g.left.clear()
+    for part in (g.members, g.display, g.joined, g.left):  # the game's circle replaces the random one
+        part.clear()
     for i, pid in enumerate(players + shops):
         g.add(p.org, pid, display=("老K", "发财哥", "一路向北", "淡然", "阿亮", "山水", "大海", "Leo", "小马哥", "红姐")[i],
               joined=date(2022, 5, 1))

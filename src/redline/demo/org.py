@@ -175,8 +175,8 @@ def build_org(core: np.random.Generator, staff: np.random.Generator, scale: floa
         for _ in range(max(2, round(n * scale))):
             counter += 1
             unit_code = units[int(staff.integers(0, len(units)))]
-            leaders = [pid for pid in org.staff[unit_code] if org.people[pid].post in BY_CODE[unit_code].posts]
+            heads = [pid for pid in org.staff[unit_code] if org.people[pid].post in BY_CODE[unit_code].posts]
             k = 1 + int(staff.integers(0, 2))
-            managers = [leaders[int(i)] for i in staff.choice(len(leaders), size=k, replace=False)]
+            managers = [heads[int(i)] for i in staff.choice(len(heads), size=k, replace=False)]
             add_party(org, staff, f"M{counter:03d}", kind, managers)
     return org

@@ -88,7 +88,7 @@ class LifePayments:
                                       rel if self.org.people[rel].post != "配偶" else official,
                                       self.rnd.choice(("谢谢", "收到啦", "[爱心]", "同乐同乐", "谢谢老板")))
 
-    def lucky_packets(self, per_group: int) -> None:
+    def lucky_packets(self, per_group: float) -> None:
         """拼手气 group packets: at festivals and on ordinary days (a colleague's good news)."""
         fests = festivals()
         all_days = days()
