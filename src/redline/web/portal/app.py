@@ -54,6 +54,13 @@ class PortalConfig:
     pow_bits: int = 0
 
 
+class _Refused(Exception):  # noqa: N818 - an HTTP answer, not an error of ours
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 def _today() -> date:
     return datetime.now(CHINA).date()
 
@@ -116,13 +123,11 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
         except ConfigError as exc:
             raise _Refused(503, exc.message) from exc
 
-    @app.exception_handler(Exception)
-    async def refused(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, _Refused):
-            if request.url.path.startswith("/api/"):
-                return JSONResponse({"error": exc.message}, status_code=exc.status)
-            return page(request, "error.html", status=exc.status, message=exc.message)
-        raise exc
+    @app.exception_handler(_Refused)
+    async def refused(request: Request, exc: _Refused) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.message}, status_code=exc.status)
+        return page(request, "error.html", status=exc.status, message=exc.message)
 
     @app.get("/", response_class=HTMLResponse)
     def form(request: Request) -> HTMLResponse:
@@ -200,11 +205,3 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
     app.state.engine = engine
     app.state.guard = guard
     return app
-
-
-class _Refused(Exception):  # noqa: N818 - an HTTP answer, not an error of ours
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-

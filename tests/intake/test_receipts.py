@@ -1,0 +1,49 @@
+"""Receipt codes: entropy, reading aloud, forgiving input, argon2 verification."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, strategies as st
+
+from redline.intake import receipts
+
+
+def test_codes_carry_at_least_80_secret_bits_beyond_the_lookup() -> None:
+    secret_chars = receipts.GROUPS * receipts.GROUP_SIZE - receipts.GROUP_SIZE
+    assert secret_chars * math.log2(len(receipts.ALPHABET)) >= 80
+
+
+def test_code_shape_and_uniqueness() -> None:
+    codes = {receipts.new_code() for _ in range(500)}
+    assert len(codes) == 500
+    for code in codes:
+        groups = code.split("-")
+        assert [len(g) for g in groups] == [4] * 5
+        assert set(code.replace("-", "")) <= set(receipts.ALPHABET)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("abcd efgh jkmn pqrs tvwx", "ABCD-EFGH-JKMN-PQRS-TVWX"),
+    ("O0IL-1111-2222-3333-4444", "0011-1111-2222-3333-4444"),
+    ("ABCD-EFGH", None),
+    ("ABCD-EFGH-JKMN-PQRS-TVW!", None),
+])
+def test_normalise(typed: str, expected: str | None) -> None:
+    assert receipts.normalise(typed) == expected
+
+
+def test_hash_verifies_only_the_right_code() -> None:
+    code = receipts.new_code()
+    stored = receipts.hash_code(code)
+    assert code not in stored
+    assert receipts.matches(stored, code)
+    assert not receipts.matches(stored, receipts.new_code())
+    assert not receipts.matches("not a hash", code)
+
+
+@given(st.text(max_size=40))
+def test_normalise_never_raises(text: str) -> None:
+    result = receipts.normalise(text)
+    assert result is None or receipts.normalise(result) == result

@@ -1,0 +1,50 @@
+"""Uploads: limits, content sniffing against declared type and name, EXIF removal."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from redline.intake.uploads import MAX_FILE_BYTES, Upload, UploadError, check_all, clean
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_photo_loses_exif_and_gps(photo: bytes) -> None:
+    cleaned = clean(Upload("DSC_0001.JPG", "image/jpeg", photo))
+    assert cleaned.mime == "image/jpeg"
+    with Image.open(io.BytesIO(cleaned.data)) as image:
+        assert dict(image.getexif()) == {}
+        assert image.size == (120, 90)
+    assert b"RedlineTestCam" not in cleaned.data
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(("upload", "status"), [
+    (Upload("notes.txt", "text/plain", b"just some words"), 415),
+    (Upload("photo.jpg", "image/jpeg", PDF), 415),  # a PDF claiming to be a photo
+    (Upload("scan.pdf", "application/pdf", JPEG), 415),  # a photo claiming to be a PDF
+    (Upload("x.exe", "application/octet-stream", b"MZ\x90\x00" + b"\x00" * 100), 415),
+    (Upload("empty.jpg", "image/jpeg", b""), 400),
+    (Upload("big.jpg", "image/jpeg", b"\xff\xd8\xff" + b"\x00" * MAX_FILE_BYTES), 413),
+], ids=["text", "pdf-as-jpeg", "jpeg-as-pdf", "executable", "empty", "oversized"])
+def test_refused(upload: Upload, status: int) -> None:
+    with pytest.raises(UploadError) as refused:
+        check_all([upload])
+    assert refused.value.status == status
+
+
+def test_names_are_not_trusted() -> None:
+    cleaned = clean(Upload("../../etc/\x00passwd.pdf", "", PDF))
+    assert cleaned.display_name == "passwd.pdf"
+    assert cleaned.mime == "application/pdf"
+
+
+def test_too_many_files() -> None:
+    with pytest.raises(UploadError) as refused:
+        check_all([Upload(f"{n}.pdf", "application/pdf", PDF) for n in range(7)])
+    assert refused.value.status == 413

@@ -1,0 +1,90 @@
+"""The portal's HTTP surface: receipts, refusals, throttling, no cookies, no tracking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.web.portal.conftest import PASSPHRASE, gps_jpeg
+
+from redline.intake.officers import read_report, reply
+
+TEXT = "某局副局长在项目审批期间多次收受施工方微信转账，合计约五千元。"
+
+
+def _post(client, **fields):  # type: ignore[no-untyped-def]
+    files = fields.pop("files", None)
+    return client.post("/api/reports", data={"category": "gifts", **fields}, files=files)
+
+
+def test_report_with_photo_gives_a_receipt_and_follow_up_works(portal) -> None:  # type: ignore[no-untyped-def]
+    client, engine, data = portal
+    answer = _post(client, text=TEXT, files=[("files", ("现场.jpg", gps_jpeg(), "image/jpeg"))])
+    assert answer.status_code == 201, answer.text
+    receipt = answer.json()["receipt"]
+    assert len(receipt.replace("-", "")) == 20
+    assert "set-cookie" not in answer.headers
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    follow = client.post("/api/follow", data={"receipt": receipt})
+    assert follow.status_code == 200
+    assert follow.json()["messages"][0]["text"] == TEXT
+    report_id = read_report(engine, "officer1", PASSPHRASE, 1)[0].id
+    reply(engine, data, "officer1", PASSPHRASE, report_id, "请补充转账截图", __import__("datetime").date(2026, 11, 26))
+    page = client.post("/follow", data={"receipt": receipt.lower()})
+    assert "请补充转账截图" in page.text
+
+
+@pytest.mark.parametrize(("files", "status"), [
+    ([("files", ("a.jpg", b"%PDF-1.4 not a photo", "image/jpeg"))], 415),
+    ([("files", ("a.txt", b"hello", "text/plain"))], 415),
+    ([("files", ("big.jpg", b"\xff\xd8\xff" + b"\0" * (11 * 2**20), "image/jpeg"))], 413),
+], ids=["mislabelled", "wrong-type", "oversized"])
+def test_bad_uploads_are_refused_cleanly(portal, files, status) -> None:  # type: ignore[no-untyped-def]
+    client, _, data = portal
+    answer = _post(client, text=TEXT, files=files)
+    assert answer.status_code == status
+    assert "error" in answer.json()
+    assert not any(p.is_file() for p in Path(data).rglob("*"))
+
+
+def test_wrong_receipt_rejected_and_guessing_throttled(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, _ = portal
+    receipt = _post(client, text=TEXT).json()["receipt"]
+    wrong = receipt[:-1] + ("0" if receipt[-1] != "0" else "1")
+    statuses = [client.post("/api/follow", data={"receipt": wrong}).status_code for _ in range(6)]
+    assert statuses[:4] == [404] * 4
+    assert statuses[4:] == [429, 429]
+    # the right code is throttled too from a client that has been guessing: no oracle
+    assert client.post("/api/follow", data={"receipt": receipt}).status_code == 429
+
+
+def test_submissions_are_rate_limited(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, _ = portal
+    statuses = [_post(client, text=TEXT).status_code for _ in range(6)]
+    assert statuses == [201] * 5 + [429]
+
+
+def test_honeypot_looks_like_success_but_stores_nothing(portal) -> None:  # type: ignore[no-untyped-def]
+    client, engine, _ = portal
+    answer = _post(client, text=TEXT, website="http://spam.example")
+    assert answer.status_code == 201
+    assert client.post("/api/follow", data={"receipt": answer.json()["receipt"]}).status_code == 404
+    from redline.intake.officers import list_reports
+    assert list_reports(engine) == []
+
+
+def test_pages_in_chinese_and_english(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, _ = portal
+    assert "反映问题" in client.get("/").text
+    english = client.get("/?lang=en").text
+    assert "Report a problem" in english
+    assert "反映问题" not in english
+    refused = client.post("/report", data={"text": "", "category": "gifts"})
+    assert refused.status_code == 400
+    assert "请填写问题描述或上传文件" in refused.text
+
+
+def test_portal_shares_no_routes_with_the_console(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, _ = portal
+    for path in ("/login", "/alerts", "/api/alerts", "/api/login", "/cases"):
+        assert client.get(path).status_code in (404, 405)
