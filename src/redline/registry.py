@@ -23,6 +23,18 @@ from redline.detectors import (
     regex,
     secret_marks,
 )
+from redline.groups import (
+    classified_content,
+    daily_report,
+    display_name,
+    external_member,
+    faction,
+    flattery as group_flattery,
+    off_topic,
+    owner,
+    stale_member,
+    unregistered,
+)
 from redline.payments import (
     event_gifts,
     family_proxy,
@@ -56,4 +68,14 @@ RECORD_ANALYZERS: Final[Mapping[str, type[RecordAnalyzer]]] = MappingProxyType({
     "payments.family_proxy": family_proxy.FamilyProxy,
     "payments.packet_gambling": packet_gambling.PacketGambling,
     "payments.vote_buying": vote_buying.VoteBuying,
+    "groups.unregistered": unregistered.Unregistered,
+    "groups.owner": owner.Owner,
+    "groups.display_name": display_name.DisplayName,
+    "groups.stale_member": stale_member.StaleMember,
+    "groups.external_member": external_member.ExternalMember,
+    "groups.classified_content": classified_content.ClassifiedContent,
+    "groups.daily_report": daily_report.DailyReport,
+    "groups.flattery": group_flattery.Flattery,
+    "groups.off_topic": off_topic.OffTopic,
+    "groups.faction": faction.Faction,
 })

@@ -30,6 +30,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.audit",
     "redline.cli.report",
     "redline.cli.payments",
+    "redline.cli.groups",
     "redline.cli.train",
 )
 
