@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from typing import Final
 
 import chinese_calendar
@@ -65,6 +66,7 @@ def festivals() -> list[Festival]:
     return [f for f in out if START <= f.day <= END]
 
 
+@cache  # asked once per episode: the library validates and looks up on every call
 def is_workday(day: date) -> bool:
     return bool(chinese_calendar.is_workday(day))
 
