@@ -16,6 +16,7 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from redline.errors import AccessDenied, ConfigError, InputError
@@ -112,10 +113,11 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
         uploads = await _uploads(files)
         if website:
             return None
+        new = reports.NewReport(text=text, category=category or "other", contact=contact, who=who, where=where,
+                                when=when, files=uploads)
         try:
-            return reports.submit(engine, config.data_dir, reports.NewReport(
-                text=text, category=category or "other", contact=contact, who=who, where=where, when=when,
-                files=uploads), _today())
+            # re-encoding photos, argon2 and sealing release the GIL: run them off the event loop
+            return await run_in_threadpool(reports.submit, engine, config.data_dir, new, _today())
         except UploadError as exc:
             raise _Refused(exc.status, exc.message) from exc
         except InputError as exc:
