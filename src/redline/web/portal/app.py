@@ -16,8 +16,8 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from redline.errors import AccessDenied, ConfigError, InputError
 from redline.intake import receipts, reports
