@@ -69,17 +69,20 @@ def test_each_factory_is_built_once_with_all_its_triggers(write_pack: Callable[.
     _, plan = _plan(write_pack, registry)
     assert sorted(type(d).__name__ for d in plan.detectors) == ["TermScanner", "TermScanner"]
     assert registry.text["gift_offer"].BUILDS == [1]  # type: ignore[attr-defined]
-    assert sorted(plan.rules) == ["DM-02#0", "DM-02#1", "DM-02#2", "DM-03#1", "DM-05#0"]
-    assert [t.label for t in plan.record_triggers["payments.large_sums"]] == ["DM-02#2"]
+    assert sorted(plan.rules) == [
+        "DM-02#gift_offer", "DM-02#lexicon:gift-offers", "DM-02#payments.large_sums",
+        "DM-03#lexicon:superstition", "DM-05#lexicon:promotion",
+    ]
+    assert [t.label for t in plan.record_triggers["payments.large_sums"]] == ["DM-02#payments.large_sums"]
     assert plan.record_triggers["payments.large_sums"][0].config.model_dump() == {"min_yuan": 1000, "grace_days": 0}
     assert plan.pack_versions == {"demo": "3"}
 
 
 def test_rule_refs_carry_category_scope_and_min_score(write_pack: Callable[..., Path], registry: Registry) -> None:
     _, plan = _plan(write_pack, registry)
-    ref = plan.rule("DM-02#0")
+    ref = plan.rule("DM-02#lexicon:gift-offers")
     assert (ref.rule_id, ref.pack, ref.category, ref.severity, ref.detector) == ("DM-02", "demo", "gifts", "high", "lexicon")
-    assert plan.rule("DM-03#1").category == "superstition"
+    assert plan.rule("DM-03#lexicon:superstition").category == "superstition"
     assert not ref.accepts(0.3)
     assert ref.accepts(0.5)
     assert ref.accepts(0.5, MessageContext(group_type="department", conversation="group"))
@@ -103,14 +106,14 @@ def test_overrides_fill_org_lists_and_switch_rules_off(write_pack: Callable[...,
     ov = tmp_path / "org.yaml"
     ov.write_text("lexicons:\n  org-political: {add: [术语甲]}\nrules:\n  DM-05: {enabled: false}\n", encoding="utf-8")
     packset, plan = _plan(write_pack, registry, ov)
-    assert "DM-01#0" in plan.rules
-    assert "DM-05#0" not in plan.rules
+    assert "DM-01#lexicon:org-political" in plan.rules
+    assert "DM-05#lexicon:promotion" not in plan.rules
     assert plan.disabled == ("DM-05",)
     rows = {r.rule_id: r.status for r in coverage(packset, plan)}
     assert (rows["DM-01"], rows["DM-05"]) == ("covered", "disabled")
     texts = ["内容包含术语甲", "代购"]
     hits = [h for d in plan.detectors for h in d.scan(texts)]
-    assert [(h.row, h.label) for h in hits if h.label in plan.rules] == [(0, "DM-01#0")]
+    assert [(h.row, h.label) for h in hits if h.label in plan.rules] == [(0, "DM-01#lexicon:org-political")]
 
 
 def test_plan_pickles_and_narrows(write_pack: Callable[..., Path], registry: Registry) -> None:
@@ -119,7 +122,7 @@ def test_plan_pickles_and_narrows(write_pack: Callable[..., Path], registry: Reg
     assert again.rules == plan.rules
     assert again.version == plan.version
     narrow = plan.only(["DM-03"])
-    assert list(narrow.rules) == ["DM-03#1"]
+    assert list(narrow.rules) == ["DM-03#lexicon:superstition"]
     assert narrow.record_triggers == {"payments.large_sums": ()}
     assert narrow.detectors is plan.detectors
 

@@ -48,7 +48,9 @@ def test_shorthand_and_mapping_forms_validate(write_pack: WritePack, registry: R
     assert result.errors == []
     [rule] = result.packs.rules
     assert [(t.trigger.label, t.key, t.category) for t in rule.triggers] == [
-        ("DM-01#0", "lexicon", "gifts"), ("DM-01#1", "lexicon", "gifts"), ("DM-01#2", "pii", "privacy"),
+        ("DM-01#lexicon:gift-offers", "lexicon", "gifts"),
+        ("DM-01#lexicon:vulgar", "lexicon", "gifts"),
+        ("DM-01#pii", "pii", "privacy"),
     ]
     assert rule.triggers[1].trigger.config.model_dump() == {"lexicon": "vulgar", "min_count": 2}
 
@@ -143,6 +145,17 @@ def test_overrides_naming_unknown_rules_or_lexicons(write_pack: WritePack, regis
     assert messages(load_packs([path], ov, registry=registry)) == [
         f"{ov}:4:3: rules.DM-10: unknown rule 'DM-10' (did you mean 'DM-01'?)",
         f"{ov}:2:3: lexicons.gift-offer: unknown lexicon 'gift-offer' (did you mean 'gift-offers'?)",
+    ]
+
+
+def test_labels_survive_inserting_other_triggers(write_pack: WritePack, registry: Registry) -> None:
+    path = write_pack(pack(("DM-01", "      - lexicon: gift-offers\n      - pii: {}\n      - pii: {}")))
+    [rule] = load_packs([path], registry=registry).packs.rules
+    assert [t.trigger.label for t in rule.triggers] == ["DM-01#lexicon:gift-offers", "DM-01#pii", "DM-01#pii.2"]
+    path.write_text(path.read_text(encoding="utf-8").replace("    when:\n", "    when:\n      - gift_offer: {}\n"), encoding="utf-8")
+    [rule] = load_packs([path], registry=registry).packs.rules
+    assert [t.trigger.label for t in rule.triggers] == [
+        "DM-01#gift_offer", "DM-01#lexicon:gift-offers", "DM-01#pii", "DM-01#pii.2",
     ]
 
 

@@ -26,6 +26,7 @@ from redline.rules.checks import (
     check_unique_ids,
     did_you_mean,
     empty_org_lexicons,
+    lexicon_refs,
 )
 from redline.rules.lexicons import (
     SHIPPED_DIR as SHIPPED_LEXICONS,
@@ -183,6 +184,7 @@ def _validate_when(
     registry: Registry,
     lexicons: Mapping[str, Lexicon],
     errors: list[PackError],
+    taken: set[str],
 ) -> TriggerSpec | None:
     """Validate one `when` entry against its factory's Config (errors collected)."""
     here = (*loc, "when", j, when.key)
@@ -229,13 +231,28 @@ def _validate_when(
         errors.extend(lex_errors)
         return None
     return TriggerSpec(
-        trigger=Trigger(rule_id=rule.id, label=f"{rule.id}#{j}", config=config),
+        trigger=Trigger(rule_id=rule.id, label=trigger_label(rule.id, when.key, config, taken), config=config),
         key=when.key,
         kind=kind,
         category=str(when.category or rule.category),
         min_score=when.min_score if when.min_score is not None else rule.min_score,
         empty_lexicons=tuple(empty_org_lexicons(config, lexicons)),
     )
+
+
+def trigger_label(rule_id: str, key: str, config: BaseModel, taken: set[str]) -> str:
+    """A label that survives edits of OTHER `when` entries: `TJ-06#lexicon:gift-offers`.
+
+    Stored findings are keyed by label, so a label must not shift when a trigger is added
+    before it (an index would); a second entry of the same key and lists gets `.2`.
+    """
+    names = [name for _, name in lexicon_refs(config)]
+    base = f"{rule_id}#{key}" + (":" + "+".join(names) if names else "")
+    label, n = base, 2
+    while label in taken:
+        label, n = f"{base}.{n}", n + 1
+    taken.add(label)
+    return label
 
 
 def _version(packs: Sequence[Pack], rules: Sequence[LoadedRule], lexicons: Mapping[str, Lexicon]) -> str:
@@ -291,8 +308,9 @@ def load_packs(
         for i, raw_rule in enumerate(pack.rules):
             rule, enabled = _apply_rule_override(raw_rule, merged.rule(raw_rule.id))
             loc: tuple[str | int, ...] = ("rules", i)
+            taken: set[str] = set()
             specs = [
-                _validate_when(doc, loc, rule, j, when, merged.rule(rule.id), registry, lexicons, errors)
+                _validate_when(doc, loc, rule, j, when, merged.rule(rule.id), registry, lexicons, errors, taken)
                 for j, when in enumerate(rule.when)
             ]
             loaded.append(LoadedRule(

@@ -16,7 +16,9 @@ by `rules.load`:
   holds lexicon names (str or list of str): the loader checks they exist ("did you mean"),
   and `BuildContext.lexicons` carries their terms (after organisation overrides) keyed by
   name. Per-term flags (`红包|pinyin|initials`) are kept verbatim in the term string.
-- `Trigger.label` is unique in the plan: `<rule_id>#<index of the when entry>`, e.g. "TJ-06#1".
+- `Trigger.label` is unique in the plan and stable across edits of other entries:
+  `<rule_id>#<registry key>[:<lexicons>]`, e.g. "TJ-06#gift_offer", "TJ-06#lexicon:gift-offers"
+  (a repeated key and lists gets ".2"). Treat it as opaque.
 """
 
 from __future__ import annotations
