@@ -97,6 +97,11 @@ def _plant(planter: Planter) -> None:
 
 def planted_record(planter: Planter, seed: int) -> dict[str, Any]:
     """planted.json: conventions, then every case and near-miss with the ids a test needs."""
+    for case in planter.cases.values():
+        expected = case["expected"]
+        typologies = [a.removeprefix("payments.") for a in expected.get("analyzers", []) if a.startswith("payments.")]
+        if typologies:
+            expected["typologies"] = typologies
     return {
         "version": 1,
         "seed": seed,
@@ -106,8 +111,9 @@ def planted_record(planter: Planter, seed: int) -> dict[str, Any]:
             "money": "all amounts are integer fen (1 yuan = 100 fen)",
             "relations": "a relations.csv row (person_id, other_id, relation) says what other_id is to person_id",
             "ids": "planted rows use their own ids (mp-/pp-/pk-/E-<case>-NN) and are the same at every scale",
-            "rule_ids": "TJ-nn = clause nn of Tianjin's 十严禁, ZJ-nn = clause nn of Zhejiang's 十条戒律 (seed document)",
-            "expected": "analyzers and detectors are registry keys (redline.registry); category is vocab.Category",
+            "rule_ids": "ids of the shipped pack rules that cover the case (src/redline/packs); [] = none yet",
+            "expected": "analyzers and detectors are registry keys (redline.registry); category is vocab.Category; "
+                        "typologies are the `typology` of `payments analyze` alerts, kind the `kind` of group findings",
             "festivals": {f.key: f.day.isoformat() for f in festivals()},
         },
         "cases": planter.cases,

@@ -40,7 +40,7 @@ def forwarded_article(p: Planter) -> None:
         "seed_case": 3, "title": "公安局副局长在工作群转发文章并发表评论", "person_id": official,
         "group_id": gid, "message_ids": [link, comment], "context_message_ids": [reply],
         "link_message_id": link, "comment_message_id": comment, "term": PLACEHOLDER_TERM,
-        "expected": {"category": Category.POLITICAL, "detectors": ["lexicon"], "rule_ids": ["TJ-02", "ZJ-01"],
+        "expected": {"category": Category.POLITICAL, "detectors": ["lexicon"], "rule_ids": ["TJ-02", "WG-01", "WH-01"],
                      "note": "the term list is organisation-supplied: flagged once the organisation lists the term"},
     }
 
@@ -58,7 +58,7 @@ def classified_notice(p: Planter) -> None:
         "message_ids": [mid], "context_message_ids": [warn], "marking": MARKING, "doc_number": DOC_NUMBER,
         "expected": {"category": Category.SECRETS, "detectors": ["secret_marks", "doc_number"],
                      "analyzers": ["groups.classified_content"], "kind": "classified_content",
-                     "rule_ids": ["TJ-07", "ZJ-02"]},
+                     "rule_ids": ["TJ-07", "ZJ-02", "WH-02", "XY-06"]},
     }
 
 
@@ -93,7 +93,8 @@ def changed_posts(p: Planter) -> None:
     p.cases["stale_members"] = {
         "seed_case": 7, "title": "职务变动人员仍留在原单位工作群", "grace_days": GRACE_DAYS, "members": records,
         "person_ids": [r["person_id"] for r in records], "group_ids": sorted({r["old_unit_group"] for r in records}),
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.stale_member"], "kind": "stale_member"},
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.stale_member"], "kind": "stale_member",
+                     "rule_ids": ["XY-04"]},
     }
     # near-miss: moved, and left every old group two days later
     pid = official_id(8, "质监站站长")
@@ -115,11 +116,13 @@ def governance(p: Planter) -> None:
     p.cases["unregistered_group"] = {
         "title": "未备案的工作群", "group_id": "G044",
         "official_ids": [m for m in g44.members if p.person(m).is_official],
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.unregistered"], "kind": "unregistered"},
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.unregistered"], "kind": "unregistered",
+                     "rule_ids": ["XY-01"]},
     }
     p.groups["G039"].owner_id = None
     p.cases["no_owner"] = {"title": "没有群主的工作群", "group_id": "G039",
-                           "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.owner"], "kind": "owner"}}
+                           "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.owner"], "kind": "owner",
+                                        "rule_ids": ["XY-02"]}}
     g17 = p.groups[_department_group(7)]
     odd = {official_id(7, "副局长", 0): "静待花开", official_id(7, "规划股股长"): "Leo",
            official_id(7, "用地股股长"): "用地股"}
@@ -128,7 +131,8 @@ def governance(p: Planter) -> None:
     p.cases["display_names"] = {
         "title": "群昵称未按单位-姓名实名备注", "group_id": g17.group_id, "person_ids": list(odd),
         "display_names": odd,
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.display_name"], "kind": "display_name"},
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.display_name"], "kind": "display_name",
+                     "rule_ids": ["XY-03"]},
     }
     g18 = p.groups[_department_group(8)]
     outsider = add_party(p.org, p.rng, "M006", "建筑公司", [official_id(8, "建管股股长")], core=True).person_id
@@ -137,7 +141,8 @@ def governance(p: Planter) -> None:
           f"{p.person(outsider).name}总，有事在群里说")
     p.cases["external_member"] = {
         "title": "外部人员在单位内部工作群", "group_id": g18.group_id, "person_id": outsider,
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.external_member"], "kind": "external_member"},
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.external_member"], "kind": "external_member",
+                     "rule_ids": []},
     }
     _flattery(p, p.groups["G001"])
 
@@ -156,7 +161,7 @@ def _flattery(p: Planter, g: Group) -> None:
         "title": "工作群内吹捧群主", "group_id": g.group_id, "owner_id": owner, "person_ids": speakers,
         "message_ids": ids, "context_message_ids": [first],
         "expected": {"category": Category.FLATTERY, "detectors": ["flattery"], "analyzers": ["groups.flattery"],
-                     "kind": "flattery", "rule_ids": ["TJ-09"]},
+                     "kind": "flattery", "rule_ids": ["WH-03"]},
     }
 
 
@@ -170,7 +175,8 @@ def daily_report_gap(p: Planter) -> None:
     p.cases["daily_report_gap"] = {
         "title": "每日进展汇报群成员停止汇报", "group_id": g.group_id, "person_id": pid,
         "last_report_date": last.isoformat(), "window": [window[0].isoformat(), window[1].isoformat()],
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.daily_report"], "kind": "daily_report"},
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.daily_report"], "kind": "daily_report",
+                     "rule_ids": ["WG-04"]},
     }
 
 

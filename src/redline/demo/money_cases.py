@@ -1,8 +1,8 @@
 """Planted money cases: the seed's red packets and transfers re-enacted, and near-misses that must not be flagged.
 
 Each function writes its rows through the Planter and records ids, totals (fen) and the
-expected analyzers (registry keys), categories and clause-numbered rule ids
-(`TJ-nn`: 天津《十严禁》 clause nn; `ZJ-nn`: 浙江《十条戒律》 clause nn).
+expected analyzers (registry keys), categories and the ids of the shipped pack rules that
+cover the case (src/redline/packs: TJ 天津《十严禁》, ZJ 浙江《十条戒律》, LY 辽阳, FX 奉新).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from redline.demo.planter import Planter, day_of, when
 from redline.demo.units import BY_CODE, official_id
 from redline.vocab import Category, EventKind, PaymentKind as K, PaymentStatus as S, Relation
 
-GIFT_RULES = ["TJ-06", "ZJ-06"]  # 严禁利用微信接受…微信红包 / 不违规收受微信红包
+GIFT_RULES = ["TJ-06", "ZJ-06", "LY-01"]  # 严禁利用微信接受…微信红包 / 不违规收受微信红包 / 无论数额大小
 
 
 def grain_trader(p: Planter) -> None:
@@ -126,7 +126,7 @@ def packet_gambling(p: Planter) -> None:
         "payment_ids": all_pay, "message_ids": all_msg, "total_fen": total,
         "rule": "each next packet is sent by the largest claimer of the previous one, 1–3 minutes later",
         "expected": {"category": Category.GAMBLING, "analyzers": ["payments.packet_gambling"],
-                     "detectors": ["gambling"], "rule_ids": []},
+                     "detectors": ["gambling"], "rule_ids": ["FX-01", "TJ-10"]},
     }
 
 
