@@ -1,0 +1,68 @@
+"""End to end: the shipped packs, run through the CLI over the demo county, find the planted cases.
+
+Payment cases must raise an alert of each expected typology that cites the case's payments,
+and no alert may cite a near-miss payment. Text cases must be screened into their category;
+the 保密工作会议 notice must not be.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from redline.cli import main
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def alerts(small_demo, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("alerts") / "alerts.jsonl"
+    main(["payments", "analyze", str(small_demo.result.bundle_path), "--output", str(out)])
+    return _jsonl(out)
+
+
+@pytest.fixture(scope="module")
+def screened(small_demo, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("screen") / "findings.jsonl"
+    main(["screen", "--input", str(small_demo.result.bundle_path / "messages.jsonl"), "--output", str(out)])
+    return _jsonl(out)
+
+
+def _payment_cases(planted: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(key, typology) for key, case in planted["cases"].items()
+            for typology in case["expected"].get("typologies", [])]
+
+
+def test_every_planted_payment_case_raises_its_typologies(small_demo, alerts) -> None:
+    missed = []
+    for key, typology in _payment_cases(small_demo.planted):
+        ids = set(small_demo.planted["cases"][key]["payment_ids"])
+        if not any(a["typology"] == typology and ids & set(a["payment_ids"]) for a in alerts):
+            missed.append((key, typology))
+    assert missed == []
+
+
+def test_no_alert_cites_a_near_miss_payment(small_demo, alerts) -> None:
+    near = {i for miss in small_demo.planted["near_misses"].values() for i in miss.get("payment_ids", [])}
+    assert near  # the family packet and the returned packet
+    assert [a for a in alerts if near & set(a["payment_ids"])] == []
+
+
+@pytest.mark.parametrize(("case", "category"), [
+    ("classified_notice", "secrets"), ("owner_flattery", "flattery"), ("packet_gambling", "gambling"),
+    ("vote_buying", "vote_buying"),
+], ids=lambda v: str(v))
+def test_text_cases_are_screened_into_their_category(small_demo, screened, case: str, category: str) -> None:
+    ids = set(small_demo.planted["cases"][case]["message_ids"])
+    assert any(f["message_id"] in ids and f["category"] == category for f in screened)
+
+
+def test_secrecy_meeting_notice_is_not_a_secret(small_demo, screened) -> None:
+    [mid] = small_demo.planted["near_misses"]["secrecy_meeting"]["message_ids"]
+    assert [f for f in screened if f["message_id"] == mid] == []
