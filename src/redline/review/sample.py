@@ -56,7 +56,7 @@ def _findings() -> list[Finding]:
     return [
         Finding("TJ-06", "gifts", "lexicon", "message", "dm-01", "high",
                 "张伟收到管理服务对象王建国的红包邀约:“红包”", "Gift offer from a managed party",
-                person_id="p-zhangwei", label="gift-offers", start=10, end=12, evidence="红包", pack="tianjin-2017"),
+                person_id="p-zhangwei", label="gift-offers", start=11, end=13, evidence="红包", pack="tianjin-2017"),
         Finding("ZJ-09", "privacy", "pii", "message", "g1-15", "medium",
                 f"群内发送了身份证号 {RESIDENT_ID} 和手机号 {MOBILE}", "ID and phone number posted in a group",
                 person_id="p-zhangwei", label="ric", start=7, end=25, evidence=RESIDENT_ID, pack="zhejiang-2017"),
@@ -69,7 +69,7 @@ def _findings() -> list[Finding]:
                 "工作群“财政局预算群”未备案", "Work group not registered", kind="unregistered", pack="xianyang-2015"),
         Finding("ZJ-03", "conduct", "lexicon", "message", "dm-03", "medium",
                 "管理服务对象孙杰宴请赵敏", "Invitation to dinner by a managed party",
-                person_id="p-zhaomin", label="banquet", start=8, end=13, evidence="一起吃个饭", pack="zhejiang-2017"),
+                person_id="p-zhaomin", label="banquet", start=6, end=11, evidence="一起吃个饭", pack="zhejiang-2017"),
     ]
 
 

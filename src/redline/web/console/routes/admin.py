@@ -84,7 +84,7 @@ def dashboard_page(ctx: CtxDep) -> Response:
         "unit": board.by_unit, "week": board.by_week,
     }
     return render(ctx, "dashboard.html", board=board, charts_json=json.dumps(charts, ensure_ascii=False),
-                  coverage=ctx.app.cached("coverage", 300.0, lambda: _coverage(ctx.app)))
+                  coverage=_cached_coverage(ctx))
 
 
 def _coverage(app: Any) -> dict[str, Any]:
@@ -109,12 +109,17 @@ def _coverage(app: Any) -> dict[str, Any]:
     return {"packs": packs, "errors": [str(e) for e in result.errors]}
 
 
+def _cached_coverage(ctx: CtxDep) -> dict[str, Any]:
+    # loading every pack takes seconds: once per five minutes, or after the overrides change
+    return ctx.app.cached("coverage", 300.0, lambda: _coverage(ctx.app))
+
+
 @router.get("/packs", response_class=HTMLResponse, include_in_schema=False)
 def packs_page(ctx: CtxDep, errors: str = "") -> Response:
     ctx.need(Perm.VIEW_PACKS)
     path = ctx.app.settings.overrides_path
     current = path.read_text(encoding="utf-8") if path and path.exists() else ""
-    return render(ctx, "packs.html", coverage=_coverage(ctx.app), overrides=current,
+    return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=current,
                   overrides_path=str(path or ""), errors=[], saved=False)
 
 
@@ -132,12 +137,12 @@ def save_overrides(ctx: CsrfCtx, text: Annotated[str, Form(max_length=1_000_000)
     if result.errors:
         errors = [str(e).replace(str(candidate), path.name) for e in result.errors]
         candidate.unlink()
-        return render(ctx, "packs.html", status_code=400, coverage=_coverage(ctx.app), overrides=text,
+        return render(ctx, "packs.html", status_code=400, coverage=_cached_coverage(ctx), overrides=text,
                       overrides_path=str(path), errors=errors, saved=False)
     candidate.replace(path)
     ctx.app.forget("coverage")
     audit_log.record(ctx.app.engine, actor.username, actor.role, "packs.overrides", str(path), {"chars": len(text)})
-    return render(ctx, "packs.html", coverage=_coverage(ctx.app), overrides=text, overrides_path=str(path),
+    return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=text, overrides_path=str(path),
                   errors=[], saved=True)
 
 

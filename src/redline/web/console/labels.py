@@ -1,0 +1,38 @@
+"""Words the console shows for vocabulary values, marked for translation (the catalogues hold zh_CN).
+
+Templates call `_(value)` on stored values (categories, severities, statuses …); listing them
+here lets `pybabel extract -k N_` put them in the catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate yet"
+    """Mark a string for extraction."""
+    return message
+
+
+LABELS: Final = (
+    # the categories of vocab.Category
+    N_("political"), N_("secrets"), N_("privacy"), N_("rumour"), N_("vulgar"), N_("promotion"),
+    N_("gifts"), N_("gambling"), N_("superstition"), N_("factions"), N_("vote_buying"), N_("flattery"),
+    N_("off_topic"), N_("governance"), N_("conduct"),
+    # severities
+    N_("low"), N_("medium"), N_("high"), N_("critical"),
+    # alert and case statuses, outcomes
+    N_("new"), N_("dismissed"), N_("escalated"), N_("open"), N_("investigating"), N_("concluded"),
+    N_("violation"), N_("no_violation"),
+    # subjects, message and payment kinds
+    N_("message"), N_("payment"), N_("group"), N_("person"), N_("file"),
+    N_("image"), N_("voice"), N_("video"), N_("link"), N_("red_packet"), N_("transfer"), N_("revoke"),
+    N_("system"), N_("gift_card"), N_("bank"), N_("paid"), N_("received"), N_("returned"), N_("refunded"),
+    N_("expired"),
+    # roles
+    N_("admin"), N_("analyst"), N_("investigator"), N_("auditor"), N_("intake"),
+    # decisions
+    N_("dismiss"), N_("tag"), N_("assign"), N_("escalate"), N_("reopen"), N_("status"), N_("disposition"),
+    # sorts
+    N_("sort_severity"), N_("sort_newest"), N_("sort_oldest"),
+)
