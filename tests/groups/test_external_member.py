@@ -21,11 +21,11 @@ def _tables(kit, type_: str, classification: str, outsider: str = "x1"):  # type
 
 
 @pytest.mark.parametrize(("type_", "classification", "outsider", "severity"), [
-    ("department", "", "x1", "high"),
-    ("leadership", "", "x1", "high"),
-    ("task", "internal", "x1", "high"),
-    ("task", "机密", "x1", "critical"),
-    ("department", "", "nobody", "high"),   # not in the roster at all
+    ("department", "", "x1", ""),           # "": the rule's severity applies
+    ("leadership", "", "x1", ""),
+    ("task", "internal", "x1", ""),
+    ("task", "机密", "x1", "critical"),      # an outsider in a classified group is always critical
+    ("department", "", "nobody", ""),       # not in the roster at all
 ], ids=["department", "leadership", "internal-task", "classified", "unknown-person"])
 def test_outsider_in_internal_group_is_found(kit, type_, classification, outsider, severity) -> None:  # type: ignore[no-untyped-def]
     [f] = ExternalMember().analyze(_tables(kit, type_, classification, outsider), [TRIGGER])

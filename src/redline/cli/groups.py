@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,6 +75,7 @@ def audit_tables(
     progress: Progress | None = None,
 ) -> list[Finding]:
     """Run the group analyzers over tables; findings completed from their rules, sorted."""
+    from redline.groups.finding import DEFAULT_SEVERITY
     from redline.registry import RECORD_ANALYZERS
     from redline.scan.records import complete
 
@@ -83,7 +85,11 @@ def audit_tables(
         if progress is not None and task is not None:
             progress.update(task, description=key)
         found = RECORD_ANALYZERS[key]().analyze(tables, trigs)
-        findings += [complete(plan, f) for f in found] if plan else found
+        if plan is not None:
+            findings += [complete(plan, f) for f in found]
+        else:  # no rule to take a severity from: each kind's default
+            findings += [f if f.severity else replace(f, severity=DEFAULT_SEVERITY.get(f.kind, "medium"))
+                         for f in found]
         if progress is not None and task is not None:
             progress.advance(task)
     rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 
 # A message is scanned with its attachment's file name: 机密-会议纪要.pdf is evidence too.
 _MESSAGES = """
-SELECT gm.id, gm.time, gm.group_id, gm.sender, coalesce(g.name, '') AS group_name,
+SELECT gm.id, gm.time, gm.group_id, gm.sender, p.name AS sender_name, coalesce(g.name, '') AS group_name,
        coalesce(gm.text, '') || CASE WHEN gm.attachment IS NULL THEN ''
             ELSE chr(10) || coalesce(json_extract_string(gm.attachment, '$.name'), '') END AS body
-FROM group_messages gm JOIN groups g USING (group_id)
+FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x p ON p.person_id = gm.sender
 WHERE NOT list_contains(?, coalesce(g.type, ''))
 ORDER BY gm.group_id, gm.time, gm.id
 """
@@ -47,7 +47,7 @@ class ClassifiedContentConfig(BaseModel):
     detectors: dict[str, Any] = Field(default_factory=lambda: {"secret_marks": {}, "doc_number": {}})
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     exempt_types: list[str] = Field(default_factory=list)  # family groups are no safer
-    severity: Severity = Severity.HIGH
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class ClassifiedContent:
@@ -82,10 +82,11 @@ class ClassifiedContent:
                   hits: pa.Table) -> list[Finding]:
         per: dict[tuple[str, str], dict[str, Any]] = {}
         hits = hits.sort_by("row")
-        taken = msgs.select(["id", "time", "group_id", "sender", "group_name"]).take(hits["row"])
+        taken = msgs.select(["id", "time", "group_id", "sender", "sender_name", "group_name"]).take(hits["row"])
         for h, m in zip(hits.to_pylist(), taken.to_pylist(), strict=True):
             entry = per.setdefault((m["group_id"], m["sender"] or ""), {
-                "group_name": m["group_name"], "ids": [], "evidence": [], "detectors": set(),
+                "group_name": m["group_name"], "name": m["sender_name"], "ids": [], "evidence": [],
+                "detectors": set(),
                 "first": m["time"], "last": m["time"]})
             entry["ids"].append(m["id"])
             entry["evidence"].append(h["evidence"])
@@ -98,7 +99,7 @@ class ClassifiedContent:
             severity = (Severity.CRITICAL if any(k in ev for ev in marks for k in _CRITICAL)
                         else Severity.HIGH if any(k in ev for ev in marks for k in _HIGH)
                         else cfg.severity)
-            who = person_label(sender, None)
+            who = person_label(sender, e["name"])
             first, last = e["first"].date().isoformat(), e["last"].date().isoformat()
             findings.append(group_finding(
                 trigger, detector=self.name, kind="classified_content", category=Category.SECRETS,

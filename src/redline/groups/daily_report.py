@@ -78,7 +78,7 @@ class DailyReportConfig(BaseModel):
     exempt_owner: bool = True  # the owner collects the reports
     min_missed_days: int = Field(1, ge=1)
     outside_calendar: Outside = "weekdays"
-    severity: Severity = Severity.LOW
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class DailyReport:

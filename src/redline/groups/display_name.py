@@ -62,7 +62,7 @@ class DisplayNameConfig(BaseModel):
     unit_match: Literal["abbrev", "exact"] = "abbrev"
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     registered_only: bool = False
-    severity: Severity = Severity.LOW
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
     @field_validator("pattern")
     @classmethod

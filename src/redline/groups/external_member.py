@@ -43,7 +43,7 @@ class ExternalMemberConfig(BaseModel):
     # classification values that make an outsider critical rather than high (密级).
     classified: list[str] = Field(default_factory=lambda: [
         "secret", "confidential", "top_secret", "classified", "秘密", "机密", "绝密"])
-    severity: Severity = Severity.HIGH
+    severity: Severity | None = None  # None: the rule's severity in its pack
     classified_severity: Severity = Severity.CRITICAL
 
 

@@ -83,7 +83,7 @@ class FactionConfig(BaseModel):
     window_days: int = Field(60, ge=1)
     detectors: dict[str, Any] = Field(default_factory=lambda: {
         "canvassing": {}, "lexicon": {"lexicon": ["factions"]}})
-    severity: Severity = Severity.HIGH
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class Faction:

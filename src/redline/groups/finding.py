@@ -19,6 +19,14 @@ from redline.vocab import Subject
 # How many ids a sentence quotes; the full lists stay in `facts` and `related_ids`.
 MAX_QUOTED: Final = 5
 
+# Severity of each kind when no rule sets one (`redline groups audit --defaults`); under a
+# pack, a finding without its own severity takes its rule's (scan.records.complete).
+DEFAULT_SEVERITY: Final[Mapping[str, str]] = {
+    "unregistered_group": "medium", "no_owner": "medium", "display_name": "low",
+    "stale_member": "low", "external_member": "high", "classified_content": "high",
+    "daily_report_missed": "low", "flattery": "low", "off_topic": "low", "faction": "high",
+}
+
 C = TypeVar("C", bound=BaseModel)
 
 
@@ -31,14 +39,14 @@ def config_of(trigger: Trigger, config_type: type[C]) -> C:
 
 
 def quote_ids(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
-    """`a、b、c 等 7 条` style list for sentences (Chinese enumeration comma)."""
-    shown = "、".join(ids[:limit])
+    """`a、b、c 等 7 项` style list for sentences (Chinese enumeration comma)."""
+    shown = "、".join(" ".join(i.split()) for i in ids[:limit])
     return shown if len(ids) <= limit else f"{shown} 等 {len(ids)} 项"
 
 
 def quote_ids_en(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
     """`a, b, c and 4 more` style list for English sentences."""
-    shown = ", ".join(ids[:limit])
+    shown = ", ".join(" ".join(i.split()) for i in ids[:limit])
     return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
 
 
@@ -63,7 +71,7 @@ def group_finding(
     detector: str,
     kind: str,
     category: str,
-    severity: str,
+    severity: str | None,
     group_id: str | None,
     reason: str,
     reason_en: str,
@@ -76,7 +84,10 @@ def group_finding(
     evidence: str = "",
     score: float = 1.0,
 ) -> Finding:
-    """A finding about a group (or a member of it, or a message in it)."""
+    """A finding about a group (or a member of it, or a message in it).
+
+    `severity` None leaves it to the rule behind the trigger (filled in by the scan engine).
+    """
     msg_ids = tuple(dict.fromkeys(message_ids))  # ordered, de-duplicated
     pay_ids = tuple(dict.fromkeys(payment_ids))
     all_facts: dict[str, Any] = {
@@ -92,7 +103,7 @@ def group_finding(
         detector=detector,
         subject=subject.value,
         subject_id=subject_id or group_id or person_id or "",
-        severity=severity,
+        severity=severity or "",
         reason=reason,
         reason_en=reason_en,
         person_id=person_id,

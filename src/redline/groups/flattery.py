@@ -30,12 +30,12 @@ TITLES: Final = ("秘书长", "董事长", "书记", "县长", "市长", "区长
 # Group messages with the previous message of the same group (for "answers the owner").
 _MESSAGES = """
 SELECT * FROM (
-  SELECT gm.id, gm.time, gm.group_id, gm.sender, coalesce(gm.text, '') AS text,
+  SELECT gm.id, gm.time, gm.group_id, gm.sender, sp.name AS sender_name, coalesce(gm.text, '') AS text,
          coalesce(gm.type, 'text') AS msg_type,
          coalesce(g.name, '') AS group_name, g.owner_id,
          lag(gm.sender) OVER w AS prev_sender, lag(gm.id) OVER w AS prev_id,
          date_diff('second', lag(gm.time) OVER w, gm.time) AS gap_s
-  FROM group_messages gm JOIN groups g USING (group_id)
+  FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x sp ON sp.person_id = gm.sender
   WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(g.owner_id, '') <> ''
   WINDOW w AS (PARTITION BY gm.group_id ORDER BY gm.time, gm.id))
 WHERE msg_type = 'text' AND sender IS DISTINCT FROM owner_id
@@ -60,7 +60,7 @@ class FlatteryConfig(BaseModel):
     reply_minutes: int = Field(10, ge=0)  # an answer to the owner within this is addressed to them
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
-    severity: Severity = Severity.LOW
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class Flattery:
@@ -109,7 +109,8 @@ class Flattery:
                         and m["gap_s"] <= cfg.reply_minutes * 60)
             if not owner or (named is None and not answered):
                 continue
-            who, boss = person_label(m["sender"], None), person_label(owner["person_id"], owner["name"])
+            who = person_label(m["sender"], m["sender_name"])
+            boss = person_label(owner["person_id"], owner["name"])
             how = f"称呼“{named}”" if named else f"紧接群主消息 {m['prev_id']} 之后"
             how_en = f"addressing them as '{named}'" if named else f"right after the owner's message {m['prev_id']}"
             when = m["time"].isoformat(timespec="minutes")

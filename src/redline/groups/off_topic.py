@@ -55,7 +55,7 @@ class OffTopicConfig(BaseModel):
     min_messages: int = Field(30, ge=1)  # too few messages say nothing about a group
     non_work_types: list[str] = Field(default_factory=list)  # e.g. ["red_packet"]
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
-    severity: Severity = Severity.LOW
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class OffTopic:

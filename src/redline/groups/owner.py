@@ -38,7 +38,7 @@ class OwnerConfig(BaseModel):
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     # Only department groups belong to one unit; task and leadership groups span units.
     same_unit_types: list[str] = Field(default_factory=lambda: ["department"])
-    severity: Severity = Severity.MEDIUM
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class Owner:

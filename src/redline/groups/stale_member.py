@@ -53,7 +53,7 @@ class StaleMemberConfig(BaseModel):
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     # Only department groups belong to one unit; a moved official may stay in task groups.
     unit_types: list[str] = Field(default_factory=lambda: ["department"])
-    severity: Severity = Severity.MEDIUM
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class StaleMember:

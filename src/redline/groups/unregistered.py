@@ -24,7 +24,7 @@ class UnregisteredConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     min_officials: int = Field(3, ge=1)  # "several": below this a chat is a private one
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])  # 非工作群 as declared
-    severity: Severity = Severity.MEDIUM
+    severity: Severity | None = None  # None: the rule's severity in its pack
 
 
 class Unregistered:
