@@ -141,9 +141,14 @@ def test_overrides_naming_unknown_rules_or_lexicons(write_pack: WritePack, regis
     ov.write_text("lexicons:\n  gift-offer: {add: [x]}\nrules:\n  DM-10: {enabled: false}\n  DM-01: {severity: urgent}\n", encoding="utf-8")
     got = messages(load_packs([path], ov, registry=registry))
     assert got[0].startswith(f"{ov}:5:11: rules.DM-01.severity: Input should be")
-    ov.write_text("lexicons:\n  gift-offer: {add: [x]}\nrules:\n  DM-10: {enabled: false}\n", encoding="utf-8")
+    ov.write_text(
+        "lexicons:\n  gift-offer: {add: [x]}\nrules:\n  DM-10: {enabled: false}\n"
+        "  DM-01: {when: {payments.large_sums: {min_yuan: 10}}}\n",
+        encoding="utf-8",
+    )
     assert messages(load_packs([path], ov, registry=registry)) == [
         f"{ov}:4:3: rules.DM-10: unknown rule 'DM-10' (did you mean 'DM-01'?)",
+        f"{ov}:5:18: rules.DM-01.when.payments.large_sums: rule DM-01 has no `payments.large_sums` trigger (its triggers: pii)",
         f"{ov}:2:3: lexicons.gift-offer: unknown lexicon 'gift-offer' (did you mean 'gift-offers'?)",
     ]
 

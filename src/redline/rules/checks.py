@@ -99,15 +99,28 @@ def check_unique_ids(docs: Sequence[tuple[YamlDoc, Any]]) -> list[PackError]:
 
 
 def check_overrides(
-    overrides: Overrides, rule_ids: Iterable[str], lexicons: Mapping[str, Lexicon]
+    overrides: Overrides, rule_keys: Mapping[str, Iterable[str]], lexicons: Mapping[str, Lexicon]
 ) -> list[PackError]:
-    """An overrides file may only name rules and lexicons that exist."""
-    known_rules = set(rule_ids)
+    """An overrides file may only name rules, lexicons and `when` keys that exist.
+
+    `rule_keys` maps each rule id to the registry keys of its `when` entries: an override of a
+    key the rule does not use would otherwise be silently ignored.
+    """
     errors = [
-        PackError(f"unknown rule {rid!r}{did_you_mean(rid, known_rules)}", overrides.location("rules", rid))
+        PackError(f"unknown rule {rid!r}{did_you_mean(rid, rule_keys)}", overrides.location("rules", rid))
         for rid in overrides.spec.rules
-        if rid not in known_rules
+        if rid not in rule_keys
     ]
+    for rid, ro in overrides.spec.rules.items():
+        keys = set(rule_keys.get(rid, ()))
+        errors.extend(
+            PackError(
+                f"rule {rid} has no `{key}` trigger (its triggers: {', '.join(sorted(keys)) or 'none'})",
+                overrides.location("rules", rid, "when", key),
+            )
+            for key in ro.when
+            if rid in rule_keys and key not in keys
+        )
     errors.extend(
         PackError(f"unknown lexicon {name!r}{did_you_mean(name, lexicons)}", overrides.location("lexicons", name))
         for name in overrides.spec.lexicons

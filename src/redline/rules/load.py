@@ -293,10 +293,10 @@ def load_packs(
 
     layers: list[Overrides] = []
     override_paths = [overrides] if isinstance(overrides, (str, Path)) else list(overrides or [])
-    all_rule_ids = [r.id for _, pack in parsed for r in pack.rules]
+    rule_keys = {r.id: [w.key for w in r.when] for _, pack in parsed for r in pack.rules}
     for opath in override_paths:
         layer = load_overrides(opath, errors)
-        errors.extend(check_overrides(layer, all_rule_ids, lexicons))
+        errors.extend(check_overrides(layer, rule_keys, lexicons))
         layers.append(layer)
     merged = merge_overrides(layers) if layers else Overrides()
     for name in set(merged.added) | set(merged.removed):
