@@ -19,7 +19,8 @@ EXAMPLES = [
     ("保密 工作会议", "保密工作会议"),
     ("hong bao", "hong bao"),  # latin words keep their spaces
     ("红  ..  包", "红  ..  包"),  # a run longer than MAX_GAP is a real break
-    ("等等……", "等等......"),
+    ("等等……", "等等.."),  # the ellipsis folds one-to-one (tables._ONE_TO_ONE)
+    ("5㎡", "5m2"),
     ("a\u0301", "á"),
     ("\u200b红\u200d包", "红包"),
     ("", ""),

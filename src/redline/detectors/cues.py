@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.matchers import LiteralMatcher
-from redline.text.joined import joined_view
+from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
 
 STRONG_BASE: Final = 0.8
@@ -55,12 +54,16 @@ class CueDetector:
     def __init__(self, labels: list[tuple[str, int]], literals: list[str], kinds: list[int]) -> None:
         self._labels = labels  # (trigger label, window)
         self._literals = literals
-        self._kinds = np.asarray(kinds, dtype=np.int64)
-        self._matcher = LiteralMatcher(literals)
+        self._kinds = kinds
+        # two stages: cues over the whole batch, context words only in the rows with a cue
+        self._cue_ids = [i for i, k in enumerate(kinds) if k != _CONTEXT]
+        self._context_ids = [i for i, k in enumerate(kinds) if k == _CONTEXT]
+        self._cues = LiteralMatcher([literals[i] for i in self._cue_ids])
+        self._context = LiteralMatcher([literals[i] for i in self._context_ids])
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> CueDetector:
-        """One literal database with the vocabulary; every trigger gets every hit."""
+        """Literal databases for the vocabulary; every trigger gets every hit."""
         labels = [(t.label, int(getattr(t.config, "window", 16))) for t in triggers]
         kind_of: dict[str, int] = {}
         vocab = cls.VOCABULARY
@@ -73,18 +76,24 @@ class CueDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger label; offsets in the normalised texts."""
-        found = self._matcher.scan(joined_view(texts))
-        if not len(found) or not self._labels:
+        if not self._labels:
             return []
-        kinds = self._kinds[found.ids]
-        cue_rows = np.unique(found.rows[kinds != _CONTEXT])
-        keep = np.isin(found.rows, cue_rows)
+        cues = self._cues.scan(joined_view(texts))
+        if not len(cues):
+            return []
         per_row: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
         for pid, row, start, end in zip(
-            found.ids[keep].tolist(), found.rows[keep].tolist(),
-            found.starts[keep].tolist(), found.ends[keep].tolist(), strict=True,
+            cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), strict=True
         ):
-            per_row[row].append((int(self._kinds[pid]), pid, start, end))
+            literal = self._cue_ids[pid]
+            per_row[row].append((self._kinds[literal], literal, start, end))
+        rows = sorted(per_row)
+        context = self._context.scan(JoinedText.from_texts([texts[r] for r in rows]))
+        for pid, sub, start, end in zip(
+            context.ids.tolist(), context.rows.tolist(), context.starts.tolist(), context.ends.tolist(),
+            strict=True,
+        ):
+            per_row[rows[sub]].append((_CONTEXT, self._context_ids[pid], start, end))
         hits: list[Hit] = []
         for row, matches in per_row.items():
             contexts = [m for m in matches if m[0] == _CONTEXT]

@@ -3,12 +3,13 @@
 Weak match (a digit shape) + validation (GB 11643 checksum via python-stdnum, the number
 plan via phonenumbers, Luhn) + context (身份证, 卡号 …) = score. Digits may be full width
 (folded by normalisation), spaced or hyphenated, or written as Chinese numerals
-(一三八…, read on a one-to-one digit view so offsets do not move). One hyperscan prefilter
-pass finds the few rows with a long digit run; only those are checked in Python.
+(一三八…, folded one-to-one to digits so offsets do not move). One hyperscan prefilter
+pass finds the few rows with a long digit run; only those are folded and checked in Python.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import ClassVar, Final, Literal
@@ -20,15 +21,16 @@ from stdnum.cn import ric
 
 from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.matchers import PatternPrefilter
-from redline.text.joined import JoinedText, joined_view
-from redline.text.tables import fold_tables
+from redline.text.joined import joined_view
+from redline.text.tables import NUMERALS
 
 Kind = Literal["resident_id", "mobile", "bank_card"]
-_SEP: Final = r"[ \-]?"
-_RESIDENT_ID: Final = re.compile(rf"(?<![0-9a-z])(\d(?:{_SEP}\d){{16}}{_SEP}[\dx])(?![0-9a-z])")
-_MOBILE: Final = re.compile(rf"(?<![0-9])(?:\+?86{_SEP})?(1[3-9]\d(?:{_SEP}\d){{8}})(?![0-9])")
-_CARD: Final = re.compile(rf"(?<![0-9])(\d(?:{_SEP}\d){{15,18}})(?![0-9])")
-_PREFILTER: Final = r"\d([ \-]?\d){9}"
+# one pass per candidate row: every digit run (single spaces or hyphens allowed inside),
+# then the run's length decides which validator applies
+_RUN: Final = re.compile(r"(?<![0-9a-z+])(\+?86[ \-]?)?(\d(?:[ \-]?\d){9,18}(?:[ \-]?x)?)(?![0-9a-z])")
+_DIGIT_CLASS: Final = "[0-9" + "".join(NUMERALS) + "]"
+_PREFILTER: Final = rf"{_DIGIT_CLASS}([ \-]?{_DIGIT_CLASS}){{9}}"
+_TO_DIGITS: Final = str.maketrans(NUMERALS)
 _ID_CONTEXT: Final = re.compile(r"身份证|证件号|身份号码")
 _CARD_CONTEXT: Final = re.compile(r"卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|开户|银行|转账|汇款|打款")
 _MOBILE_TYPES: Final = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -48,36 +50,37 @@ def _digits(span: str) -> str:
     return span.replace(" ", "").replace("-", "")
 
 
+@functools.lru_cache(maxsize=4096)
+def _mobile_block_ok(block: str) -> bool:
+    # the number plan is decided by the leading digits: validate one number per 7-digit block
+    phone = phonenumbers.parse("+86" + block + "0000")
+    return bool(phonenumbers.is_valid_number(phone)) and phonenumbers.number_type(phone) in _MOBILE_TYPES
+
+
+def _mobile_ok(number: str) -> bool:
+    return len(number) == 11 and _mobile_block_ok(number[:7])
+
+
 def find_pii(text: str) -> list[tuple[int, int, Kind, float, str]]:
     """Validated PII in one normalised, digit-folded text: (start, end, kind, score, why)."""
     found: list[tuple[int, int, Kind, float, str]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e, *_ in found)
-
-    for m in _RESIDENT_ID.finditer(text):
-        number = _digits(m.group(1)).upper()
-        if ric.is_valid(number):
+    for m in _RUN.finditer(text):
+        number = _digits(m.group(2)).upper()
+        start, end = m.span(2)
+        if len(number) == 18 and ric.calc_check_digit(number) == number[17] and ric.is_valid(number):
             score = 0.95 if _ID_CONTEXT.search(text) else 0.9
-            found.append((m.start(1), m.end(1), "resident_id", score, "resident_id: GB 11643 checksum ok"))
-    for m in _MOBILE.finditer(text):
-        if not free(m.start(1), m.end(1)):
-            continue
-        phone = phonenumbers.parse("+86" + _digits(m.group(1)))
-        if phonenumbers.is_valid_number(phone) and phonenumbers.number_type(phone) in _MOBILE_TYPES:
-            found.append((m.start(), m.end(), "mobile", 0.85, "mobile: valid number plan"))
-    for m in _CARD.finditer(text):
-        number = _digits(m.group(1))
-        if not free(m.start(1), m.end(1)) or not luhn.is_valid(number):
-            continue
-        score, why = 0.5, "bank_card: Luhn ok"
-        if number.startswith("62"):
-            score, why = score + 0.15, why + "; UnionPay prefix"
-        if _CARD_CONTEXT.search(text):
-            score, why = score + 0.35, why + "; card context"
-        if score >= CARD_EMIT:
-            found.append((m.start(1), m.end(1), "bank_card", min(score, 0.95), why))
-    return sorted(found)
+            found.append((start, end, "resident_id", score, "resident_id: GB 11643 checksum ok"))
+        elif len(number) == 11 and number[0] == "1" and _mobile_ok(number):
+            found.append((m.start(), end, "mobile", 0.85, "mobile: valid number plan"))
+        elif 16 <= len(number) <= 19 and number.isdigit() and luhn.is_valid(number):
+            score, why = 0.5, "bank_card: Luhn ok"
+            if number.startswith("62"):
+                score, why = score + 0.15, why + "; UnionPay prefix"
+            if _CARD_CONTEXT.search(text):
+                score, why = score + 0.35, why + "; card context"
+            if score >= CARD_EMIT:
+                found.append((start, end, "bank_card", min(score, 0.95), why))
+    return found
 
 
 class PiiDetector:
@@ -96,11 +99,10 @@ class PiiDetector:
         return cls([(t.label, frozenset(getattr(t.config, "kinds", ()))) for t in triggers])
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
-        """Hits per trigger; offsets in the normalised texts (the digit view keeps them)."""
-        view: JoinedText = joined_view(texts).derived("digits", fold_tables().digit)
+        """Hits per trigger; offsets in the normalised texts (digit folding keeps them)."""
         hits: list[Hit] = []
-        for _, row in self._prefilter.candidates(view):
-            for start, end, kind, score, why in find_pii(view.row_text(row)):
+        for _, row in self._prefilter.candidates(joined_view(texts)):
+            for start, end, kind, score, why in find_pii(texts[row].translate(_TO_DIGITS)):
                 hits.extend(
                     Hit(row, self.name, label, start, end, score, why)
                     for label, kinds in self._labels

@@ -19,9 +19,13 @@ from redline.text.normalize import NormalizedBatch, normalize_batch
 BATCH_SIZE: Final = 4096  # PERF-NOTES §2: ~4k messages per scan call amortises the Python cost
 
 
-def _clean(texts: Sequence[object]) -> list[str]:
-    # a null text (an image or a red packet in messages.jsonl) is screened as empty
-    return [t if isinstance(t, str) else "" for t in texts]
+def _normalise(texts: Sequence[str]) -> NormalizedBatch:
+    try:
+        return normalize_batch(texts)
+    except TypeError:
+        # a null text (an image or a red packet in messages.jsonl) is screened as empty;
+        # checked only on failure so the common all-strings batch pays nothing for it
+        return normalize_batch([t if isinstance(t, str) else "" for t in texts])
 
 
 def detect(detectors: Iterable[TextDetector], batch: NormalizedBatch) -> list[Hit]:
@@ -46,7 +50,7 @@ def scan_batch(
     """
     if contexts is not None and len(contexts) != len(texts):
         raise ValueError("contexts must have one entry per text")
-    batch = normalize_batch(_clean(texts))
+    batch = _normalise(texts)
     hits = detect(plan.detectors, batch)
     names = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
     return findings_from_hits(plan, batch, hits, names, contexts)
@@ -87,6 +91,6 @@ def scan_hits(detectors: Iterable[TextDetector], texts: Sequence[str]) -> list[H
     For span outputs (`redline classify`) and detector tests: no plan, no rules.
     Sorted by (row, start, end, label).
     """
-    batch = normalize_batch(_clean(texts))
+    batch = _normalise(texts)
     hits = [to_original(batch, h) for h in detect(detectors, batch)]
     return sorted(hits, key=lambda h: (h.row, h.start, h.end, h.label))

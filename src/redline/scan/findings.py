@@ -8,12 +8,17 @@ when it was written 紅 包 or ｈｏｎｇｂａｏ. Reasons are rendered from 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
 
 from redline.contracts import Finding, Hit
-from redline.scan.plan import MessageContext, ScanPlan
+from redline.scan.plan import MessageContext, RuleRef, ScanPlan
 from redline.scan.reasons import render_text_reason, text_facts
 from redline.text.normalize import NormalizedBatch
 from redline.vocab import Subject
+
+_MESSAGE: Final = Subject.MESSAGE.value
 
 
 def to_original(batch: NormalizedBatch, hit: Hit) -> Hit:
@@ -31,42 +36,55 @@ def findings_from_hits(
 ) -> list[Finding]:
     """Findings for the hits whose rule is in the plan and accepts them (score, scope).
 
-    Sorted by (message, start, rule id); one finding per (message, label, span).
+    Sorted by (message, start, rule id); one finding per (message, label, span). Spans are
+    mapped back in one vectorised step; reasons are rendered once per distinct fact set.
     """
-    rows_findings: list[tuple[int, Finding]] = []
-    seen: set[tuple[int, str, int, int]] = set()
+    accepted: list[tuple[Hit, RuleRef, MessageContext | None]] = []
     for hit in hits:
         ref = plan.rules.get(hit.label)
-        if ref is None:
+        if ref is None or hit.end <= hit.start:
             continue
         ctx = contexts[hit.row] if contexts is not None else None
-        if not ref.accepts(hit.score, ctx):
-            continue
-        orig = to_original(batch, hit)
-        key = (orig.row, orig.label, orig.start, orig.end)
+        if ref.accepts(hit.score, ctx):
+            accepted.append((hit, ref, ctx))
+    if not accepted:
+        return []
+    rows = np.fromiter((h.row for h, _, _ in accepted), dtype=np.int64, count=len(accepted))
+    starts = np.fromiter((h.start for h, _, _ in accepted), dtype=np.int64, count=len(accepted))
+    ends = np.fromiter((h.end for h, _, _ in accepted), dtype=np.int64, count=len(accepted))
+    o_starts, o_ends = batch.spans(rows, starts, ends)
+    reasons: dict[tuple[str, str, str, float], tuple[dict[str, Any], str, str]] = {}
+    seen: set[tuple[int, str, int, int]] = set()
+    out: list[tuple[int, int, Finding]] = []
+    for (hit, ref, ctx), start, end in zip(accepted, o_starts.tolist(), o_ends.tolist(), strict=True):
+        key = (hit.row, hit.label, start, end)
         if key in seen:
             continue
         seen.add(key)
-        evidence = batch.originals[orig.row][orig.start : orig.end]
-        facts = text_facts(ref, evidence, hit.score, hit.why)
-        reason, reason_en = render_text_reason(facts)
-        rows_findings.append((orig.row, Finding(
+        evidence = batch.originals[hit.row][start:end]
+        rendered = reasons.get((hit.label, evidence, hit.why, hit.score))
+        if rendered is None:
+            facts = text_facts(ref, evidence, hit.score, hit.why)
+            rendered = (facts, *render_text_reason(facts))
+            reasons[(hit.label, evidence, hit.why, hit.score)] = rendered
+        facts, reason, reason_en = rendered
+        out.append((hit.row, start, Finding(
             rule_id=ref.rule_id,
             category=ref.category,
             detector=hit.detector,
-            subject=Subject.MESSAGE.value,
-            subject_id=ids[orig.row],
+            subject=_MESSAGE,
+            subject_id=ids[hit.row],
             severity=ref.severity,
             reason=reason,
             reason_en=reason_en,
             person_id=ctx.sender_id if ctx is not None else None,
             score=hit.score,
             label=hit.label,
-            start=orig.start,
-            end=orig.end,
+            start=start,
+            end=end,
             evidence=evidence,
             facts=facts,
             pack=ref.pack,
         )))
-    rows_findings.sort(key=lambda rf: (rf[0], rf[1].start or 0, rf[1].rule_id, rf[1].label))
-    return [f for _, f in rows_findings]
+    out.sort(key=lambda item: (item[0], item[1], item[2].rule_id, item[2].label))
+    return [f for _, _, f in out]

@@ -2,9 +2,7 @@
 
 Messages are separated by NUL (normalisation folds every NUL inside a message to a space).
 A matcher scans `utf8` once and maps byte offsets back to (row, character offsets) with
-`locate`, vectorised by `numpy.searchsorted` (PERF-NOTES §2). `derived` builds a view with a
-one-to-one character mapping (e.g. Chinese numerals → digits): same character offsets,
-new bytes.
+`locate`, vectorised by `numpy.searchsorted` (PERF-NOTES §2).
 """
 
 from __future__ import annotations
@@ -18,13 +16,8 @@ import numpy.typing as npt
 _SEP = "\x00"
 
 
-def _utf8_lengths(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
-    return (
-        1
-        + (cps >= 0x80).astype(np.int64)
-        + (cps >= 0x800).astype(np.int64)
-        + (cps >= 0x10000).astype(np.int64)
-    )
+def _utf8_lengths(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+    return ((cps >= 0x80).astype(np.uint8) + (cps >= 0x800) + (cps >= 0x10000) + 1).astype(np.uint8)
 
 
 @dataclass(slots=True)
@@ -34,17 +27,14 @@ class JoinedText:
     codepoints: npt.NDArray[np.uint32]
     row_starts: npt.NDArray[np.int64]  # character index of each row's first character
     row_ends: npt.NDArray[np.int64]
-    utf8: bytes = b""
-    char_bytes: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    _views: dict[str, JoinedText] = field(default_factory=dict)
+    utf8_extra: npt.NDArray[np.uint8] | None = None  # UTF-8 length - 1 per code point, if known
+    utf8: bytes = field(init=False, default=b"")
+    char_bytes: npt.NDArray[np.int64] = field(init=False)
 
     def __post_init__(self) -> None:
-        if not self.utf8 and len(self.codepoints):
-            self.utf8 = self.codepoints.tobytes().decode("utf-32-le").encode("utf-8")
-            lengths = _utf8_lengths(self.codepoints)
-            self.char_bytes = np.cumsum(lengths) - lengths
-        elif not len(self.char_bytes):
-            self.char_bytes = np.zeros(len(self.codepoints), np.int64)
+        self.utf8 = self.codepoints.tobytes().decode("utf-32-le").encode("utf-8")
+        lengths = _utf8_lengths(self.codepoints) if self.utf8_extra is None else self.utf8_extra + 1
+        self.char_bytes = np.cumsum(lengths, dtype=np.int64) - lengths
 
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> JoinedText:
@@ -70,14 +60,6 @@ class JoinedText:
         rows = np.searchsorted(self.row_starts, cs, side="right") - 1
         base = self.row_starts[rows]
         return rows, cs - base, ce - base
-
-    def derived(self, key: str, table: npt.NDArray[np.uint32]) -> JoinedText:
-        """The same batch with every code point mapped through a one-to-one `table`."""
-        view = self._views.get(key)
-        if view is None:
-            view = JoinedText(table[self.codepoints], self.row_starts, self.row_ends)
-            self._views[key] = view
-        return view
 
     def row_text(self, row: int) -> str:
         """The text of one row (a str slice of the code points)."""

@@ -2,11 +2,10 @@
 
 One pass per batch, vectorised over the batch's UTF-32 code points (PERF-NOTES §6, §9):
 1. fold each code point through P (NFKC, full→half width, lower case, 繁→简 via OpenCC t2s,
-   whitespace/controls → space, zero-width characters deleted, rare expansions such as
-   ``…`` → ``...``), a numpy lookup;
-2. NFKC composition across characters (combining marks, Hangul jamo) for the rare messages
-   that need it, in Python;
-3. drop runs of at most `MAX_GAP` separators (spaces, punctuation, symbols, emoji) between two
+   whitespace/controls → space), a numpy lookup over the batch;
+2. the rare messages with an expanding character (``㎡`` → ``m2``) or one that NFKC composes
+   with its neighbour (combining marks, Hangul jamo) take a Python path, spliced back in;
+3. drop zero-width characters, and runs of at most `MAX_GAP` separators (spaces, punctuation, symbols, emoji) between two
    汉字, so `绝 密`, `机.密`, `红🧧包` read `绝密`, `机密`, `红包`.
 Each normalised character keeps the original span it came from (OffsetMap), so evidence is
 highlighted where it really is. Invalid surrogates become U+FFFD; nothing raises on content.
@@ -24,7 +23,17 @@ import numpy.typing as npt
 
 from redline.text.joined import JoinedText
 from redline.text.offsets import OffsetMap
-from redline.text.tables import FoldTables, fold_tables, pipeline_text
+from redline.text.tables import (
+    HAN,
+    IGN,
+    SEP,
+    SPECIAL,
+    UTF8_SHIFT,
+    FoldTables,
+    fold_tables,
+    pipeline_char,
+    pipeline_text,
+)
 
 MAX_GAP: Final = 3  # longest separator run dropped between two 汉字 (longer runs are real breaks)
 _I64 = np.int64
@@ -67,6 +76,12 @@ class NormalizedTexts(Sequence[str]):
     @overload
     def __getitem__(self, index: slice) -> list[str]: ...
     def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, int) and self._texts is None:
+            # one row: decode its slice, do not build every string of the batch
+            row = index + len(self) if index < 0 else index
+            if not 0 <= row < len(self):
+                raise IndexError(index)
+            return self.joined.row_text(row)
         return self._all()[index]
 
     def __iter__(self) -> Iterator[str]:
@@ -108,6 +123,19 @@ class NormalizedBatch(Sequence[NormalizedText]):
             self._cache[row] = found
         return found
 
+    def spans(
+        self, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Vectorised `span` for many (row, start, end) spans with end > start."""
+        j = self.texts.joined
+        first = j.row_starts[rows] + starts
+        last = j.row_starts[rows] + ends - 1
+        base = self.orig_starts[rows]
+        if self.src_starts is None:
+            return first - base, last + 1 - base
+        o_end = self.src_starts[last] + 1 if self.src_ends is None else self.src_ends[last]
+        return self.src_starts[first] - base, o_end - base
+
     def span(self, row: int, start: int, end: int) -> tuple[int, int]:
         """Normalised span of message `row` → its span in the original text (characters)."""
         return self.offsets(row).span(start, end)
@@ -128,27 +156,26 @@ def normalize_text(text: str) -> str:
     return normalize_batch([text]).texts[0]
 
 
-def _expand(
-    tables: FoldTables, cps: npt.NDArray[np.uint32], folded: npt.NDArray[np.uint32],
-    lens: npt.NDArray[np.uint8],
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """Apply deletions and multi-character expansions; returns (code points, source index)."""
-    src = np.repeat(np.arange(len(cps), dtype=_I64), lens)
-    out = folded[src]
-    expanded = tables.out_len[cps[src]] > 1
-    if expanded.any():
-        first = np.cumsum(lens, dtype=_I64) - lens
-        within = np.arange(len(src), dtype=_I64) - first[src]
-        rows = tables.expansion_row[cps[src[expanded]]]
-        out[expanded] = tables.expansion[rows, within[expanded]]
-    return out, src
+def _slow_row(tables: FoldTables, text: str, base: int) -> tuple[list[int], list[int], list[int]]:
+    """P per character, then NFKC composition across characters, for one rare message.
+
+    Returns code points and batch-global source spans (base = where the message starts).
+    """
+    cps: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        for out in pipeline_char(ch):
+            cps.append(ord(out))
+            starts.append(base + i)
+            ends.append(base + i + 1)
+    return _compose(tables, np.asarray(cps, dtype=np.uint32), starts, ends)
 
 
 def _compose(
-    tables: FoldTables, out: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64],
-    ends: npt.NDArray[np.int64],
+    tables: FoldTables, out: npt.NDArray[np.uint32], starts: list[int], ends: list[int],
 ) -> tuple[list[int], list[int], list[int]]:
-    """NFKC composition over one message's folded characters (slow path, rare)."""
+    """NFKC composition: each starter with the characters that may combine onto it."""
     res_cp: list[int] = []
     res_s: list[int] = []
     res_e: list[int] = []
@@ -159,8 +186,8 @@ def _compose(
             j += 1
         if j - i == 1:
             res_cp.append(int(out[i]))
-            res_s.append(int(starts[i]))
-            res_e.append(int(ends[i]))
+            res_s.append(starts[i])
+            res_e.append(ends[i])
         else:
             seg = out[i:j].tobytes().decode("utf-32-le")
             for _ in range(8):  # fixpoint of NFKC + folding, as for single characters
@@ -168,7 +195,7 @@ def _compose(
                 if nxt == seg:
                     break
                 seg = nxt
-            lo, hi = int(starts[i]), int(ends[i:j].max())
+            lo, hi = starts[i], max(ends[i:j])
             for ch in seg:
                 res_cp.append(ord(ch))
                 res_s.append(lo)
@@ -177,26 +204,60 @@ def _compose(
     return res_cp, res_s, res_e
 
 
-def _drop_separators(tables: FoldTables, out: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_] | None:
-    """Keep-mask, False for runs of ≤ MAX_GAP separators between two 汉字 (None: keep all).
+def _splice_slow_rows(
+    tables: FoldTables, out: npt.NDArray[np.uint32], originals: list[str],
+    ostart: npt.NDArray[np.int64], rows: list[int],
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Replace the rows that need expansion or composition by their slow-path result.
 
-    Works on the separator positions only (a tenth of a chat text), run by run.
+    Before splicing, `out` is one-to-one with the joined original, so a row's slice is
+    simply its original span.
+    """
+    pieces_cp: list[npt.NDArray[np.uint32]] = []
+    pieces_s: list[npt.NDArray[np.int64]] = []
+    pieces_e: list[npt.NDArray[np.int64]] = []
+    cursor = 0
+    for row in rows:
+        lo = int(ostart[row])
+        hi = lo + len(originals[row])
+        pieces_cp.append(out[cursor:lo])
+        pieces_s.append(np.arange(cursor, lo, dtype=_I64))
+        pieces_e.append(np.arange(cursor + 1, lo + 1, dtype=_I64))
+        c, s, e = _slow_row(tables, originals[row], lo)
+        pieces_cp.append(np.asarray(c, dtype=np.uint32))
+        pieces_s.append(np.asarray(s, dtype=_I64))
+        pieces_e.append(np.asarray(e, dtype=_I64))
+        cursor = hi
+    pieces_cp.append(out[cursor:])
+    pieces_s.append(np.arange(cursor, len(out), dtype=_I64))
+    pieces_e.append(np.arange(cursor + 1, len(out) + 1, dtype=_I64))
+    return np.concatenate(pieces_cp), np.concatenate(pieces_s), np.concatenate(pieces_e)
+
+
+def _drop_separators(out: npt.NDArray[np.uint32], props: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
+    """Keep-mask (None: keep all): False for zero-width characters, and for runs of at most
+    MAX_GAP separators between two 汉字 (zero-width characters inside a run are not counted,
+    so that normalising twice gives the same text).
+
+    Works on the candidate positions only (a tenth of a chat text), run by run.
     """
     n = len(out)
-    pos = np.flatnonzero(tables.separator[out])
+    pos = np.flatnonzero(props & (SEP | IGN))
     if not len(pos):
         return None
+    kinds = props[pos]
     breaks = np.flatnonzero(np.diff(pos) != 1)
-    run_first = pos[np.concatenate([[0], breaks + 1])]
+    first_idx = np.concatenate([[0], breaks + 1])
+    run_first = pos[first_idx]
     run_last = pos[np.concatenate([breaks, [len(pos) - 1]])]
+    seps = np.add.reduceat((kinds & SEP).astype(_I64), first_idx)
     before, after = run_first - 1, run_last + 1
-    drop = (before >= 0) & (after < n) & (run_last - run_first < MAX_GAP)
-    drop &= tables.han[out[np.clip(before, 0, n - 1)]] & tables.han[out[np.clip(after, 0, n - 1)]]
-    if not drop.any():
+    drop = (before >= 0) & (after < n) & (seps <= MAX_GAP)
+    drop &= ((props[np.clip(before, 0, n - 1)] & props[np.clip(after, 0, n - 1)]) & HAN) != 0
+    dropped = np.repeat(drop, run_last - run_first + 1) | ((kinds & IGN) != 0)
+    if not dropped.any():
         return None
     keep = np.ones(n, dtype=np.bool_)
-    lengths = run_last - run_first + 1
-    dropped = np.repeat(drop, lengths)
     keep[pos[dropped]] = False
     return keep
 
@@ -214,55 +275,25 @@ def normalize_batch(texts: Sequence[str]) -> NormalizedBatch:
     ostart = np.cumsum(lens + 1, dtype=_I64) - (lens + 1)
     raw = "\x00".join(originals).encode("utf-32-le", "surrogatepass")
     cps = np.frombuffer(raw, dtype=np.uint32)
-    boundary = ostart[1:] - 1
     out = tables.fold[cps]
-    out[boundary] = 0
-    special = tables.special[cps]
-    special[boundary] = 0
+    props = tables.folded_props[cps]
+    boundary = ostart[1:] - 1
+    out[boundary] = 0  # message boundaries: NUL, which folding never produces
+    props[boundary] = 0
     src_s: npt.NDArray[np.int64] | None = None
     src_e: npt.NDArray[np.int64] | None = None
-    if special.any():
-        out_len = tables.out_len[cps]
-        out_len[boundary] = 1
-        out, src_s = _expand(tables, cps, out, out_len)
-        need = np.flatnonzero(special & 2)
-        if len(need):
-            rows = np.unique(np.searchsorted(ostart, need, side="right") - 1)
-            out, src_s, src_e = _compose_rows(tables, out, src_s, src_s + 1, ostart, lens, rows)
-    keep = _drop_separators(tables, out)
+    special = np.flatnonzero(props & SPECIAL)
+    if len(special):
+        rows = np.unique(np.searchsorted(ostart, special, side="right") - 1).tolist()
+        out, src_s, src_e = _splice_slow_rows(tables, out, originals, ostart, rows)
+        props = tables.props[out]
+    keep = _drop_separators(out, props)
     if keep is not None:
-        out = out[keep]
+        out, props = out[keep], props[keep]
         src_s = np.flatnonzero(keep) if src_s is None else src_s[keep]
         src_e = None if src_e is None else src_e[keep]
     bounds = np.flatnonzero(out == 0)
     row_starts = np.concatenate([np.zeros(min(n, 1), dtype=_I64), bounds + 1])
     row_ends = np.concatenate([bounds, np.full(min(n, 1), len(out), dtype=_I64)])
-    joined = JoinedText(np.ascontiguousarray(out, dtype=np.uint32), row_starts, row_ends)
+    joined = JoinedText(out, row_starts, row_ends, (props >> UTF8_SHIFT).astype(np.uint8, copy=False))
     return NormalizedBatch(originals, NormalizedTexts(joined), ostart, src_s, src_e)
-
-
-def _compose_rows(
-    tables: FoldTables, out: npt.NDArray[np.uint32], src_s: npt.NDArray[np.int64],
-    src_e: npt.NDArray[np.int64], ostart: npt.NDArray[np.int64], lens: npt.NDArray[np.int64],
-    rows: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Run the composition slow path on the given rows and splice the results in."""
-    pieces_cp: list[npt.NDArray[np.uint32]] = []
-    pieces_s: list[npt.NDArray[np.int64]] = []
-    pieces_e: list[npt.NDArray[np.int64]] = []
-    cursor = 0
-    for row in rows.tolist():
-        lo = int(np.searchsorted(src_s, ostart[row], side="left"))
-        hi = int(np.searchsorted(src_s, ostart[row] + lens[row], side="left"))
-        pieces_cp.append(out[cursor:lo])
-        pieces_s.append(src_s[cursor:lo])
-        pieces_e.append(src_e[cursor:lo])
-        c, s, e = _compose(tables, out[lo:hi], src_s[lo:hi], src_e[lo:hi])
-        pieces_cp.append(np.asarray(c, dtype=np.uint32))
-        pieces_s.append(np.asarray(s, dtype=_I64))
-        pieces_e.append(np.asarray(e, dtype=_I64))
-        cursor = hi
-    pieces_cp.append(out[cursor:])
-    pieces_s.append(src_s[cursor:])
-    pieces_e.append(src_e[cursor:])
-    return np.concatenate(pieces_cp), np.concatenate(pieces_s), np.concatenate(pieces_e)

@@ -2,10 +2,10 @@
 
 Every code point c gets P(c), the fixpoint of NFKC → one-to-one lower case → OpenCC t2s
 (繁→简, single characters only) → whitespace/control → " ". Most P(c) are one character
-(kept in `fold`, a uint32 lookup table applied to whole batches with numpy); the few that
-expand (``…`` → ``...``) or vanish (zero-width characters) are in `out_len` / `expansion`.
-`compose` marks code points after which NFKC may combine characters across positions
-(combining marks, Hangul jamo): only messages holding one take the slow Python path.
+(kept in `fold`, a uint32 lookup table applied to whole batches with numpy); zero-width
+characters vanish (`ignorable`, removed with a mask). The rare code points that expand
+(``㎡`` → ``m2``) or may compose with their neighbour (combining marks, Hangul jamo) are
+`special`: only messages holding one take the slow Python path.
 """
 
 from __future__ import annotations
@@ -27,14 +27,25 @@ REPLACEMENT: Final = 0xFFFD  # lone surrogates (invalid UTF-16 in the source) be
 _KEPT_SYMBOLS: Final = frozenset("★☆")
 # Ranges of Han ideographs (汉字) between which inserted separators are dropped.
 _HAN_RANGES: Final = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+# Deliberately one-to-one where NFKC expands: the ellipsis is everyday Chinese punctuation
+# (……), and no detector counts dots, so it must not push whole batches onto the slow path.
+_ONE_TO_ONE: Final = {"\u2026": ".", "\u2025": ".", "\u22ef": "."}
 # Zero-width and presentation characters evaders insert inside words (default-ignorable).
 _IGNORABLE_RANGES: Final = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F), (0xE0000, 0xE007F))
 # Chinese numerals (中文数字, incl. 大写 financial forms) read digit by digit: 一三八… → 138…
-_NUMERALS: Final = {
+NUMERALS: Final = {
     "〇": "0", "零": "0", "一": "1", "壹": "1", "幺": "1", "二": "2", "贰": "2", "两": "2",
     "三": "3", "叁": "3", "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6",
     "七": "7", "柒": "7", "拐": "7", "八": "8", "捌": "8", "九": "9", "玖": "9", "勾": "9",
 }
+
+
+# Bits of `props` / `folded_props`: one uint8 gather tells the normaliser everything.
+SEP: Final = 1  # separator: space, punctuation, symbol, control
+IGN: Final = 2  # ignorable: deleted (zero-width, variation selectors)
+HAN: Final = 4  # a Han ideograph
+SPECIAL: Final = 8  # expands or may compose: the slow path
+UTF8_SHIFT: Final = 4  # bits 4-5: UTF-8 length - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +53,14 @@ class FoldTables:
     """Per-code-point tables; index any of them with a uint32 array of code points."""
 
     fold: npt.NDArray[np.uint32]  # P(c) when it is one character, else c
-    out_len: npt.NDArray[np.uint8]  # len(P(c)): 0 deleted, 1 folded, >1 expanded
-    expansion_row: npt.NDArray[np.int32]  # row of `expansion` for expanding code points, else -1
-    expansion: npt.NDArray[np.uint32]  # rows of expanded code points, zero padded
+    ignorable: npt.NDArray[np.bool_]  # P(c) is empty: zero-width and variation characters
     compose: npt.NDArray[np.bool_]  # may combine with what precedes it (NFKC composition)
     separator: npt.NDArray[np.bool_]  # spaces, punctuation, symbols, controls (after folding)
     han: npt.NDArray[np.bool_]  # Han ideographs
     digit: npt.NDArray[np.uint32]  # Chinese numeral → ASCII digit, else identity (one-to-one)
-    special: npt.NDArray[np.uint8]  # 1: out_len != 1, 2: compose; 0 for the plain fold
+    special: npt.NDArray[np.bool_]  # P(c) expands, or c may compose: the slow path
+    props: npt.NDArray[np.uint8]  # bits of c itself
+    folded_props: npt.NDArray[np.uint8]  # bits of fold[c], with c's own SPECIAL and IGN
 
 
 def _t2s_single() -> dict[str, str]:
@@ -78,6 +89,8 @@ def _pipeline(ch: str, t2s: dict[str, str]) -> str:
     cp = ord(ch)
     if 0xD800 <= cp <= 0xDFFF:
         return chr(REPLACEMENT)
+    if ch in _ONE_TO_ONE:
+        return _ONE_TO_ONE[ch]
     if unicodedata.category(ch) == "Cf" or any(lo <= cp <= hi for lo, hi in _IGNORABLE_RANGES):
         return ""
     current = ch
@@ -101,10 +114,15 @@ def _second_of_pairs() -> set[int]:
     return seconds
 
 
+@functools.lru_cache(maxsize=65536)
+def pipeline_char(ch: str) -> str:
+    """P(ch) for one character (the slow path's per-character step)."""
+    return _pipeline(ch, _t2s())
+
+
 def pipeline_text(text: str) -> str:
-    """P applied character by character (the reference for the vectorised path; used on terms)."""
-    t2s = _t2s()
-    return "".join(_pipeline(ch, t2s) for ch in text)
+    """P applied character by character (no composition, no separator dropping)."""
+    return "".join(map(pipeline_char, text))
 
 
 @functools.cache
@@ -119,10 +137,8 @@ def fold_tables() -> FoldTables:
     seconds = _second_of_pairs()
     fold = np.arange(N_CODEPOINTS, dtype=np.uint32)
     out_len = np.ones(N_CODEPOINTS, dtype=np.uint8)
-    expansion_row = np.full(N_CODEPOINTS, -1, dtype=np.int32)
     compose = np.zeros(N_CODEPOINTS, dtype=np.bool_)
     separator = np.zeros(N_CODEPOINTS, dtype=np.bool_)
-    rows: list[str] = []
 
     def maybe_composes(ch: str) -> bool:
         return unicodedata.combining(ch) != 0 or ord(ch) in seconds
@@ -133,15 +149,8 @@ def fold_tables() -> FoldTables:
         if len(out) == 1:
             fold[cp] = ord(out)
         else:
-            out_len[cp] = len(out)
-            if out:
-                expansion_row[cp] = len(rows)
-                rows.append(out)
+            out_len[cp] = min(len(out), 255)
         compose[cp] = maybe_composes(ch) or any(maybe_composes(c) for c in out)
-    width = max(len(r) for r in rows)
-    expansion = np.zeros((len(rows), width), dtype=np.uint32)
-    for i, row in enumerate(rows):
-        expansion[i, : len(row)] = [ord(c) for c in row]
     for cp in range(N_CODEPOINTS):
         ch = chr(cp)
         cat = unicodedata.category(ch)
@@ -153,9 +162,15 @@ def fold_tables() -> FoldTables:
         han[lo : hi + 1] = True
     han[0x3007] = True  # 〇
     digit = np.arange(N_CODEPOINTS, dtype=np.uint32)
-    for numeral, value in _NUMERALS.items():
+    for numeral, value in NUMERALS.items():
         digit[ord(numeral)] = ord(value)
-    special = ((out_len != 1).astype(np.uint8) | (compose.astype(np.uint8) << 1)).astype(np.uint8)
-    return FoldTables(
-        fold, out_len, expansion_row, expansion, compose, separator, han, digit, special
-    )
+    ignorable, special = out_len == 0, (out_len > 1) | compose
+    idx = np.arange(N_CODEPOINTS, dtype=np.int64)
+    utf8_extra = (idx >= 0x80).astype(np.uint8) + (idx >= 0x800) + (idx >= 0x10000)
+    props = (
+        separator * np.uint8(SEP) + ignorable * np.uint8(IGN) + han * np.uint8(HAN)
+        + special * np.uint8(SPECIAL) + (utf8_extra << UTF8_SHIFT)
+    ).astype(np.uint8)
+    own = props & np.uint8(SPECIAL | IGN)
+    folded_props = ((props[fold] & np.uint8(~(SPECIAL | IGN) & 0xFF)) | own).astype(np.uint8)
+    return FoldTables(fold, ignorable, compose, separator, han, digit, special, props, folded_props)
