@@ -304,20 +304,28 @@ class ChatWriter:
                              say(self.rnd.choice(ph.PROGRESS_COMMENT), scene))
 
     def direct_chat(self, budget: int) -> None:
-        """Direct messages: 请假 to one's superior, small work exchanges between colleagues."""
+        """Direct messages: 请假 to one's superior, small work exchanges between colleagues, and
+        parties asking the official who handles their business (no money involved)."""
         pairs = [(a, b) for a, b, rel, _, _ in self.org.relations if rel == Relation.SUPERIOR]
+        served = [(a, b) for a, b, rel, _, _ in self.org.relations
+                  if rel in (Relation.MANAGED, Relation.SUPPLIER) and self.org.people[b].post in ph.PARTY_TALK]
         workdays = [d for d in self.all_days if is_workday(d)]
         written = 0
         while written < budget and pairs:
-            me, boss = pairs[int(self.rng.integers(0, len(pairs)))]
             day = workdays[int(self.rng.integers(0, len(workdays)))]
-            scene = Scene(self.org, self.rnd, day, [me], "u" + me[1:3].lstrip("0"), addressee=boss)
             start = at(day, 0) + _minute_of_day(self.rnd, False) * US_PER_MINUTE
-            conv = dm(me, boss)
-            if self.rnd.random() < 0.35:
-                lines = [(me, say(self.rnd.choice(ph.LEAVE), scene)), (boss, self.rnd.choice(ph.LEAVE_REPLY))]
+            if served and self.rnd.random() < 0.15:
+                official, party = served[int(self.rng.integers(0, len(served)))]
+                question, answer = self.rnd.choice(ph.PARTY_TALK[self.org.people[party].post])
+                conv, lines = dm(official, party), [(party, question), (official, answer)]
             else:
-                lines = [(me, say(self.rnd.choice(ph.DM_WORK), scene)), (boss, self.rnd.choice(ph.DM_REPLY))]
+                me, boss = pairs[int(self.rng.integers(0, len(pairs)))]
+                scene = Scene(self.org, self.rnd, day, [me], "u" + me[1:3].lstrip("0"), addressee=boss)
+                conv = dm(me, boss)
+                if self.rnd.random() < 0.35:
+                    lines = [(me, say(self.rnd.choice(ph.LEAVE), scene)), (boss, self.rnd.choice(ph.LEAVE_REPLY))]
+                else:
+                    lines = [(me, say(self.rnd.choice(ph.DM_WORK), scene)), (boss, self.rnd.choice(ph.DM_REPLY))]
             for k, (sender, text) in enumerate(lines):
                 self.log.add(start + k * self.rnd.randint(1, 40) * US_PER_MINUTE, conv, sender, text)
                 written += 1

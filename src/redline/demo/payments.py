@@ -167,8 +167,9 @@ class LifePayments:
             t = at(self.rnd.choice(days()), self.rnd.randint(11, 20), self.rnd.randint(0, 59))
             fen = self.rnd.randint(15, 400) * 100 + self.rnd.choice((0, 50))
             conv = dm(buyer, shop)
-            self.payments.add(self._id(), t, buyer, shop, fen, K.TRANSFER, Channel.WECHAT, conv,
-                              self.rnd.choice(("饭钱", "水果", "烟酒", "早餐", "买菜")), S.PAID)
+            memo = self.rnd.choice(("饭钱", "水果", "烟酒", "早餐", "买菜"))
+            self.payments.add(self._id(), t, buyer, shop, fen, K.TRANSFER, Channel.WECHAT, conv, memo, S.PAID)
+            self.messages.add(t, conv, buyer, memo, K.TRANSFER)
 
     def family_bank(self) -> None:
         """Monthly 生活费 to parents by bank transfer (no conversation)."""
