@@ -11,8 +11,8 @@ Every typology queries the same frame, built once per `BundleTables` object:
   official, and `back_fen`: everything the official paid the payer, over the whole period
   (reciprocity: 经常性单方面收受 is one-way); `colleague_packet` marks a claim on an official's
   lucky-draw packet shared by three or more people in a group (custom, not a targeted gift);
-  `standing` a pair whose every payment is the same odd amount, three times or more (rent,
-  wages, instalments: a standing arrangement, not a gift, which is shaped round or lucky).
+  `standing` a pair whose every payment is a transfer of the same odd amount, three times or
+  more (rent, wages, instalments: a standing arrangement; gifts are packets, or round or lucky).
 - `people`, `events`, `messages`.
 Rows that cannot be analysed (unknown people, non-positive or absurd amounts, duplicate ids,
 unknown kinds) are never dropped silently: they land in `PaymentFrame.rejected`.
@@ -249,7 +249,7 @@ class PaymentFrame:
         self.con.execute(
             """CREATE TABLE flow AS
                SELECT payer, payee, sum(fen) AS fen, count(*) AS n, count(DISTINCT fen) AS amounts,
-                      min(fen) AS min_fen
+                      min(fen) AS min_fen, bool_and(kind IN ('transfer', 'bank')) AS transfers_only
                FROM pay WHERE counted GROUP BY ALL"""
         )
         self.con.execute(
@@ -270,7 +270,7 @@ class PaymentFrame:
             SELECT g.*, r.rel, x.is_official AS payer_official, x.external AS payer_external,
                    coalesce(b.fen, 0) AS back_fen, f.fen AS pair_fen,
                    (c.claims IS NOT NULL AND x.is_official) AS colleague_packet,
-                   (f.n >= 3 AND f.amounts = 1 AND f.min_fen % 10000 <> 0) AS standing
+                   (f.n >= 3 AND f.amounts = 1 AND f.min_fen % 10000 <> 0 AND f.transfers_only) AS standing
             FROM g LEFT JOIN r USING (pid)
             LEFT JOIN claims c ON c.packet_id = g.packet_id
             JOIN people x ON x.person_id = g.payer

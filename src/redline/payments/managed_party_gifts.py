@@ -68,11 +68,13 @@ class ManagedPartyGifts(PaymentAnalyzer):
             score = clamp(base + repeat + size)
             high = row["n"] >= 3 or row["total_fen"] >= fen(config.high_total_yuan)
             rz, re_ = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]
-            zh, en = gift_sentence(
-                frame.names, row,
-                f"收受{rz}的红包礼金，不论金额大小均违反纪律规定。",
-                f"Gifts from a {re_} are forbidden whatever the amount.",
-            )
+            if row["rel"] in soft:
+                why_zh = f"系{rz}单方面送钱（其回付 {ratio:.0%}），须核实是否与工作有关。"
+                why_en = f"One-way money from a {re_} (the official paid back {ratio:.0%}); check whether it is work-related."
+            else:
+                why_zh = f"收受{rz}的红包礼金，不论金额大小均违反纪律规定。"
+                why_en = f"Gifts from a {re_} are forbidden whatever the amount."
+            zh, en = gift_sentence(frame.names, row, why_zh, why_en)
             if row["back_fen"]:
                 zh += f"同期其向对方支付 {yuan(row['back_fen'])} 元。"
                 en += f" Over the period the official paid the party {yuan(row['back_fen'])} yuan."

@@ -1,7 +1,8 @@
 """拉票贿选: a candidate paying many members of the electorate in the days before an election.
 
 events.csv rows of kind `election` name the candidate (`person_id`) and the unit that
-votes. Recipients are counted in the window before the vote and compared with the
+votes; the electorate is that unit's people and everyone who shares a group with the
+candidate (village representatives sit in the town's group, not its unit). Recipients are counted in the window before the vote and compared with the
 candidate's own habit (mean recipients per window of the same length over the prior year),
 so a leader's usual New Year packet in the department group is not mistaken for canvassing.
 """
@@ -41,13 +42,18 @@ class VoteBuying(PaymentAnalyzer):
             """WITH el AS (
                  SELECT event_id, day AS eday, nullif(unit, '') AS unit, person_id AS candidate
                  FROM events WHERE kind = 'election' AND person_id IS NOT NULL
+               ), peers AS (  -- people who share a group with a candidate (群成员)
+                 SELECT DISTINCT a.person_id AS candidate, b.person_id AS peer FROM memberships a
+                 JOIN memberships b ON a.group_id = b.group_id AND a.person_id <> b.person_id
+                 WHERE a.person_id IN (SELECT candidate FROM el)
                ), cp AS (
                  SELECT el.*, p.pid, p.t, p.day, p.payee, p.fen, p.kind,
                         (el.eday - p.day) // ? AS win
                  FROM el JOIN pay p ON p.payer = el.candidate AND p.counted
                   AND p.day <= el.eday AND p.day > el.eday - ? - ?
                  JOIN people x ON x.person_id = p.payee
-                 WHERE (el.unit IS NULL AND x.is_official OR x.unit = el.unit)
+                 LEFT JOIN peers ON peers.candidate = el.candidate AND peers.peer = p.payee
+                 WHERE (x.unit = el.unit OR peers.peer IS NOT NULL OR (el.unit IS NULL AND x.is_official))
                    AND NOT EXISTS (SELECT 1 FROM rel k WHERE k.relation = 'family'
                                    AND k.official = el.candidate AND k.other = p.payee)
                ), per_win AS (
@@ -73,12 +79,12 @@ class VoteBuying(PaymentAnalyzer):
             date = from_day_number(row["eday"]).isoformat()
             unit = row["unit"] or "本单位"
             zh = (
-                f"{p} {period_zh(row['first_day'], row['last_day'])}（{date} 选举前 {w} 天内）向{unit}"
-                f" {row['recips']} 名人员发放红包、转账 {row['n']} 笔，共计 {yuan(row['total_fen'])} 元；"
+                f"{p} {period_zh(row['first_day'], row['last_day'])}（{date} {unit}选举前 {w} 天内）向"
+                f" {row['recips']} 名选举相关人员发放红包、转账 {row['n']} 笔，共计 {yuan(row['total_fen'])} 元；"
                 f"此前每 {w} 天平均仅 {habit:.1f} 人。涉嫌拉票贿选。"
             )
             en = (
-                f"{p} paid {row['recips']} people of {row['unit'] or 'the unit'} {row['n']} times, "
+                f"{p} paid {row['recips']} voters (unit {row['unit'] or '-'} or the candidate's groups) {row['n']} times, "
                 f"{yuan(row['total_fen'])} yuan in all, {period_en(row['first_day'], row['last_day'])}, "
                 f"within {w} days before the election on {date}; their habit is {habit:.1f} recipients per "
                 f"{w} days. This looks like vote-buying."
