@@ -87,9 +87,12 @@ def changed_posts(p: Planter) -> None:
             p.groups[_department_group(code)].add(p.org, pid, joined=day + timedelta(days=1))
         still_in = sorted(gid for gid, g in p.groups.items() if pid in g.members and g.left[pid] is None
                           and g.type != GroupType.SOCIAL and gid != (_department_group(code) if code else ""))
+        # a mover's old 单位-姓名 display names no longer match the roster: a second, expected finding
+        stale_names = [gid for gid in still_in if code and not p.groups[gid].display[pid].startswith(BY_CODE[code].short)]
         records.append({"person_id": pid, "change": "retired" if retire else "moved", "date": day.isoformat(),
                         "old_unit_group": old, "still_in": still_in,
-                        "new_unit": BY_CODE[code].name if code else None})
+                        "new_unit": BY_CODE[code].name if code else None,
+                        "display_name_mismatch_in": stale_names})
     p.cases["stale_members"] = {
         "seed_case": 7, "title": "职务变动人员仍留在原单位工作群", "grace_days": GRACE_DAYS, "members": records,
         "person_ids": [r["person_id"] for r in records], "group_ids": sorted({r["old_unit_group"] for r in records}),
