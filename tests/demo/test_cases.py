@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from redline.demo.units import UNITS
 from redline.vocab import Category, GroupType, PaymentKind, PaymentStatus, Relation
 
 
@@ -135,8 +136,10 @@ def test_changed_posts_still_in_old_groups(small_demo, idx) -> None:
             assert person["unit"] == member["new_unit"]
         assert changed + timedelta(days=case["grace_days"]) < end
         assert member["old_unit_group"] in member["still_in"]
-        for g in member["display_name_mismatch_in"]:  # still shown as 旧单位-姓名
-            assert not idx["members"][(g, member["person_id"])]["display_name"].startswith(person["unit"][1:3])
+        short = next((u.short for u in UNITS if u.name == member["new_unit"]), None)
+        for g in member["display_name_mismatch_in"]:  # still shown as 旧单位-姓名, not 新单位-姓名
+            assert short is not None
+            assert not idx["members"][(g, member["person_id"])]["display_name"].startswith(short)
         assert all(idx["members"][(g, member["person_id"])]["left"] is None for g in member["still_in"])
     moved = small_demo.planted["near_misses"]["moved_and_left"]
     assert all(idx["members"][(g, moved["person_id"])]["left"] is not None for g in moved["left_groups"])
