@@ -36,7 +36,7 @@ def test_every_planted_id_exists(small_demo, idx) -> None:
     records = [*planted["cases"].values(), *planted["near_misses"].values()]
     missing = []
     for r in records:
-        missing += [i for i in _ids(r, "payment_ids") + _ids(r, "pay_ids") if i not in idx["payments"]]
+        missing += [i for i in _ids(r, "payment_ids") if i not in idx["payments"]]
         missing += [i for i in _ids(r, "message_ids") + _ids(r, "context_message_ids") if i not in idx["messages"]]
         people = _ids(r, "person_ids") + _ids(r, "counterparty_ids") + [r[k] for k in ("person_id", "owner_id")
                                                                          if r.get(k)]
