@@ -93,12 +93,14 @@ TEXT_KEYS = ("gift_offer", "secret_marks", "doc_number", "gambling", "canvassing
 
 
 def make_registry() -> Registry:
+    # Every real text key gets a keyword stand-in (shipped packs may name any of them); the real
+    # record analyzers stay: their owners add `payments.*` / `groups.*` triggers to the packs,
+    # and those must keep validating here.
+    from redline.registry import RECORD_ANALYZERS, TEXT_DETECTORS
+
     text: dict[str, type] = {"lexicon": SubstringLexicon}
-    for key in TEXT_KEYS:
+    for key in sorted({*TEXT_KEYS, *TEXT_DETECTORS} - {"lexicon"}):
         text[key] = keyword_factory(key, (f"<{key}>",))
-    # The real record analyzers too: their owners add `payments.*` / `groups.*` triggers to the
-    # shipped packs, and those must keep validating here.
-    from redline.registry import RECORD_ANALYZERS
 
     return Registry(text=text, record={**RECORD_ANALYZERS, "payments.large_sums": NoopLargeSums})
 

@@ -108,8 +108,11 @@ def test_duplicate_yaml_key_is_an_error(write_pack: WritePack, registry: Registr
 def test_rule_params_fill_config_fields_of_the_same_name(write_pack: WritePack, registry: Registry) -> None:
     text = pack(("DM-01", "      - payments.large_sums: {}")).replace("    examples:", "    params: {min_yuan: 800, unrelated: x}\n    examples:")
     result = load_packs([write_pack(text)], registry=registry)
-    assert result.errors == []
     assert result.packs.rules[0].triggers[0].trigger.config.model_dump() == {"min_yuan": 800, "grace_days": 0}
+    # a parameter no trigger takes would be ignored silently: it is an error instead
+    assert [str(e).split(": ", 1)[1] for e in result.errors] == [
+        "rules[0].params.unrelated: no trigger of DM-01 takes a parameter 'unrelated'",
+    ]
 
 
 def test_overrides_terms_severity_params_when_and_switch_off(write_pack: WritePack, registry: Registry, tmp_path: Path) -> None:

@@ -240,6 +240,20 @@ def _validate_when(
     )
 
 
+def _unused_params(doc: YamlDoc, loc: tuple[str | int, ...], rule: Rule, registry: Registry) -> list[PackError]:
+    """A rule parameter that no trigger's Config takes would be silently ignored: an error."""
+    fields: set[str] = set()
+    for when in rule.when:
+        found = registry.config_of(when.key)
+        if found is not None:
+            fields.update(found[1].model_fields)
+    return [
+        doc.error((*loc, "params", name), f"no trigger of {rule.id} takes a parameter {name!r}")
+        for name in rule.params
+        if name not in fields
+    ]
+
+
 def trigger_label(rule_id: str, key: str, config: BaseModel, taken: set[str]) -> str:
     """A label that survives edits of OTHER `when` entries: `TJ-06#lexicon:gift-offers`.
 
@@ -313,6 +327,8 @@ def load_packs(
                 _validate_when(doc, loc, rule, j, when, merged.rule(rule.id), registry, lexicons, errors, taken)
                 for j, when in enumerate(rule.when)
             ]
+            if all(s is not None for s in specs):
+                errors.extend(_unused_params(doc, loc, rule, registry))
             loaded.append(LoadedRule(
                 rule=rule,
                 pack=pack,
