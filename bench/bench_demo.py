@@ -6,6 +6,7 @@ with zero quarantine, and planted.json equals the committed demo/planted.json.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -19,12 +20,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run() -> dict[str, Any]:
-    builds = []
+    builds: list[float] = []
+    phases: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(2):  # the second build shows the steady state (imports and caches warm)
             started = time.perf_counter()
             result = build_demo(Path(tmp) / f"b{i}", scale=1.0)
             builds.append(time.perf_counter() - started)
+            phases.append(result.timings)
         bundle = result.bundle_path
         size = sum(p.stat().st_size for p in bundle.iterdir())
         started = time.perf_counter()
@@ -43,6 +46,8 @@ def run() -> dict[str, Any]:
         "counts": result.counts,
         "bundle_mb": round(size / 1e6, 1),
         "build_seconds": [round(b, 2) for b in builds],
+        "build_phases_seconds": phases,  # generate = the demo's own code; write = redline.bundle.write_bundle
+        "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine slows every figure
         "messages_per_second_built": round(result.counts["messages"] / min(builds)),
         "read_seconds": round(read_s, 2),
         "quarantined": len(read.quarantined),

@@ -41,6 +41,7 @@ class DemoResult:
     planted: dict[str, Any]
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: generate, write
 
     @property
     def planted_path(self) -> Path:
@@ -155,8 +156,11 @@ def build_demo(out_dir: Path, *, seed: int = 2017, scale: float = 1.0) -> DemoRe
         "messages": messages.table(),
         "payments": payments.table(),
     }
+    generated = time.perf_counter()
     bundle = write_bundle(Path(out_dir) / BUNDLE_DIR, tables)
     planted = planted_record(planter, seed)
     (bundle / PLANTED_FILE).write_bytes(orjson.dumps(planted, option=orjson.OPT_INDENT_2) + b"\n")
     counts = {name: t.num_rows for name, t in tables.items()}
-    return DemoResult(bundle, orjson.loads(orjson.dumps(planted)), counts, time.perf_counter() - started)
+    done = time.perf_counter()
+    timings = {"generate": round(generated - started, 3), "write": round(done - generated, 3)}
+    return DemoResult(bundle, orjson.loads(orjson.dumps(planted)), counts, done - started, timings)
