@@ -2,8 +2,9 @@
 canvassing words before a personnel event (Tianjin rule 5: 小圈子, 拉帮结派, 拉票贿选).
 
 1. the interaction graph (`interactions`) → Leiden communities (`communities`);
-2. a circle is a community of `min_size`..`max_size` people from at least `min_units` units
-   whose interaction weight mostly stays inside (closedness);
+2. a circle (`circles`) is a community of `min_size`..`max_size` people from at least
+   `min_units` units whose interaction weight mostly stays inside (closedness), or a small
+   private group whose officials span units;
 3. for each personnel event (events.csv: election, promotion) that concerns a member (its
    person or beneficiary), or a whole unit of the circle (an election with no person), the evidence in the `window_days` before it: red packets or
    transfers between members, and canvassing or 拉帮结派 words in the circle's private chats.
@@ -15,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.communities import Partition, detect
+from redline.groups.circles import find_circles
+from redline.groups.communities import detect
 from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.interactions import InteractionConfig, channel_counts, weighted_edges
@@ -103,10 +103,11 @@ class Faction:
             con = connect(tables)
             edges = weighted_edges(con, channel_counts(con, cfg.graph), cfg.graph)
             part = detect(edges, cfg.resolution, cfg.seed)
-            circles = self._circles(con, part, cfg)
+            circles, closed = find_circles(
+                con, edges, part, min_size=cfg.min_size, max_size=cfg.max_size,
+                min_units=cfg.min_units, min_closedness=cfg.min_closedness)
             if circles.num_rows == 0:
                 continue
-            con.register("circle_members", circles)
             con.execute("""CREATE OR REPLACE TEMP TABLE circle_events AS
                 SELECT DISTINCT cm.community, e.event_id, e.date, e.kind, e.unit, e.person_id, e.other_id
                 FROM events e JOIN circle_members cm
@@ -119,25 +120,9 @@ class Faction:
             for ev in events:
                 key = _key(ev)
                 if key in pays or key in words:
-                    findings.append(self._finding(trigger, cfg, con, part, ev, pays.get(key), words.get(key)))
+                    findings.append(self._finding(trigger, cfg, con, closed[key[1]], ev, pays.get(key),
+                                                  words.get(key)))
         return findings
-
-    def _circles(self, con: duckdb.DuckDBPyConnection, part: Partition, cfg: FactionConfig) -> pa.Table:
-        """Members of the communities that qualify as circles (size, closedness, units)."""
-        ok = ((part.size >= cfg.min_size) & (part.size <= cfg.max_size)
-              & (part.closedness >= cfg.min_closedness))
-        keep = np.flatnonzero(ok[part.membership]) if len(part.membership) else np.zeros(0, np.int64)
-        con.register("candidates", pa.table({
-            "person_id": [part.names[i] for i in keep],
-            "community": part.membership[keep]}))
-        return con.sql("""
-            WITH c AS (SELECT c.person_id, c.community, coalesce(p.unit, '') AS unit,
-                              coalesce(p.is_official, false) AND NOT coalesce(p.external, false) AS official
-                       FROM candidates c LEFT JOIN people_x p USING (person_id))
-            SELECT * FROM c WHERE community IN (
-              SELECT community FROM c GROUP BY community
-              HAVING count(DISTINCT unit) FILTER (WHERE official AND unit <> '') >= ?)
-            ORDER BY community, person_id""", params=[cfg.min_units]).to_arrow_table()
 
     def _canvassing(self, con: duckdb.DuckDBPyConnection, cfg: FactionConfig) -> dict[tuple[str, int], dict[str, list[str]]]:
         msgs = arrow(con, _MESSAGES, [cfg.window_days])
@@ -151,7 +136,7 @@ class Faction:
         return out
 
     def _finding(self, trigger: Trigger, cfg: FactionConfig, con: duckdb.DuckDBPyConnection,
-                 part: Partition, ev: dict[str, object], pay: dict[str, object] | None,
+                 closed: float, ev: dict[str, object], pay: dict[str, object] | None,
                  said: dict[str, list[str]] | None) -> Finding:
         community = int(ev["community"])  # type: ignore[call-overload]
         people = rows(con, """SELECT cm.person_id, p.name, cm.unit, cm.official FROM circle_members cm
@@ -164,11 +149,10 @@ class Faction:
         shared = rows(con, """SELECT s.group_id, coalesce(g.name, '') AS name,
                                      len(list_intersect(s.members, ?)) AS k
                               FROM small_private s JOIN groups g USING (group_id)
-                              WHERE len(list_intersect(s.members, ?)) >= 2 ORDER BY k DESC, s.group_id""",
-                      [ids, ids])
+                              WHERE len(list_intersect(s.members, ?)) >= 2
+                              ORDER BY k DESC, len(s.members), s.group_id""", [ids, ids])
         subject = next((str(ev[c]) for c in ("person_id", "other_id") if ev[c] in ids), officials[0])
         subject_label = labels[ids.index(subject)]
-        closed = float(part.closedness[community])
         pay_ids: list[str] = list(pay["ids"]) if pay else []  # type: ignore[call-overload]
         yuan = (int(pay["fen"]) / 100) if pay else 0.0  # type: ignore[call-overload]
         msg_ids = list(dict.fromkeys(said["ids"])) if said else []
