@@ -7,6 +7,7 @@ members (the leading posts) are the same at every scale. Display names follow th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -15,7 +16,7 @@ import numpy as np
 
 from redline.demo.org import Org
 from redline.demo.period import END, START
-from redline.demo.units import BY_CODE, UNITS, official_id
+from redline.demo.units import BY_CODE, COUNTY, UNITS, official_id
 from redline.vocab import GroupType
 
 CLASSIFICATION_WORK: Final = "非涉密"  # every WeChat work group is unclassified: 上网不涉密、涉密不上网
@@ -52,8 +53,10 @@ class Group:
                 display = p.name
             elif p.is_official:
                 display = f"{p.short}-{p.name}"
-            else:  # external parties show their business: 宏达建筑-刘强
-                display = f"{p.unit[:6]}-{p.name}" if p.unit else p.name
+            else:  # outsiders show their business or village: 宏达建筑-刘强, 王家村-李芳
+                place = re.sub(rf"^({COUNTY}|.*?(街道|镇))", "", p.unit)
+                place = place if place.endswith(("村", "社区")) else place[:4]
+                display = f"{place}-{p.name}" if place else p.name
         self.display[pid] = display
         self.joined[pid] = joined or date(2021, 3, 1)
         self.left[pid] = None
