@@ -22,6 +22,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.scan",
     "redline.cli.ingest",
     "redline.cli.portal",
+    "redline.cli.export",
     "redline.cli.demo",
     "redline.cli.load",
     "redline.cli.stats",

@@ -151,10 +151,22 @@ def register(app: typer.Typer) -> None:
         packs: PacksOption = "all",
         overrides: OverridesOption = None,
         db: DbOption = DEFAULT_DB,
+        engine: Annotated[str, typer.Option("--engine", help="local (default) or spark")] = "local",
+        master: Annotated[str, typer.Option("--master", help="Spark master URL with --engine spark")] = "local[2]",
     ) -> None:
-        """Screen messages with the rule packs (no database) and write findings as JSON Lines."""
+        """Screen messages with the rule packs (no database) and write findings as JSON Lines.
+
+        Parquet in or out (`.parquet`), or `--engine spark`, runs the same batch function on
+        Arrow record batches and writes findings.parquet with the same columns.
+        """
         from redline.scan.engine import scan_batch
 
+        if engine != "local" or input_path.suffix == ".parquet" or output.endswith(".parquet"):
+            from redline.scan.parquet import screen_command
+
+            print(screen_command(engine=engine, master=master, input_path=input_path, output=output,
+                                 packs=packs, overrides=overrides), file=sys.stderr)
+            return
         if not input_path.is_file():
             raise InputError("no such input file", SourceLocation(input_path))
         built = load_built(packs, overrides)
