@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.errors import NotFound
@@ -16,6 +17,7 @@ from redline.reports.docx import case_report
 from redline.reports.xlsx import evidence_table
 from redline.review import audit_log, cases, identity
 from redline.review.accounts import Perm
+from redline.store.tables.org import Group
 from redline.web.console import present
 from redline.web.console.deps import CsrfCtx, Ctx, CtxDep
 from redline.web.console.pages import render
@@ -34,6 +36,8 @@ def _case_dict(ctx: Ctx, case_id: int) -> dict[str, Any]:
         rows = present.queue_rows(session, view.alerts, masker, ctx.lang)
         items = cases.timeline(session, c.person_id) if c.person_id else []
         edges = cases.counterparty_graph(session, c.person_id) if c.person_id else []
+        groups = {i.counterparty for i in items if i.kind == "message" and not i.counterparty.startswith("dm:")}
+        names = dict(session.execute(select(Group.group_id, Group.name).where(Group.group_id.in_(groups))).all())
     audit_log.record(ctx.app.engine, actor.username, actor.role, "case.view", f"case:{case_id}")
     return {
         "id": c.id, "title": masker.mask(c.title), "person": masker.pseudonym(c.person_id), "status": c.status,
@@ -46,7 +50,7 @@ def _case_dict(ctx: Ctx, case_id: int) -> dict[str, Any]:
                        "value": masker.mask(d.value), "reason": masker.mask(d.reason)} for d in view.decisions],
         "timeline": [{"time": present.when(i.time), "kind": i.kind, "id": masker.mask(i.item_id),
                       "counterparty": masker.pseudonym(i.counterparty) if i.kind == "payment"
-                      else present.conversation_label(i.counterparty, masker, {}),
+                      else present.conversation_label(i.counterparty, masker, names),
                       "amount_yuan": present.yuan(i.amount_fen), "direction": i.direction,
                       "text": masker.mask(i.text)} for i in items],
         "graph": {
