@@ -6,7 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from redline.bundle import read_bundle, write_bundle
 from redline.bundle.schema import FILES
@@ -92,3 +92,13 @@ def test_a_missing_schema_is_one_clear_error(db_url: str, sample_bundle: Path) -
     with pytest.raises(InputError, match="load failed"):
         load_bundle(engine, sample_bundle)
     engine.dispose()
+
+
+def test_bulk_path_rebuilds_the_secondary_indexes(engine: Engine, sample_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redline.store.load
+
+    monkeypatch.setattr(redline.store.load, "REBUILD_FROM", 1)  # take the bulk path on a small bundle
+    load_bundle(engine, sample_bundle)
+    indexes = {i["name"] for table in ("payments", "messages") for i in inspect(engine).get_indexes(table)}
+    assert indexes >= {"ix_payments_payee_time", "ix_payments_payer_time", "ix_messages_conversation_time", "ix_messages_sender"}
+    assert _counts(engine)["payments"] == 4

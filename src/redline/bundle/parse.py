@@ -25,6 +25,20 @@ from redline.errors import InputError, SourceLocation
 BOM = b"\xef\xbb\xbf"
 
 
+class Lines:
+    """A file's physical lines ("\n"-separated), split only if a row is ever rejected."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def span(self, first: int, last: int) -> str:
+        """Lines `first`..`last` (1-based, inclusive) as one string."""
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        return "\n".join(self._lines[first - 1 : last])
+
+
 @dataclass(slots=True)
 class RawRows:
     """A file split into rows: string columns, physical line spans, rows already rejected."""
@@ -33,7 +47,7 @@ class RawRows:
     columns: dict[str, pa.Array]  # every column as large-enough string arrays, nulls allowed
     first_line: np.ndarray  # int64, 1-based physical line where each row starts
     last_line: np.ndarray  # int64, line where it ends (quoted newlines span lines)
-    text_lines: list[str]  # the file's physical lines, for the quarantine's `raw`
+    lines: Lines  # the file's physical lines, for the quarantine's `raw`
     rejected: list[QuarantineRecord] = field(default_factory=list)
     empty_is_null: bool = True  # CSV cannot tell "" from null; JSON can
 
@@ -43,7 +57,7 @@ class RawRows:
 
     def raw(self, row: int) -> str:
         """The original text of one row (all its physical lines)."""
-        return "\n".join(self.text_lines[self.first_line[row] - 1 : self.last_line[row]])
+        return self.lines.span(int(self.first_line[row]), int(self.last_line[row]))
 
 
 def _decode(data: bytes, filename: str) -> tuple[str, set[int]]:
@@ -61,7 +75,8 @@ def _decode(data: bytes, filename: str) -> tuple[str, set[int]]:
 
 
 def _header(text: str, filename: str) -> tuple[list[str], int]:
-    reader = csv.reader(io.StringIO(text, newline="\n"), strict=False)
+    # Only the start of the file: a header longer than 64 KiB is not a bundle header.
+    reader = csv.reader(io.StringIO(text[:65536], newline="\n"), strict=False)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -83,17 +98,19 @@ def parse_csv(data: bytes, filename: str) -> RawRows:
     data = data.removeprefix(BOM)
     text, bad_lines = _decode(data, filename)
     header, header_lines = _header(text, filename)
-    text_lines = text.split("\n")
-    regular = not bad_lines and "\n\n" not in text and "\n\r\n" not in text and "\r" not in text.replace("\r\n", "")
+    lines = Lines(text)
+    # pyarrow skips blank lines and splits on a lone "\r": either would shift line numbers.
+    lone_cr = "\r" in text and "\r" in text.replace("\r\n", "")
+    regular = not bad_lines and "\n\n" not in text and "\n\r\n" not in text and not lone_cr
     if regular:
-        fast = _parse_csv_arrow(data, header, header_lines, filename, text_lines)
+        fast = _parse_csv_arrow(data, header, header_lines, filename, lines)
         if fast is not None:
             return fast
-    return _parse_csv_python(text, header, bad_lines, filename, text_lines)
+    return _parse_csv_python(text, header, bad_lines, filename, lines)
 
 
 def _parse_csv_arrow(
-    data: bytes, header: list[str], header_lines: int, filename: str, text_lines: list[str],
+    data: bytes, header: list[str], header_lines: int, filename: str, lines: Lines,
 ) -> RawRows | None:
     """The fast path; None when pyarrow finds the file irregular (the slow path decides)."""
     names = [f"f{i}" for i in range(len(header))]
@@ -115,12 +132,12 @@ def _parse_csv_arrow(
         spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     before = np.concatenate(([0], np.cumsum(spans)[:-1])) if n else spans
     first = header_lines + 1 + np.arange(n, dtype=np.int64) + before
-    columns = {name: table.column(f"f{i}").combine_chunks() for i, name in enumerate(header)}
-    return RawRows(filename, columns, first, first + spans, text_lines)
+    columns = {name: table.column(f"f{i}") for i, name in enumerate(header)}
+    return RawRows(filename, columns, first, first + spans, lines)
 
 
 def _parse_csv_python(
-    text: str, header: list[str], bad_lines: set[int], filename: str, text_lines: list[str],
+    text: str, header: list[str], bad_lines: set[int], filename: str, lines: Lines,
 ) -> RawRows:
     """The careful path: the C csv reader, one row at a time, rejecting only what is bad."""
     # Split physical lines on "\n" only, as the line numbers and the raw text do.
@@ -140,13 +157,13 @@ def _parse_csv_python(
             break
         except csv.Error as exc:
             end = max(reader.line_num, start)
-            rejected.append(QuarantineRecord(filename, start, "", f"unreadable CSV: {exc}", "\n".join(text_lines[start - 1 : end])))
+            rejected.append(QuarantineRecord(filename, start, "", f"unreadable CSV: {exc}", lines.span(start, end)))
             continue
         line += 1
         end = reader.line_num
         if line == 1 or not row:  # the header (already parsed), or a blank line
             continue
-        raw = "\n".join(text_lines[start - 1 : end])
+        raw = lines.span(start, end)
         if any(number in bad_lines for number in range(start, end + 1)):
             rejected.append(QuarantineRecord(filename, start, "", "invalid UTF-8 bytes", raw))
         elif len(row) != width:
@@ -159,7 +176,7 @@ def _parse_csv_python(
     columns = {name: pa.array(col, type=pa.string()) for name, col in zip(header, values, strict=True)}
     return RawRows(
         filename, columns, np.asarray(firsts, dtype=np.int64), np.asarray(lasts, dtype=np.int64),
-        text_lines, rejected,
+        lines, rejected,
     )
 
 
@@ -178,59 +195,65 @@ def parse_jsonl(data: bytes, filename: str, fields: list[str], object_fields: fr
     """
     data = data.removeprefix(BOM)
     text, _ = _decode(data, filename)
-    text_lines = text.split("\n")
+    lines = Lines(text)
     objects: list[dict[str, Any]] = []
-    lines: list[int] = []
+    numbers: list[int] = []
     rejected: list[QuarantineRecord] = []
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
     for number, chunk in enumerate(data.split(b"\n"), start=1):
-        if not chunk.strip():
-            continue
         try:
-            obj = orjson.loads(chunk)
-        except orjson.JSONDecodeError as exc:
-            rejected.append(QuarantineRecord(filename, number, "", f"invalid JSON: {exc}", text_lines[number - 1]))
+            obj = loads(chunk)
+        except decode_error as exc:
+            if chunk.strip():
+                rejected.append(QuarantineRecord(filename, number, "", f"invalid JSON: {exc}", lines.span(number, number)))
             continue
-        if not isinstance(obj, dict):
-            rejected.append(QuarantineRecord(filename, number, "", "not a JSON object", text_lines[number - 1]))
-            continue
-        problem = _check_types(obj, fields, object_fields)
-        if problem:
-            rejected.append(QuarantineRecord(filename, number, problem[0], problem[1], text_lines[number - 1]))
-            continue
-        objects.append(obj)
-        lines.append(number)
-    known = set(fields)
-    extra_names: dict[str, None] = {}
-    for obj in objects:
-        if len(obj) > len(known) or not known.issuperset(obj):
-            extra_names.update(dict.fromkeys(k for k in obj if k not in known))
+        if type(obj) is dict:
+            objects.append(obj)
+            numbers.append(number)
+        else:
+            rejected.append(QuarantineRecord(filename, number, "", "not a JSON object", lines.span(number, number)))
+    bad: dict[int, tuple[str, str]] = {}
     columns: dict[str, pa.Array] = {}
     for name in fields:
-        if name in object_fields:
-            columns[name] = pa.array([_as_text(o.get(name)) for o in objects], type=pa.string())
-        else:
-            columns[name] = _string_column([o.get(name) for o in objects])
+        values = [o.get(name) for o in objects]
+        columns[name] = (_object_column if name in object_fields else _string_column)(values, name, bad)
+    extra_names = sorted(set().union(*objects) - set(fields)) if objects else []
     for name in extra_names:
         columns[name] = pa.array([_as_text(o.get(name)) for o in objects], type=pa.string())
-    first = np.asarray(lines, dtype=np.int64)
-    return RawRows(filename, columns, first, first.copy(), text_lines, rejected, empty_is_null=False)
+    first = np.asarray(numbers, dtype=np.int64)
+    if bad:
+        keep = np.ones(len(objects), dtype=bool)
+        for index, (name, reason) in sorted(bad.items()):
+            keep[index] = False
+            rejected.append(QuarantineRecord(filename, numbers[index], name, reason, lines.span(numbers[index], numbers[index])))
+        mask = pa.array(keep)
+        columns = {name: column.filter(mask) for name, column in columns.items()}
+        first = first[keep]
+        rejected.sort(key=lambda r: r.line)
+    return RawRows(filename, columns, first, first.copy(), lines, rejected, empty_is_null=False)
 
 
-def _string_column(values: list[Any]) -> pa.Array:
+def _string_column(values: list[Any], name: str, bad: dict[int, tuple[str, str]]) -> pa.Array:
+    """Strings as they are, numbers as their text; objects, lists and booleans reject the row."""
     try:
         return pa.array(values, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers among strings: keep their text
-        return pa.array([_as_text(v) for v in values], type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    for index, value in enumerate(values):
+        if isinstance(value, bool | dict | list):
+            bad.setdefault(index, (name, f"expected a string, got {type(value).__name__}"))
+    return pa.array([None if isinstance(v, bool | dict | list) else _as_text(v) for v in values], type=pa.string())
 
 
-def _check_types(obj: dict[str, Any], fields: list[str], object_fields: frozenset[str]) -> tuple[str, str] | None:
-    for name in fields:
-        value = obj.get(name)
+def _object_column(values: list[Any], name: str, bad: dict[int, tuple[str, str]]) -> pa.Array:
+    """A JSON object (kept as compact JSON text) or null; anything else rejects the row."""
+    texts: list[str | None] = []
+    for index, value in enumerate(values):
         if value is None:
-            continue
-        if name in object_fields:
-            if not isinstance(value, dict):
-                return name, "expected a JSON object or null"
-        elif isinstance(value, bool | dict | list):
-            return name, f"expected a string, got {type(value).__name__}"
-    return None
+            texts.append(None)
+        elif isinstance(value, dict):
+            texts.append(orjson.dumps(value).decode())
+        else:
+            bad.setdefault(index, (name, "expected a JSON object or null"))
+            texts.append(None)
+    return pa.array(texts, type=pa.string())

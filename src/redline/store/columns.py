@@ -15,7 +15,7 @@ from typing import Final
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Table
+from sqlalchemy import JSON, Table
 
 import redline.store.tables  # noqa: F401  (registers every table on the metadata)
 from redline.bundle.schema import BY_TABLE, FILES, TIMESTAMP, FileSpec
@@ -34,6 +34,7 @@ class TableMap:
     columns: tuple[str, ...]  # store columns written by a load, in order (canonical + extra)
     key: tuple[str, ...]
     not_null: frozenset[str]
+    json: frozenset[str]  # JSON-typed store columns
 
 
 def table_map(name: str) -> TableMap:
@@ -42,7 +43,8 @@ def table_map(name: str) -> TableMap:
     table = Base.metadata.tables[name]
     columns = (*spec.schema.names, EXTRA)
     not_null = frozenset(c.name for c in table.columns if not c.nullable and c.name in columns)
-    return TableMap(spec, table, columns, spec.key, not_null)
+    json = frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+    return TableMap(spec, table, columns, spec.key, not_null, json)
 
 
 TABLE_MAPS: Final[tuple[TableMap, ...]] = tuple(table_map(spec.table) for spec in FILES)

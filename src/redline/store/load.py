@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from redline.bundle import BundleRead, QuarantineRecord, ReadReport, read_bundle
 from redline.bundle.convert import first_occurrence
-from redline.bundle.write import format_times
 from redline.errors import InputError, SourceLocation
 from redline.store.columns import TABLE_MAPS, TableMap, sqlite_times, store_ready
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 BATCH = 50_000
+SQLITE_CACHE_KIB = 512 * 1024
+REBUILD_FROM = 20_000  # rows; below this, maintaining indexes row by row is cheaper
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +64,42 @@ def _quote(name: str) -> str:
     return f'"{name}"'
 
 
-def _upsert_sql(mapping: TableMap, source: str) -> str:
+def _upsert_sql(mapping: TableMap, source: str, *, postgres: bool) -> str:
+    name = _quote(mapping.table.name)
     cols = ", ".join(_quote(c) for c in mapping.columns)
     keys = ", ".join(_quote(k) for k in mapping.key)
-    updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in mapping.columns if c not in mapping.key)
-    return f"INSERT INTO {_quote(mapping.table.name)} ({cols}) {source} ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    values = [c for c in mapping.columns if c not in mapping.key]
+    updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in values)
+    # Only rows that really changed are written, so re-loading a bundle costs lookups, not writes.
+    differs = "IS DISTINCT FROM" if postgres else "IS NOT"
+    json_cast = "::text" if postgres else ""  # PostgreSQL's json type has no equality operator
+    changed = " OR ".join(
+        f"{name}.{_quote(c)}{json_cast if c in mapping.json else ''} {differs} excluded.{_quote(c)}{json_cast if c in mapping.json else ''}"
+        for c in values
+    )
+    return f"INSERT INTO {name} ({cols}) {source} ON CONFLICT ({keys}) DO UPDATE SET {updates} WHERE {changed}"
+
+
+def _is_empty(connection: Connection, mapping: TableMap) -> bool:
+    sql = f"SELECT 1 FROM {_quote(mapping.table.name)} LIMIT 1"  # noqa: S608 (our identifiers)
+    return connection.exec_driver_sql(sql).first() is None
+
+
+@contextmanager
+def _indexes_rebuilt(connection: Connection, mapping: TableMap, rebuild: bool) -> Iterator[None]:
+    """Drop the secondary indexes and build them once afterwards: into an empty table, one
+    sort beats a million random B-tree insertions."""
+    indexes = [i for i in mapping.table.indexes if not i.unique]
+    if not rebuild or not indexes:
+        yield
+        return
+    for index in indexes:
+        index.drop(bind=connection)
+    yield
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+    for index in indexes:
+        index.create(bind=connection)
 
 
 def _sqlite_columns(table: pa.Table) -> list[list[Any]]:
@@ -83,21 +116,29 @@ def _sqlite_columns(table: pa.Table) -> list[list[Any]]:
     return lists
 
 
-def _load_sqlite(connection: Connection, mapping: TableMap, table: pa.Table, progress: Progress | None) -> None:
+def _load_sqlite(
+    connection: Connection, mapping: TableMap, table: pa.Table, progress: Progress | None, *, empty: bool,
+) -> None:
+    del empty  # an upsert into an empty SQLite table costs no more than a plain insert
     placeholders = ", ".join("?" for _ in mapping.columns)
-    sql = _upsert_sql(mapping, f"VALUES ({placeholders})")
+    sql = _upsert_sql(mapping, f"VALUES ({placeholders})", postgres=False)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    # Index pages of a million-row upsert do not fit SQLite's default 2 MB cache: give it room.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     total = table.num_rows
     for start in range(0, total, BATCH):
         chunk = table.slice(start, BATCH)
         cursor.executemany(sql, zip(*_sqlite_columns(chunk), strict=True))
         if progress:
             progress(mapping.table.name, min(start + BATCH, total), total)
+    cursor.execute("PRAGMA cache_size=-2000")  # back to the default for the pooled connection
     cursor.close()
 
 
 def _csv_chunk(table: pa.Table) -> bytes:
-    arrays = [format_times(c) if pa.types.is_timestamp(c.type) else c for c in table.columns]
+    # Times as UTC text ("2016-03-01 02:00:00.000000Z"): a plain cast, and timestamptz reads it.
+    arrays = [pc.cast(pc.cast(c, pa.timestamp("us", tz="UTC")), pa.string()) if pa.types.is_timestamp(c.type) else c
+              for c in table.columns]
     buffer = io.BytesIO()
     pacsv.write_csv(
         pa.table(arrays, names=table.column_names), buffer,
@@ -106,23 +147,29 @@ def _csv_chunk(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def _load_postgres(connection: Connection, mapping: TableMap, table: pa.Table, progress: Progress | None) -> None:
+def _load_postgres(
+    connection: Connection, mapping: TableMap, table: pa.Table, progress: Progress | None, *, empty: bool,
+) -> None:
+    """COPY straight into an empty table (keys are unique already); otherwise COPY into a
+    temporary table and upsert from it."""
     name = mapping.table.name
-    temp = f"_load_{name}"
+    target = _quote(name) if empty else f"_load_{name}"
     cols = ", ".join(_quote(c) for c in mapping.columns)
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        cursor.execute(f"CREATE TEMP TABLE {temp} (LIKE {_quote(name)} INCLUDING DEFAULTS) ON COMMIT DROP")
+        if not empty:
+            cursor.execute(f"DROP TABLE IF EXISTS {target}")
+            cursor.execute(f"CREATE TEMP TABLE {target} (LIKE {_quote(name)} INCLUDING DEFAULTS) ON COMMIT DROP")
         total = table.num_rows
         # Arrow quotes every string, so "" stays an empty string and an empty field is NULL.
-        with cursor.copy(f"COPY {temp} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
+        with cursor.copy(f"COPY {target} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
             for start in range(0, total, BATCH):
                 copy.write(_csv_chunk(table.slice(start, BATCH)))
                 if progress:
                     progress(name, min(start + BATCH, total), total)
-        cursor.execute(_upsert_sql(mapping, f"SELECT {cols} FROM {temp}"))  # noqa: S608 (our identifiers)
-        cursor.execute(f"DROP TABLE {temp}")
+        if not empty:
+            cursor.execute(_upsert_sql(mapping, f"SELECT {cols} FROM {target}", postgres=True))  # noqa: S608
+            cursor.execute(f"DROP TABLE {target}")
 
 
 def _dedupe(table: pa.Table, mapping: TableMap) -> pa.Table:
@@ -142,7 +189,10 @@ def load_tables(engine: Engine, bundle: BundleRead, progress: Progress | None = 
                 source = getattr(bundle.tables, mapping.spec.table)
                 table = store_ready(_dedupe(source, mapping), mapping)
                 if table.num_rows:
-                    (_load_postgres if postgres else _load_sqlite)(connection, mapping, table, progress)
+                    empty = _is_empty(connection, mapping)
+                    loader = _load_postgres if postgres else _load_sqlite
+                    with _indexes_rebuilt(connection, mapping, empty and table.num_rows >= REBUILD_FROM):
+                        loader(connection, mapping, table, progress, empty=empty)
                 elif progress:
                     progress(mapping.table.name, 0, 0)
                 file = report.get(mapping.spec.filename)
