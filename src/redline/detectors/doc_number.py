@@ -17,10 +17,15 @@ from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.matchers import PatternPrefilter
 from redline.text.joined import joined_view
 
+# between the parts of a 文号 evaders put spaces or symbols (〔·2·0·1·7·〕): a short gap of
+# characters that are neither digits, letters, 汉字 nor brackets
+_G: Final = r"[^0-9a-z\u4e00-\u9fff〔〕\[\]()【】]{0,2}"
+_YEAR: Final = rf"(?:1{_G}9|2{_G}0){_G}\d{_G}\d"
 _NUMBER: Final = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff]{0,5}[发字办政委函党府厅局部组纪综规通]\s*)?[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*第?\s*\d{1,5}\s*号"
+    rf"(?P<issuer>[\u4e00-\u9fff]{{0,5}}[发字办政委函党府厅局部组纪综规通]{_G})?[〔\[(【]{_G}{_YEAR}{_G}"
+    rf"[〕\])】]{_G}第?{_G}\d(?:{_G}\d){{0,4}}{_G}号"
 )
-_PREFILTER: Final = r"[〔\[(【]\s*(19|20)\d\d\s*[〕\])】]\s*第?\s*\d"
+_PREFILTER: Final = r"[〔\[(【][^0-9a-z〔〕\[\]()【】]{0,2}[12]"
 _CONTEXT: Final = re.compile(r"文件|通知|印发|发文|文号|红头|函|纪要|决定|意见|办法|批复|请示|报告")
 BASE, ISSUER_BOOST, CONTEXT_BOOST = 0.5, 0.25, 0.2
 

@@ -27,9 +27,15 @@ from redline.text.tables import NUMERALS
 Kind = Literal["resident_id", "mobile", "bank_card"]
 # one pass per candidate row: every digit run (single spaces or hyphens allowed inside),
 # then the run's length decides which validator applies
-_RUN: Final = re.compile(r"(?<![0-9a-z+])(\+?86[ \-]?)?(\d(?:[ \-]?\d){9,18}(?:[ \-]?x)?)(?![0-9a-z])")
+# between two digits: up to two characters that are neither digits, letters nor 汉字
+# (spaces, hyphens, dots, emoji: 138 1234 5678, 1·3·8…)
+_GAP: Final = r"[^0-9a-z\u4e00-\u9fff\n]{0,2}"
+_RUN: Final = re.compile(
+    rf"(?<![0-9a-z+])(\+?86{_GAP})?(\d(?:{_GAP}\d){{9,18}}(?:{_GAP}x)?)(?![0-9a-z])"
+)
+_NOT_DIGIT: Final = re.compile(r"[^0-9x]")
 _DIGIT_CLASS: Final = "[0-9" + "".join(NUMERALS) + "]"
-_PREFILTER: Final = rf"{_DIGIT_CLASS}([ \-]?{_DIGIT_CLASS}){{9}}"
+_PREFILTER: Final = rf"{_DIGIT_CLASS}([^0-9a-z\x{{4e00}}-\x{{9fff}}\n]{{0,2}}{_DIGIT_CLASS}){{9}}"
 _TO_DIGITS: Final = str.maketrans(NUMERALS)
 _ID_CONTEXT: Final = re.compile(r"身份证|证件号|身份号码")
 _CARD_CONTEXT: Final = re.compile(r"卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|开户|银行|转账|汇款|打款")
@@ -47,7 +53,7 @@ class PiiConfig(BaseModel):
 
 
 def _digits(span: str) -> str:
-    return span.replace(" ", "").replace("-", "")
+    return _NOT_DIGIT.sub("", span)
 
 
 @functools.lru_cache(maxsize=4096)

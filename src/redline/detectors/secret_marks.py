@@ -20,14 +20,16 @@ from redline.detectors.matchers import LiteralMatcher
 from redline.text.joined import joined_view
 
 _LEVEL: Final = r"(?P<level>绝密|机密|秘密)"
-_NUM: Final = r"[0-9一二三四五六七八九十两〇壹贰叁]+"
-_PERIOD: Final = rf"(?:{_NUM}\s*(?:年|个月|月)|长期|启用前|解密前)"
+# what evaders put between the parts of a marking (机密·★·1·年): non-word characters
+_GAP: Final = r"[^0-9a-z\u4e00-\u9fff★☆]{0,3}"
+_NUM: Final = rf"[0-9一二三四五六七八九十两〇壹贰叁](?:{_GAP}[0-9一二三四五六七八九十两〇壹贰叁])*"
+_PERIOD: Final = rf"(?:{_NUM}{_GAP}(?:年|个月|月)|长期|启用前|解密前)"
 # (pattern, score, note) — checked in this order; later patterns skip spans already taken
 _MARKINGS: Final = (
-    (rf"{_LEVEL}\s*[★☆✩✭⭐*]\s*(?:{_PERIOD})?", 0.95, "level with ★"),
-    (rf"密级\s*[:]?\s*{_LEVEL}", 0.9, "密级 field"),
+    (rf"{_LEVEL}{_GAP}[★☆✩✭⭐*]{_GAP}(?:{_PERIOD})?", 0.95, "level with ★"),
+    (rf"密级{_GAP}{_LEVEL}", 0.9, "密级 field"),
     # the closing bracket may have been dropped as a separator before the next 汉字
-    (rf"[\[【(〔<《]\s*{_LEVEL}(?:\s*[\]】)〕>》])?", 0.85, "bracketed level"),
+    (rf"[\[【(〔<《]{_GAP}{_LEVEL}(?:{_GAP}[\]】)〕>》])?", 0.85, "bracketed level"),
     (rf"{_LEVEL}(?:文件|材料|资料|文档|件|级)", 0.75, "level with a document noun"),
     (rf"^\s*{_LEVEL}(?=$|[\s:,.;!?])", 0.7, "level heading the message"),
     (r"内部资料|内部文件|注意保存|不得外传|严禁外传|请勿外传|禁止外传|仅限内部|内部传阅|"

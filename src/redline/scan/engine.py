@@ -42,18 +42,21 @@ def scan_batch(
     contexts: Sequence[MessageContext | None] | None = None,
     *,
     ids: Sequence[str] | None = None,
+    first_row: int = 0,
 ) -> list[Finding]:
     """Findings for one batch of messages (offsets in characters of the ORIGINAL texts).
 
-    `ids` name the messages in findings (`subject_id`; default: the row number as text);
-    `contexts`, when given, has one entry per text and narrows rules by their scope.
+    `ids` name the messages in findings (`subject_id`; default: `first_row` + the row
+    number, as text); `contexts`, when given, has one entry per text and narrows rules by
+    their scope.
     """
     if contexts is not None and len(contexts) != len(texts):
         raise ValueError("contexts must have one entry per text")
+    if ids is not None and len(ids) != len(texts):
+        raise ValueError("ids must have one entry per text")
     batch = _normalise(texts)
     hits = detect(plan.detectors, batch)
-    names = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
-    return findings_from_hits(plan, batch, hits, names, contexts)
+    return findings_from_hits(plan, batch, hits, ids, contexts, first_row=first_row)
 
 
 def scan_stream(
@@ -76,13 +79,10 @@ def scan_stream(
         chunk = list(islice(text_it, batch_size))
         if not chunk:
             return
-        chunk_ids = (
-            list(islice(id_it, len(chunk))) if id_it is not None
-            else [str(offset + i) for i in range(len(chunk))]
-        )
+        chunk_ids = list(islice(id_it, len(chunk))) if id_it is not None else None
         chunk_ctx = list(islice(ctx_it, len(chunk))) if ctx_it is not None else None
+        yield from scan_batch(plan, chunk, chunk_ctx, ids=chunk_ids, first_row=offset)
         offset += len(chunk)
-        yield from scan_batch(plan, chunk, chunk_ctx, ids=chunk_ids)
 
 
 def scan_hits(detectors: Iterable[TextDetector], texts: Sequence[str]) -> list[Hit]:

@@ -31,10 +31,14 @@ def findings_from_hits(
     plan: ScanPlan,
     batch: NormalizedBatch,
     hits: Sequence[Hit],
-    ids: Sequence[str],
+    ids: Sequence[str] | None = None,
     contexts: Sequence[MessageContext | None] | None = None,
+    *,
+    first_row: int = 0,
 ) -> list[Finding]:
     """Findings for the hits whose rule is in the plan and accepts them (score, scope).
+
+    `subject_id` is `ids[row]`, or without ids the running number `first_row + row` as text.
 
     Sorted by (message, start, rule id); one finding per (message, label, span). Spans are
     mapped back in one vectorised step; reasons are rendered once per distinct fact set.
@@ -73,7 +77,7 @@ def findings_from_hits(
             category=ref.category,
             detector=hit.detector,
             subject=_MESSAGE,
-            subject_id=ids[hit.row],
+            subject_id=ids[hit.row] if ids is not None else str(first_row + hit.row),
             severity=ref.severity,
             reason=reason,
             reason_en=reason_en,
