@@ -24,6 +24,7 @@ from redline.demo.units import title_of
 from redline.vocab import GroupType, Relation
 
 _HOLIDAY_NAMES: Final = ("国庆", "元旦", "春节", "中秋")
+_SENIOR: Final = ("县", "副县", "常务副县长", "局长", "部长", "党委书记", "党工委书记", "纪委书记", "镇长", "政委")
 Line = tuple[int, str, str, str, str | None]  # minutes after the episode starts, sender, text, type, attachment
 
 
@@ -128,7 +129,6 @@ _FILL: Final[dict[str, Callable[[Scene, Slots], str]]] = {
     "unit_short2": lambda s, slots: _other_unit(s, slots["unit_short"]),
     "deal": lambda s, _: s.rnd.choice(ph.DEALS),
     "title_to": lambda s, _: _title_to(s),
-    "name_to": lambda s, _: s.org.people[s.addressee].name if s.addressee else _name(s),
     "name": lambda s, _: _name(s),
     "work": lambda s, _: _work(s),
     "project": lambda s, _: s.rnd.choice(ph.PROJECTS),
@@ -209,7 +209,9 @@ class ChatWriter:
                                weights=(14, 14, 6, 3, 10, 10, 22, 5, 2))[0]
         if kind == "ask":
             outsiders = [m for m in others if self.org.people[m].post in ph.PARTY_TALK]
-            asker = rnd.choice(outsiders if g.type == GroupType.LIAISON else others)
+            # questions come from the rank and file, not from the county's or the unit's leaders
+            juniors = [m for m in others if not self.org.people[m].post.startswith(_SENIOR)] or others
+            asker = rnd.choice(outsiders if g.type == GroupType.LIAISON else juniors)
             post = self.org.people[asker].post
             if post in ph.PARTY_TALK:  # an outsider in a liaison group asks about their own business
                 question, answer = rnd.choice(ph.PARTY_TALK[post])
@@ -320,7 +322,9 @@ class ChatWriter:
                 conv, lines = dm(official, party), [(party, question), (official, answer)]
             else:
                 me, boss = pairs[int(self.rng.integers(0, len(pairs)))]
-                scene = Scene(self.org, self.rnd, day, [me], "u" + me[1:3].lstrip("0"), addressee=boss)
+                code = self.org.people[me].unit_code or 1
+                colleagues = [m for m in self.org.staff.get(code, []) if m not in (me, boss)] or [me]
+                scene = Scene(self.org, self.rnd, day, colleagues, f"u{code}", addressee=boss)
                 conv = dm(me, boss)
                 if self.rnd.random() < 0.35:
                     lines = [(me, say(self.rnd.choice(ph.LEAVE), scene)), (boss, self.rnd.choice(ph.LEAVE_REPLY))]
