@@ -78,13 +78,19 @@ def _title_to(s: Scene) -> str:
     return p.name[0] + title if title else p.name
 
 
+def _units(s: Scene) -> list[str]:
+    """The units a conversation spans; inside one unit, its sections (股室) play that part."""
+    units = sorted({s.org.people[m].short for m in s.members} - {""})
+    return list(ph.SECTIONS) if len(units) == 1 and len(s.members) > 1 else units
+
+
 def _unit_short(s: Scene) -> str:
-    units = [s.org.people[m].short for m in s.members if s.org.people[m].short]
+    units = _units(s)
     return s.rnd.choice(units) if units else "办公室"
 
 
 def _other_unit(s: Scene, first: str) -> str:
-    units = sorted({s.org.people[m].short for m in s.members} - {first, ""})
+    units = [u for u in _units(s) if u != first]
     return s.rnd.choice(units) if units else "办公室"
 
 
@@ -200,7 +206,10 @@ class ChatWriter:
             out.extend((2 + k * rnd.randint(1, 9), rnd.choice(members), rnd.choice(ph.SOCIAL_REPLY), "text", None)
                        for k in range(rnd.choice((0, 1, 1, 2, 3))))
             return out
-        if g.type == GroupType.LIAISON:  # outsiders' questions and notices written for the public
+        if g.type == GroupType.LEADERSHIP:  # leaders convene, instruct and circulate; they seldom ask
+            kind = rnd.choices(("meeting", "leader", "file", "inspect", "submit", "ask"),
+                               weights=(25, 30, 20, 10, 5, 10))[0]
+        elif g.type == GroupType.LIAISON:  # outsiders' questions and notices written for the public
             kind = rnd.choices(("ask", "public", "file", "photo"), weights=(60, 25, 10, 5))[0]
             if not any(self.org.people[m].post in ph.PARTY_TALK for m in others):
                 kind = "public"  # nobody outside is in the group yet (small scales)
@@ -288,7 +297,8 @@ class ChatWriter:
         reporters: dict[str, str] = {}
         for m in g.members:  # one reporter per unit: its first member that is not the owner
             p = self.org.people[m]
-            if p.is_official and m != g.owner_id and not p.post.startswith(("县", "副县", "常务")):
+            if (p.is_official and m != g.owner_id and not p.post.startswith(("县", "副县", "常务"))
+                    and (not g.report_units or p.unit_code in g.report_units)):
                 reporters.setdefault(p.short, m)
         for day in self.all_days:
             if not (lo <= day <= hi and is_workday(day)):

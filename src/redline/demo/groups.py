@@ -37,6 +37,7 @@ class Group:
     classification: str = CLASSIFICATION_WORK
     daily_report: bool = False
     report_window: tuple[date, date] | None = None
+    report_units: tuple[int, ...] = ()  # units that owe the daily 进展汇报 (empty: every unit)
     activity: float = 1.0  # relative share of the background messages
     members: list[str] = field(default_factory=list)
     display: dict[str, str] = field(default_factory=dict)
@@ -90,6 +91,10 @@ _TASKS: Final = (
     ("G043", "春运安全工作群", "transport", 9, (9, 15, 12), None, 0.6, ("副县长", 1)),
     ("G044", "项目对接群", "approval", 8, (8, 7, 5), None, 0.8, ("常务副县长", 0)),
 )
+# Who does the work a daily-report group reports on: grain stations and towns buy grain,
+# streets and towns vaccinate, towns patrol the fields.
+REPORT_UNITS: Final = {"G031": (11, 19, 20), "G032": (14, 16, 17, 18, 19, 20), "G033": (5, 2, 7, 6),
+                       "G037": (10, 19, 20, 16)}
 _LIAISON: Final = (
     ("G045", "粮食收购企业联络群", "grain", 11, "粮贩"),
     ("G046", "重点项目建设单位联络群", "approval", 8, "建筑公司"),
@@ -139,7 +144,7 @@ def build_groups(org: Org, rng: np.random.Generator) -> list[Group]:
         leader_id = official_id(2, lead_post, nth) if lead_post != "县委副书记" else official_id(1, lead_post)
         owner = _leaders(org, lead)[-1 if lead != 2 else 4]  # the lead unit's office runs the group
         g = Group(gid, name, GroupType.TASK, owner, topic, daily_report=window is not None,
-                  report_window=window, activity=activity)
+                  report_window=window, report_units=REPORT_UNITS.get(gid, ()), activity=activity)
         g.add(org, leader_id)
         for code in codes:
             members = _leaders(org, code)[:3] + _staff(org, code)[len(BY_CODE[code].posts):][:2]
