@@ -65,15 +65,19 @@ def alert_row(alert: Alert, masker: Masker, reason: str = "") -> dict[str, Any]:
 
 
 def queue_rows(session: Session, alerts: Sequence[Alert], masker: Masker, lang: str) -> list[dict[str, Any]]:
-    """Queue rows with the reason of each alert's most severe finding (one indexed query)."""
-    keys = [(a.subject, a.subject_id) for a in alerts]
+    """Queue rows with the reason of each alert's most severe finding (one indexed query per subject kind)."""
     reasons: dict[tuple[str, str], tuple[str, str, int]] = {}
-    if keys:
+    by_subject: dict[str, list[str]] = {}
+    for a in alerts:
+        by_subject.setdefault(a.subject, []).append(a.subject_id)
+    by_alert = {(a.subject, a.subject_id): a.rule_id for a in alerts}
+    for subject_kind, subject_ids in by_subject.items():
+        # subject = ? AND subject_id IN (…): a range probe on ix_findings_subject per alert, where a
+        # row-value IN over both columns makes SQLite scan the whole findings table
         rows = session.execute(
             select(FindingRow.subject, FindingRow.subject_id, FindingRow.reason, FindingRow.reason_en,
-                   FindingRow.rule_id).where(tuple_(FindingRow.subject, FindingRow.subject_id).in_(keys))
+                   FindingRow.rule_id).where(FindingRow.subject == subject_kind, FindingRow.subject_id.in_(subject_ids))
         )
-        by_alert = {(a.subject, a.subject_id): a.rule_id for a in alerts}
         for subject, subject_id, reason, reason_en, rule_id in rows:
             key = (subject, subject_id)
             score = 1 if rule_id == by_alert.get(key) else 0
