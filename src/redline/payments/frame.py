@@ -8,10 +8,10 @@ Every typology queries the same frame, built once per `BundleTables` object:
   `superior` row also yields the `subordinate` one; family and colleague are symmetric).
 - `gift`: counted payments TO an official, with the payer's relation at that day (`rel`,
   null if none is listed), the payer's flags, `pair_fen`: everything this payer paid this
-  official, and `back_fen`: everything the official paid the payer, over the whole period
+  official (`pair_n` payments), and `back_fen`: everything the official paid the payer, over the whole period
   (reciprocity: 经常性单方面收受 is one-way); `colleague_packet` marks a claim on an official's
   lucky-draw packet shared by three or more people in a group (custom, not a targeted gift);
-  `standing` a pair whose every payment is a transfer of the same odd amount, three times or
+  `standing` a pair whose every gift is a transfer of the same odd amount, three times or
   more (rent, wages, instalments: a standing arrangement; gifts are packets, or round or lucky).
 - `people`, `events`, `messages`.
 Rows that cannot be analysed (unknown people, non-positive or absurd amounts, duplicate ids,
@@ -21,6 +21,7 @@ unknown kinds) are never dropped silently: they land in `PaymentFrame.rejected`.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
@@ -69,17 +70,28 @@ class PaymentFrame:
 
     def __init__(self, tables: BundleTables, *, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
+        self.con.execute("SET enable_progress_bar = false")
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
         if threads:
             self.con.execute(f"SET threads={int(threads)}")
         self._lock = threading.Lock()
         self._register(tables)
+        self._tick("register")
         self.rejected: tuple[Rejected, ...] = self._validate_payments()
         self.relation_issues: tuple[RelationIssue, ...] = self._build_relations()
+        self._tick("relations")
         self._build_gifts()
+        self._tick("gifts")
         people = self.con.execute("SELECT person_id, name FROM people").fetchall()
         self.names: dict[str, str] = {pid: (name or pid) for pid, name in people}
         groups = self.con.execute("SELECT group_id, name FROM groups WHERE group_id IS NOT NULL").fetchall()
         self.group_names: dict[str, str] = {gid: (name or gid) for gid, name in groups}
+
+    def _tick(self, step: str) -> None:
+        now = time.perf_counter()
+        self.timings[step] = round(now - self._clock, 3)
+        self._clock = now
 
     # -- queries ---------------------------------------------------------------------------
     def sql(self, query: str, params: Params = None) -> pa.Table:
@@ -149,18 +161,20 @@ class PaymentFrame:
         # Exact duplicates (same id, same content) keep their first copy; ids whose copies
         # disagree are all rejected: we cannot know which one is true.
         self.con.execute(
+            """CREATE TABLE dups AS
+            SELECT payment_id, count(*) AS copies, min(row_no) AS first_row,
+                   count(DISTINCT hash(t, payer, payee, amount_fen, kind, status, packet_id)) AS variants
+            FROM raw_payments
+            WHERE payment_id IN (SELECT payment_id FROM raw_payments GROUP BY payment_id HAVING count(*) > 1)
+            GROUP BY payment_id"""
+        )
+        self.con.execute(
             f"""CREATE TABLE checked AS
-            WITH d AS (
-              SELECT r.*,
-                count(*) OVER w AS copies,
-                row_number() OVER (PARTITION BY payment_id ORDER BY row_no) AS copy_no,
-                count(DISTINCT hash(t, payer, payee, amount_fen, kind, status, packet_id)) OVER w AS variants
-              FROM raw_payments r WINDOW w AS (PARTITION BY payment_id)
-            )
-            SELECT d.*, CASE
-              WHEN payment_id IS NULL OR payment_id = '' THEN 'payment_id|missing payment id'
-              WHEN copies > 1 AND variants > 1 THEN 'payment_id|duplicate payment id with different contents (' || copies || ' rows)'
-              WHEN copies > 1 AND copy_no > 1 THEN 'payment_id|exact duplicate of an earlier row'
+            SELECT r.*, pp.is_official AS payer_official, pp.external AS payer_external,
+                   pe.is_official AS payee_official, CASE
+              WHEN r.payment_id IS NULL OR r.payment_id = '' THEN 'payment_id|missing payment id'
+              WHEN d.variants > 1 THEN 'payment_id|duplicate payment id with different contents (' || d.copies || ' rows)'
+              WHEN r.row_no > d.first_row THEN 'payment_id|exact duplicate of an earlier row'
               WHEN t IS NULL THEN 'time|missing time'
               WHEN payer IS NULL OR payer = '' THEN 'payer|missing payer'
               WHEN payee IS NULL OR payee = '' THEN 'payee|missing payee'
@@ -175,36 +189,37 @@ class PaymentFrame:
               WHEN kind = 'red_packet' AND channel = 'wechat' AND amount_fen > {WECHAT_PACKET_CAP_FEN}
                 THEN 'amount_yuan|a WeChat red packet holds at most 200 yuan, got ' || (amount_fen / 100.0)
               ELSE NULL END AS problem
-            FROM d
-            LEFT JOIN people pp ON pp.person_id = d.payer
-            LEFT JOIN people pe ON pe.person_id = d.payee"""  # noqa: S608 - only module constants are interpolated
+            FROM raw_payments r
+            LEFT JOIN dups d ON d.payment_id = r.payment_id
+            LEFT JOIN people pp ON pp.person_id = r.payer
+            LEFT JOIN people pe ON pe.person_id = r.payee"""  # noqa: S608 - only module constants are interpolated
         )
+        self._tick("validate")
         bad = self.con.execute(
             "SELECT row_no, coalesce(payment_id, ''), problem FROM checked WHERE problem IS NOT NULL ORDER BY row_no"
         ).fetchall()
-        self.con.execute(
-            f"""CREATE TABLE pay AS
-            SELECT payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
-                   payer, payee, amount_fen AS fen, kind, coalesce(channel, 'other') AS channel,
-                   coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
-                   coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id
-            FROM checked WHERE problem IS NULL"""  # noqa: S608 - only module constants are interpolated
-        )
         # 已退还: returned/refunded status, or the same amount paid straight back within a week.
         self.con.execute(
-            f"""CREATE TABLE refunds AS
-            SELECT DISTINCT a.pid FROM pay a JOIN pay b
-              ON b.payer = a.payee AND b.payee = a.payer AND b.fen = a.fen
-             AND b.t >= a.t AND b.t <= a.t + {RETURN_WINDOW_DAYS} * {US_PER_DAY}
-            WHERE a.status IN ('paid', 'received') AND b.status IN ('paid', 'received')"""  # noqa: S608 - only module constants are interpolated
+            f"""CREATE TABLE pay AS
+            WITH v AS (
+              SELECT payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
+                     payer, payee, amount_fen AS fen, kind, coalesce(channel, 'other') AS channel,
+                     coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
+                     coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id,
+                     payer_official, payer_external, payee_official
+              FROM checked WHERE problem IS NULL
+            ), back AS (
+              SELECT DISTINCT a.pid FROM v a JOIN v b
+                ON b.payer = a.payee AND b.payee = a.payer AND b.fen = a.fen
+               AND b.t >= a.t AND b.t <= a.t + {RETURN_WINDOW_DAYS * US_PER_DAY}
+              WHERE a.status IN ('paid', 'received') AND b.status IN ('paid', 'received')
+            )
+            SELECT v.*, v.status IN ('returned', 'refunded') OR back.pid IS NOT NULL AS returned,
+                   v.status IN ('paid', 'received') AND back.pid IS NULL AS counted
+            FROM v LEFT JOIN back ON back.pid = v.pid"""  # noqa: S608 - only module constants are interpolated
         )
-        self.con.execute(
-            """ALTER TABLE pay ADD COLUMN returned BOOLEAN;
-               UPDATE pay SET returned = status IN ('returned', 'refunded')
-                   OR pid IN (SELECT pid FROM refunds);
-               ALTER TABLE pay ADD COLUMN counted BOOLEAN;
-               UPDATE pay SET counted = status IN ('paid', 'received') AND NOT returned;"""
-        )
+        self.con.execute("DROP TABLE checked")
+        self._tick("pay")
         return tuple(
             Rejected(row=row, payment_id=pid, field=problem.split("|", 1)[0], reason=problem.split("|", 1)[1])
             for row, pid, problem in bad
@@ -248,17 +263,22 @@ class PaymentFrame:
         prio = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(_PRIORITY))
         self.con.execute(
             """CREATE TABLE flow AS
-               SELECT payer, payee, sum(fen) AS fen, count(*) AS n, count(DISTINCT fen) AS amounts,
-                      min(fen) AS min_fen, bool_and(kind IN ('transfer', 'bank')) AS transfers_only
-               FROM pay WHERE counted GROUP BY ALL"""
+               SELECT payer, payee, sum(fen) AS fen, count(*) AS n FROM pay WHERE counted GROUP BY ALL"""
+        )
+        # Pair-level facts of gifts to officials, computed once per pair, not per payment.
+        self.con.execute(
+            """CREATE TABLE gift_pair AS
+               SELECT g.payer, g.payee, sum(g.fen) AS pair_fen, count(*) AS pair_n, coalesce(any_value(b.fen), 0) AS back_fen,
+                      count(*) >= 3 AND min(g.fen) = max(g.fen) AND min(g.fen) % 10000 <> 0
+                        AND bool_and(g.kind IN ('transfer', 'bank')) AS standing
+               FROM pay g LEFT JOIN flow b ON b.payer = g.payee AND b.payee = g.payer
+               WHERE g.counted AND g.payee_official GROUP BY g.payer, g.payee"""
         )
         self.con.execute(
             f"""CREATE TABLE gift AS
-            WITH g AS (
-              SELECT p.* FROM pay p JOIN people o ON o.person_id = p.payee AND o.is_official
-              WHERE p.counted
-            ), claims AS (
-              SELECT packet_id, count(*) AS claims FROM pay
+            WITH g AS (SELECT * FROM pay WHERE counted AND payee_official),
+            claims AS (
+              SELECT packet_id FROM pay
               WHERE packet_id IS NOT NULL AND conv NOT LIKE 'dm:%' GROUP BY packet_id HAVING count(*) >= 3
             ), r AS (
               SELECT g.pid, arg_min(rel.relation, CASE rel.relation {prio} ELSE 99 END) AS rel
@@ -267,15 +287,11 @@ class PaymentFrame:
                AND (rel.until_day IS NULL OR g.day <= rel.until_day)
               GROUP BY g.pid
             )
-            SELECT g.*, r.rel, x.is_official AS payer_official, x.external AS payer_external,
-                   coalesce(b.fen, 0) AS back_fen, f.fen AS pair_fen,
-                   (c.claims IS NOT NULL AND x.is_official) AS colleague_packet,
-                   (f.n >= 3 AND f.amounts = 1 AND f.min_fen % 10000 <> 0 AND f.transfers_only) AS standing
-            FROM g LEFT JOIN r USING (pid)
-            LEFT JOIN claims c ON c.packet_id = g.packet_id
-            JOIN people x ON x.person_id = g.payer
-            JOIN flow f ON f.payer = g.payer AND f.payee = g.payee
-            LEFT JOIN flow b ON b.payer = g.payee AND b.payee = g.payer"""  # noqa: S608 - only module constants are interpolated
+            SELECT g.*, r.rel, gp.back_fen, gp.pair_fen, gp.pair_n, gp.standing,
+                   (c.packet_id IS NOT NULL AND g.payer_official) AS colleague_packet
+            FROM g JOIN gift_pair gp ON gp.payer = g.payer AND gp.payee = g.payee
+            LEFT JOIN r ON r.pid = g.pid
+            LEFT JOIN claims c ON c.packet_id = g.packet_id"""  # noqa: S608 - only module constants are interpolated
         )
 
     @property

@@ -68,6 +68,7 @@ class HolidayGifts(PaymentAnalyzer):
                  SELECT g.*, w.festival, w.year FROM gift g JOIN festival_windows w ON g.day BETWEEN w.w_lo AND w.w_hi
                  WHERE coalesce(g.rel, '') <> 'family' AND NOT g.colleague_packet
                    AND (NOT g.payer_official OR g.rel IN (SELECT unnest(?)))
+                   AND g.back_fen <= ? * g.pair_fen AND g.pair_fen >= ?
                  -- 2016's Mid-Autumn and National Day windows overlap: each gift goes to the nearer one
                  QUALIFY row_number() OVER (PARTITION BY g.pid ORDER BY abs(g.day - (w.w_lo + w.w_hi) / 2)) = 1
                )
@@ -79,8 +80,9 @@ class HolidayGifts(PaymentAnalyzer):
                       bool_or(kind IN ('red_packet', 'gift_card') OR fen % 10000 = 0 OR fen IN (SELECT unnest(?))
                               OR regexp_matches(memo, ?)) AS gift_like
                FROM near GROUP BY payee, payer, festival, year
-               HAVING sum(fen) >= ? AND any_value(back_fen) <= ? * any_value(pair_fen)""",
-            [risk, [fen(y) for y in LUCKY_YUAN], GREETING, fen(config.min_total_yuan), config.max_return_ratio],
+               HAVING sum(fen) >= ?""",
+            [risk, config.max_return_ratio, fen(config.min_total_yuan), [fen(y) for y in LUCKY_YUAN], GREETING,
+             fen(config.min_total_yuan)],
         )
         out = []
         for row in rows:

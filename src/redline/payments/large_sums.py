@@ -48,6 +48,7 @@ class LargeSums(PaymentAnalyzer):
                         list(kind ORDER BY t, pid) AS kinds,
                         bool_or(fen IN (SELECT unnest(?))) OR sum(fen) IN (SELECT unnest(?)) AS lucky
                  FROM gift WHERE coalesce(rel, '') <> 'family' AND NOT standing
+                   AND pair_fen >= least(?, ?) AND back_fen <= ? * pair_fen
                  GROUP BY payee, payer, day
                )
                SELECT payee AS person_id, payer, any_value(rel) AS rel, any_value(payer_official) AS payer_official,
@@ -60,7 +61,8 @@ class LargeSums(PaymentAnalyzer):
                WHERE (day_fen >= ? OR (lucky AND day_fen >= ? AND NOT payer_official))
                  AND back_fen <= ? * pair_fen
                GROUP BY payee, payer""",
-            [lucky_fen, lucky_fen, fen(config.min_yuan), fen(config.lucky_min_yuan), config.max_return_ratio],
+            [lucky_fen, lucky_fen, fen(config.min_yuan), fen(config.lucky_min_yuan), config.max_return_ratio,
+             fen(config.min_yuan), fen(config.lucky_min_yuan), config.max_return_ratio],
         )
         risk = {r.value for r in RISK_RELATIONS}
         out = []

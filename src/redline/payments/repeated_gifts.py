@@ -40,6 +40,8 @@ class RepeatedGifts(PaymentAnalyzer):
             """WITH g AS (
                   SELECT *, CASE WHEN t - lag(t) OVER w > ? THEN 1 ELSE 0 END AS brk
                   FROM gift WHERE coalesce(rel, '') <> 'family' AND (? OR NOT payer_official) AND NOT standing
+                    -- pairs that fail over the whole period cannot pass in one series
+                    AND pair_n >= ? AND pair_fen >= ? AND back_fen <= ? * pair_fen
                   WINDOW w AS (PARTITION BY payee, payer ORDER BY t)
                ), s AS (SELECT *, sum(brk) OVER (PARTITION BY payee, payer ORDER BY t, pid) AS series FROM g)
                SELECT payee AS person_id, payer, series, any_value(rel) AS rel,
@@ -49,7 +51,8 @@ class RepeatedGifts(PaymentAnalyzer):
                       any_value(back_fen) AS back_fen, any_value(pair_fen) AS all_fen
                FROM s GROUP BY payee, payer, series
                HAVING count(*) >= ? AND sum(fen) >= ?""",
-            [config.gap_days * US_PER_DAY, config.include_officials, config.min_count, fen(config.min_total_yuan)],
+            [config.gap_days * US_PER_DAY, config.include_officials, config.min_count, fen(config.min_total_yuan),
+             config.max_return_ratio, config.min_count, fen(config.min_total_yuan)],
         )
         out = []
         for row in rows:
