@@ -4,7 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from cli.test_load import run_cli
+from redline.cli import main
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def _cells(out: str) -> dict[str, str]:
