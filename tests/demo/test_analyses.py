@@ -1,8 +1,9 @@
 """End to end: the shipped packs, run through the CLI over the demo county, find the planted cases.
 
 Payment cases must raise an alert of each expected typology that cites the case's payments,
-and no alert may cite a near-miss payment. Text cases must be screened into their category;
-the 保密工作会议 notice must not be.
+and no alert may cite a near-miss payment. Group cases must raise a `groups audit` finding
+of their kind about their group and person; near-misses none. Text cases must be screened
+into their category; the 保密工作会议 notice must not be.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ def alerts(small_demo, tmp_path_factory: pytest.TempPathFactory) -> list[dict[st
 def screened(small_demo, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     out = tmp_path_factory.mktemp("screen") / "findings.jsonl"
     main(["screen", "--input", str(small_demo.result.bundle_path / "messages.jsonl"), "--output", str(out)])
+    return _jsonl(out)
+
+
+@pytest.fixture(scope="module")
+def audit(small_demo, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("audit") / "findings.jsonl"
+    main(["groups", "audit", str(small_demo.result.bundle_path), "--output", str(out)])
     return _jsonl(out)
 
 
@@ -66,3 +74,31 @@ def test_text_cases_are_screened_into_their_category(small_demo, screened, case:
 def test_secrecy_meeting_notice_is_not_a_secret(small_demo, screened) -> None:
     [mid] = small_demo.planted["near_misses"]["secrecy_meeting"]["message_ids"]
     assert [f for f in screened if f["message_id"] == mid] == []
+
+
+def _group_cases(planted: dict[str, Any]) -> list[str]:
+    return [key for key, case in planted["cases"].items() if case["expected"].get("analyzers", [""])[0].startswith("groups.")]
+
+
+def test_every_planted_group_case_raises_its_kind(small_demo, audit) -> None:
+    missed = []
+    for key in _group_cases(small_demo.planted):
+        case = small_demo.planted["cases"][key]
+        groups = {case["group_id"]} if "group_id" in case else {m["old_unit_group"] for m in case["members"]}
+        people = set(case.get("person_ids", [])) | ({case["person_id"]} if "person_id" in case else set())
+        found = [f for f in audit if f["kind"] == case["expected"]["kind"] and f["group_id"] in groups
+                 and (not people or f["person_id"] in people)]
+        if not found:
+            missed.append(key)
+    assert missed == []
+    assert len(_group_cases(small_demo.planted)) == 8
+
+
+def test_group_near_misses_stay_clean(small_demo, audit) -> None:
+    misses = small_demo.planted["near_misses"]
+    moved = misses["moved_and_left"]["person_id"]
+    liaison = misses["liaison_externals"]["group_id"]
+    assert [f for f in audit if f["kind"] == "stale_member" and f["person_id"] == moved] == []
+    assert [f for f in audit if f["kind"] == "external_member" and f["group_id"] == liaison] == []
+    secret = misses["secrecy_meeting"]["message_ids"][0]
+    assert [f for f in audit if secret in f["message_ids"]] == []

@@ -114,7 +114,7 @@ def planted_record(planter: Planter, seed: int) -> dict[str, Any]:
             "ids": "planted rows use their own ids (mp-/pp-/pk-/E-<case>-NN) and are the same at every scale",
             "rule_ids": "ids of the shipped pack rules that cover the case (src/redline/packs); [] = none yet",
             "expected": "analyzers and detectors are registry keys (redline.registry); category is vocab.Category; "
-                        "typologies are the `typology` of `payments analyze` alerts, kind the `kind` of group findings",
+                        "typologies are the `typology` of `payments analyze` alerts, kind the `kind` of `groups audit` findings",
             "festivals": {f.key: f.day.isoformat() for f in festivals()},
         },
         "cases": planter.cases,

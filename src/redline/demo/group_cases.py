@@ -119,12 +119,12 @@ def governance(p: Planter) -> None:
     p.cases["unregistered_group"] = {
         "title": "未备案的工作群", "group_id": "G044",
         "official_ids": [m for m in g44.members if p.person(m).is_official],
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.unregistered"], "kind": "unregistered",
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.unregistered"], "kind": "unregistered_group",
                      "rule_ids": ["XY-01"]},
     }
     p.groups["G039"].owner_id = None
     p.cases["no_owner"] = {"title": "没有群主的工作群", "group_id": "G039",
-                           "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.owner"], "kind": "owner",
+                           "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.owner"], "kind": "no_owner",
                                         "rule_ids": ["XY-02"]}}
     g17 = p.groups[_department_group(7)]
     odd = {official_id(7, "副局长", 0): "静待花开", official_id(7, "规划股股长"): "Leo",
@@ -145,7 +145,7 @@ def governance(p: Planter) -> None:
     p.cases["external_member"] = {
         "title": "外部人员在单位内部工作群", "group_id": g18.group_id, "person_id": outsider,
         "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.external_member"], "kind": "external_member",
-                     "rule_ids": []},
+                     "rule_ids": ["XY-06"]},
     }
     _flattery(p, p.groups["G001"])
 
@@ -178,7 +178,7 @@ def daily_report_gap(p: Planter) -> None:
     p.cases["daily_report_gap"] = {
         "title": "每日进展汇报群成员停止汇报", "group_id": g.group_id, "person_id": pid,
         "last_report_date": last.isoformat(), "window": [window[0].isoformat(), window[1].isoformat()],
-        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.daily_report"], "kind": "daily_report",
+        "expected": {"category": Category.GOVERNANCE, "analyzers": ["groups.daily_report"], "kind": "daily_report_missed",
                      "rule_ids": ["WG-04"]},
     }
 
