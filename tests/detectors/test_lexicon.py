@@ -12,7 +12,7 @@ from redline.errors import PackError
 from redline.scan.engine import scan_hits
 
 LEXICONS = {
-    "gifts": ("红包|pinyin|initials", "购物卡", "以后多关照"),
+    "gifts": ("红包|pinyin|initials", "购物卡", "以后多关照", "牛牛"),
     "secrets": ("不得外传", "内部资料"),
     "latin": ("VPN",),
 }
@@ -30,9 +30,14 @@ CASES = [
     ("github上看", []),  # initials inside a word do not count
     ("shanghongbaoxian", []),  # pinyin inside a longer word does not count
     ("购物卡和红包", ["购物卡", "红包"]),
+    ("不得得外外传", ["不得得外外传"]),  # stuttered characters
+    ("红红包包", ["红包"]),  # a stutter around a plain match adds nothing
+    ("内内内部资料", ["内部资料"]),
     ("这份內部資料不得外傳", ["內部資料", "不得外傳"]),
     ("连上vpn再说", ["vpn"]),  # case folded
     ("一切正常", []),
+    ("牛肉面", []),  # 牛牛 repeats a character itself: it is never collapsed to 牛
+    ("牛牛抢庄", ["牛牛"]),
     ("", []),
 ]
 

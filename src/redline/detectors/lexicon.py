@@ -5,15 +5,20 @@ Terms are normalised exactly as messages are (so 紅包, ＨＯＮＧＢＡＯ a
 A term may opt in to pinyin matching with flags kept in the term string (scan.plan
 conventions): ``红包|pinyin`` also matches ``hongbao`` / ``hong bao``, ``红包|initials``
 also matches ``hb`` (romanised forms match whole words only: initials are noisy).
+Stuttered spellings (红红包包, 不得得外传) are found on the repeat-collapsed view of the rows
+that repeat a 汉字, for terms that do not repeat a character themselves (牛牛 stays literal).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pypinyin import Style, lazy_pinyin
 
@@ -22,6 +27,7 @@ from redline.detectors.matchers import LiteralMatcher
 from redline.errors import PackError
 from redline.text.joined import joined_view
 from redline.text.normalize import normalize_text
+from redline.text.repeats import collapse_repeats
 
 _FLAGS: Final = frozenset({"pinyin", "initials"})
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -83,6 +89,11 @@ class LexiconDetector:
         self._literals = literals
         self._entries = entries
         self._matcher = matcher
+        self._lengths = np.array([len(lit) for lit in literals], dtype=np.int64)
+        # literals the collapsed view may report: 汉字 terms with no repeated character
+        self._collapsible = np.array(
+            [len(lit) >= 2 and _has_han(lit) and not _repeats(lit) for lit in literals], dtype=np.bool_
+        )
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> LexiconDetector:
@@ -105,15 +116,35 @@ class LexiconDetector:
         return cls(literals, [by_literal[lit] for lit in literals], LiteralMatcher(literals, ctx.cache_dir))
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
-        """One pass over the batch; offsets in the normalised texts."""
+        """One pass over the batch (and one over its few stuttering rows); normalised offsets."""
         joined = joined_view(texts)
         found = self._matcher.scan(joined)
         hits: list[Hit] = []
         seen: set[tuple[int, str, int, int]] = set()
-        for pid, row, start, end in zip(
-            found.ids.tolist(), found.rows.tolist(), found.starts.tolist(), found.ends.tolist(),
-            strict=True,
-        ):
+        self._emit(texts, found.ids, found.rows, found.starts, found.ends, "", hits, seen)
+        collapsed = collapse_repeats(joined) if self._collapsible.any() else None
+        if collapsed is not None:
+            more = self._matcher.scan(collapsed.joined)
+            ok = self._collapsible[more.ids]
+            rows, starts, ends = collapsed.to_batch(more.rows[ok], more.starts[ok], more.ends[ok])
+            ids = more.ids[ok]
+            stutter = (ends - starts) > self._lengths[ids]  # plain matches are already reported
+            plain: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+            for h in hits:
+                plain[(h.row, h.label)].append((h.start, h.end))
+            more_hits: list[Hit] = []
+            self._emit(texts, ids[stutter], rows[stutter], starts[stutter], ends[stutter],
+                       " (repeated characters)", more_hits, seen)
+            # a stutter around a plain match of the same trigger adds nothing (红红包包)
+            hits.extend(h for h in more_hits if not _overlaps(plain.get((h.row, h.label), []), h))
+        return hits
+
+    def _emit(
+        self, texts: Sequence[str], ids: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
+        starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], note: str, hits: list[Hit],
+        seen: set[tuple[int, str, int, int]],
+    ) -> None:
+        for pid, row, start, end in zip(ids.tolist(), rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
             for entry in self._entries[pid]:
                 if entry.form != "term" and not _whole_word(texts[row], start, end):
                     continue
@@ -122,8 +153,19 @@ class LexiconDetector:
                     continue
                 seen.add(key)
                 why = f"term {entry.term}" if entry.form == "term" else f"term {entry.term} ({entry.form})"
-                hits.append(Hit(row, self.name, entry.label, start, end, entry.score, why))
-        return hits
+                hits.append(Hit(row, self.name, entry.label, start, end, entry.score, why + note))
+
+
+def _overlaps(spans: list[tuple[int, int]], hit: Hit) -> bool:
+    return any(start < hit.end and hit.start < end for start, end in spans)
+
+
+def _has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
+def _repeats(text: str) -> bool:
+    return any(a == b for a, b in itertools.pairwise(text))
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
