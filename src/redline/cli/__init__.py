@@ -23,6 +23,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.ingest",
     "redline.cli.portal",
     "redline.cli.export",
+    "redline.cli.screen_files",
     "redline.cli.demo",
     "redline.cli.load",
     "redline.cli.stats",
