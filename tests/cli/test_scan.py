@@ -19,7 +19,8 @@ TEXTS = {
     "d2": ("g-dept", "晚上打麻将三缺一"),
     "d3": ("g-dept", "请各科室周五前报送材料"),
     "s1": ("g-family", "晚上打麻将三缺一"),
-    "p1": ("p2", "機密★1年 关于调整领导班子的请示"),
+    "p1": ("dm:p1|p2", "機密★1年 关于调整领导班子的请示"),
+    "u1": ("g-unlisted", "機密★1年 关于调整领导班子的请示"),
 }
 
 
@@ -73,17 +74,18 @@ def _findings(db_url: str) -> set[tuple[str, str]]:
 def test_scan_is_incremental_idempotent_and_scoped(capsys: pytest.CaptureFixture[str], loaded: str, tmp_path: Path) -> None:
     code, out, err = run_cli(capsys, "scan", "--db", loaded)
     assert code == 0, err
-    assert "5 messages screened (0 already screened with this plan)" in out
+    assert "6 messages screened (0 already screened with this plan)" in out
     first = _findings(loaded)
     assert {("d1", "TJ-06"), ("d1", "ZJ-06"), ("p1", "TJ-07"), ("p1", "ZJ-02")} <= first
     assert ("d2", "WG-03") in first  # off-topic in a department work group
     assert ("s1", "WG-03") not in first  # the same words in a family group are nobody's business
     assert ("p1", "WH-02") not in first  # WH-02 binds groups; p1 is a private chat
+    assert ("u1", "WH-02") in first  # a group missing from groups.csv: unknown context, rule applies
     assert not {f for f in first if f[0] == "d3"}
 
     code, out, _ = run_cli(capsys, "scan", "--db", loaded)
     assert code == 0
-    assert "0 messages screened (5 already screened with this plan)" in out
+    assert "0 messages screened (6 already screened with this plan)" in out
     assert "0 new" in out
     assert _findings(loaded) == first
 
@@ -92,6 +94,6 @@ def test_scan_is_incremental_idempotent_and_scoped(capsys: pytest.CaptureFixture
     ov.write_text("rules:\n  WG-03: {enabled: false}\n", encoding="utf-8")
     code, out, _ = run_cli(capsys, "scan", "--db", loaded, "--overrides", str(ov))
     assert code == 0
-    assert "5 messages screened (0 already screened with this plan)" in out
+    assert "6 messages screened (0 already screened with this plan)" in out
     assert "0 new" in out
     assert _findings(loaded) == first

@@ -55,6 +55,19 @@ def _contexts(engine: Engine) -> dict[str, str]:
         return {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
 
 
+def message_context(conversation: str, sender: str, group_types: dict[str, str]) -> MessageContext:
+    """What the store tells about a message: `dm:a|b` is private, a listed group has a type.
+
+    A conversation that is neither (a group missing from groups.csv) stays unknown, and an
+    unknown context never excludes a rule.
+    """
+    if conversation in group_types:
+        return MessageContext(group_types[conversation], "group", conversation, sender or None)
+    if conversation.startswith("dm:"):
+        return MessageContext(None, "private", None, sender or None)
+    return MessageContext(None, None, conversation or None, sender or None)
+
+
 def pending_batches(engine: Engine, version: str, batch: int = BATCH) -> Iterator[list[tuple[str, str, str, str]]]:
     """(id, text, conversation, sender) of messages not screened with `version`, by id."""
     state = ScanState.__table__
@@ -111,15 +124,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
     task = progress.add_task("screening messages", total=max(int(total) - int(done), 0)) if progress else None
     for rows in pending_batches(engine, plan.version, batch):
         ids = [r[0] for r in rows]
-        contexts = [
-            MessageContext(
-                group_type=group_types.get(conv),
-                conversation="group" if conv in group_types else "private",
-                group_id=conv if conv in group_types else None,
-                sender_id=sender or None,
-            )
-            for _, _, conv, sender in rows
-        ]
+        contexts = [message_context(conv, sender, group_types) for _, _, conv, sender in rows]
         findings = scan_batch(plan, [r[1] for r in rows], contexts, ids=ids)
         summary.new_findings += save_findings(engine, findings, pack_versions=plan.pack_versions)
         # Marked only after the findings are saved: a crash re-screens the batch, never skips it.
