@@ -41,8 +41,8 @@ def lucky_split(rng: np.random.Generator, total_fen: int, k: int) -> list[int]:
 class LifePayments:
     """Writes background payments (and the chat messages that carry them)."""
 
-    def __init__(self, org: Org, groups: list[Group], rng: np.random.Generator, scale: float) -> None:
-        self.org, self.groups, self.rng, self.scale = org, groups, rng, scale
+    def __init__(self, org: Org, groups: list[Group], rng: np.random.Generator) -> None:
+        self.org, self.groups, self.rng = org, groups, rng
         self.rnd = random.Random(int(rng.integers(0, 2**63)))  # noqa: S311 - synthetic data, seeded for determinism
         self.payments = PaymentLog()
         self.messages = MessageLog()
@@ -186,8 +186,9 @@ class LifePayments:
 
 def write_life_payments(org: Org, groups: list[Group], rng: np.random.Generator,
                         scale: float) -> tuple[PaymentLog, MessageLog]:
-    """All ordinary-life payments; about 6,000 rows at scale 1."""
-    life = LifePayments(org, groups, rng, scale)
+    """All ordinary-life payments; about 5,000 rows at scale 1 (families do not scale down fully:
+    the leading posts and their relatives are there at every scale)."""
+    life = LifePayments(org, groups, rng)
     life.family_festivals()
     life.lucky_packets(per_group=4.0)
     life.aa_splits(max(3, round(160 * scale)))
