@@ -206,3 +206,16 @@ def test_resolve_pack_paths() -> None:
     assert [p.stem for p in resolve_pack_paths("liaoyang,fengxin")] == ["liaoyang", "fengxin"]
     with pytest.raises(PackError, match="no such pack 'tianjin' \\(did you mean 'tianjin-2017'\\?\\)"):
         resolve_pack_paths("tianjin")
+
+
+def test_override_layers_stack(write_pack: WritePack, registry: Registry, tmp_path: Path) -> None:
+    path = write_pack(pack(("DM-01", "      - lexicon: org-political"), ("DM-02", "      - pii: {}")))
+    org = tmp_path / "org.yaml"
+    org.write_text("lexicons:\n  org-political: {add: [术语甲]}\nrules:\n  DM-02: {severity: low}\n", encoding="utf-8")
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("lexicons:\n  org-political: {add: [术语乙]}\nrules:\n  DM-02: {min_score: 0.6}\n", encoding="utf-8")
+    result = load_packs([path], [org, extra], registry=registry)
+    assert result.errors == []
+    assert result.packs.lexicons["org-political"].terms == ("术语甲", "术语乙")
+    dm2 = result.packs.rule("DM-02").rule
+    assert (dm2.severity, dm2.min_score) == ("low", 0.6)

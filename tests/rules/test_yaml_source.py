@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import io
+
 import pytest
+from hypothesis import given, settings, strategies as st
+from ruamel.yaml import YAML
 
 from redline.errors import PackError
 from redline.rules.yaml_source import field_path, parse_yaml_text
@@ -47,3 +51,37 @@ def test_errors_name_file_line_and_column(text: str, expected: str) -> None:
 def test_field_path() -> None:
     assert field_path(("rules", 5, "when", 1, "lexicon")) == "rules[5].when[1].lexicon"
     assert field_path(()) == ""
+
+
+_keys = st.text(alphabet="abcdefghij_红包", min_size=1, max_size=6)
+_scalars = st.one_of(st.integers(-10**6, 10**6), st.booleans(), st.text(alphabet="abc 红包★:-#'\"\\", max_size=12))
+_data = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _paths(node: object, here: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += [(*here, k), *_paths(v, (*here, k))]
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += [(*here, i), *_paths(v, (*here, i))]
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_keys, _data, min_size=1, max_size=5))
+def test_round_trip_keeps_data_and_positions_every_node(data: dict[str, object]) -> None:
+    buffer = io.StringIO()
+    YAML(typ="rt").dump(data, buffer)
+    doc = parse_yaml_text(buffer.getvalue(), "p.yaml")
+    assert doc.data == data
+    lines = buffer.getvalue().splitlines()
+    for path in _paths(data):
+        line, col = doc.positions[path]
+        assert 1 <= line <= len(lines)
+        assert 1 <= col <= len(lines[line - 1]) + 1
