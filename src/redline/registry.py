@@ -23,6 +23,7 @@ from redline.detectors import (
     regex,
     secret_marks,
 )
+from redline.detectors.classifiers import offensive, person_name, promotion
 from redline.groups import (
     classified_content,
     daily_report,
@@ -57,6 +58,9 @@ TEXT_DETECTORS: Final[Mapping[str, type[TextDetectorFactory]]] = MappingProxyTyp
     "gift_offer": gift_offer.GiftOfferDetector,
     "flattery": flattery.FlatteryDetector,
     "near": near.NearDetector,
+    "clf.offensive": offensive.OffensiveClassifier,
+    "clf.promotion": promotion.PromotionClassifier,
+    "pii.person_name": person_name.PersonNameFactory,
 })
 
 RECORD_ANALYZERS: Final[Mapping[str, type[RecordAnalyzer]]] = MappingProxyType({

@@ -34,6 +34,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.payments",
     "redline.cli.groups",
     "redline.cli.train",
+    "redline.cli.classify",
 )
 
 app = typer.Typer(

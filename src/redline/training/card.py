@@ -71,8 +71,7 @@ def plot_pr(curves: Sequence[Curve], path: Path, title: str) -> None:
 
 
 def _figures_table(figures: Mapping[str, Mapping[str, Any]]) -> str:
-    cols = ["n", "positives", "threshold", "precision", "recall", "f1", "accuracy",
-            "accuracy_at_half", "average_precision"]
+    cols = list(dict.fromkeys(key for row in figures.values() for key in row))
     lines = ["| split | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for name, row in figures.items():
         lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in cols) + " |")
@@ -97,12 +96,16 @@ def write_card(card: Card, folder: Path) -> Path:
 {card.data}
 
 ## Features and model
+Input is the scan engine's normalised text (`redline.text.normalize_batch`: NFKC, full→half
+width, lower case, 繁→简, separators between 汉字 dropped), in training as in use; examples
+below are shown in that form.
+
 {card.features}
 
 ## Validation
 {card.splits}
 
-Figures at the operating threshold (`accuracy_at_half` uses 0.5):
+Figures at the operating threshold (where present, `accuracy_at_half` uses 0.5):
 
 {_figures_table(card.figures)}
 

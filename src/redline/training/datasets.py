@@ -6,13 +6,15 @@ Data is only ever read from the shared folder, never copied into the repository.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import orjson
 
 from redline.errors import ConfigError
+from redline.text.normalize import normalize_batch
 
 # The repo root's sibling: /work/main/../shared/datasets
 DEFAULT_DATA_DIR: Final = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets"
@@ -46,3 +48,31 @@ def hash_fraction(text: str, salt: str) -> float:
 def is_validation(text: str, salt: str, fraction: float = 0.2) -> bool:
     """True for the deterministic validation part (about `fraction` of distinct texts)."""
     return hash_fraction(text, salt) < fraction
+
+
+def normalized(texts: Sequence[str]) -> list[str]:
+    """Texts as detectors see them at scan time (redline.text.normalize_batch).
+
+    Models are trained on the same view the scan engine hands them, so that dropped
+    separators and folded characters mean the same thing in training and in use.
+    """
+    return list(normalize_batch(list(texts)).texts)
+
+
+def normalized_spans(
+    texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """Normalised texts and gold spans moved onto them (spans that vanish are dropped)."""
+    batch = normalize_batch(list(texts))
+    out_texts = list(batch.texts)
+    out_spans: list[list[tuple[int, int]]] = []
+    for row, gold in enumerate(spans):
+        starts = batch.offsets(row).starts
+        moved = []
+        for start, end in gold:
+            lo = int(np.searchsorted(starts, start, side="left"))
+            hi = int(np.searchsorted(starts, end, side="left"))
+            if hi > lo:
+                moved.append((lo, hi))
+        out_spans.append(moved)
+    return out_texts, out_spans

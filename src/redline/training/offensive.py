@@ -19,7 +19,7 @@ import numpy.typing as npt
 from redline.detectors.classifiers.base import LinearTextModel
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.training.card import Card, Curve, plot_pr, write_card
-from redline.training.datasets import is_validation, read_jsonl
+from redline.training.datasets import is_validation, normalized, read_jsonl
 from redline.training.evaluation import figures, pr_curve, threshold_for_precision
 from redline.training.linear import fit_linear, save_linear
 
@@ -42,8 +42,8 @@ class Split:
     labels: npt.NDArray[np.bool_]
 
 
-def load_splits(data_dir: Path) -> dict[str, Split]:
-    """COLD's train / dev / test rows; texts of the test rows are removed from train and dev."""
+def load_splits(data_dir: Path, only: tuple[str, ...] = ("train", "dev", "test")) -> dict[str, Split]:
+    """COLD's train / dev / test rows, normalised; test texts are removed from train and dev."""
     parts: dict[str, tuple[list[str], list[bool]]] = {"train": ([], []), "dev": ([], []), "test": ([], [])}
     for row in read_jsonl(data_dir, "cold"):
         texts, labels = parts[row["meta"]["orig_split"]]
@@ -52,14 +52,16 @@ def load_splits(data_dir: Path) -> dict[str, Split]:
     held = set(parts["test"][0])
     out: dict[str, Split] = {}
     for name, (texts, labels) in parts.items():
+        if name not in only:
+            continue  # normalising 25k training rows is wasted when only test rows are asked
         keep = [i for i, t in enumerate(texts) if name == "test" or t not in held]
-        out[name] = Split([texts[i] for i in keep], np.array([labels[i] for i in keep], dtype=bool))
+        out[name] = Split(normalized([texts[i] for i in keep]), np.array([labels[i] for i in keep], dtype=bool))
     return out
 
 
 def validation_set(data_dir: Path) -> Split:
     """The split the card reports: the validation half of COLD's test rows."""
-    return _halves(load_splits(data_dir)["test"])[1]
+    return _halves(load_splits(data_dir, only=("test",))["test"])[1]
 
 
 def _halves(test: Split) -> tuple[Split, Split]:

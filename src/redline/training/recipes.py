@@ -7,13 +7,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from redline.training import offensive, promotion
+from redline.training import offensive, person_name, promotion
 
 Recipe = Callable[[Path, Path], dict[str, Any]]
 
 RECIPES: Final[Mapping[str, Recipe]] = MappingProxyType({
     "clf.offensive": offensive.train,
     "clf.promotion": promotion.train,
+    "pii.person_name": person_name.train,
 })
 
 

@@ -112,9 +112,8 @@ class LinearTextModel:
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probability of the positive class for every text of the batch (one vectorised pass)."""
-        batch = self.hasher.hash_batch(texts)
-        sums = np.bincount(batch.rows, weights=self.weights[batch.buckets], minlength=len(texts))
-        logits = self.bias + sums * self.hasher.row_scale(batch)
+        sums, counts = self.hasher.weight_sums(texts, self.weights)
+        logits = self.bias + sums / np.sqrt(np.maximum(counts, 1))
         return 1.0 / (1.0 + np.exp(-logits))
 
 

@@ -31,6 +31,8 @@ _CHUNK: Final = 2048  # messages per forward-backward chunk: amortises numpy cal
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+# (P(tag) per character of the batch, flattened; message starts; message lengths)
+Marginals = tuple[npt.NDArray[np.float64], I64, I64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,7 @@ class CharCRF:
         return cls(bits, lexicon, emissions.reshape(1 << bits, len(TAGS)),
                    arrays["transitions"].astype(np.float32))
 
-    def marginals(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float64], I64, I64]:
+    def marginals(self, texts: Sequence[str]) -> Marginals:
         """P(tag) for every character of the batch (flattened), with message starts and lengths."""
         feats = char_features(texts, self.bits, self.lexicon)
         n_tags = len(TAGS)
@@ -194,14 +196,14 @@ class Span:
 
 
 def decode_spans(
-    marginals: npt.NDArray[np.float64], starts: I64, lengths: I64, floor: float = 0.2
+    marginals: npt.NDArray[np.float64], starts: I64, lengths: I64, floor: float = 0.5
 ) -> list[Span]:
-    """Candidate name spans and their confidence, from per-character tag marginals.
+    """Name spans at a confidence `floor`, from per-character tag marginals.
 
     A character belongs to a name when P(B) + P(I) >= `floor`; a span opens where P(B)
-    beats P(I) or the previous character is outside; its score is the lowest P(B) + P(I)
-    inside it, so a span is only as confident as its least certain character. `floor` is
-    kept low so that the operating threshold (on the score) decides precision vs recall.
+    beats P(I) or the previous character is outside. Its score is the lowest P(B) + P(I)
+    inside it, so a span is only as confident as its least certain character. The floor is
+    the operating threshold: lowering it lengthens spans as well as adding new ones.
     """
     if marginals.shape[0] == 0:
         return []

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.classifiers.base import shipped_model
-from redline.detectors.classifiers.crf import CharCRF, Span, decode_spans
+from redline.detectors.classifiers.crf import CharCRF, Marginals, decode_spans
 from redline.detectors.classifiers.roster import RosterMatcher
 
 ROSTER_PARAM: Final = "roster_names"  # BuildContext.params key: names from people.csv
@@ -64,17 +64,16 @@ class PersonNameDetector:
     default_threshold: float
     plans: tuple[_TriggerPlan, ...]
 
-    def model_spans(self, texts: Sequence[str]) -> list[Span]:
-        """Every candidate span of the CRF with its score (before any threshold)."""
-        marginals, starts, lengths = self.crf.marginals(texts)
-        return decode_spans(marginals, starts, lengths)
+    def marginals(self, texts: Sequence[str]) -> Marginals:
+        """The CRF's per-character tag marginals for a batch (computed once, decoded per trigger)."""
+        return self.crf.marginals(texts)
 
     def spans(self, texts: Sequence[str], threshold: float | None = None,
               roster: RosterMatcher | None = None, model: bool = True,
-              candidates: list[Span] | None = None) -> list[list[NameSpan]]:
+              marginals: Marginals | None = None) -> list[list[NameSpan]]:
         """Names per text: roster matches first, then model spans not overlapping them.
 
-        `candidates` are `model_spans(texts)` when the caller already has them.
+        `marginals` are `self.marginals(texts)` when the caller already has them.
         """
         limit = self.default_threshold if threshold is None else threshold
         per_row: list[list[NameSpan]] = [[] for _ in texts]
@@ -88,9 +87,8 @@ class PersonNameDetector:
                     o is not s and o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
                     for o in spans)]
         if model:
-            for span in self.model_spans(texts) if candidates is None else candidates:
-                if span.score < limit:
-                    continue
+            probs, starts, lengths = self.marginals(texts) if marginals is None else marginals
+            for span in decode_spans(probs, starts, lengths, limit):
                 taken = per_row[span.row]
                 if any(s.start < span.end and span.start < s.end for s in taken):
                     continue
@@ -104,9 +102,9 @@ class PersonNameDetector:
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """One hit per name per trigger; offsets in the (normalised) text given."""
         hits: list[Hit] = []
-        candidates = self.model_spans(texts) if any(p.model for p in self.plans) else []
+        marginals = self.marginals(texts) if any(p.model for p in self.plans) else None
         for plan in self.plans:
-            for spans in self.spans(texts, plan.threshold, plan.roster, plan.model, candidates):
+            for spans in self.spans(texts, plan.threshold, plan.roster, plan.model, marginals):
                 hits.extend(Hit(s.row, self.name, plan.label, s.start, s.end, s.score, s.why)
                             for s in spans)
         hits.sort(key=lambda h: (h.row, h.start, h.end, h.label))

@@ -1,7 +1,7 @@
 """Exact matching of roster names (people.csv `name`) over a whole batch with hyperscan.
 
-The batch is joined once as UTF-8, scanned once, and byte offsets are mapped back to
-character offsets and message rows with numpy, as PERF-NOTES.md recommends.
+The batch's UTF-8 buffer (shared with the other batch matchers when the batch is
+normalised) is scanned once; byte offsets map back to rows and characters with numpy.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 
 import hyperscan
 import numpy as np
+
+from redline.text.joined import joined_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +35,8 @@ class RosterMatcher:
     """Finds every occurrence of any roster name; picklable (the database is rebuilt lazily)."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        # one-character "names" would match everywhere; line breaks are our batch separator
-        cleaned = {n.strip() for n in names if n and "\n" not in n}
+        # one-character "names" would match everywhere; NUL separates the batch's messages
+        cleaned = {n.strip() for n in names if n and "\x00" not in n}
         self.names: tuple[str, ...] = tuple(sorted(n for n in cleaned if len(n) >= 2))
         self._db: Any = None
 
@@ -61,26 +63,20 @@ class RosterMatcher:
         """Every (row, start, end, name) in the batch, sorted by row and start."""
         if not self.names or not texts:
             return []
-        buffer = "\n".join(texts).encode("utf-8")
+        joined = joined_view(texts)  # a normalised batch brings its UTF-8 buffer along
         found: list[tuple[int, int, int]] = []
 
         def on_match(name_id: int, start: int, end: int, flags: int, context: Any) -> None:
             found.append((name_id, start, end))
 
-        self._database().scan(buffer, match_event_handler=on_match)
+        self._database().scan(joined.utf8, match_event_handler=on_match)
         if not found:
             return []
-        raw = np.frombuffer(buffer, dtype=np.uint8)
-        # characters before each byte offset: count of UTF-8 lead bytes
-        char_before = np.r_[0, np.cumsum((raw & 0xC0) != 0x80)]
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        msg_start = np.r_[0, np.cumsum(lengths + 1)[:-1]]  # +1: the "\n" separator
         ids, b_start, b_end = (np.array(col, dtype=np.int64) for col in zip(*found, strict=True))
-        c_start, c_end = char_before[b_start], char_before[b_end]
-        rows = np.searchsorted(msg_start, c_start, side="right") - 1
+        rows, starts, ends = joined.locate(b_start, b_end)
         out = [
-            NameMatch(int(r), int(s - msg_start[r]), int(e - msg_start[r]), self.names[i])
-            for i, r, s, e in zip(ids.tolist(), rows.tolist(), c_start.tolist(), c_end.tolist(), strict=True)
+            NameMatch(r, s, e, self.names[i])
+            for i, r, s, e in zip(ids.tolist(), rows.tolist(), starts.tolist(), ends.tolist(), strict=True)
         ]
         out.sort(key=lambda m: (m.row, m.start, m.end))
         return out

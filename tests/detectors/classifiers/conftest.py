@@ -1,0 +1,40 @@
+"""Fixtures for the shipped classifiers: the shared data sets (skipped if absent) and model cards."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from redline.detectors.classifiers.base import model_dir, sha256_file
+from redline.training.datasets import DEFAULT_DATA_DIR
+
+DATA_DIR = DEFAULT_DATA_DIR.resolve()
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """../shared/datasets, or a skip when this machine does not have it."""
+    if not (DATA_DIR / "cold" / "train.jsonl").is_file():
+        pytest.skip(f"shared datasets absent at {DATA_DIR}: validation figures cannot be recomputed")
+    return DATA_DIR
+
+
+def card_figures(name: str) -> tuple[str, float]:
+    """(sha256, validation F1) as written in the model card MODEL.md."""
+    text = (model_dir(name) / "MODEL.md").read_text(encoding="utf-8")
+    sha = re.search(r"^- sha256: ([0-9a-f]{64})$", text, re.MULTILINE)
+    assert sha, "card has no sha256 line"
+    header = next(line for line in text.splitlines() if line.startswith("| split |"))
+    cols = [c.strip() for c in header.strip("|").split("|")]
+    row = next(line for line in text.splitlines() if line.startswith("| validation"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    return sha.group(1), float(cells[cols.index("f1")])
+
+
+def assert_card_checksum(name: str) -> float:
+    """The shipped npz matches the card and model.json; returns the card's validation F1."""
+    sha, f1 = card_figures(name)
+    assert sha256_file(model_dir(name) / "model.npz") == sha
+    return f1

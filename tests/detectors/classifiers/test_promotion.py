@@ -1,0 +1,62 @@
+"""clf.promotion: the shipped model loads, matches its card, keeps its F1, generalises to work chat."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.detectors.classifiers.conftest import assert_card_checksum
+
+from redline.detectors.classifiers.base import LinearTextModel, shipped_model
+from redline.detectors.classifiers.promotion import PromotionClassifier
+from redline.training import promotion as recipe
+from redline.training.chat_probe import ADS, WORK
+from redline.training.datasets import normalized
+from redline.training.evaluation import figures
+
+
+def _model() -> LinearTextModel:
+    return LinearTextModel.from_files(shipped_model("promotion"))
+
+
+def test_model_matches_its_card_checksum() -> None:
+    assert_card_checksum("promotion")
+
+
+def test_validation_f1_is_at_least_the_card_s(data_dir) -> None:  # type: ignore[no-untyped-def]
+    card_f1 = assert_card_checksum("promotion")
+    val = recipe.validation_set(data_dir)
+    got = figures(val.labels, _model().scores(val.texts), shipped_model("promotion").threshold)
+    assert got.positives > 30
+    assert got.f1 >= card_f1 - 0.02
+
+
+def test_work_chat_probe_is_never_flagged() -> None:
+    # Across sources: ordinary work messages sharing words with ads (出差, 收到, 价格, 联系).
+    scores = _model().scores(normalized(WORK))
+    flagged = [t for t, s in zip(WORK, scores, strict=True) if s >= shipped_model("promotion").threshold]
+    assert flagged == []
+
+
+def test_work_chat_probe_ads_recall() -> None:
+    # Hand-written 微商 ads in other trades than the training ads: at least half are caught.
+    scores = _model().scores(normalized(ADS))
+    assert float(np.mean(scores >= shipped_model("promotion").threshold)) >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("代购韩国化妆品，正品保证，有意者私聊", True),
+        ("兼职刷单日结，加QQ 123456789", True),
+        ("点击链接领取优惠券 https://s.click.taobao.com/abc 券后39.9元", True),
+        ("出个vape100r", True),
+        ("收到，明天上午九点开会", False),
+        ("出差报销单已经交了", False),
+        ("下午三点去市场监管局核实价格投诉", False),
+    ],
+    ids=["daigou", "side-job", "coupon-link", "qq-sell", "ack", "business-trip", "price-complaint"],
+)
+def test_examples_and_counter_examples(detect, text: str, flagged: bool) -> None:  # type: ignore[no-untyped-def]
+    found = detect(PromotionClassifier, text)
+    assert [evidence for evidence, _ in found] == ([text] if flagged else [])
+    assert all(why.startswith(f"model clf.promotion v{shipped_model('promotion').version}") for _, why in found)
