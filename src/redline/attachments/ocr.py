@@ -39,11 +39,20 @@ def _probe() -> Any:
     return RapidOCR(det_limit_side_len=PROBE_SIDE, det_limit_type="max", intra_op_num_threads=1)
 
 
+_THREADS: dict[str, int] = {"n": -1}  # onnxruntime threads for recognition; -1: all cores
+
+
+def use_threads(count: int) -> None:
+    """Limit OCR to `count` threads (benchmarks per core; a worker process per core)."""
+    _THREADS["n"] = count
+    _reader.cache_clear()
+
+
 @cache
 def _reader() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(det_limit_side_len=OCR_SIDE, det_limit_type="max")
+    return RapidOCR(det_limit_side_len=OCR_SIDE, det_limit_type="max", intra_op_num_threads=_THREADS["n"])
 
 
 def prepare(image: Image.Image) -> Image.Image:
