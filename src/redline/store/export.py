@@ -48,7 +48,10 @@ def read_table(engine: Engine, mapping: TableMap) -> pa.Table:
     with engine.connect() as connection:
         # Identifiers come from our own table metadata, never from input.
         sql = f'SELECT {cols} FROM "{mapping.table.name}" ORDER BY {order}'  # noqa: S608
-        rows = connection.exec_driver_sql(sql).all()
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql)  # the raw driver: plain tuples, no per-row SQLAlchemy objects
+        rows = cursor.fetchall()
+        cursor.close()
     lists = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in mapping.columns]
     arrays = {}
     for field, values in zip(mapping.spec.schema, lists, strict=False):
