@@ -3,15 +3,11 @@ recall / precision of secrecy markings over a rendered set of phone-like photos.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from PIL import Image
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "attachments"))
 
 MARKINGS = ["机密★1年", "秘密★6个月", "绝密★长期", "机密★5年", "秘密★3年", "机密★10年"]
 NEUTRAL_TITLES = ["关于开展秋季爱国卫生运动的通知", "关于召开保密工作会议的通知", "关于做好防汛值班工作的通知",
@@ -19,10 +15,9 @@ NEUTRAL_TITLES = ["关于开展秋季爱国卫生运动的通知", "关于召开
 
 
 def run() -> dict[str, object]:
-    from conftest import FONT, holiday_photo, like_a_phone, render_document
-
     from redline.attachments import ocr
     from redline.attachments.screen import screen_files
+    from redline.attachments.specimens import FONT, holiday_photo, like_a_phone, render_document
     from redline.rules.build import build_plan
 
     ocr.use_threads(1)

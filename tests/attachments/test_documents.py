@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.attachments.conftest import holiday_photo, render_document
 
 from redline.attachments.documents import red_header, repair
+from redline.attachments.specimens import holiday_photo, render_document
 
 REPAIRS = [
     ("机蜜☆1年", "机密★1年"),

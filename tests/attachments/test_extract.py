@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 from openpyxl import Workbook
 from pypdf import PdfWriter
-from tests.attachments.conftest import render_document
 
 from redline.attachments.extract import extract
+from redline.attachments.specimens import render_document
 
 
 def _text_pdf(path: Path, font: Path, lines: list[str]) -> Path:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tests.attachments.conftest import holiday_photo, like_a_phone, render_document
 
 from redline.attachments.screen import UNREADABLE_RULE, screen_files
+from redline.attachments.specimens import holiday_photo, like_a_phone, render_document
 from redline.rules.build import build_plan
 from redline.scan.plan import ScanPlan
 
