@@ -85,6 +85,9 @@ def build_alerts(engine: Engine) -> int:
                 .values(severity=name)
             )
         after = conn.execute(select(func.count()).select_from(Alert)).scalar() or 0
+        if after - before > 10_000:
+            # fresh statistics, so the planners pick the queue indexes for filtered pages
+            conn.execute(text("ANALYZE alerts"))
         if mark_row:
             conn.execute(ConsoleKey.__table__.update().where(ConsoleKey.name == _WATERMARK).values(value=str(top)))
         else:

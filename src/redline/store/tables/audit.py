@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redline.store.base import Base, BigIntPK
@@ -16,7 +16,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    seq: Mapped[int] = mapped_column(unique=True)  # 1, 2, 3 …: a race cannot fork the chain
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # 1, 2, 3 …: a race cannot fork the chain
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(16), default="")

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from redline.store.base import Base, BigIntPK
 
+QUEUE_FILTERS = ("category", "unit", "pack", "rule_id", "assignee", "person_id", "severity")
+
 
 class Alert(Base):
     """Findings on one subject grouped for review; rule/category/pack are its most severe finding's.
@@ -22,17 +24,17 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     subject: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[str] = mapped_column(String(300))
-    person_id: Mapped[str | None] = mapped_column(String(128), default=None, index=True)
-    rule_id: Mapped[str] = mapped_column(String(64), index=True)
-    pack: Mapped[str] = mapped_column(String(64), default="", index=True)
-    category: Mapped[str] = mapped_column(String(32), index=True)
+    person_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    pack: Mapped[str] = mapped_column(String(64), default="")
+    category: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))
     severity_rank: Mapped[int] = mapped_column(default=1)
-    unit: Mapped[str] = mapped_column(String(200), default="", index=True)
+    unit: Mapped[str] = mapped_column(String(200), default="")
     time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None, index=True)
     n_findings: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="new")  # new, dismissed, escalated
-    assignee: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64), default=None)
     tags: Mapped[list[Any]] = mapped_column(default=list)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -43,6 +45,9 @@ class Alert(Base):
         # the default queue: status filter, most severe first, newest id first (keyset paging)
         Index("ix_alerts_queue", "status", "severity_rank", "id"),
         Index("ix_alerts_queue_time", "status", "time", "id"),
+        # one per filter of the queue: equality on the filter and the status, then the
+        # severity order, so a filtered page is an ordered index range too (review_0002)
+        *(Index(f"ix_alerts_queue_{c}", c, "status", "severity_rank", "id") for c in QUEUE_FILTERS),
     )
 
 
