@@ -91,7 +91,8 @@ def start_server(*, durable: bool = False, attempts: int = 3) -> PgServer:
     if done.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
         raise ConfigError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
-    options = f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={root} -c max_connections=50"
+    # Room for many engines: a test suite rarely disposes every pool before the server stops.
+    options = f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={root} -c max_connections=200"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     for _ in range(attempts):  # another process may take the port between probe and start
