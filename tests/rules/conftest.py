@@ -58,12 +58,12 @@ class EmptyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def keyword_factory(key: str, words: tuple[str, ...]) -> type:
+def keyword_factory(key: str, words: tuple[str, ...], config: type[BaseModel] = EmptyConfig) -> type:
     """A detector kind that fires on fixed words (stands in for gift_offer, pii, ...)."""
 
     class Keyword:
         name: ClassVar[str] = key
-        Config: ClassVar[type[BaseModel]] = EmptyConfig
+        Config: ClassVar[type[BaseModel]] = config
         BUILDS: ClassVar[list[int]] = []
 
         @classmethod
@@ -100,7 +100,8 @@ def make_registry() -> Registry:
 
     text: dict[str, type] = {"lexicon": SubstringLexicon}
     for key in sorted({*TEXT_KEYS, *TEXT_DETECTORS} - {"lexicon"}):
-        text[key] = keyword_factory(key, (f"<{key}>",))
+        real = TEXT_DETECTORS.get(key)  # validate `when` configs exactly as production does
+        text[key] = keyword_factory(key, (f"<{key}>",), real.Config if real is not None else EmptyConfig)
 
     return Registry(text=text, record={**RECORD_ANALYZERS, "payments.large_sums": NoopLargeSums})
 
