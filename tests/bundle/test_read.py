@@ -175,3 +175,16 @@ def test_zip_bundles_including_one_folder_deep(tmp_path: Path, sample_tables: di
         read_bundle(tmp_path / "broken.zip")
     with pytest.raises(InputError, match="no such bundle"):
         read_bundle(tmp_path / "absent")
+
+
+def test_internal_column_names_in_a_file_are_refused(tmp_path: Path) -> None:
+    text = PAY_HEADER.replace("amount_yuan", "amount_fen") + GOOD_PAY
+    with pytest.raises(InputError, match="amount_yuan"):
+        read_bundle(_bundle(tmp_path, payments_csv=text))
+
+
+def test_trailing_blank_lines_are_harmless(tmp_path: Path) -> None:
+    rows = GOOD_PAY + "t2,2016-03-01T10:00:00+08:00,m1,p1,-1,red_packet,,,,,\n\n\n"
+    read = read_bundle(_bundle(tmp_path, payments_csv=PAY_HEADER + rows))
+    assert read.tables.payments.column("payment_id").to_pylist() == ["t1"]
+    assert [(q.line, q.field) for q in read.quarantined] == [(3, "amount_yuan")]

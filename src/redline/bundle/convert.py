@@ -208,6 +208,13 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
     if absent:
         notes.append(f"{raw.filename}: column(s) absent, left empty: {', '.join(absent)}")
     extras = [c for c in raw.columns if c not in outside]
+    clashing = [c for c in extras if c in spec.schema.names]
+    if clashing:  # e.g. amount_fen in payments.csv: outside, money is amount_yuan
+        raise InputError(
+            f"column '{clashing[0]}' is the internal name; the file's column is "
+            f"'{outside[spec.schema.names.index(clashing[0])]}'",
+            SourceLocation(raw.filename, 1, field=clashing[0]),
+        )
     for extra in extras:
         values = raw.columns[extra]
         if raw.empty_is_null:

@@ -101,7 +101,8 @@ def parse_csv(data: bytes, filename: str) -> RawRows:
     lines = Lines(text)
     # pyarrow skips blank lines and splits on a lone "\r": either would shift line numbers.
     lone_cr = "\r" in text and "\r" in text.replace("\r\n", "")
-    regular = not bad_lines and "\n\n" not in text and "\n\r\n" not in text and not lone_cr
+    body = text.rstrip("\r\n")  # blank lines at the very end shift nothing
+    regular = not bad_lines and "\n\n" not in body and "\n\r\n" not in body and not lone_cr
     if regular:
         fast = _parse_csv_arrow(data, header, header_lines, filename, lines)
         if fast is not None:
