@@ -188,3 +188,16 @@ def test_trailing_blank_lines_are_harmless(tmp_path: Path) -> None:
     read = read_bundle(_bundle(tmp_path, payments_csv=PAY_HEADER + rows))
     assert read.tables.payments.column("payment_id").to_pylist() == ["t1"]
     assert [(q.line, q.field) for q in read.quarantined] == [(3, "amount_yuan")]
+
+
+@pytest.mark.parametrize("ragged", [False, True], ids=["fast-path", "careful-path"])
+def test_crlf_files_and_both_parsers_agree_on_lines(tmp_path: Path, ragged: bool) -> None:
+    rows = [GOOD_PAY.strip(), 't2,2016-03-01T10:00:00+08:00,m1,p1,1,red_packet,,,"两\r\n行",,',
+            "t3,2016-03-01T10:00:00+08:00,m1,p1,1.001,red_packet,,,,,"]
+    if ragged:
+        rows.append("t4,too,short")
+    text = "\r\n".join([PAY_HEADER.strip(), *rows]) + "\r\n"
+    read = read_bundle(_bundle(tmp_path, payments_csv=text.encode()))
+    assert read.tables.payments.column("memo").to_pylist() == ["节日快乐", "两\r\n行"]
+    expected = [(5, "amount_yuan")] + ([(6, "")] if ragged else [])
+    assert [(q.line, q.field) for q in read.quarantined] == expected
