@@ -19,6 +19,15 @@ def test_only_stuttering_rows_are_collapsed() -> None:
     assert [view.joined.row_text(i) for i in range(2)] == ["不得外传", "红包"]
 
 
+def test_bigrams_keep_only_repeats_that_can_hide_a_term() -> None:
+    term = "不得外传"
+    keys = np.array(sorted((ord(a) << 21) | ord(b) for a, b in itertools.pairwise(term)), dtype=np.int64)
+    batch = normalize_batch(["谢谢大家", "不得得外传", "哈哈哈"])
+    view = collapse_repeats(batch.texts.joined, keys)
+    assert view is not None
+    assert view.rows.tolist() == [1]
+
+
 def test_no_view_without_repeats() -> None:
     assert collapse_repeats(normalize_batch(["你好", "aa", "11"]).texts.joined) is None
 

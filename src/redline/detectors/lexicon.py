@@ -94,6 +94,9 @@ class LexiconDetector:
         self._collapsible = np.array(
             [len(lit) >= 2 and _has_han(lit) and not _repeats(lit) for lit in literals], dtype=np.bool_
         )
+        pairs = {(ord(a) << 21) | ord(b) for lit, ok in zip(literals, self._collapsible, strict=True)
+                 if ok for a, b in itertools.pairwise(lit)}
+        self._bigrams = np.array(sorted(pairs), dtype=np.int64)
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> LexiconDetector:
@@ -122,7 +125,7 @@ class LexiconDetector:
         hits: list[Hit] = []
         seen: set[tuple[int, str, int, int]] = set()
         self._emit(texts, found.ids, found.rows, found.starts, found.ends, "", hits, seen)
-        collapsed = collapse_repeats(joined) if self._collapsible.any() else None
+        collapsed = collapse_repeats(joined, self._bigrams) if self._collapsible.any() else None
         if collapsed is not None:
             more = self._matcher.scan(collapsed.joined)
             ok = self._collapsible[more.ids]

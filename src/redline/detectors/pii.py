@@ -18,6 +18,7 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field
 from stdnum import luhn
 from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
 from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.matchers import PatternPrefilter
@@ -39,7 +40,6 @@ _PREFILTER: Final = rf"{_DIGIT_CLASS}([^0-9a-z\x{{4e00}}-\x{{9fff}}\n]{{0,2}}{_D
 _TO_DIGITS: Final = str.maketrans(NUMERALS)
 _ID_CONTEXT: Final = re.compile(r"身份证|证件号|身份号码")
 _CARD_CONTEXT: Final = re.compile(r"卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|开户|银行|转账|汇款|打款")
-_MOBILE_TYPES: Final = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 ALL_KINDS: Final[tuple[Kind, ...]] = ("resident_id", "mobile", "bank_card")
 CARD_EMIT: Final = 0.6  # a Luhn-valid number needs a UnionPay prefix or context to be reported
 
@@ -56,15 +56,32 @@ def _digits(span: str) -> str:
     return _NOT_DIGIT.sub("", span)
 
 
-@functools.lru_cache(maxsize=4096)
-def _mobile_block_ok(block: str) -> bool:
-    # the number plan is decided by the leading digits: validate one number per 7-digit block
-    phone = phonenumbers.parse("+86" + block + "0000")
-    return bool(phonenumbers.is_valid_number(phone)) and phonenumbers.number_type(phone) in _MOBILE_TYPES
+# the mainland mobile number plan, from phonenumbers' own metadata, compiled once
+_MOBILE_PLAN: Final = re.compile(
+    str(phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)  # type: ignore[union-attr]
+)
 
 
 def _mobile_ok(number: str) -> bool:
-    return len(number) == 11 and _mobile_block_ok(number[:7])
+    return len(number) == 11 and _MOBILE_PLAN.fullmatch(number) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _place_ok(area: str, year: str) -> bool:
+    # the 行政区划 code must exist in the birth year (stdnum's numdb lookup is slow: cache it)
+    probe = area + year + "0101000"
+    return bool(ric.is_valid(probe + ric.calc_check_digit(probe + "0")))
+
+
+def _resident_id_ok(number: str) -> bool:
+    """GB 11643: check digit, a real birth date, and a place code valid in that year."""
+    if not number[:17].isdigit() or ric.calc_check_digit(number) != number[17]:
+        return False
+    try:
+        ric.get_birth_date(number)
+    except ValidationError:
+        return False
+    return _place_ok(number[:6], number[6:10])
 
 
 def find_pii(text: str) -> list[tuple[int, int, Kind, float, str]]:
@@ -73,7 +90,7 @@ def find_pii(text: str) -> list[tuple[int, int, Kind, float, str]]:
     for m in _RUN.finditer(text):
         number = _digits(m.group(2)).upper()
         start, end = m.span(2)
-        if len(number) == 18 and ric.calc_check_digit(number) == number[17] and ric.is_valid(number):
+        if len(number) == 18 and _resident_id_ok(number):
             score = 0.95 if _ID_CONTEXT.search(text) else 0.9
             found.append((start, end, "resident_id", score, "resident_id: GB 11643 checksum ok"))
         elif len(number) == 11 and number[0] == "1" and _mobile_ok(number):

@@ -59,7 +59,7 @@ def findings_from_hits(
     o_starts, o_ends = batch.spans(rows, starts, ends)
     reasons: dict[tuple[str, str, str, float], tuple[dict[str, Any], str, str]] = {}
     seen: set[tuple[int, str, int, int]] = set()
-    out: list[tuple[int, int, Finding]] = []
+    out: list[tuple[int, int, str, str, int, int, Finding]] = []
     for (hit, ref, ctx), start, end in zip(accepted, o_starts.tolist(), o_ends.tolist(), strict=True):
         key = (hit.row, hit.label, start, end)
         if key in seen:
@@ -72,7 +72,7 @@ def findings_from_hits(
             rendered = (facts, *render_text_reason(facts))
             reasons[(hit.label, evidence, hit.why, hit.score)] = rendered
         facts, reason, reason_en = rendered
-        out.append((hit.row, start, Finding(
+        out.append((hit.row, start, ref.rule_id, hit.label, end, len(out), Finding(
             rule_id=ref.rule_id,
             category=ref.category,
             detector=hit.detector,
@@ -90,5 +90,5 @@ def findings_from_hits(
             facts=facts,
             pack=ref.pack,
         )))
-    out.sort(key=lambda item: (item[0], item[1], item[2].rule_id, item[2].label))
-    return [f for _, _, f in out]
+    out.sort()  # (message, start, rule, label, end, arrival): the tuple order is the contract
+    return [item[-1] for item in out]

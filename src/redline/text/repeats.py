@@ -43,8 +43,15 @@ class CollapsedRows:
         return rows, first - row_base, after - row_base
 
 
-def collapse_repeats(joined: JoinedText) -> CollapsedRows | None:
-    """The repeat-collapsed view of the rows that need one (None if no row repeats a 汉字)."""
+def collapse_repeats(
+    joined: JoinedText, bigrams: npt.NDArray[np.int64] | None = None
+) -> CollapsedRows | None:
+    """The repeat-collapsed view of the rows that need one (None if no row repeats a 汉字).
+
+    With `bigrams` (sorted keys `(ord(a) << 21) | ord(b)` of the sought terms' character pairs), a repeat counts only when the
+    repeated character and a neighbour form one of those pairs: 谢谢大家 is left alone when
+    no term holds 谢大, so the second pass sees only rows where a stutter can hide a term.
+    """
     cps = joined.codepoints
     n = len(cps)
     if n < 2:
@@ -53,6 +60,11 @@ def collapse_repeats(joined: JoinedText) -> CollapsedRows | None:
     dup = np.zeros(n + 1, dtype=np.bool_)
     dup[1:n] = (cps[1:] == cps[:-1]) & ((props[cps[1:]] & HAN) != 0)
     at = np.flatnonzero(dup)
+    if bigrams is not None and len(at):
+        ext = np.append(cps, np.uint32(0))
+        after = (ext[at].astype(_I64) << 21) | ext[at + 1].astype(_I64)
+        before = (ext[np.maximum(at - 2, 0)].astype(_I64) << 21) | ext[at].astype(_I64)
+        at = at[np.isin(after, bigrams) | np.isin(before, bigrams)]
     if not len(at):
         return None
     rows = np.unique(np.searchsorted(joined.row_starts, at, side="right") - 1).astype(_I64)
