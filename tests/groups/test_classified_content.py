@@ -52,3 +52,10 @@ def test_unregistered_detector_is_a_config_error(kit, tables) -> None:  # type: 
     bad = Trigger("WH-02", "WH-02#3", ClassifiedContentConfig(detectors={"nope": {}}))
     with pytest.raises(ConfigError, match="nope"):
         ClassifiedContent(kit.text_detectors).analyze(tables, [bad])
+
+
+def test_with_the_registry_detectors(tables) -> None:  # type: ignore[no-untyped-def]
+    found = ClassifiedContent().analyze(tables, [TRIGGER])  # the text engine's secret_marks, doc_number
+    # a bare "绝密" without ★ or a period is below the real detector's bar (m4): only G's posts
+    assert [(f.facts["group_id"], f.person_id, f.facts["message_ids"]) for f in found] == [("g", "p2", ["m1", "m3"])]
+    assert found[0].severity == "critical"

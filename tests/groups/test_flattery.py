@@ -57,3 +57,11 @@ def test_other_messages_are_not_found(kit, messages) -> None:  # type: ignore[no
 def test_address_forms() -> None:
     assert address_forms("张三", "副县长", "政府办-张三", ["群主"]) == [
         "张三", "政府办-张三", "张县长", "张县", "县长", "群主"]
+
+
+def test_with_the_registry_detector(kit) -> None:  # type: ignore[no-untyped-def]
+    k = kit
+    tables = _tables(kit, k.msg("m1", "2026-03-02T09:00:00+08:00", "g", "p2", "陈书记高瞻远瞩，讲得太好了"),
+                     k.msg("m2", "2026-03-02T09:10:00+08:00", "g", "p3", "收到，马上落实"))
+    found = Flattery().analyze(tables, [Trigger("WH-03", "WH-03#2", FlatteryConfig())])
+    assert [(f.subject_id, f.facts["addressed_as"]) for f in found] == [("m1", "陈书记")]

@@ -69,6 +69,7 @@ def connect(tables: BundleTables, as_of: date | None = None) -> duckdb.DuckDBPyC
     """
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'Asia/Shanghai'")
+    con.execute("SET enable_progress_bar = false")  # the CLI draws its own
     for name in TABLES:
         con.register(name, _conform(name, getattr(tables, name)))
     ref = as_of or reference_date(con)
