@@ -32,6 +32,13 @@ def test_stats_counts_rows_per_table(capsys: pytest.CaptureFixture[str], db_url:
 
 
 def test_stats_on_a_database_without_redline_tables(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "empty.db").close()
     code, _, err = run_cli(capsys, "stats", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert code == 2
     assert "no Redline tables" in err
+    code, _, err = run_cli(capsys, "stats", "--db", f"sqlite:///{tmp_path / 'absent.db'}")
+    assert code == 2
+    assert "no such database file" in err
+    assert not (tmp_path / "absent.db").exists()

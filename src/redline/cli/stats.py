@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -15,6 +17,9 @@ from redline.store.base import Base
 
 def table_counts(engine: Engine) -> dict[str, int]:
     """Rows per table, for every table of the metadata that exists in the database."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:" and not Path(database).exists():
+        raise ConfigError(f"no such database file: {database}")
     present = set(inspect(engine).get_table_names())
     if not present & set(Base.metadata.tables):
         raise ConfigError(f"no Redline tables in {engine.url.render_as_string(hide_password=True)} (run `redline load` first)")
