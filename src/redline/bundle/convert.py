@@ -185,7 +185,8 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
             absent.append(out_name)
             columns[name] = pa.nulls(n, kind)
             continue
-        if raw.empty_is_null or kind != pa.string():
+        # Only free text keeps "" apart from null (and only in JSON); codes and typed values do not.
+        if raw.empty_is_null or kind != pa.string() or (spec.table, name) in ENUMS:
             values = pc.if_else(pc.equal(values, ""), pa.nulls(n, pa.string()), values)
         if kind != pa.string():
             values = pc.utf8_trim_whitespace(values)
