@@ -42,27 +42,27 @@ class LargeSums(PaymentAnalyzer):
         lucky_fen = [fen(y) for y in config.lucky_yuan]
         rows = frame.rows(
             """WITH days AS (
-                 SELECT payee, payer, day, any_value(rel) AS rel, any_value(payer_official) AS payer_official,
-                        any_value(payer_external) AS payer_external, any_value(back_fen) AS back_fen,
-                        any_value(pair_fen) AS pair_fen, sum(fen) AS day_fen, list(pid ORDER BY t, pid) AS pids,
-                        list(kind ORDER BY t, pid) AS kinds,
-                        bool_or(fen IN (SELECT unnest(?))) OR sum(fen) IN (SELECT unnest(?)) AS lucky
+                 SELECT payee, payer, day, sum(fen) AS day_fen,
+                        bool_or(fen IN (SELECT unnest($lucky))) OR sum(fen) IN (SELECT unnest($lucky)) AS lucky
                  FROM gift WHERE coalesce(rel, '') <> 'family' AND NOT standing
-                   AND pair_fen >= least(?, ?) AND back_fen <= ? * pair_fen
+                   AND pair_fen >= least($min_fen, $lucky_min_fen) AND back_fen <= $ratio * pair_fen
                  GROUP BY payee, payer, day
+               ), big AS (
+                 SELECT * FROM days d WHERE day_fen >= $min_fen OR (lucky AND day_fen >= $lucky_min_fen)
                )
-               SELECT payee AS person_id, payer, any_value(rel) AS rel, any_value(payer_official) AS payer_official,
-                      any_value(payer_external) AS payer_external, count(*) AS days, sum(len(pids)) AS n,
-                      sum(day_fen) AS total_fen, max(day_fen) AS max_day_fen, min(day) AS first_day,
-                      max(day) AS last_day, flatten(list(pids ORDER BY day)) AS pids,
-                      flatten(list(kinds ORDER BY day)) AS kinds, any_value(back_fen) AS back_fen,
-                      bool_or(lucky) AS lucky, bool_or(day_fen % 100000 = 0) AS round_sum
-               FROM days
-               WHERE (day_fen >= ? OR (lucky AND day_fen >= ? AND NOT payer_official))
-                 AND back_fen <= ? * pair_fen
-               GROUP BY payee, payer""",
-            [lucky_fen, lucky_fen, fen(config.min_yuan), fen(config.lucky_min_yuan), config.max_return_ratio,
-             fen(config.min_yuan), fen(config.lucky_min_yuan), config.max_return_ratio],
+               -- only the qualifying days go back to the payment rows for their ids
+               SELECT g.payee AS person_id, g.payer, any_value(g.rel) AS rel,
+                      any_value(g.payer_official) AS payer_official, any_value(g.payer_external) AS payer_external,
+                      count(DISTINCT g.day) AS days, count(*) AS n, sum(g.fen) AS total_fen,
+                      max(big.day_fen) AS max_day_fen, min(g.day) AS first_day, max(g.day) AS last_day,
+                      list(g.pid ORDER BY g.t, g.pid) AS pids, list(g.kind ORDER BY g.t, g.pid) AS kinds,
+                      any_value(g.back_fen) AS back_fen, bool_or(big.lucky) AS lucky,
+                      bool_or(big.day_fen % 100000 = 0) AS round_sum
+               FROM big JOIN gift g ON g.payee = big.payee AND g.payer = big.payer AND g.day = big.day
+               WHERE big.day_fen >= $min_fen OR NOT g.payer_official
+               GROUP BY g.payee, g.payer""",
+            {"lucky": lucky_fen, "min_fen": fen(config.min_yuan), "lucky_min_fen": fen(config.lucky_min_yuan),
+             "ratio": config.max_return_ratio},
         )
         risk = {r.value for r in RISK_RELATIONS}
         out = []

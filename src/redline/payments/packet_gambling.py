@@ -49,7 +49,7 @@ class PacketGambling(PaymentAnalyzer):
         rows = frame.rows(
             """WITH pk AS (
                  SELECT packet_id, any_value(conv) AS conv, any_value(payer) AS sender, min(t) AS t0,
-                        arg_max(payee, fen) AS top, list(pid) AS pids, list(payee) AS claimers, sum(fen) AS total
+                        arg_max(payee, fen) AS top, sum(fen) AS total
                  FROM pay WHERE kind = 'red_packet' AND packet_id IS NOT NULL AND conv <> ''
                    AND conv NOT LIKE 'dm:%' AND status IN ('paid', 'received', 'returned', 'refunded')
                  GROUP BY packet_id
@@ -61,11 +61,18 @@ class PacketGambling(PaymentAnalyzer):
                              OVER (PARTITION BY conv ORDER BY t0, packet_id) AS session,
                         coalesce(t0 - prev_t <= $gap AND sender = prev_top, false) AS link
                  FROM ch
-               ), ses AS (
+               ), runs AS (  -- packet runs long enough to matter; claim lists only for these
                  SELECT conv, session, count(*) AS packets, sum(link::INTEGER) AS links, min(t0) AS t_lo,
-                        max(t0) AS t_hi, flatten(list(pids)) AS pids, list(sender) AS senders,
-                        flatten(list(claimers)) AS claimers, sum(total) AS total_fen
+                        max(t0) AS t_hi, list(sender) AS senders, sum(total) AS total_fen,
+                        list(packet_id) AS packet_ids
                  FROM s GROUP BY conv, session HAVING count(*) >= $min_packets
+               ), claims AS (
+                 SELECT r.conv, r.session, list(p.pid) AS pids, list(p.payee) AS claimers
+                 FROM (SELECT conv, session, unnest(packet_ids) AS packet_id FROM runs) r
+                 JOIN pay p ON p.packet_id = r.packet_id GROUP BY ALL
+               ), ses AS (
+                 SELECT runs.* EXCLUDE (packet_ids), claims.pids, claims.claimers
+                 FROM runs JOIN claims USING (conv, session)
                ), talk AS (
                  SELECT ses.conv, ses.session, count(m.id) AS hits, list(m.id ORDER BY m.t)[:20] AS msg_ids
                  FROM ses JOIN messages m ON m.conversation = ses.conv
