@@ -37,6 +37,19 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.classify",
 )
 
+# Top-level command → the module that registers it, so that `redline ingest …` imports one
+# module instead of every analysis (start-up in a fraction of a second). A command missing
+# here still works: the root then imports every module. tests/cli/test_root.py keeps it true.
+COMMANDS: Final[dict[str, str]] = {
+    "version": "redline.cli.version", "packs": "redline.cli.packs", "screen": "redline.cli.screen",
+    "scan": "redline.cli.scan", "ingest": "redline.cli.ingest", "portal": "redline.cli.portal",
+    "officers": "redline.cli.portal", "portal-purge": "redline.cli.portal", "export": "redline.cli.export",
+    "screen-files": "redline.cli.screen_files", "demo": "redline.cli.demo", "load": "redline.cli.load",
+    "stats": "redline.cli.stats", "serve": "redline.cli.serve", "users": "redline.cli.users",
+    "audit": "redline.cli.audit", "report": "redline.cli.report", "payments": "redline.cli.payments",
+    "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
+}
+
 app = typer.Typer(
     name="redline",
     help="Redline (红线): leads, not verdicts — screening of work messaging, red packets and work groups.",
@@ -46,8 +59,16 @@ app = typer.Typer(
 )
 
 
-def _build() -> typer.Typer:
-    for module_name in COMMAND_MODULES:
+@app.callback()
+def _root() -> None:
+    """Redline (红线): leads, not verdicts — screening of work messaging, red packets and work groups."""
+
+
+def _build(args: list[str] | None = None) -> typer.Typer:
+    """The root app with the command `args` names, or with every command."""
+    command = next((a for a in args or [] if not a.startswith("-")), None)
+    wanted = [COMMANDS[command]] if command in COMMANDS else list(COMMAND_MODULES)
+    for module_name in dict.fromkeys(wanted):
         importlib.import_module(module_name).register(app)
     return app
 
@@ -58,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     if debug:
         args.remove("--debug")
-    cli = _build()
+    cli = _build(args)
     try:
         code = cli(args=args, standalone_mode=False)
         # without standalone mode click returns the code of typer.Exit instead of exiting
@@ -75,10 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        # usage errors (typer ships its own copy of click, so test the shape, not the class)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            print(f"redline: error: {exc.format_message()} (see `redline --help`)", file=sys.stderr)
             sys.exit(2)
         if debug:
             raise
