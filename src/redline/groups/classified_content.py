@@ -31,7 +31,6 @@ SELECT gm.id, gm.time, gm.group_id, gm.sender, p.name AS sender_name, coalesce(g
             ELSE chr(10) || coalesce(json_extract_string(gm.attachment, '$.name'), '') END AS body
 FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x p ON p.person_id = gm.sender
 WHERE NOT list_contains(?, coalesce(g.type, ''))
-ORDER BY gm.group_id, gm.time, gm.id
 """
 
 # The strongest mark decides severity: 绝密/机密 critical, 秘密 high, anything else medium.
@@ -81,8 +80,9 @@ class ClassifiedContent:
     def _findings(self, trigger: Trigger, cfg: ClassifiedContentConfig, msgs: pa.Table,
                   hits: pa.Table) -> list[Finding]:
         per: dict[tuple[str, str], dict[str, Any]] = {}
-        hits = hits.sort_by("row")
         taken = msgs.select(["id", "time", "group_id", "sender", "sender_name", "group_name"]).take(hits["row"])
+        order = pc.sort_indices(taken, [("time", "ascending"), ("id", "ascending")])
+        hits, taken = hits.take(order), taken.take(order)
         for h, m in zip(hits.to_pylist(), taken.to_pylist(), strict=True):
             entry = per.setdefault((m["group_id"], m["sender"] or ""), {
                 "group_name": m["group_name"], "name": m["sender_name"], "ids": [], "evidence": [],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+import duckdb
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,18 +28,19 @@ if TYPE_CHECKING:
 TITLES: Final = ("秘书长", "董事长", "书记", "县长", "市长", "区长", "镇长", "乡长", "局长", "主任",
                  "部长", "处长", "科长", "主席", "院长", "站长", "所长", "组长", "队长", "厅长", "省长")
 
-# Group messages with the previous message of the same group (for "answers the owner").
+# Text messages of non-owners in groups that have an owner: the texts to probe for praise.
 _MESSAGES = """
-SELECT * FROM (
-  SELECT gm.id, gm.time, gm.group_id, gm.sender, sp.name AS sender_name, coalesce(gm.text, '') AS text,
-         coalesce(gm.type, 'text') AS msg_type,
-         coalesce(g.name, '') AS group_name, g.owner_id,
-         lag(gm.sender) OVER w AS prev_sender, lag(gm.id) OVER w AS prev_id,
-         date_diff('second', lag(gm.time) OVER w, gm.time) AS gap_s
-  FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x sp ON sp.person_id = gm.sender
-  WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(g.owner_id, '') <> ''
-  WINDOW w AS (PARTITION BY gm.group_id ORDER BY gm.time, gm.id))
-WHERE msg_type = 'text' AND sender IS DISTINCT FROM owner_id
+SELECT gm.id, gm.time, gm.group_id, gm.sender, sp.name AS sender_name, coalesce(gm.text, '') AS text,
+       coalesce(g.name, '') AS group_name, g.owner_id
+FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x sp ON sp.person_id = gm.sender
+WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(g.owner_id, '') <> ''
+  AND coalesce(gm.type, 'text') = 'text' AND gm.sender IS DISTINCT FROM g.owner_id
+"""
+
+# For the (few) praising messages only: the message just before each one in its group.
+_PREVIOUS = """
+SELECT h.id, p.sender AS prev_sender, p.id AS prev_id, date_diff('second', p.time, h.time) AS gap_s
+FROM praised h ASOF LEFT JOIN group_messages p ON h.group_id = p.group_id AND h.time > p.time
 """
 
 
@@ -90,17 +92,22 @@ class Flattery:
                 continue
             forms = {r["group_id"]: (r, address_forms(r["name"], r["post"], r["display"], cfg.generic_forms))
                      for r in owners.to_pylist()}
-            findings.extend(self._findings(trigger, cfg, msgs, hits, forms))
+            findings.extend(self._findings(trigger, cfg, con, msgs, hits, forms))
         return findings
 
-    def _findings(self, trigger: Trigger, cfg: FlatteryConfig, msgs: pa.Table, hits: pa.Table,
+    def _findings(self, trigger: Trigger, cfg: FlatteryConfig, con: duckdb.DuckDBPyConnection,
+                  msgs: pa.Table, hits: pa.Table,
                   forms: dict[str, tuple[dict[str, Any], list[str]]]) -> list[Finding]:
         best: dict[int, dict[str, Any]] = {}
         for h in hits.to_pylist():  # hits are few: one per praising message
             if h["score"] >= cfg.min_score and h["row"] not in best:
                 best[h["row"]] = h
         rows = sorted(best)
-        taken = msgs.take(pa.array(rows, pa.int64())).to_pylist()
+        praised = msgs.take(pa.array(rows, pa.int64()))
+        con.register("praised", praised.select(["id", "time", "group_id"]))
+        prev = {r[0]: r[1:] for r in con.execute(_PREVIOUS).fetchall()}
+        taken = [{**m, **dict(zip(("prev_sender", "prev_id", "gap_s"), prev.get(m["id"], (None,) * 3), strict=True))}
+                 for m in praised.to_pylist()]
         findings = []
         for h, m in zip((best[r] for r in rows), taken, strict=True):
             owner, owner_forms = forms.get(m["group_id"], ({}, []))

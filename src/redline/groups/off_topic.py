@@ -25,11 +25,10 @@ if TYPE_CHECKING:
     from redline.contracts import TextDetectorFactory
 
 _MESSAGES = """
-SELECT gm.id, gm.group_id, gm.sender, gm.day, coalesce(gm.text, '') AS text,
+SELECT gm.id, gm.time, gm.group_id, gm.sender, gm.day, coalesce(gm.text, '') AS text,
        list_contains(?, coalesce(gm.type, 'text')) AS non_work_type
 FROM group_messages gm JOIN groups g USING (group_id)
 WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(gm.type, 'text') NOT IN ('system', 'revoke')
-ORDER BY gm.group_id, gm.time, gm.id
 """
 
 _SHARES = """
@@ -37,7 +36,7 @@ SELECT m.group_id, coalesce(g.name, '') AS group_name, coalesce(g.type, '') AS t
        count(*) AS total, count(*) FILTER (WHERE m.off) AS off,
        count(*) FILTER (WHERE m.off) / count(*) AS share,
        min(m.day) AS first_day, max(m.day) AS last_day,
-       list(m.id ORDER BY m.id) FILTER (WHERE m.off) AS off_ids,
+       list(m.id ORDER BY m.time, m.id) FILTER (WHERE m.off) AS off_ids,
        list(DISTINCT m.sender) FILTER (WHERE m.off) AS senders
 FROM flagged m JOIN groups g USING (group_id)
 GROUP BY ALL
