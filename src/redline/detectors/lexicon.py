@@ -54,6 +54,10 @@ class _Entry:
     form: str  # "term", "pinyin" or "initials"
     score: float
 
+    @property
+    def why(self) -> str:
+        return f"term {self.term}" if self.form == "term" else f"term {self.term} ({self.form})"
+
 
 def parse_term(raw: str) -> tuple[str, frozenset[str]]:
     """`红包|pinyin|initials` → ("红包", {"pinyin", "initials"}); unknown flags raise PackError."""
@@ -89,6 +93,7 @@ class LexiconDetector:
         self._literals = literals
         self._entries = entries
         self._matcher = matcher
+        self._whys = [[entry.why for entry in group] for group in entries]  # built once, not per hit
         self._lengths = np.array([len(lit) for lit in literals], dtype=np.int64)
         # literals the collapsed view may report: 汉字 terms with no repeated character
         self._collapsible = np.array(
@@ -123,8 +128,8 @@ class LexiconDetector:
         joined = joined_view(texts)
         found = self._matcher.scan(joined)
         hits: list[Hit] = []
-        seen: set[tuple[int, str, int, int]] = set()
-        self._emit(texts, found.ids, found.rows, found.starts, found.ends, "", hits, seen)
+        # one literal matches once per position and its entries are distinct: no dedupe here
+        self._emit(texts, found.ids, found.rows, found.starts, found.ends, "", hits, None)
         collapsed = collapse_repeats(joined, self._bigrams) if self._collapsible.any() else None
         if collapsed is not None:
             more = self._matcher.scan(collapsed.joined)
@@ -137,7 +142,7 @@ class LexiconDetector:
                 plain[(h.row, h.label)].append((h.start, h.end))
             more_hits: list[Hit] = []
             self._emit(texts, ids[stutter], rows[stutter], starts[stutter], ends[stutter],
-                       " (repeated characters)", more_hits, seen)
+                       " (repeated characters)", more_hits, set())
             # a stutter around a plain match of the same trigger adds nothing (红红包包)
             hits.extend(h for h in more_hits if not _overlaps(plain.get((h.row, h.label), []), h))
         return hits
@@ -145,18 +150,20 @@ class LexiconDetector:
     def _emit(
         self, texts: Sequence[str], ids: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
         starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], note: str, hits: list[Hit],
-        seen: set[tuple[int, str, int, int]],
+        seen: set[tuple[int, str, int, int]] | None,
     ) -> None:
+        """Hits for matched literals; `seen` dedupes a second pass against the first."""
+        name, whys = self.name, self._whys
         for pid, row, start, end in zip(ids.tolist(), rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            for entry in self._entries[pid]:
+            for entry, why in zip(self._entries[pid], whys[pid], strict=True):
                 if entry.form != "term" and not _whole_word(texts[row], start, end):
                     continue
-                key = (row, entry.label, start, end)
-                if key in seen:
-                    continue
-                seen.add(key)
-                why = f"term {entry.term}" if entry.form == "term" else f"term {entry.term} ({entry.form})"
-                hits.append(Hit(row, self.name, entry.label, start, end, entry.score, why + note))
+                if seen is not None:
+                    key = (row, entry.label, start, end)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                hits.append(Hit(row, name, entry.label, start, end, entry.score, why + note))
 
 
 def _overlaps(spans: list[tuple[int, int]], hit: Hit) -> bool:

@@ -43,6 +43,13 @@ class CollapsedRows:
         return rows, first - row_base, after - row_base
 
 
+def _member(keys: npt.NDArray[np.int64], table: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    if not len(table):
+        return np.zeros(len(keys), dtype=np.bool_)
+    where = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return np.asarray(table[where] == keys)
+
+
 def collapse_repeats(
     joined: JoinedText, bigrams: npt.NDArray[np.int64] | None = None
 ) -> CollapsedRows | None:
@@ -64,7 +71,7 @@ def collapse_repeats(
         ext = np.append(cps, np.uint32(0))
         after = (ext[at].astype(_I64) << 21) | ext[at + 1].astype(_I64)
         before = (ext[np.maximum(at - 2, 0)].astype(_I64) << 21) | ext[at].astype(_I64)
-        at = at[np.isin(after, bigrams) | np.isin(before, bigrams)]
+        at = at[_member(after, bigrams) | _member(before, bigrams)]
     if not len(at):
         return None
     rows = np.unique(np.searchsorted(joined.row_starts, at, side="right") - 1).astype(_I64)
