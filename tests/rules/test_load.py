@@ -141,6 +141,10 @@ def test_overrides_terms_severity_params_when_and_switch_off(write_pack: WritePa
 def test_overrides_naming_unknown_rules_or_lexicons(write_pack: WritePack, registry: Registry, tmp_path: Path) -> None:
     path = write_pack(pack(("DM-01", "      - pii: {}")))
     ov = tmp_path / "org.yaml"
+    ov.write_text("lexicons:\n  gift-offers: {remove: [心意]}\n", encoding="utf-8")
+    assert messages(load_packs([path], ov, registry=registry)) == [
+        f"{ov}:2:26: lexicons.gift-offers.remove[0]: '心意' is not a term of 'gift-offers'",
+    ]
     ov.write_text("lexicons:\n  gift-offer: {add: [x]}\nrules:\n  DM-10: {enabled: false}\n  DM-01: {severity: urgent}\n", encoding="utf-8")
     got = messages(load_packs([path], ov, registry=registry))
     assert got[0].startswith(f"{ov}:5:11: rules.DM-01.severity: Input should be")

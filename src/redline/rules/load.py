@@ -311,6 +311,13 @@ def load_packs(
     for opath in override_paths:
         layer = load_overrides(opath, errors)
         errors.extend(check_overrides(layer, rule_keys, lexicons))
+        for name, removed in layer.removed.items():
+            known = set(lexicons[name].bare_terms) if name in lexicons else None
+            errors.extend(
+                PackError(f"{term!r} is not a term of {name!r}", layer.location("lexicons", name, "remove", i))
+                for i, term in enumerate(removed)
+                if known is not None and term.split("|", 1)[0] not in known
+            )
         layers.append(layer)
     merged = merge_overrides(layers) if layers else Overrides()
     for name in set(merged.added) | set(merged.removed):
