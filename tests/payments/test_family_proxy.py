@@ -31,3 +31,12 @@ def test_without_a_listed_relation_one_way_repeated_payments_still_surface(ledge
         ledger.pay("w1", "r1", 300, f"2016-0{m}-06T10:00:00", kind="transfer")
     [f] = run(KEY, ledger.tables())
     assert (f.facts["payer_id"], f.severity, f.facts["relation"]) == ("m1", "medium", None)
+
+
+def test_a_relatives_shop_customers_are_not_bribers(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    _people(ledger)
+    for m in (1, 2, 3, 4):  # odd prices by transfer, no listed tie: a customer, not a briber
+        ledger.pay("m1", "w1", 238.5 + m, f"2016-0{m}-01T10:00:00", kind="transfer")
+    assert run(KEY, ledger.tables()) == []
+    ledger.relate("o1", "m1", "managed")  # once the tie is known, any money counts
+    assert [f.facts["relation"] for f in run(KEY, ledger.tables())] == ["managed"]

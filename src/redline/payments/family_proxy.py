@@ -14,6 +14,8 @@ from pydantic import BaseModel
 
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
 from redline.payments.frame import PaymentFrame
+from redline.payments.holiday_gifts import GREETING
+from redline.payments.large_sums import LUCKY_YUAN
 from redline.payments.lead import (
     RELATION_EN,
     RELATION_ZH,
@@ -56,27 +58,32 @@ class FamilyProxy(PaymentAnalyzer):
                                    AND k.official IN (f.person_id, f.relative) AND k.other = p.payer)
                ), tie AS (
                  SELECT official, other, min(relation) AS relation FROM rel
-                 WHERE relation IN (SELECT unnest(?)) GROUP BY ALL
+                 WHERE relation IN (SELECT unnest($risk)) GROUP BY ALL
                ), ev AS (SELECT DISTINCT person_id, other_id FROM events WHERE other_id IS NOT NULL)
                SELECT p.person_id, p.relative, p.payer, any_value(tie.relation) AS rel,
                       bool_or(ev.other_id IS NOT NULL) AS beneficiary,
                       any_value(x.is_official) AS payer_official, count(*) AS n, sum(p.fen) AS total_fen,
                       min(p.day) AS first_day, max(p.day) AS last_day,
                       list(p.pid ORDER BY p.t, p.pid) AS pids, list(p.kind ORDER BY p.t, p.pid) AS kinds,
-                      coalesce(any_value(b.fen), 0) AS back_fen
+                      coalesce(any_value(b.fen), 0) AS back_fen,
+                      bool_or(p.kind IN ('red_packet', 'gift_card') OR p.fen % 10000 = 0
+                              OR p.fen IN (SELECT unnest($lucky)) OR regexp_matches(p.memo, $greeting)) AS gift_like
                FROM p LEFT JOIN tie ON tie.official = p.person_id AND tie.other = p.payer
                LEFT JOIN ev ON ev.person_id = p.person_id AND ev.other_id = p.payer
                JOIN people x ON x.person_id = p.payer
                LEFT JOIN flow b ON b.payer = p.relative AND b.payee = p.payer
                GROUP BY p.person_id, p.relative, p.payer""",
-            [[r.value for r in config.from_relation]],
+            {"risk": [r.value for r in config.from_relation], "lucky": [fen(y) for y in LUCKY_YUAN],
+             "greeting": GREETING},
         )
         out = []
         for row in rows:
             ratio = row["back_fen"] / row["total_fen"]
             listed = row["rel"] is not None or row["beneficiary"]
+            # With no listed tie, only gift-shaped money counts: a relative's shop takes odd
+            # prices from customers every day, a bribe is a round sum, a packet or a card.
             unlisted_ok = (
-                not row["payer_official"] and ratio <= config.max_return_ratio
+                not row["payer_official"] and ratio <= config.max_return_ratio and row["gift_like"]
                 and (row["n"] >= config.unlisted_min_count or row["total_fen"] >= fen(config.unlisted_min_total_yuan))
             )
             if not (listed or unlisted_ok):
@@ -107,7 +114,7 @@ class FamilyProxy(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score,
                 severity=Severity.HIGH if listed else Severity.MEDIUM, reason=zh, reason_en=en,
-                facts={"relative_id": row["relative"], "payer_id": row["payer"], "relation": row["rel"],
+                facts={"relative_id": row["relative"], "gift_like": bool(row["gift_like"]), "payer_id": row["payer"], "relation": row["rel"],
                        "event_beneficiary": bool(row["beneficiary"]), "return_ratio": round(ratio, 3),
                        "score_parts": {"tie": base, "size": round(size, 3)}},
             ))

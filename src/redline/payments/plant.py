@@ -73,7 +73,11 @@ def _large(w: World, o: str, x: str) -> Case:
 def _proxy(w: World, o: str, b: str, relative: str) -> Case:
     rng = w.rng
     d0 = rng.randrange(max(1, w.days - 120))
-    pids = [w.pay_one(b, relative, rng.randint(2, 50) * 10_000, w.when(d0 + rng.randint(0, 120)), kind="transfer")
+    # Mostly round sums; some disguised as purchases at odd prices (货款), which only a
+    # listed relation can reveal.
+    odd = rng.random() < 0.25
+    pids = [w.pay_one(b, relative, rng.randint(2, 50) * 10_000 + (rng.randint(1, 9999) if odd else 0),
+                      w.when(d0 + rng.randint(0, 120)), kind="transfer")
             for _ in range(rng.randint(1, 8))]
     return _case("family_proxy", o, pids, b)
 

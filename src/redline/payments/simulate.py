@@ -199,6 +199,13 @@ def _background(w: World, units: dict[str, list[str]], family: dict[str, list[st
             tenant, rent, d0 = next(strangers), rng.randint(800, 4000) * 100 + rng.choice((0, 5000)), rng.randrange(28)
             for m in range(months):
                 w.pay_one(tenant, o, rent, w.when(min(w.days - 1, d0 + 30 * m)), kind="transfer")
+        if rng.random() < 0.1:  # a relative runs a shop: customers pay odd prices, one way
+            shopkeeper = rng.choice(family[o])
+            for _ in range(rng.randint(5, 30)):
+                customer = next(strangers) if rng.random() < 0.6 else rng.choice(friends[o])
+                for _ in range(rng.choice((1, 1, 2, 4))):
+                    w.pay_one(customer, shopkeeper, rng.randint(1500, 60000) + rng.randint(1, 99), w.when(w.day()),
+                              kind="transfer")
         if rng.random() < 0.2:  # an in-law nobody listed as family: packets both ways
             inlaw = next(strangers)
             for d in rng.sample(fests, min(len(fests), 2)) if fests else []:
