@@ -114,7 +114,8 @@ class FamilyProxy(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score,
                 severity=Severity.HIGH if listed else Severity.MEDIUM, reason=zh, reason_en=en,
-                facts={"relative_id": row["relative"], "gift_like": bool(row["gift_like"]), "payer_id": row["payer"], "relation": row["rel"],
+                facts={"relative_id": row["relative"], "gift_like": bool(row["gift_like"]),
+                       "severity_rule": "high with a listed tie or decision, medium for one-way money alone", "payer_id": row["payer"], "relation": row["rel"],
                        "event_beneficiary": bool(row["beneficiary"]), "return_ratio": round(ratio, 3),
                        "score_parts": {"tie": base, "size": round(size, 3)}},
             ))

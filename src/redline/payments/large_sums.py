@@ -95,6 +95,7 @@ class LargeSums(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score, severity=severity, reason=zh, reason_en=en,
                 facts={"relation": row["rel"], "lucky_amount": bool(row["lucky"]), "days": row["days"],
+                       "severity_rule": "high at 5x the threshold, medium at the threshold, low for a lucky amount only",
                        "largest_day_fen": int(row["max_day_fen"]),
                        "round_thousand": bool(row["round_sum"]), "back_fen": int(row["back_fen"]),
                        "threshold_yuan": config.min_yuan,

@@ -135,6 +135,7 @@ class PacketGambling(PaymentAnalyzer):
                     last_day=day_hi, score=score, severity=Severity.HIGH if chain and talk else Severity.MEDIUM,
                     reason=zh, reason_en=en,
                     facts={"group_id": row["conv"], "packets": row["packets"], "links": row["links"],
+                           "severity_rule": "high when a relay and stake talk coincide, else medium",
                            "stake_hits": row["hits"], "message_ids": row["msg_ids"] or [],
                            "sent_by_person": sent, "family_share": round(family_share, 3),
                            "score_parts": {"base": 0.5, "chain": 0.25 if chain else 0.0,

@@ -82,6 +82,7 @@ class RepeatedGifts(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score, severity=severity, reason=zh, reason_en=en,
                 facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
+                       "severity_rule": "high if 10+ gifts or 2,000+ yuan, else medium",
                        "payer_external": bool(row["payer_external"]),
                        "score_parts": {"base": round(base, 3), "repeat": round(repeat, 3), "size": round(size, 3),
                                        "never_reciprocated": 0.05 if ratio == 0 else 0.0}},

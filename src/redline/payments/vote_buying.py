@@ -95,6 +95,7 @@ class VoteBuying(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score, severity=Severity.HIGH, reason=zh, reason_en=en,
                 facts={"event_id": row["event_id"], "election_date": date, "unit": row["unit"],
+                       "severity_rule": "always high: money to voters before a vote",
                        "recipients": row["recips"], "habit_recipients": round(habit, 2), "lift": round(lift, 2),
                        "score_parts": {"base": 0.6, "recipients": round(min(0.2, 0.01 * row["recips"]), 3),
                                        "lift": round(min(0.15, 0.02 * lift), 3)}},
