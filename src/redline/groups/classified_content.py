@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
-from redline.groups.frame import arrow, connect
+from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import scan_texts
 from redline.vocab import Category, Severity
 
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
 
 # A message is scanned with its attachment's file name: 机密-会议纪要.pdf is evidence too.
 _MESSAGES = """
-SELECT gm.id, gm.time, gm.group_id, gm.sender, p.name AS sender_name, coalesce(g.name, '') AS group_name,
+SELECT gm.id, gm.time, gm.group_id, gm.sender,
        coalesce(gm.text, '') || CASE WHEN gm.attachment IS NULL THEN ''
             ELSE chr(10) || coalesce(json_extract_string(gm.attachment, '$.name'), '') END AS body
-FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x p ON p.person_id = gm.sender
+FROM group_messages gm JOIN groups g USING (group_id)
 WHERE NOT list_contains(?, coalesce(g.type, ''))
 """
 
@@ -74,18 +75,21 @@ class ClassifiedContent:
                 continue
             joined = hits.append_column("probe_key", pa.array(
                 [probes[p][0] for p in hits["probe"].to_pylist()], pa.string()))
-            findings.extend(self._findings(trigger, cfg, msgs, joined))
+            findings.extend(self._findings(trigger, cfg, con, msgs, joined))
         return findings
 
-    def _findings(self, trigger: Trigger, cfg: ClassifiedContentConfig, msgs: pa.Table,
-                  hits: pa.Table) -> list[Finding]:
+    def _findings(self, trigger: Trigger, cfg: ClassifiedContentConfig, con: duckdb.DuckDBPyConnection,
+                  msgs: pa.Table, hits: pa.Table) -> list[Finding]:
         per: dict[tuple[str, str], dict[str, Any]] = {}
-        taken = msgs.select(["id", "time", "group_id", "sender", "sender_name", "group_name"]).take(hits["row"])
+        taken = msgs.select(["id", "time", "group_id", "sender"]).take(hits["row"])
         order = pc.sort_indices(taken, [("time", "ascending"), ("id", "ascending")])
         hits, taken = hits.take(order), taken.take(order)
+        people = names(con, "people_x", "person_id", taken["sender"].to_pylist())
+        groups = names(con, "groups", "group_id", taken["group_id"].to_pylist())
         for h, m in zip(hits.to_pylist(), taken.to_pylist(), strict=True):
             entry = per.setdefault((m["group_id"], m["sender"] or ""), {
-                "group_name": m["group_name"], "name": m["sender_name"], "ids": [], "evidence": [],
+                "group_name": groups.get(m["group_id"], ""), "name": people.get(m["sender"] or ""),
+                "ids": [], "evidence": [],
                 "detectors": set(),
                 "first": m["time"], "last": m["time"]})
             entry["ids"].append(m["id"])

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.groups.finding import config_of, group_finding, person_label
-from redline.groups.frame import arrow, connect
+from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import scan_texts
 from redline.vocab import Category, Severity, Subject
 
@@ -30,9 +30,8 @@ TITLES: Final = ("秘书长", "董事长", "书记", "县长", "市长", "区长
 
 # Text messages of non-owners in groups that have an owner: the texts to probe for praise.
 _MESSAGES = """
-SELECT gm.id, gm.time, gm.group_id, gm.sender, sp.name AS sender_name, coalesce(gm.text, '') AS text,
-       coalesce(g.name, '') AS group_name, g.owner_id
-FROM group_messages gm JOIN groups g USING (group_id) LEFT JOIN people_x sp ON sp.person_id = gm.sender
+SELECT gm.id, gm.time, gm.group_id, gm.sender, coalesce(gm.text, '') AS text, g.owner_id
+FROM group_messages gm JOIN groups g USING (group_id)
 WHERE NOT list_contains(?, coalesce(g.type, '')) AND coalesce(g.owner_id, '') <> ''
   AND coalesce(gm.type, 'text') = 'text' AND gm.sender IS DISTINCT FROM g.owner_id
 """
@@ -106,6 +105,8 @@ class Flattery:
         praised = msgs.take(pa.array(rows, pa.int64()))
         con.register("praised", praised.select(["id", "time", "group_id"]))
         prev = {r[0]: r[1:] for r in con.execute(_PREVIOUS).fetchall()}
+        people = names(con, "people_x", "person_id", praised["sender"].to_pylist())
+        groups = names(con, "groups", "group_id", praised["group_id"].to_pylist())
         taken = [{**m, **dict(zip(("prev_sender", "prev_id", "gap_s"), prev.get(m["id"], (None,) * 3), strict=True))}
                  for m in praised.to_pylist()]
         findings = []
@@ -116,7 +117,8 @@ class Flattery:
                         and m["gap_s"] <= cfg.reply_minutes * 60)
             if not owner or (named is None and not answered):
                 continue
-            who = person_label(m["sender"], m["sender_name"])
+            who = person_label(m["sender"], people.get(m["sender"]))
+            gname = groups.get(m["group_id"], "")
             boss = person_label(owner["person_id"], owner["name"])
             how = f"称呼“{named}”" if named else f"紧接群主消息 {m['prev_id']} 之后"
             how_en = f"addressing them as '{named}'" if named else f"right after the owner's message {m['prev_id']}"
@@ -126,11 +128,11 @@ class Flattery:
                 severity=cfg.severity, group_id=m["group_id"], person_id=m["sender"],
                 subject=Subject.MESSAGE, subject_id=m["id"],
                 message_ids=[m["id"], *([m["prev_id"]] if answered and not named else [])],
-                reason=(f"{who}于 {when} 在群“{m['group_name']}”({m['group_id']})中{how}"
+                reason=(f"{who}于 {when} 在群“{gname}”({m['group_id']})中{how}"
                         f"吹捧群主{boss}：“{h['evidence']}”（消息 {m['id']}）。"),
-                reason_en=(f"{who} praised the group owner {boss} in '{m['group_name']}' "
+                reason_en=(f"{who} praised the group owner {boss} in '{gname}' "
                            f"({m['group_id']}) at {when}, {how_en}: '{h['evidence']}' (message {m['id']})."),
-                facts={"group_name": m["group_name"], "owner_id": owner["person_id"],
+                facts={"group_name": gname, "owner_id": owner["person_id"],
                        "addressed_as": named, "answers": m["prev_id"] if answered else None},
                 evidence=h["evidence"], score=float(h["score"]),
             ))

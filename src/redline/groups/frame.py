@@ -112,3 +112,12 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None =
 def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pa.Table:
     """Run a query and return its result as an Arrow table (no row objects in Python)."""
     return con.sql(sql, params=params or None).to_arrow_table()
+
+
+def names(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: list[str]) -> dict[str, str]:
+    """`name` of a few people or groups by id (for sentences; never per message)."""
+    if not ids:
+        return {}
+    found = con.execute(f"SELECT {key}, coalesce(name, '') FROM {table} WHERE list_contains(?, {key})",  # noqa: S608 - table/key are literals of this package
+                        [sorted(set(ids))]).fetchall()
+    return {str(k): str(v) for k, v in found}
