@@ -35,6 +35,8 @@ def test_queue_page_filters_sorts_and_pages(login: Callable[..., Any]) -> None:
     second = client.get(next_url.group(1).replace("&amp;", "&")).text
     assert set(re.findall(r'/alerts/(\d+)"', one)).isdisjoint(re.findall(r'/alerts/(\d+)"', second))
     assert client.get("/alerts?date_from=yesterday").status_code == 400
+    auditor, _ = login("auditor")
+    assert "alerts.list" in auditor.get("/audit?actor=analyst").text  # looking at the queue is audited
 
 
 def test_alert_detail_highlights_evidence_in_its_conversation(login: Callable[..., Any]) -> None:

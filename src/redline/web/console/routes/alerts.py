@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -46,9 +47,14 @@ def _filter(
 
 
 def _page(ctx: Ctx, flt: queue.QueueFilter, sort: str, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    actor = ctx.need(Perm.VIEW_ALERTS)
     with Session(ctx.app.engine) as session:
         page = queue.list_alerts(session, flt, sort, cursor, limit)
         rows = present.queue_rows(session, page.alerts, ctx.masker, ctx.lang)
+    # the queue shows each alert's reason: a view of leads, so it is audited like the rest
+    shown = {k: str(v) for k, v in asdict(flt).items() if v}
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "alerts.list", "",
+                     {"filter": shown, "alert_ids": [r["id"] for r in rows]})
     return rows, page.next_cursor
 
 

@@ -69,6 +69,8 @@ def cases_page(ctx: CtxDep, status: str | None = None) -> Response:
                  "status": c.status, "outcome": c.outcome or "", "disposition": c.disposition or "",
                  "owner": c.owner or "", "updated": present.when(c.updated_at), "n_alerts": n}
                 for c, n in cases.list_cases(session, status if status in cases.STATUSES else None)]
+    actor = ctx.need(Perm.VIEW_CASES)
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "cases.list", "", {"case_ids": [r["id"] for r in rows]})
     return render(ctx, "cases.html", rows=rows, status=status or "")
 
 
@@ -209,11 +211,13 @@ class CaseSummary(BaseModel):
 @router.get("/api/cases", response_model=list[CaseSummary], tags=["cases"], responses=ERRORS)
 def api_cases(ctx: CtxDep, status: Literal["open", "investigating", "concluded"] | None = None) -> list[CaseSummary]:
     """Cases, newest first."""
-    ctx.need(Perm.VIEW_CASES)
+    actor = ctx.need(Perm.VIEW_CASES)
     with Session(ctx.app.engine) as session:
-        return [CaseSummary(id=c.id, title=ctx.masker.mask(c.title), person=ctx.masker.pseudonym(c.person_id),
+        rows = [CaseSummary(id=c.id, title=ctx.masker.mask(c.title), person=ctx.masker.pseudonym(c.person_id),
                             status=c.status, outcome=c.outcome, disposition=c.disposition, n_alerts=n)
                 for c, n in cases.list_cases(session, status)]
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "cases.list", "", {"case_ids": [r.id for r in rows]})
+    return rows
 
 
 @router.get("/api/cases/{case_id}", response_model=CaseOut, tags=["cases"], responses=ERRORS)
