@@ -84,3 +84,16 @@ def test_returned_and_paid_back_gifts_do_not_count(ledger) -> None:  # type: ign
     frame = PaymentFrame(ledger.tables())
     counted = {r["pid"]: r["counted"] for r in frame.rows("SELECT pid, counted FROM pay")}
     assert counted == {"R1": False, "T1": False, "T1-back": True, "T2": True, "T2-late": True}
+
+
+def test_what_cannot_be_analysed_is_said(ledger) -> None:  # type: ignore[no-untyped-def]
+    _base(ledger)
+    ledger.pay("b1", "o1", 100, "2016-03-01T10:00:00")
+    assert PaymentFrame(ledger.tables()).notices == (
+        "relations.csv is empty or absent: managed-party rules cannot apply and family packets cannot be "
+        "told from gifts",
+        "events.csv is empty or absent: no gifts around decisions, no vote-buying checks",
+    )
+    ledger.relate("o1", "b1", "family")
+    ledger.event("E1", "2016-01-01", "bid", "o1", "b1")
+    assert PaymentFrame(ledger.tables()).notices == ()

@@ -69,6 +69,7 @@ def analyze_bundle(
                   "reason": r.reason, "stage": "payments"} for r in frame.rejected]
     rejected += [{"file": "relations.csv", "row": r.row, "field": r.field, "reason": r.reason,
                   "stage": "payments"} for r in frame.relation_issues]
+    rejected += [{"file": "bundle", "field": "", "reason": note, "stage": "notice"} for note in frame.notices]
     return findings, rejected
 
 
@@ -96,8 +97,12 @@ def register(app: typer.Typer) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(b"".join(orjson.dumps(alert_record(f)) + b"\n" for f in findings))
         side = output.with_name(output.stem + ".rejected.jsonl")
-        side.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rejected))
+        side.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rejected if r["stage"] != "notice"))
         err.print(f"{len(findings)} alerts → {output} ({time.perf_counter() - started:.1f} s)")
+        notices = [r for r in rejected if r["stage"] == "notice"]
+        rejected = [r for r in rejected if r["stage"] != "notice"]
+        for note in notices:
+            err.print(f"[yellow]note: {note['reason']}[/yellow]")
         if rejected:
             err.print(f"[yellow]{len(rejected)} rows rejected (not analysed) → {side}[/yellow]")
             for r in rejected[:5]:

@@ -90,6 +90,7 @@ class PaymentFrame:
         self._tick("gifts")
         people = self.con.execute("SELECT person_id, name FROM people").fetchall()
         self.names: dict[str, str] = {pid: (name or pid) for pid, name in people}
+        self.notices: tuple[str, ...] = self._notices()
         groups = self.con.execute("SELECT group_id, name FROM groups WHERE group_id IS NOT NULL").fetchall()
         self.group_names: dict[str, str] = {gid: (name or gid) for gid, name in groups}
 
@@ -302,6 +303,25 @@ class PaymentFrame:
             LEFT JOIN r ON r.rid = g.rid
             LEFT JOIN claims c ON c.packet_id = g.packet_id"""  # noqa: S608 - only module constants are interpolated
         )
+
+    def _notices(self) -> tuple[str, ...]:
+        """What the analysis cannot do with this bundle, said plainly (never a silent gap)."""
+        counts = self.con.execute(
+            """SELECT (SELECT count(*) FROM rel), (SELECT count(*) FROM rel WHERE relation = 'family'),
+                      (SELECT count(*) FROM people WHERE is_official), (SELECT count(*) FROM events)"""
+        ).fetchone() or (0, 0, 0, 0)
+        n_rel, n_family, n_officials, n_events = counts
+        out = []
+        if n_officials == 0:
+            out.append("no person is marked is_official in people.csv: there is nobody to screen")
+        if n_rel == 0:
+            out.append("relations.csv is empty or absent: managed-party rules cannot apply and family "
+                       "packets cannot be told from gifts")
+        elif n_family == 0:
+            out.append("relations.csv lists no family: relatives' packets cannot be told from gifts")
+        if n_events == 0:
+            out.append("events.csv is empty or absent: no gifts around decisions, no vote-buying checks")
+        return tuple(out)
 
     @property
     def n_payments(self) -> int:
