@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Final
 
 from redline.errors import PackError, SourceLocation
+from redline.rules.yaml_source import display_path
 
 TERM_FLAGS: Final = frozenset({"pinyin", "initials"})
 LEXICON_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -54,6 +55,7 @@ def check_term(term: str, where: SourceLocation) -> str:
 
 def parse_lexicon(path: Path, errors: list[PackError]) -> Lexicon:
     """Read one lexicon file, collecting errors (bad flags, duplicates) with their line."""
+    path = display_path(path)
     name = path.stem
     if not LEXICON_NAME.match(name):
         errors.append(PackError(f"bad lexicon name {name!r}: lower-case letters, digits and '-'", SourceLocation(path)))

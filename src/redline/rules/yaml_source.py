@@ -107,9 +107,18 @@ def parse_yaml_text(text: str, path: Path | str) -> YamlDoc:
     return YamlDoc(Path(path), _plain(root, (), positions), positions)
 
 
+def display_path(path: Path | str) -> Path:
+    """The path as a user would type it: relative to the working folder when inside it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return p
+
+
 def load_yaml(path: Path | str) -> YamlDoc:
     """Read and parse a YAML file (UTF-8); unreadable files raise PackError."""
-    p = Path(path)
+    p = display_path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
