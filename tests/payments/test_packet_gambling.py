@@ -51,3 +51,12 @@ def test_family_packet_rain_is_custom(ledger, run) -> None:  # type: ignore[no-u
     ledger.join("fam", players, name="相亲相爱一家人")
     _relay(ledger, "fam", players, 8, follow=False, day="2016-02-07")
     assert run(KEY, ledger.tables()) == []
+
+
+def test_each_officials_lead_has_its_own_subject(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    players = _people(ledger, 3)
+    ledger.join("g1", players)
+    _relay(ledger, "g1", players, 8, follow=True)
+    found = run(KEY, ledger.tables())
+    assert len(found) == 3
+    assert len({f.subject_id for f in found}) == 3

@@ -53,6 +53,9 @@ class Lead:
     reason: str
     reason_en: str
     facts: dict[str, Any] = field(default_factory=dict)
+    # The payment that names the lead (findings are keyed and grouped by it); the first
+    # payment unless several leads share their payments (a gambling session's officials).
+    subject_payment: str = ""
 
     def to_finding(self, trigger: Trigger, detector: str) -> Finding:
         """The Finding for one rule trigger; subject is the lead's first payment (stable)."""
@@ -71,7 +74,7 @@ class Lead:
             category=self.category,
             detector=detector,
             subject=Subject.PAYMENT,
-            subject_id=self.payment_ids[0],
+            subject_id=self.subject_payment or self.payment_ids[0],
             severity=self.severity,
             reason=self.reason,
             reason_en=self.reason_en,

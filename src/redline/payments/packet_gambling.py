@@ -67,7 +67,8 @@ class PacketGambling(PaymentAnalyzer):
                         list(packet_id) AS packet_ids
                  FROM s GROUP BY conv, session HAVING count(*) >= $min_packets
                ), claims AS (
-                 SELECT r.conv, r.session, list(p.pid) AS pids, list(p.payee) AS claimers
+                 SELECT r.conv, r.session, list(p.pid ORDER BY p.t, p.pid) AS pids,
+                        list(p.payee ORDER BY p.t, p.pid) AS claimers
                  FROM (SELECT conv, session, unnest(packet_ids) AS packet_id FROM runs) r
                  JOIN pay p ON p.packet_id = r.packet_id GROUP BY ALL
                ), ses AS (
@@ -116,6 +117,8 @@ class PacketGambling(PaymentAnalyzer):
                 (f"stake vocabulary appeared {row['hits']} times in the group", talk)) if on)
             for person in row["officials"] or []:
                 others = tuple(p for p in row["everyone"] if p != person)
+                # Each row has one claimer, so an official's first claim names their own lead.
+                own = [pid for pid, c in zip(row["pids"], row["claimers"], strict=True) if c == person]
                 sent = row["senders"].count(person)
                 zh = (
                     f"{frame.name(person)} {period_zh(day_lo, day_hi)}在群「{group}」参与连续红包 "
@@ -133,7 +136,7 @@ class PacketGambling(PaymentAnalyzer):
                     counterparty_ids=others, payment_ids=tuple(sorted(row["pids"])),
                     total_fen=int(row["total_fen"]), count=int(row["packets"]), first_day=day_lo,
                     last_day=day_hi, score=score, severity=Severity.HIGH if chain and talk else Severity.MEDIUM,
-                    reason=zh, reason_en=en,
+                    reason=zh, reason_en=en, subject_payment=own[0] if own else "",
                     facts={"group_id": row["conv"], "packets": row["packets"], "links": row["links"],
                            "severity_rule": "high when a relay and stake talk coincide, else medium",
                            "stake_hits": row["hits"], "message_ids": row["msg_ids"] or [],
