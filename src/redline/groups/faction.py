@@ -157,8 +157,12 @@ class Faction:
         yuan = (int(pay["fen"]) / 100) if pay else 0.0  # type: ignore[call-overload]
         msg_ids = list(dict.fromkeys(said["ids"])) if said else []
         words = list(dict.fromkeys(said["words"])) if said else []
-        place = f"，共同所在私密小群“{shared[0]['name']}”({shared[0]['group_id']})" if shared else ""
-        place_en = f", sharing the private group '{shared[0]['name']}' ({shared[0]['group_id']})" if shared else ""
+        place = f"同在私密小群“{shared[0]['name']}”({shared[0]['group_id']})" if shared else ""
+        place_en = f"sharing the private group '{shared[0]['name']}' ({shared[0]['group_id']})" if shared else ""
+        # "closed" is claimed only when the circle passes the closedness bar; a private group
+        # is a circle by itself, whatever its members' other ties
+        claim = "，形成封闭小圈子" if closed >= cfg.min_closedness else ""
+        claim_en = " (a closed circle)" if closed >= cfg.min_closedness else ""
         ev_zh = f"{ev['date']} 的{_KIND_ZH.get(str(ev['kind']), str(ev['kind']))}（事件 {ev['event_id']}，涉及 {subject_label}）"
         ev_en = f"the {ev['kind']} of {ev['date']} (event {ev['event_id']}, concerning {subject_label})"
         proof, proof_en = [], []
@@ -174,10 +178,10 @@ class Faction:
             group_id=str(shared[0]["group_id"]) if shared else None, person_id=subject,
             subject_id=f"circle:{'+'.join(ids)}@{ev['event_id']}", message_ids=msg_ids, payment_ids=pay_ids,
             reason=(f"{'、'.join(labels)} 共 {len(ids)} 人，其中公职人员来自 {len(units)} 个单位（{'、'.join(units)}），"
-                    f"相互往来占其全部往来的 {closed:.0%}{place}，形成封闭小圈子；在{ev_zh}前 {cfg.window_days} 天内，"
+                    f"{place}{'，' if place else ''}圈内往来占其全部往来的 {closed:.0%}{claim}；在{ev_zh}前 {cfg.window_days} 天内，"
                     f"{'；'.join(proof)}。"),
             reason_en=(f"{', '.join(labels)}: {len(ids)} people, officials from {len(units)} units ({', '.join(units)}), "
-                       f"with {closed:.0%} of their interactions inside the circle{place_en}; in the "
+                       f"{place_en}{', ' if place_en else ''}with {closed:.0%} of their interactions inside the circle{claim_en}; in the "
                        f"{cfg.window_days} days before {ev_en}: {'; '.join(proof_en)}."),
             facts={"members": ids, "units": units, "closedness": round(closed, 4),
                    "event": {k: ev[k] for k in ("event_id", "date", "kind", "unit", "person_id", "other_id")},
