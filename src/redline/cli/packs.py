@@ -96,6 +96,8 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  scope: {r.scope.model_dump(mode='json')}", markup=False)
             if r.params:
                 console.print(f"  params: {r.params}", markup=False)
+            if r.notes:
+                console.print(f"  notes: {r.notes}", markup=False)
             ex = r.examples
             console.print(f"  examples: {len(ex.match)} match, {len(ex.no_match)} no_match")
 
