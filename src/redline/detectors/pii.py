@@ -3,8 +3,9 @@
 Weak match (a digit shape) + validation (GB 11643 checksum via python-stdnum, the number
 plan via phonenumbers, Luhn) + context (身份证, 卡号 …) = score. Digits may be full width
 (folded by normalisation), spaced or hyphenated, or written as Chinese numerals
-(一三八…, folded one-to-one to digits so offsets do not move). One hyperscan prefilter
-pass finds the few rows with a long digit run; only those are folded and checked in Python.
+(一三八…, folded one-to-one to digits so offsets do not move). A vectorised count of digit
+characters per row (from the batch's character classes) finds the few rows with ten or more;
+only those are folded and checked in Python.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final, Literal
 
+import numpy as np
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field
 from stdnum import luhn
@@ -21,9 +23,8 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from redline.contracts import BuildContext, Hit, Trigger
-from redline.detectors.matchers import PatternPrefilter
 from redline.text.joined import joined_view
-from redline.text.tables import NUMERALS
+from redline.text.tables import DIGIT, NUMERALS
 
 Kind = Literal["resident_id", "mobile", "bank_card"]
 # one pass per candidate row: every digit run (single spaces or hyphens allowed inside),
@@ -35,8 +36,7 @@ _RUN: Final = re.compile(
     rf"(?<![0-9a-z+])(\+?86{_GAP})?(\d(?:{_GAP}\d){{9,18}}(?:{_GAP}x)?)(?![0-9a-z])"
 )
 _NOT_DIGIT: Final = re.compile(r"[^0-9x]")
-_DIGIT_CLASS: Final = "[0-9" + "".join(NUMERALS) + "]"
-_PREFILTER: Final = rf"{_DIGIT_CLASS}([^0-9a-z\x{{4e00}}-\x{{9fff}}\n]{{0,2}}{_DIGIT_CLASS}){{9}}"
+_MIN_DIGITS: Final = 10  # no mobile, ID or card number has fewer
 _TO_DIGITS: Final = str.maketrans(NUMERALS)
 _ID_CONTEXT: Final = re.compile(r"身份证|证件号|身份号码")
 _CARD_CONTEXT: Final = re.compile(r"卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|开户|银行|转账|汇款|打款")
@@ -114,7 +114,6 @@ class PiiDetector:
 
     def __init__(self, labels: list[tuple[str, frozenset[str]]]) -> None:
         self._labels = labels
-        self._prefilter = PatternPrefilter([_PREFILTER], caseless=False)
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PiiDetector:
@@ -124,7 +123,8 @@ class PiiDetector:
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts (digit folding keeps them)."""
         hits: list[Hit] = []
-        for _, row in self._prefilter.candidates(joined_view(texts)):
+        counts = joined_view(texts).row_counts(DIGIT)
+        for row in np.flatnonzero(counts >= _MIN_DIGITS).tolist():
             for start, end, kind, score, why in find_pii(texts[row].translate(_TO_DIGITS)):
                 hits.extend(
                     Hit(row, self.name, label, start, end, score, why)

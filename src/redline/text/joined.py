@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from redline.text.tables import UTF8_SHIFT, fold_tables
+
 _SEP = "\x00"
 
 
@@ -27,13 +29,16 @@ class JoinedText:
     codepoints: npt.NDArray[np.uint32]
     row_starts: npt.NDArray[np.int64]  # character index of each row's first character
     row_ends: npt.NDArray[np.int64]
-    utf8_extra: npt.NDArray[np.uint8] | None = None  # UTF-8 length - 1 per code point, if known
+    props: npt.NDArray[np.uint8] | None = None  # tables.props per code point, if known
     utf8: bytes = field(init=False, default=b"")
     char_bytes: npt.NDArray[np.int64] = field(init=False)
 
     def __post_init__(self) -> None:
         self.utf8 = self.codepoints.tobytes().decode("utf-32-le").encode("utf-8")
-        lengths = _utf8_lengths(self.codepoints) if self.utf8_extra is None else self.utf8_extra + 1
+        if self.props is None:
+            lengths = _utf8_lengths(self.codepoints)
+        else:
+            lengths = ((self.props >> UTF8_SHIFT) & 3).astype(np.uint8) + np.uint8(1)
         self.char_bytes = np.cumsum(lengths, dtype=np.int64) - lengths
 
     @classmethod
@@ -60,6 +65,12 @@ class JoinedText:
         rows = np.searchsorted(self.row_starts, cs, side="right") - 1
         base = self.row_starts[rows]
         return rows, cs - base, ce - base
+
+    def row_counts(self, bit: int) -> npt.NDArray[np.int64]:
+        """Per row, how many characters carry a `tables.props` bit (e.g. DIGIT)."""
+        props = self.props if self.props is not None else fold_tables().props[self.codepoints]
+        flags = np.concatenate([[0], np.cumsum((props & bit) != 0, dtype=np.int64)])
+        return np.asarray(flags[self.row_ends] - flags[self.row_starts], dtype=np.int64)
 
     def row_text(self, row: int) -> str:
         """The text of one row (a str slice of the code points)."""

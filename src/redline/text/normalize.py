@@ -28,7 +28,6 @@ from redline.text.tables import (
     IGN,
     SEP,
     SPECIAL,
-    UTF8_SHIFT,
     FoldTables,
     fold_tables,
     pipeline_char,
@@ -295,5 +294,5 @@ def normalize_batch(texts: Sequence[str]) -> NormalizedBatch:
     bounds = np.flatnonzero(out == 0)
     row_starts = np.concatenate([np.zeros(min(n, 1), dtype=_I64), bounds + 1])
     row_ends = np.concatenate([bounds, np.full(min(n, 1), len(out), dtype=_I64)])
-    joined = JoinedText(out, row_starts, row_ends, (props >> UTF8_SHIFT).astype(np.uint8, copy=False))
+    joined = JoinedText(out, row_starts, row_ends, props)
     return NormalizedBatch(originals, NormalizedTexts(joined), ostart, src_s, src_e)

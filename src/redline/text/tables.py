@@ -46,6 +46,7 @@ IGN: Final = 2  # ignorable: deleted (zero-width, variation selectors)
 HAN: Final = 4  # a Han ideograph
 SPECIAL: Final = 8  # expands or may compose: the slow path
 UTF8_SHIFT: Final = 4  # bits 4-5: UTF-8 length - 1
+DIGIT: Final = 64  # an ASCII digit or a Chinese numeral (for PII prefilters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,8 @@ def fold_tables() -> FoldTables:
         separator * np.uint8(SEP) + ignorable * np.uint8(IGN) + han * np.uint8(HAN)
         + special * np.uint8(SPECIAL) + (utf8_extra << UTF8_SHIFT)
     ).astype(np.uint8)
+    props[digit != np.arange(N_CODEPOINTS, dtype=np.uint32)] |= np.uint8(DIGIT)
+    props[ord("0") : ord("9") + 1] |= np.uint8(DIGIT)
     own = props & np.uint8(SPECIAL | IGN)
     folded_props = ((props[fold] & np.uint8(~(SPECIAL | IGN) & 0xFF)) | own).astype(np.uint8)
     return FoldTables(fold, ignorable, compose, separator, han, digit, special, props, folded_props)
