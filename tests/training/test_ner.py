@@ -41,7 +41,8 @@ def test_numpy_marginals_equal_crfsuite(tmp_path: Path, lexicon: NameLexicon) ->
     tagger = pycrfsuite.Tagger()
     tagger.open(path)
     model: CharCRF = export_tagger(tagger, BITS, lexicon)
-    texts = ["孙七和张三见面", "好", "李四", "", "今天没有人名呢"]
+    long_text = "张三和李四去北京开会了今天天气很好" * 20  # 340 characters: cut into chain segments
+    texts = ["孙七和张三见面", "好", "李四", "", "今天没有人名呢", long_text]
     probs, starts, lengths = model.marginals(texts)
     for k, xseq in enumerate(attribute_sequences(texts, lexicon, BITS)):
         if not xseq:
@@ -49,7 +50,12 @@ def test_numpy_marginals_equal_crfsuite(tmp_path: Path, lexicon: NameLexicon) ->
         tagger.set(xseq)
         expected = np.array([[tagger.marginal(t, i) for t in TAGS] for i in range(len(xseq))])
         got = probs[starts[k] : starts[k] + lengths[k]]
-        assert np.allclose(got, expected, atol=1e-5)
+        if k < 5:
+            assert np.allclose(got, expected, atol=1e-5)
+        else:
+            # exact away from the cuts at 128 and 256; the chain's memory is short
+            far = np.abs((np.arange(len(xseq)) + 64) % 128 - 64) >= 8
+            assert np.allclose(got[far], expected[far], atol=1e-3)
     tagger.close()
 
 
