@@ -71,7 +71,7 @@ class FamilyProxy(PaymentAnalyzer):
                FROM p LEFT JOIN tie ON tie.official = p.person_id AND tie.other = p.payer
                LEFT JOIN ev ON ev.person_id = p.person_id AND ev.other_id = p.payer
                JOIN people x ON x.person_id = p.payer
-               LEFT JOIN flow b ON b.payer = p.relative AND b.payee = p.payer
+               LEFT JOIN flow b ON b.a = p.b AND b.b = p.a  -- what the relative paid back
                GROUP BY p.person_id, p.relative, p.payer""",
             {"risk": [r.value for r in config.from_relation], "lucky": [fen(y) for y in LUCKY_YUAN],
              "greeting": GREETING},

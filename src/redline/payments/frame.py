@@ -272,36 +272,37 @@ class PaymentFrame:
         prio = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(_PRIORITY))
         self.con.execute(
             """CREATE TABLE flow AS
-               SELECT a, b, any_value(payer) AS payer, any_value(payee) AS payee, sum(fen) AS fen, count(*) AS n
+               SELECT a, b, sum(fen) AS fen, count(*) AS n, min(fen) AS lo, max(fen) AS hi,
+                      bool_and(kind IN ('transfer', 'bank')) AS plain
                FROM pay WHERE counted GROUP BY a, b"""
         )
         # Pair-level facts of gifts to officials, computed once per pair, not per payment.
         self.con.execute(
             """CREATE TABLE gift_pair AS
-               SELECT g.a, g.b, sum(g.fen) AS pair_fen, count(*) AS pair_n, coalesce(any_value(b.fen), 0) AS back_fen,
-                      count(*) >= 3 AND min(g.fen) = max(g.fen) AND min(g.fen) % 10000 <> 0
-                        AND bool_and(g.kind IN ('transfer', 'bank')) AS standing
-               FROM pay g LEFT JOIN flow b ON b.a = g.b AND b.b = g.a
-               WHERE g.counted AND g.payee_official GROUP BY g.a, g.b"""
+               SELECT f.a, f.b, f.fen AS pair_fen, f.n AS pair_n, coalesce(r.fen, 0) AS back_fen,
+                      f.n >= 3 AND f.lo = f.hi AND f.lo % 10000 <> 0 AND f.plain AS standing
+               FROM flow f JOIN people o ON o.pno = f.b AND o.is_official
+               LEFT JOIN flow r ON r.a = f.b AND r.b = f.a"""
         )
         self.con.execute(
             f"""CREATE TABLE gift AS
-            WITH g AS (SELECT * FROM pay WHERE counted AND payee_official),
-            claims AS (
+            WITH claims AS (
               SELECT packet_id FROM pay
               WHERE packet_id IS NOT NULL AND conv NOT LIKE 'dm:%' GROUP BY packet_id HAVING count(*) >= 3
             ), r AS (
               SELECT g.rid, arg_min(rel.relation, CASE rel.relation {prio} ELSE 99 END) AS rel
-              FROM g JOIN rel ON rel.oa = g.b AND rel.ob = g.a
+              FROM pay g JOIN rel ON rel.oa = g.b AND rel.ob = g.a
                AND (rel.since_day IS NULL OR g.day >= rel.since_day)
                AND (rel.until_day IS NULL OR g.day <= rel.until_day)
+              WHERE g.counted AND g.payee_official
               GROUP BY g.rid
             )
             SELECT g.*, r.rel, gp.back_fen, gp.pair_fen, gp.pair_n, gp.standing,
                    (c.packet_id IS NOT NULL AND g.payer_official) AS colleague_packet
-            FROM g JOIN gift_pair gp ON gp.a = g.a AND gp.b = g.b
+            FROM pay g JOIN gift_pair gp ON gp.a = g.a AND gp.b = g.b
             LEFT JOIN r ON r.rid = g.rid
-            LEFT JOIN claims c ON c.packet_id = g.packet_id"""  # noqa: S608 - only module constants are interpolated
+            LEFT JOIN claims c ON c.packet_id = g.packet_id
+            WHERE g.counted AND g.payee_official"""  # noqa: S608 - only module constants are interpolated
         )
 
     def _notices(self) -> tuple[str, ...]:

@@ -45,13 +45,14 @@ def counterparty_graph(frame: PaymentFrame, person_id: str, *, seed: int = 1) ->
     if not known:
         raise NotFound(f"unknown person {person_id!r} (not in people.csv)")
     edges = frame.rows(
-        """WITH cp AS (
-             SELECT DISTINCT CASE WHEN payer = $p THEN payee ELSE payer END AS id
-             FROM flow WHERE $p IN (payer, payee)
-           ), circle AS (SELECT id FROM cp UNION SELECT $p)
-           SELECT payer AS source, payee AS target, fen, n AS count FROM flow
-           WHERE payer IN (SELECT id FROM circle) AND payee IN (SELECT id FROM circle)
-           ORDER BY payer, payee""",
+        """WITH me AS (SELECT pno FROM people WHERE person_id = $p), cp AS (
+             SELECT DISTINCT CASE WHEN a = (SELECT pno FROM me) THEN b ELSE a END AS id
+             FROM flow WHERE (SELECT pno FROM me) IN (a, b)
+           ), circle AS (SELECT id FROM cp UNION SELECT pno FROM me)
+           SELECT x.person_id AS source, y.person_id AS target, f.fen, f.n AS count FROM flow f
+           JOIN people x ON x.pno = f.a JOIN people y ON y.pno = f.b
+           WHERE f.a IN (SELECT id FROM circle) AND f.b IN (SELECT id FROM circle)
+           ORDER BY source, target""",
         {"p": person_id},
     )
     ids = sorted({person_id} | {e["source"] for e in edges} | {e["target"] for e in edges})

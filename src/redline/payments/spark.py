@@ -1,0 +1,349 @@
+"""Payment analytics on Apache Spark: the local analyzers, run on neighbourhoods of the data.
+
+There is no second implementation of any typology. Spark only decides which payment rows
+each group needs, and every group runs the plan's analyzers (DuckDB inside, `frame.py` and
+the typology modules) on its Arrow tables, exactly as `redline payments analyze` does.
+
+Why the result is exact: every lead of the gift typologies and of vote-buying is about one
+screened person P (an official, or an election candidate), and it depends only on
+- rows paid to or by P (pair sums, back payments, refunds 已退还 within a week),
+- rows paid to or by P's family (亲属代收 and what the relative paid back),
+- every claim of a packet that any of those rows belongs to (`colleague_packet` counts
+  claims per packet), and every row sharing a payment id with a row already taken (the
+  frame's duplicate check rejects ids whose copies disagree),
+plus the small tables (people, relations, events, groups, memberships), which are broadcast
+whole. Persons are hashed into buckets; a bucket's rows are the union of its persons'
+neighbourhoods, and it keeps only the leads whose person is one of its own, so no lead is
+lost or counted twice. Red-packet gambling (红包接龙) is about a conversation: it is run on
+buckets of conversations with their packets and messages, keeping leads of its own
+conversations. The one known limit is `holiday_gifts` with a festival window wider than
+`MAX_HOLIDAY_WINDOW_DAYS`: its calendar follows the span of gift days in the frame, so such
+a trigger is refused here (the local engine must run it).
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from redline.bundle.schema import BY_TABLE
+from redline.contracts import BundleTables, Finding, Trigger
+from redline.errors import ConfigError, InputError, SourceLocation
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+CONVERSATION_TYPOLOGIES: Final = frozenset({"payments.packet_gambling"})
+PERSON_TYPOLOGIES: Final = frozenset({
+    "payments.managed_party_gifts", "payments.repeated_gifts", "payments.holiday_gifts",
+    "payments.event_gifts", "payments.large_sums", "payments.family_proxy", "payments.vote_buying",
+})
+MAX_HOLIDAY_WINDOW_DAYS: Final = 300  # beyond this a window may reach festivals two years away
+SMALL_TABLES: Final = ("people", "relations", "groups", "memberships", "events")
+PAY_COLUMNS: Final = ("payment_id", "payer", "payee", "amount_fen", "kind", "channel", "conversation",
+                      "memo", "status", "packet_id")
+RESULT_DDL: Final = "person_id string, group_id string, finding binary"
+ROWS_PER_BUCKET: Final = 250_000  # one DuckDB frame per bucket: big enough to amortise its set-up
+
+RunAnalyzers = Callable[[Any, BundleTables], Mapping[str, Sequence[Finding]]]
+
+
+class RecordPlan(Protocol):
+    """What this module needs of a ScanPlan: the record analyzers' triggers."""
+
+    record_triggers: Mapping[str, tuple[Trigger, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every Python worker needs (pickled once per task; the tables travel as a broadcast)."""
+
+    plan: Any  # a ScanPlan narrowed to one pass's triggers, without text detectors
+    run: RunAnalyzers  # redline.scan.records.run_record_analyzers, passed in (layering)
+    small: Any  # Broadcast of the small tables as Arrow IPC bytes
+    owners: Mapping[int, frozenset[str]]  # person pass: bucket -> its screened persons
+
+
+def analyze_spark(
+    spark: SparkSession,
+    source: BundleTables | Path | str,
+    plan: RecordPlan,
+    *,
+    run: RunAnalyzers,
+    buckets: int | None = None,
+) -> list[Finding]:
+    """Findings of the plan's `payments.*` triggers over `source`, computed on Spark.
+
+    `source` is a bundle folder or .zip, a folder of `<table>.parquet` files (`redline export
+    --parquet`), or tables already in memory. `run(plan, tables)` is the local engine's
+    `run_record_analyzers`, applied to each group. Output order is the local command's:
+    highest score first, then rule id and subject.
+    """
+    triggers = {k: tuple(v) for k, v in plan.record_triggers.items() if k.startswith("payments.") and v}
+    unknown = sorted(set(triggers) - PERSON_TYPOLOGIES - CONVERSATION_TYPOLOGIES)
+    if unknown:
+        raise ConfigError(f"no Spark partitioning is defined for {', '.join(unknown)}: run it with --engine local")
+    for trigger in triggers.get("payments.holiday_gifts", ()):
+        cfg = trigger.config.model_dump()
+        if max(cfg.get("days_before", 0), cfg.get("days_after", 0)) > MAX_HOLIDAY_WINDOW_DAYS:
+            raise ConfigError(f"{trigger.rule_id}: a festival window over {MAX_HOLIDAY_WINDOW_DAYS} days is not "
+                              "exact on Spark (its calendar follows the frame's span); use --engine local")
+    small, pay, msgs = _load(spark, source)
+    n = buckets or max(spark.sparkContext.defaultParallelism, -(-int(pay.count()) // ROWS_PER_BUCKET))
+    shared = spark.sparkContext.broadcast(_ipc(small))
+    out: list[Finding] = []
+    person = {k: v for k, v in triggers.items() if k in PERSON_TYPOLOGIES}
+    if person:
+        out += _person_pass(spark, pay, small, _narrow(plan, person), run, shared, n)
+    conv = {k: v for k, v in triggers.items() if k in CONVERSATION_TYPOLOGIES}
+    if conv:
+        out += _conversation_pass(pay, msgs, _narrow(plan, conv), run, shared, n)
+    shared.unpersist()
+    return sorted(out, key=lambda f: (-f.score, f.rule_id, f.subject_id))
+
+
+# -- input ---------------------------------------------------------------------------------
+def _load(spark: SparkSession, source: BundleTables | Path | str) -> tuple[dict[str, pa.Table], DataFrame, DataFrame]:
+    """Small tables on the driver; payments and messages as DataFrames with `t_us` and `row_no`."""
+    from pyspark.sql import functions as F  # noqa: N812 - the PySpark convention
+
+    if isinstance(source, BundleTables):
+        tables = source
+    else:
+        path = Path(source)
+        if (path / "payments.parquet").exists():
+            small = {name: _read_small(path, name) for name in SMALL_TABLES}
+            pay = spark.read.parquet(str(path / "payments.parquet"))
+            pay = pay.withColumn("t_us", F.unix_micros("time")).drop("time")
+            pay = pay.withColumn("row_no", F.monotonically_increasing_id())  # file order, as the local read
+            msgs = (spark.read.parquet(str(path / "messages.parquet")) if (path / "messages.parquet").exists()
+                    else _frame(spark, _messages(BY_TABLE["messages"].schema.empty_table())))
+            if "t_us" not in msgs.columns:
+                msgs = msgs.withColumn("t_us", F.unix_micros("time")).select("id", "t_us", "conversation",
+                                                                             "sender", "text")
+            return small, pay.select("row_no", "t_us", *PAY_COLUMNS), msgs
+        if not path.exists():
+            raise InputError("no such bundle or Parquet folder", SourceLocation(path))
+        from redline.bundle import read_bundle
+
+        tables = read_bundle(path).tables
+    small = {name: getattr(tables, name) for name in SMALL_TABLES}
+    return small, _frame(spark, _payments(tables.payments)), _frame(spark, _messages(tables.messages))
+
+
+def _read_small(folder: Path, name: str) -> pa.Table:
+    path = folder / f"{name}.parquet"
+    return pq.read_table(path) if path.exists() else BY_TABLE[name].schema.empty_table()
+
+
+def _conformed(table: pa.Table, name: str) -> pa.Table:
+    schema = BY_TABLE[name].schema
+    for fld in schema:
+        if fld.name not in table.column_names:
+            table = table.append_column(fld.name, pa.nulls(table.num_rows, fld.type))
+    return table.select(schema.names).cast(schema)
+
+
+def _payments(table: pa.Table) -> pa.Table:
+    """Payments with times as epoch microseconds (no time-zone conversion in Spark) and row order."""
+    table = _conformed(table, "payments")
+    cols = {"row_no": pa.array(range(table.num_rows), pa.int64()),
+            "t_us": pc.cast(table.column("time"), pa.int64())}
+    return pa.table({**cols, **{c: table.column(c) for c in PAY_COLUMNS}})
+
+
+def _messages(table: pa.Table) -> pa.Table:
+    table = _conformed(table, "messages")
+    return pa.table({"id": table.column("id"), "t_us": pc.cast(table.column("time"), pa.int64()),
+                     "conversation": table.column("conversation"), "sender": table.column("sender"),
+                     "text": table.column("text")})
+
+
+def _frame(spark: SparkSession, table: pa.Table) -> DataFrame:
+    return spark.createDataFrame(table)
+
+
+def _ipc(tables: Mapping[str, pa.Table]) -> dict[str, bytes]:
+    out = {}
+    for name, table in tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        out[name] = sink.getvalue().to_pybytes()
+    return out
+
+
+def _narrow(plan: RecordPlan, triggers: Mapping[str, tuple[Trigger, ...]]) -> Any:
+    """The plan with only these record triggers and no text detectors (small to pickle)."""
+    return replace(plan, record_triggers=dict(triggers), detectors=())  # type: ignore[type-var]
+
+
+# -- neighbourhoods ------------------------------------------------------------------------
+def bucket_of(key: str, buckets: int) -> int:
+    """The bucket of a person (stable across processes, unlike `hash`)."""
+    return zlib.crc32(key.encode("utf-8")) % buckets
+
+
+def _screened(small: Mapping[str, pa.Table]) -> list[str]:
+    """Officials and election candidates: every person a person-typology lead can be about."""
+    people = small["people"]
+    officials = people.filter(pc.fill_null(people.column("is_official"), False)).column("person_id")
+    events = small["events"]
+    candidates = events.filter(pc.equal(events.column("kind"), "election")).column("person_id")
+    return sorted({p for p in [*officials.to_pylist(), *candidates.to_pylist()] if p})
+
+
+def _owners_table(small: Mapping[str, pa.Table], buckets: int) -> tuple[pa.Table, dict[int, frozenset[str]]]:
+    """(person, bucket) for every screened person and for each of their relatives."""
+    screened = _screened(small)
+    home = {p: bucket_of(p, buckets) for p in screened}
+    rel = small["relations"]
+    rows = [(p, b) for p, b in home.items()]
+    for a, b, kind in zip(*(rel.column(c).to_pylist() for c in ("person_id", "other_id", "relation")),
+                          strict=True):
+        # family is symmetric in the frame (inverse rows), so either side may be the official;
+        # listing a relative too many only costs time, never changes a result
+        if kind == "family" and a and b:
+            rows += [(b, home[a])] if a in home else []
+            rows += [(a, home[b])] if b in home else []
+    owners: dict[int, set[str]] = {}
+    for p, b in home.items():
+        owners.setdefault(b, set()).add(p)
+    table = pa.table({"person": [r[0] for r in rows], "bucket": pa.array([r[1] for r in rows], pa.int32())})
+    return table, {b: frozenset(ps) for b, ps in owners.items()}
+
+
+def _closed(pay: DataFrame, seeds: DataFrame) -> DataFrame:
+    """Payment rows of each bucket: the seeds, every claim of their packets, then every copy of
+    their payment ids (the frame's duplicate check must see all of them). Columns: pay + bucket."""
+    from pyspark.sql import functions as F  # noqa: N812
+
+    keyed = seeds.select("row_no", "bucket").distinct()
+    rows = keyed.join(pay.select("row_no", "packet_id", "payment_id"), "row_no")
+    packets = (rows.where(F.col("packet_id").isNotNull() & (F.col("packet_id") != ""))
+               .select("packet_id", "bucket").distinct()
+               .join(pay.select("packet_id", "row_no", "payment_id"), "packet_id"))
+    both = rows.select("row_no", "payment_id", "bucket").unionByName(
+        packets.select("row_no", "payment_id", "bucket"))
+    copies = (both.where(F.col("payment_id").isNotNull() & (F.col("payment_id") != ""))
+              .select("payment_id", "bucket").distinct()
+              .join(pay.select("payment_id", "row_no"), "payment_id"))
+    every = both.select("row_no", "bucket").unionByName(copies.select("row_no", "bucket")).distinct()
+    return every.join(pay, "row_no")
+
+
+def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Table], plan: Any,
+                 run: RunAnalyzers, shared: Any, buckets: int) -> list[Finding]:
+    from pyspark.sql import functions as F  # noqa: N812
+
+    owners_table, owners = _owners_table(small, buckets)
+    if not owners:
+        return []
+    owners_df = spark.createDataFrame(owners_table)
+    seeds = (pay.select("row_no", F.explode(F.array("payer", "payee")).alias("person"))
+             .join(F.broadcast(owners_df), "person"))
+    rows = _closed(pay, seeds)
+    job = _Job(plan, run, shared, owners)
+    result = rows.groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
+    return _collect(result)
+
+
+def _conversation_pass(pay: DataFrame, msgs: DataFrame, plan: Any, run: RunAnalyzers, shared: Any,
+                       buckets: int) -> list[Finding]:
+    from pyspark.sql import functions as F  # noqa: N812
+
+    def bucket(col: str) -> Any:
+        return F.pmod(F.xxhash64(col), F.lit(buckets)).cast("int")
+
+    # a group packet's claims: the rows packet_gambling reads first (`pk` in its query)
+    seeds = (pay.where((F.col("kind") == "red_packet") & F.col("packet_id").isNotNull() & (F.col("packet_id") != "")
+                       & F.col("conversation").isNotNull() & (F.col("conversation") != "")
+                       & ~F.col("conversation").startswith("dm:"))
+             .select("row_no", "conversation", bucket("conversation").alias("bucket")))
+    rows = _closed(pay, seeds)
+    # `home`: the row's own conversation is one this bucket answers for
+    homes = seeds.select("row_no", "bucket", F.lit(True).alias("home")).distinct()
+    rows = rows.join(homes, ["row_no", "bucket"], "left").fillna(False, subset=["home"])
+    convs = seeds.select("conversation").distinct()
+    talk = msgs.join(F.broadcast(convs) if False else convs, "conversation", "left_semi").withColumn(
+        "bucket", bucket("conversation"))
+    job = _Job(plan, run, shared, {})
+    result = rows.groupBy("bucket").cogroup(talk.groupBy("bucket")).applyInArrow(
+        _conversation_group(job), RESULT_DDL)
+    return _collect(result)
+
+
+def _collect(result: DataFrame) -> list[Finding]:
+    # the findings were pickled by our own workers from our own dataclass, in this same job
+    return [pickle.loads(row["finding"]) for row in result.collect()]  # noqa: S301
+
+
+# -- what runs on the workers --------------------------------------------------------------
+_SMALL: dict[int, dict[str, pa.Table]] = {}  # per Python worker: broadcast id -> tables
+_SMALL_LOCK = threading.Lock()
+
+
+def _small_tables(shared: Any) -> dict[str, pa.Table]:
+    with _SMALL_LOCK:
+        tables = _SMALL.get(shared.id)
+        if tables is None:
+            tables = {name: pa.ipc.open_stream(data).read_all() for name, data in shared.value.items()}
+            _SMALL.clear()
+            _SMALL[shared.id] = tables
+        return tables
+
+
+def _bundle(job: _Job, payments: pa.Table, messages: pa.Table | None) -> BundleTables:
+    """The group's rows as a bundle: payments in their original order, times back as timestamps."""
+    small = _small_tables(job.small)
+    tz = BY_TABLE["payments"].schema.field("time").type
+    payments = payments.sort_by("row_no")
+    pay = pa.table({"time": pc.cast(payments.column("t_us"), tz),
+                    **{c: payments.column(c) for c in PAY_COLUMNS}})
+    if messages is None or messages.num_rows == 0:
+        msg = BY_TABLE["messages"].schema.empty_table()
+    else:
+        msg = pa.table({"id": messages.column("id"), "time": pc.cast(messages.column("t_us"), tz),
+                        "conversation": messages.column("conversation"), "sender": messages.column("sender"),
+                        "text": messages.column("text")})
+    return BundleTables(people=small["people"], relations=small["relations"], groups=small["groups"],
+                        memberships=small["memberships"], messages=msg, payments=pay, events=small["events"])
+
+
+def _result(findings: Iterator[Finding]) -> pa.Table:
+    kept = list(findings)
+    return pa.table({
+        "person_id": pa.array([f.person_id for f in kept], pa.string()),
+        "group_id": pa.array([str(f.facts.get("group_id") or "") for f in kept], pa.string()),
+        "finding": pa.array([pickle.dumps(f) for f in kept], pa.binary()),
+    })
+
+
+def _person_group(job: _Job) -> Callable[[Any, pa.Table], pa.Table]:
+    def run_bucket(key: Any, payments: pa.Table) -> pa.Table:
+        bucket = int(key[0].as_py())
+        mine = job.owners.get(bucket, frozenset())
+        found = job.run(job.plan, _bundle(job, payments, None))
+        return _result(f for fs in found.values() for f in fs if f.person_id in mine)
+
+    return run_bucket
+
+
+def _conversation_group(job: _Job) -> Callable[[Any, pa.Table, pa.Table], pa.Table]:
+    def run_bucket(key: Any, payments: pa.Table, messages: pa.Table) -> pa.Table:
+        if payments.num_rows == 0:
+            return _result(iter(()))
+        mine = set(payments.filter(payments.column("home")).column("conversation").to_pylist())
+        found = job.run(job.plan, _bundle(job, payments, messages))
+        return _result(f for fs in found.values() for f in fs if f.facts.get("group_id") in mine)
+
+    return run_bucket
