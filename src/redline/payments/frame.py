@@ -7,10 +7,12 @@ Every typology queries the same frame, built once per `BundleTables` object:
   `counted` is true for money that really reached the payee (paid/received, not returned).
 - `rel`: directed relations, `other` is `relation` OF `official` (inverse rows added, so a
   `superior` row also yields the `subordinate` one; family and colleague are symmetric).
+- `flow`: counted money per ordered pair of codes (`a` paid `b`: total, count, smallest and
+  largest payment).
 - `gift`: counted payments TO an official, with the payer's relation at that day (`rel`,
   null if none is listed), the payer's flags, `pair_fen`: everything this payer paid this
-  official (`pair_n` payments), and `back_fen`: everything the official paid the payer, over the whole period
-  (reciprocity: 经常性单方面收受 is one-way); `colleague_packet` marks a claim on an official's
+  official (`pair_n` payments), and `back_fen`: everything the official paid the payer over
+  the whole period (reciprocity: 经常性单方面收受 is one-way); `colleague_packet` marks a claim on an official's
   lucky-draw packet shared by three or more people in a group (custom, not a targeted gift);
   `standing` a pair whose every gift is a transfer of the same odd amount, three times or
   more (rent, wages, instalments: a standing arrangement; gifts are packets, or round or lucky).
