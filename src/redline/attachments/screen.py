@@ -141,3 +141,26 @@ def attachment_paths(bundle_root: Path, attachments: Iterable[dict[str, Any] | N
         if path.is_file():
             out.append(path)
     return out
+
+
+def message_attachment_findings(plan: ScanPlan, attachments: Sequence[tuple[str, dict[str, Any] | None]],
+                                root: Path) -> list[Finding]:
+    """Findings for the files that messages point to (`attachment.path`, relative to `root`).
+
+    Each distinct file content is read once, however many messages share it; every message
+    that carries it gets the findings, with the file, page and OCR boxes in `facts`.
+    """
+    by_path: dict[Path, list[str]] = {}
+    for message_id, attachment in attachments:
+        for path in attachment_paths(root, [attachment]):
+            by_path.setdefault(path, []).append(message_id)
+    if not by_path:
+        return []
+    records = [record for report in screen_files(plan, list(by_path)) for record in report.records]
+    return [
+        Finding(rule_id=record["rule_id"], category=record["category"], detector=record["detector"],
+                subject="message", subject_id=message_id, severity=record["severity"], reason=record["reason"],
+                label=record["label"], start=record["start"], end=record["end"], evidence=record["evidence"],
+                score=1.0, facts={k: record[k] for k in ("file", "page", "sha256", "kind", "red_header", "boxes")})
+        for record in records for message_id in by_path.get(Path(record["file"]), [])
+    ]

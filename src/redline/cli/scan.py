@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 import typer
 from rich.console import Console
@@ -106,8 +106,13 @@ def mark_scanned(engine: Engine, ids: list[str], version: str) -> None:
         conn.execute(stmt, values)  # executemany: one compiled statement, not 4,096 VALUES rows
 
 
-def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = None, batch: int = BATCH) -> ScanSummary:
-    """Screen pending messages, run the record analyzers, save findings; see module doc."""
+def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = None, batch: int = BATCH,
+               files_root: Path | None = None) -> ScanSummary:
+    """Screen pending messages, run the record analyzers, save findings; see module doc.
+
+    With `files_root`, the files that pending messages point to (`attachment.path`, relative
+    to it) are read and screened too, each distinct file once.
+    """
     from redline.scan.engine import scan_batch
     from redline.scan.records import run_record_analyzers
     from redline.store import save_findings, tables_from_store
@@ -122,6 +127,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
     summary.already = int(done)
     group_types = _contexts(engine)
     task = progress.add_task("screening messages", total=max(int(total) - int(done), 0)) if progress else None
+    attached: list[tuple[str, dict[str, Any] | None]] = []
     for rows in pending_batches(engine, plan.version, batch):
         ids = [r[0] for r in rows]
         contexts = [message_context(conv, sender, group_types) for _, _, conv, sender in rows]
@@ -134,6 +140,15 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
         summary.by_rule.update(f.rule_id for f in findings)
         if progress is not None and task is not None:
             progress.advance(task, len(ids))
+        if files_root is not None:
+            attached.extend(_attachments_of(engine, ids))
+    if attached and files_root is not None:
+        from redline.attachments.screen import message_attachment_findings
+
+        found = message_attachment_findings(plan, attached, files_root)
+        summary.new_findings += save_findings(engine, found, pack_versions=plan.pack_versions)
+        summary.text_findings += len(found)
+        summary.by_rule.update(f.rule_id for f in found)
     if plan.record_triggers:
         tables = tables_from_store(engine)
         for findings_of_key in run_record_analyzers(plan, tables).values():
@@ -143,6 +158,14 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
             summary.by_rule.update(f.rule_id for f in record)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _attachments_of(engine: Engine, ids: list[str]) -> list[tuple[str, dict[str, Any] | None]]:
+    """(message id, attachment) for the messages of a batch that carry a file path."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Message.id, Message.attachment).where(
+            Message.id.in_(ids), Message.attachment.is_not(None)))
+        return [(mid, att) for mid, att in rows if isinstance(att, dict) and att.get("path")]
 
 
 def summary_table(s: ScanSummary, plan: ScanPlan) -> Table:
@@ -168,6 +191,8 @@ def register(app: typer.Typer) -> None:
         packs: PacksOption = "all",
         overrides: OverridesOption = None,
         cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="cache for compiled detectors")] = None,
+        files: Annotated[Path | None, typer.Option(
+            "--files", help="folder that messages' attachment.path is relative to: screen those files too")] = None,
     ) -> None:
         """Screen the store's new messages and run the record analyses; findings are idempotent."""
         from redline.store import make_engine, migrate
@@ -179,7 +204,7 @@ def register(app: typer.Typer) -> None:
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             console=Console(stderr=True), transient=True,
         ) as progress:
-            summary = scan_store(engine, built.plan, progress=progress)
+            summary = scan_store(engine, built.plan, progress=progress, files_root=files)
         console.print(summary_table(summary, built.plan))
         console.print(
             f"{summary.messages} messages screened ({summary.already} already screened with this plan), "
