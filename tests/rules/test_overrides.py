@@ -42,3 +42,16 @@ def test_merge_keeps_the_later_layer_for_the_same_field(tmp_path: Path) -> None:
     assert tj06 is not None
     assert zj05 is not None
     assert (tj06.severity, tj06.params, zj05.enabled) == ("critical", {"x": 1}, False)
+
+
+def test_the_documented_overrides_example_loads(tmp_path: Path) -> None:
+    from redline.rules.load import load_packs, shipped_pack_paths
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "packs.md").read_text(encoding="utf-8")
+    block = doc.split("## Organisation overrides", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "political-terms.txt").write_text("术语甲\n", encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(block, encoding="utf-8")
+    result = load_packs(shipped_pack_paths(), tmp_path / "org.yaml")
+    assert [str(e) for e in result.errors] == []
+    assert result.packs.lexicons["org-political"].terms == ("术语甲",)
+    assert not result.packs.rule("ZJ-05").enabled
