@@ -97,3 +97,20 @@ def test_what_cannot_be_analysed_is_said(ledger) -> None:  # type: ignore[no-unt
     ledger.relate("o1", "b1", "family")
     ledger.event("E1", "2016-01-01", "bid", "o1", "b1")
     assert PaymentFrame(ledger.tables()).notices == ()
+
+
+def test_naive_times_are_refused_not_guessed(ledger) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from redline.errors import InputError
+
+    _base(ledger)
+    ledger.pay("b1", "o1", 100, "2016-03-01T10:00:00")
+    tables = ledger.tables()
+    pay = tables.payments
+    naive = pay.set_column(pay.schema.get_field_index("time"), "time", pc.cast(pay.column("time"), pa.timestamp("us")))
+    from dataclasses import replace
+
+    with pytest.raises(InputError, match="naive timestamps refused"):
+        PaymentFrame(replace(tables, payments=naive))

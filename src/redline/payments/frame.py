@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from redline.bundle.schema import BY_TABLE
 from redline.contracts import BundleTables
+from redline.errors import InputError, SourceLocation
 from redline.vocab import PaymentKind, PaymentStatus, Relation
 
 Params: TypeAlias = list[Any] | dict[str, Any] | None
@@ -337,6 +338,11 @@ def _conform(table: pa.Table, name: str) -> pa.Table:
     """The table with at least the canonical columns (absent files arrive empty)."""
     schema = BY_TABLE[name].schema
     for fld in schema:
+        if fld.name in table.column_names and pa.types.is_timestamp(table.schema.field(fld.name).type) \
+                and table.schema.field(fld.name).type.tz is None:
+            # A naive time could be UTC or China time: an 8-hour guess would move gifts across days.
+            raise InputError("naive timestamps refused: give the column a time zone",
+                             SourceLocation(f"{name} table", field=fld.name))
         if fld.name not in table.column_names:
             table = table.append_column(fld.name, pa.nulls(table.num_rows, fld.type))
     return table.select([f.name for f in schema]).cast(schema)
