@@ -271,7 +271,10 @@ def trigger_label(rule_id: str, key: str, config: BaseModel, taken: set[str]) ->
 
 def _version(packs: Sequence[Pack], rules: Sequence[LoadedRule], lexicons: Mapping[str, Lexicon]) -> str:
     """A content hash of everything that changes what a scan finds."""
+    from redline import __version__  # a new release may detect differently: rescan
+
     payload = {
+        "redline": __version__,
         "packs": [p.model_dump(mode="json") for p in packs],
         "effective": [
             {
