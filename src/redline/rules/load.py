@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from redline import __version__
 from redline.contracts import RecordAnalyzer, TextDetectorFactory, Trigger
 from redline.errors import PackError, SourceLocation
 from redline.rules.checks import (
@@ -271,10 +272,8 @@ def trigger_label(rule_id: str, key: str, config: BaseModel, taken: set[str]) ->
 
 def _version(packs: Sequence[Pack], rules: Sequence[LoadedRule], lexicons: Mapping[str, Lexicon]) -> str:
     """A content hash of everything that changes what a scan finds."""
-    from redline import __version__  # a new release may detect differently: rescan
-
     payload = {
-        "redline": __version__,
+        "redline": __version__,  # a new release may detect differently: rescan
         "packs": [p.model_dump(mode="json") for p in packs],
         "effective": [
             {
