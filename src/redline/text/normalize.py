@@ -53,11 +53,12 @@ class NormalizedTexts(Sequence[str]):
     Detectors receive this; batch matchers use `.joined` (one UTF-8 buffer), others index it.
     """
 
-    __slots__ = ("_texts", "joined")
+    __slots__ = ("_rows", "_texts", "joined")
 
     def __init__(self, joined: JoinedText) -> None:
         self.joined = joined
         self._texts: list[str] | None = None
+        self._rows: dict[int, str] = {}  # rows decoded one by one (several detectors ask)
 
     def _all(self) -> list[str]:
         if self._texts is None:
@@ -80,7 +81,10 @@ class NormalizedTexts(Sequence[str]):
             row = index + len(self) if index < 0 else index
             if not 0 <= row < len(self):
                 raise IndexError(index)
-            return self.joined.row_text(row)
+            text = self._rows.get(row)
+            if text is None:
+                text = self._rows[row] = self.joined.row_text(row)
+            return text
         return self._all()[index]
 
     def __iter__(self) -> Iterator[str]:
