@@ -17,7 +17,14 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.finding import (
+    config_of,
+    group_finding,
+    merge_same_subject,
+    person_label,
+    quote_ids,
+    quote_ids_en,
+)
 from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import scan_texts
 from redline.vocab import Category, Severity
@@ -76,7 +83,7 @@ class ClassifiedContent:
             joined = hits.append_column("probe_key", pa.array(
                 [probes[p][0] for p in hits["probe"].to_pylist()], pa.string()))
             findings.extend(self._findings(trigger, cfg, con, msgs, joined))
-        return findings
+        return merge_same_subject(findings)
 
     def _findings(self, trigger: Trigger, cfg: ClassifiedContentConfig, con: duckdb.DuckDBPyConnection,
                   msgs: pa.Table, hits: pa.Table) -> list[Finding]:

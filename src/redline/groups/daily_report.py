@@ -18,7 +18,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label
+from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
 from redline.groups.frame import connect, rows
 from redline.groups.workdays import Outside, working_days
 from redline.vocab import Category, Severity, Subject
@@ -107,7 +107,7 @@ class DailyReport:
             con.register("workdays", days)
             found = rows(con, _MISSED, [cfg.start, cfg.end, cfg.min_reports, cfg.min_missed_days])
             findings.extend(self._finding(trigger, cfg, r, guessed) for r in found)
-        return findings
+        return merge_same_subject(findings)
 
     def _finding(self, trigger: Trigger, cfg: DailyReportConfig, r: dict[str, object],
                  guessed: bool) -> Finding:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label
+from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
 from redline.groups.frame import arrow, connect
 from redline.vocab import Category, Severity, Subject
 
@@ -99,7 +99,7 @@ class DisplayName:
         for trigger in triggers:
             cfg = config_of(trigger, DisplayNameConfig)
             findings.extend(self._check(trigger, cfg, members))
-        return findings
+        return merge_same_subject(findings)
 
     def _check(self, trigger: Trigger, cfg: DisplayNameConfig, members: pa.Table) -> list[Finding]:
         shown = pc.utf8_trim_whitespace(pc.utf8_normalize(members["display_name"], "NFKC"))

@@ -13,7 +13,14 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.finding import (
+    config_of,
+    group_finding,
+    merge_same_subject,
+    person_label,
+    quote_ids,
+    quote_ids_en,
+)
 from redline.groups.frame import connect, rows
 from redline.vocab import Category, Severity, Subject
 
@@ -88,4 +95,4 @@ class ExternalMember:
                     facts={"group_name": gname, "group_type": r["type"], "classification": cls,
                            "known": r["known"], "unit": r["unit"], "joined": r["joined"]},
                 ))
-        return findings
+        return merge_same_subject(findings)

@@ -21,7 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.groups.circles import find_circles
 from redline.groups.communities import detect
-from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.finding import (
+    config_of,
+    group_finding,
+    merge_same_subject,
+    person_label,
+    quote_ids,
+    quote_ids_en,
+)
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.interactions import InteractionConfig, channel_counts, weighted_edges
 from redline.groups.textscan import scan_texts
@@ -122,7 +129,7 @@ class Faction:
                 if key in pays or key in words:
                     findings.append(self._finding(trigger, cfg, con, closed[key[1]], ev, pays.get(key),
                                                   words.get(key)))
-        return findings
+        return merge_same_subject(findings)
 
     def _canvassing(self, con: duckdb.DuckDBPyConnection, cfg: FactionConfig) -> dict[tuple[str, int], dict[str, list[str]]]:
         msgs = arrow(con, _MESSAGES, [cfg.window_days])

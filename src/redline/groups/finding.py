@@ -114,3 +114,36 @@ def group_finding(
         related_ids=msg_ids + pay_ids,
         facts=all_facts,
     )
+
+
+def merge_same_subject(findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per (rule, trigger, subject): a person's findings in several groups merge.
+
+    The store keys a finding by rule, subject and trigger, so a member who shows the old
+    unit in four groups is ONE lead about that person, naming the four groups (sentences
+    joined, ids united, the worst severity kept, per-group facts under `facts["items"]`).
+    """
+    rank = {"": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+    groups: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule_id, f.label, f.subject, f.subject_id), []).append(f)
+    out = []
+    for same in groups.values():
+        if len(same) == 1:
+            out.append(same[0])
+            continue
+        first = same[0]
+        msg_ids = tuple(dict.fromkeys(i for f in same for i in f.facts.get("message_ids", [])))
+        pay_ids = tuple(dict.fromkeys(i for f in same for i in f.facts.get("payment_ids", [])))
+        facts = {**first.facts, "group_ids": [f.facts.get("group_id") for f in same],
+                 "message_ids": list(msg_ids), "payment_ids": list(pay_ids),
+                 "items": [dict(f.facts) for f in same]}
+        out.append(Finding(
+            rule_id=first.rule_id, category=first.category, detector=first.detector,
+            subject=first.subject, subject_id=first.subject_id,
+            severity=max((f.severity for f in same), key=lambda s: rank.get(s, 0)),
+            reason="".join(f.reason for f in same), reason_en=" ".join(f.reason_en for f in same),
+            person_id=first.person_id, score=max(f.score for f in same), label=first.label,
+            kind=first.kind, evidence=first.evidence, related_ids=msg_ids + pay_ids, facts=facts,
+        ))
+    return out

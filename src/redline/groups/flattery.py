@@ -16,7 +16,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label
+from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
 from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import scan_texts
 from redline.vocab import Category, Severity, Subject
@@ -92,7 +92,7 @@ class Flattery:
             forms = {r["group_id"]: (r, address_forms(r["name"], r["post"], r["display"], cfg.generic_forms))
                      for r in owners.to_pylist()}
             findings.extend(self._findings(trigger, cfg, con, msgs, hits, forms))
-        return findings
+        return merge_same_subject(findings)
 
     def _findings(self, trigger: Trigger, cfg: FlatteryConfig, con: duckdb.DuckDBPyConnection,
                   msgs: pa.Table, hits: pa.Table,

@@ -73,12 +73,16 @@ class GroupHealth:
         return out
 
 
-def group_of(finding: Finding) -> str | None:
-    """The group a finding is about (`facts["group_id"]`, or the subject of a group finding)."""
+def groups_of(finding: Finding) -> list[str]:
+    """The groups a finding is about: `facts["group_ids"]` (merged), `facts["group_id"]`, or
+    the subject of a group finding."""
+    many = finding.facts.get("group_ids")
+    if many:
+        return list(dict.fromkeys(str(g) for g in many if g))
     gid = finding.facts.get("group_id")
     if gid:
-        return str(gid)
-    return finding.subject_id if finding.subject == "group" else None
+        return [str(gid)]
+    return [finding.subject_id] if finding.subject == "group" else []
 
 
 def health(tables: BundleTables, findings: Iterable[Finding] = (), as_of: date | None = None) -> list[GroupHealth]:
@@ -86,13 +90,11 @@ def health(tables: BundleTables, findings: Iterable[Finding] = (), as_of: date |
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     worst: dict[str, Severity] = {}
     for f in findings:
-        gid = group_of(f)
-        if gid is None:
-            continue
-        kinds[gid][f.kind or f.rule_id] += 1
         sev = Severity(f.severity) if f.severity in Severity._value2member_map_ else Severity.LOW
-        if gid not in worst or sev.rank > worst[gid].rank:
-            worst[gid] = sev
+        for gid in groups_of(f):
+            kinds[gid][f.kind or f.rule_id] += 1
+            if gid not in worst or sev.rank > worst[gid].rank:
+                worst[gid] = sev
     out = []
     for r in rows(connect(tables, as_of), _SQL):
         gid = str(r["group_id"])

@@ -16,7 +16,13 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, quote_ids, quote_ids_en
+from redline.groups.finding import (
+    config_of,
+    group_finding,
+    merge_same_subject,
+    quote_ids,
+    quote_ids_en,
+)
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.textscan import scan_texts
 from redline.vocab import Category, Severity
@@ -84,7 +90,7 @@ class OffTopic:
                 words.setdefault(mid, word)  # one topic word per message is enough to show
             found = rows(con, _SHARES, [cfg.min_messages, cfg.threshold])
             findings.extend(self._finding(trigger, cfg, r, words) for r in found)
-        return findings
+        return merge_same_subject(findings)
 
     def _finding(self, trigger: Trigger, cfg: OffTopicConfig, r: dict[str, object],
                  words: dict[str, str]) -> Finding:

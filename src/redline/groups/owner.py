@@ -13,7 +13,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label
+from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
 from redline.groups.frame import as_of, connect, rows
 from redline.vocab import Category, Severity
 
@@ -91,7 +91,7 @@ class Owner:
                            "owner_unit": r["owner_unit"], "group_unit": r["group_unit"],
                            "as_of": ref},
                 ))
-        return findings
+        return merge_same_subject(findings)
 
 
 def _problem(r: dict[str, object], cfg: OwnerConfig, ref: object) -> str | None:

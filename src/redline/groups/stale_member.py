@@ -13,7 +13,14 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.finding import (
+    config_of,
+    group_finding,
+    merge_same_subject,
+    person_label,
+    quote_ids,
+    quote_ids_en,
+)
 from redline.groups.frame import connect, rows
 from redline.vocab import Category, Severity, Subject
 
@@ -73,7 +80,7 @@ class StaleMember:
             g = cfg.grace_days
             params: list[object] = [g, g, cfg.unit_types, g, g, cfg.exempt_types]
             findings.extend(self._finding(trigger, cfg, r) for r in rows(con, _SQL, params))
-        return findings
+        return merge_same_subject(findings)
 
     def _finding(self, trigger: Trigger, cfg: StaleMemberConfig, r: dict[str, object]) -> Finding:
         who = person_label(str(r["person_id"]), r["name"])  # type: ignore[arg-type]

@@ -13,7 +13,14 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, person_label, quote_ids, quote_ids_en
+from redline.groups.finding import (
+    config_of,
+    group_finding,
+    merge_same_subject,
+    person_label,
+    quote_ids,
+    quote_ids_en,
+)
 from redline.groups.frame import connect, rows
 from redline.vocab import Category, Severity
 
@@ -70,4 +77,4 @@ class Unregistered:
                     facts={"group_name": gname, "group_type": r["type"], "officials": officials,
                            "units": r["units"]},
                 ))
-        return findings
+        return merge_same_subject(findings)
