@@ -25,3 +25,13 @@ def test_health_counts_members_owner_activity_and_findings(kit) -> None:  # type
     assert g.worst == "low"  # no rule severity given: counted as low
     assert g.as_dict()["last_message"].startswith("2026-03-02T09:00")
     assert (h.group_id, h.members, h.owner_id, h.findings, h.worst) == ("h", 0, None, {}, None)
+
+
+def test_every_check_runs_on_a_bundle_with_people_only(kit) -> None:  # type: ignore[no-untyped-def]
+    from redline.registry import RECORD_ANALYZERS
+
+    tables = kit.make(people=[kit.person("p1", "张三")])
+    for key, cls in RECORD_ANALYZERS.items():
+        if key.startswith("groups."):
+            assert cls().analyze(tables, [Trigger(key, f"{key}#0", cls.Config())]) == [], key
+    assert health(tables) == []
