@@ -194,6 +194,11 @@ def demo_quality() -> dict[str, Any]:
     for c in cases.values():
         people |= {c.get("person_id"), c.get("owner_id"), *c.get("person_ids", [])}
     found = {name: _case_found(name, c, findings) for name, c in expected.items()}
+    # how close ordinary work groups come to the off-topic threshold (calibration, not a lead)
+    from redline.groups.off_topic import OffTopic, OffTopicConfig
+
+    probe = OffTopicConfig(threshold=1e-9, min_messages=1)
+    shares = sorted((f.facts["share"] for f in OffTopic().analyze(tables, [Trigger("x", "x#0", probe)])), reverse=True)
     ordinary = sorted(set(tables.groups["group_id"].to_pylist()) - planted_groups)
     on_ordinary = [f for f in findings if f.facts.get("group_id") in ordinary]
     unexplained = [f for f in on_ordinary if f.person_id not in people]
@@ -203,6 +208,8 @@ def demo_quality() -> dict[str, Any]:
         "findings_on_ordinary_groups": len(on_ordinary),
         "unexplained_findings_on_ordinary_groups": len(unexplained),
         "false_alarm_rate_per_ordinary_group": round(len(unexplained) / max(len(ordinary), 1), 4),
+        "off_topic_threshold": OffTopicConfig().threshold,
+        "off_topic_top_shares_of_work_groups": shares[:5],
         "flattery_messages_found": sorted({f.subject_id for f in findings if f.kind == "flattery"}),
         "flattery_messages_planted": cases["owner_flattery"]["message_ids"],
     }
