@@ -16,6 +16,8 @@ Every typology queries the same frame, built once per `BundleTables` object:
   lucky-draw packet shared by three or more people in a group (custom, not a targeted gift);
   `standing` a pair whose every gift is a transfer of the same odd amount, three times or
   more (rent, wages, instalments: a standing arrangement; gifts are packets, or round or lucky).
+- `packets`: group red packets (rows sharing a `packet_id` in a group conversation): sender,
+  first claim time `t0`, largest claimer `top` (手气最佳), total, number of claims.
 - `people`, `events`, `messages`.
 Rows that cannot be analysed (unknown people, non-positive or absurd amounts, duplicate ids,
 unknown kinds) are never dropped silently: they land in `PaymentFrame.rejected`.
@@ -287,12 +289,18 @@ class PaymentFrame:
                FROM flow f JOIN people o ON o.pno = f.b AND o.is_official
                LEFT JOIN flow r ON r.a = f.b AND r.b = f.a"""
         )
+        # Group red packets (one row per claim), shared by `gift` and packet_gambling.
+        self.con.execute(
+            """CREATE TABLE packets AS
+               SELECT packet_id, any_value(conv) AS conv, any_value(payer) AS sender, min(t) AS t0,
+                      arg_max(payee, fen) AS top, sum(fen) AS total, count(*) AS claims
+               FROM pay WHERE packet_id IS NOT NULL AND kind = 'red_packet' AND conv <> ''
+                 AND NOT starts_with(conv, 'dm:') AND status IN ('paid', 'received', 'returned', 'refunded')
+               GROUP BY packet_id"""
+        )
         self.con.execute(
             f"""CREATE TABLE gift AS
-            WITH claims AS (
-              SELECT packet_id FROM pay
-              WHERE packet_id IS NOT NULL AND conv NOT LIKE 'dm:%' GROUP BY packet_id HAVING count(*) >= 3
-            ), r AS (
+            WITH claims AS (SELECT packet_id FROM packets WHERE claims >= 3), r AS (
               SELECT g.rid, arg_min(rel.relation, CASE rel.relation {prio} ELSE 99 END) AS rel
               FROM pay g JOIN rel ON rel.oa = g.b AND rel.ob = g.a
                AND (rel.since_day IS NULL OR g.day >= rel.since_day)

@@ -47,15 +47,9 @@ class PacketGambling(PaymentAnalyzer):
         ctx = config.context_minutes * 60_000_000
         pattern = "|".join(w for w in config.stake_words if w) or "(?!)"
         rows = frame.rows(
-            """WITH pk AS (
-                 SELECT packet_id, any_value(conv) AS conv, any_value(payer) AS sender, min(t) AS t0,
-                        arg_max(payee, fen) AS top, sum(fen) AS total
-                 FROM pay WHERE kind = 'red_packet' AND packet_id IS NOT NULL AND conv <> ''
-                   AND conv NOT LIKE 'dm:%' AND status IN ('paid', 'received', 'returned', 'refunded')
-                 GROUP BY packet_id
-               ), ch AS (
+            """WITH ch AS (
                  SELECT *, lag(top) OVER w AS prev_top, lag(t0) OVER w AS prev_t
-                 FROM pk WINDOW w AS (PARTITION BY conv ORDER BY t0, packet_id)
+                 FROM packets WINDOW w AS (PARTITION BY conv ORDER BY t0, packet_id)
                ), s AS (
                  SELECT *, sum(CASE WHEN prev_t IS NULL OR t0 - prev_t > $gap THEN 1 ELSE 0 END)
                              OVER (PARTITION BY conv ORDER BY t0, packet_id) AS session,
