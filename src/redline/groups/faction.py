@@ -32,7 +32,7 @@ from redline.groups.finding import (
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.interactions import InteractionConfig, channel_counts, weighted_edges
 from redline.groups.textscan import scan_texts
-from redline.vocab import Category, Severity
+from redline.vocab import Category, Severity, Subject
 
 if TYPE_CHECKING:
     import duckdb
@@ -183,14 +183,15 @@ class Faction:
             trigger, detector=self.name, kind="faction",
             category=Category.VOTE_BUYING if msg_ids else Category.FACTIONS, severity=cfg.severity,
             group_id=str(shared[0]["group_id"]) if shared else None, person_id=subject,
-            subject_id=f"circle:{'+'.join(ids)}@{ev['event_id']}", message_ids=msg_ids, payment_ids=pay_ids,
+            # the lead is about the person the event concerns; the circle is in the facts
+            subject=Subject.PERSON, subject_id=subject, message_ids=msg_ids, payment_ids=pay_ids,
             reason=(f"{'、'.join(labels)} 共 {len(ids)} 人，其中公职人员来自 {len(units)} 个单位（{'、'.join(units)}），"
                     f"{place}{'，' if place else ''}圈内往来占其全部往来的 {closed:.0%}{claim}；在{ev_zh}前 {cfg.window_days} 天内，"
                     f"{'；'.join(proof)}。"),
             reason_en=(f"{', '.join(labels)}: {len(ids)} people, officials from {len(units)} units ({', '.join(units)}), "
                        f"{place_en}{', ' if place_en else ''}with {closed:.0%} of their interactions inside the circle{claim_en}; in the "
                        f"{cfg.window_days} days before {ev_en}: {'; '.join(proof_en)}."),
-            facts={"members": ids, "units": units, "closedness": round(closed, 4),
+            facts={"circle": f"{'+'.join(ids)}@{ev['event_id']}", "members": ids, "units": units, "closedness": round(closed, 4),
                    "event": {k: ev[k] for k in ("event_id", "date", "kind", "unit", "person_id", "other_id")},
                    "amount_fen": int(pay["fen"]) if pay else 0,  # type: ignore[call-overload]
                    "words": words, "shared_groups": [s["group_id"] for s in shared]},
