@@ -26,6 +26,7 @@ class Curve:
     precision: F64
     recall: F64
     point: tuple[float, float] | None = None  # (recall, precision) at the threshold
+    steps: bool = True  # a step function over every score; False: a line through grid points
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,10 @@ def plot_pr(curves: Sequence[Curve], path: Path, title: str) -> None:
         plt.rcParams["font.family"] = font_manager.FontProperties(fname=str(_CJK_FONT)).get_name()
     fig, ax = plt.subplots(figsize=(5.5, 4.5), dpi=100)
     for curve in curves:
-        ax.step(curve.recall, curve.precision, where="post", label=curve.name)
+        if curve.steps:
+            ax.step(curve.recall, curve.precision, where="post", label=curve.name)
+        else:
+            ax.plot(curve.recall, curve.precision, ".-", label=curve.name)
         if curve.point is not None:
             ax.plot([curve.point[0]], [curve.point[1]], "o", color="black")
     ax.set_xlabel("recall")

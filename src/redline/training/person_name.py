@@ -123,8 +123,9 @@ def train(data_dir: Path, out_root: Path) -> dict[str, Any]:
     (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tp, tr = _curve_arrays(test_curve)
     dp, dr = _curve_arrays(dev_curve)
-    plot_pr([Curve("Weibo NER test (validation)", tp, tr, (val["recall"], val["precision"])),
-             Curve("dev (model on train only)", dp, dr)], folder / "pr_curve.png", "pii.person_name")
+    plot_pr([Curve("Weibo NER test (validation)", tp, tr, (val["recall"], val["precision"]), steps=False),
+             Curve("dev (model on train only)", dp, dr, steps=False)],
+            folder / "pr_curve.png", "pii.person_name (points: thresholds 0.10..0.95)")
     write_card(_card(sha, threshold, rule, figs, splits, test, test_spans, dev_curve), folder)
     return {"model": DETECTOR, "sha256": sha, **val}
 
