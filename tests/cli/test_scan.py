@@ -6,11 +6,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from redline.cli import main
 from redline.store import load_bundle, make_engine, migrate
 from redline.store.tables.findings import FindingRow
+from redline.store.tables.messages import Message
 from redline.store.tables.scan_state import ScanState
 
 CST = timezone(timedelta(hours=8))
@@ -82,12 +83,24 @@ def test_scan_is_incremental_idempotent_and_scoped(capsys: pytest.CaptureFixture
     assert ("p1", "WH-02") not in first  # WH-02 binds groups; p1 is a private chat
     assert ("u1", "WH-02") in first  # a group missing from groups.csv: unknown context, rule applies
     assert not {f for f in first if f[0] == "d3"}
+    assert ("d3", "TJ-07") not in first
 
     code, out, _ = run_cli(capsys, "scan", "--db", loaded)
     assert code == 0
     assert "0 messages screened (6 already screened with this plan)" in out
     assert "0 new" in out
     assert _findings(loaded) == first
+
+    # A message reloaded with another text is screened again, and only that one.
+    engine = make_engine(loaded)
+    with engine.begin() as conn:
+        conn.execute(update(Message).where(Message.id == "d3").values(text="请各科室周五前报送材料，这是内部资料，不得外传"))
+    engine.dispose()
+    code, out, _ = run_cli(capsys, "scan", "--db", loaded)
+    assert code == 0
+    assert "1 messages screened (5 already screened with this plan)" in out
+    first = _findings(loaded)
+    assert ("d3", "TJ-07") in first
 
     # A changed plan (an org switches a rule off) rescans everything; the other findings are the same rows.
     ov = tmp_path / "org.yaml"

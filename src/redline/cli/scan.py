@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -68,16 +68,28 @@ def message_context(conversation: str, sender: str, group_types: dict[str, str])
     return MessageContext(None, None, conversation or None, sender or None)
 
 
+def _pending(version: str) -> Any:
+    """Messages not screened with `version`, or whose text changed length since (SQL clause)."""
+    state = ScanState.__table__
+    msg = Message.__table__
+    return or_(
+        state.c.message_id.is_(None),
+        state.c.plan_version != version,
+        state.c.text_length.is_(None),
+        state.c.text_length != func.length(func.coalesce(msg.c.text, "")),
+    )
+
+
 def pending_batches(engine: Engine, version: str, batch: int = BATCH) -> Iterator[list[tuple[str, str, str, str]]]:
-    """(id, text, conversation, sender) of messages not screened with `version`, by id."""
+    """(id, text, conversation, sender) of the pending messages, by id."""
     state = ScanState.__table__
     msg = Message.__table__
     last = ""
     while True:
         query = (
             select(msg.c.id, msg.c.text, msg.c.conversation, msg.c.sender)
-            .outerjoin(state, (state.c.message_id == msg.c.id) & (state.c.plan_version == version))
-            .where(state.c.message_id.is_(None), msg.c.id > last)
+            .outerjoin(state, state.c.message_id == msg.c.id)
+            .where(_pending(version), msg.c.id > last)
             .order_by(msg.c.id)
             .limit(batch)
         )
@@ -89,18 +101,34 @@ def pending_batches(engine: Engine, version: str, batch: int = BATCH) -> Iterato
         last = rows[-1][0]
 
 
-def mark_scanned(engine: Engine, ids: list[str], version: str) -> None:
-    """Record that these messages were screened with `version` (upsert)."""
-    if not ids:
+def count_pending(engine: Engine, version: str) -> tuple[int, int]:
+    """(all messages, pending messages)."""
+    state = ScanState.__table__
+    msg = Message.__table__
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(msg)).scalar_one()
+        pending = conn.execute(
+            select(func.count()).select_from(msg.outerjoin(state, state.c.message_id == msg.c.id)).where(_pending(version))
+        ).scalar_one()
+    return int(total), int(pending)
+
+
+def mark_scanned(engine: Engine, rows: list[tuple[str, int]], version: str) -> None:
+    """Record that these (message id, text length) were screened with `version` (upsert)."""
+    if not rows:
         return
     now = datetime.now(UTC)
-    values = [{"message_id": i, "plan_version": version, "scanned_at": now} for i in ids]
+    values = [{"message_id": i, "plan_version": version, "scanned_at": now, "text_length": n} for i, n in rows]
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     # the Core table (not the ORM class): plain executemany, no ORM bulk bookkeeping
     stmt = insert(ScanState.__table__)  # type: ignore[arg-type]
     stmt = stmt.on_conflict_do_update(
         index_elements=["message_id"],
-        set_={"plan_version": stmt.excluded.plan_version, "scanned_at": stmt.excluded.scanned_at},
+        set_={
+            "plan_version": stmt.excluded.plan_version,
+            "scanned_at": stmt.excluded.scanned_at,
+            "text_length": stmt.excluded.text_length,
+        },
     )
     with engine.begin() as conn:
         conn.execute(stmt, values)  # executemany: one compiled statement, not 4,096 VALUES rows
@@ -119,14 +147,10 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
 
     started = time.perf_counter()
     summary = ScanSummary(plan.version)
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(Message.__table__)).scalar_one()
-        done = conn.execute(
-            select(func.count()).select_from(ScanState.__table__).where(ScanState.plan_version == plan.version)
-        ).scalar_one()
-    summary.already = int(done)
+    total, pending = count_pending(engine, plan.version)
+    summary.already = total - pending
     group_types = _contexts(engine)
-    task = progress.add_task("screening messages", total=max(int(total) - int(done), 0)) if progress else None
+    task = progress.add_task("screening messages", total=pending) if progress else None
     attached: list[tuple[str, dict[str, Any] | None]] = []
     for rows in pending_batches(engine, plan.version, batch):
         ids = [r[0] for r in rows]
@@ -134,7 +158,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
         findings = scan_batch(plan, [r[1] for r in rows], contexts, ids=ids)
         summary.new_findings += save_findings(engine, findings, pack_versions=plan.pack_versions)
         # Marked only after the findings are saved: a crash re-screens the batch, never skips it.
-        mark_scanned(engine, ids, plan.version)
+        mark_scanned(engine, [(r[0], len(r[1])) for r in rows], plan.version)
         summary.messages += len(ids)
         summary.text_findings += len(findings)
         summary.by_rule.update(f.rule_id for f in findings)

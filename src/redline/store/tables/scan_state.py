@@ -17,3 +17,6 @@ class ScanState(Base):
     message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     plan_version: Mapped[str] = mapped_column(String(64), index=True)
     scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # characters of the text screened: a reloaded message whose text changed length is
+    # screened again (an edit of the same length is not noticed; a new plan version rescans all)
+    text_length: Mapped[int | None] = mapped_column(default=None)
