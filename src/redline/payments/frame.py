@@ -182,7 +182,7 @@ class PaymentFrame:
             GROUP BY payment_id"""
         )
         self.con.execute(
-            f"""CREATE TABLE checked AS
+            f"""CREATE VIEW checked AS
             SELECT r.*, pp.pno AS a, pe.pno AS b, pp.is_official AS payer_official, pp.external AS payer_external,
                    pe.is_official AS payee_official, CASE
               WHEN r.payment_id IS NULL OR r.payment_id = '' THEN 'payment_id|missing payment id'
@@ -231,7 +231,7 @@ class PaymentFrame:
                    v.status IN ('paid', 'received') AND back.rid IS NULL AS counted
             FROM v LEFT JOIN back ON back.rid = v.rid"""  # noqa: S608 - only module constants are interpolated
         )
-        self.con.execute("DROP TABLE checked")
+        self.con.execute("DROP VIEW checked")
         self._tick("pay")
         return tuple(
             Rejected(row=row, payment_id=pid, field=problem.split("|", 1)[0], reason=problem.split("|", 1)[1])
