@@ -171,6 +171,19 @@ def test_labels_survive_inserting_other_triggers(write_pack: WritePack, registry
     ]
 
 
+def test_bad_values_are_located_where_they_were_written(write_pack: WritePack, registry: Registry, tmp_path: Path) -> None:
+    text = pack(("DM-01", "      - payments.large_sums: {}")).replace("    examples:", "    params: {min_yuan: 0}\n    examples:")
+    path = write_pack(text)
+    assert messages(load_packs([path], registry=registry)) == [
+        f"{path}:15:14: rules[0].params.min_yuan: Input should be greater than 0",
+    ]
+    ov = tmp_path / "org.yaml"
+    ov.write_text("rules:\n  DM-01:\n    params: {min_yuan: 100}\n    when: {payments.large_sums: {grace_days: x}}\n", encoding="utf-8")
+    assert messages(load_packs([path], ov, registry=registry)) == [
+        f"{ov}:4:34: rules.DM-01.when.payments.large_sums.grace_days: Input should be a valid integer, unable to parse string as an integer",
+    ]
+
+
 def test_version_is_stable_and_content_addressed(write_pack: WritePack, registry: Registry) -> None:
     path = write_pack(pack(("DM-01", "      - lexicon: gift-offers")))
     v1 = load_packs([path], registry=registry).packs.version

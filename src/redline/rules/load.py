@@ -186,6 +186,7 @@ def _validate_when(
     lexicons: Mapping[str, Lexicon],
     errors: list[PackError],
     taken: set[str],
+    overrides: Overrides | None = None,
 ) -> TriggerSpec | None:
     """Validate one `when` entry against its factory's Config (errors collected)."""
     here = (*loc, "when", j, when.key)
@@ -215,14 +216,23 @@ def _validate_when(
         sub: tuple[str | int, ...] = here if fname == shorthand else (*here, fname)
         return doc.location(sub)
 
+    def origin(eloc: list[str | int]) -> SourceLocation:
+        # Name the file the bad value came from: the overrides file, the rule's params, or here.
+        name = eloc[0] if eloc else None
+        if ro is not None and overrides is not None and name in ro.when.get(when.key, {}):
+            return overrides.location("rules", rule.id, "when", when.key, *eloc)
+        if name is not None and name not in raw and name in rule.params:
+            if ro is not None and overrides is not None and name in ro.params:
+                return overrides.location("rules", rule.id, "params", *eloc)
+            return doc.location((*loc, "params", *eloc))
+        return doc.location((*here, *(eloc[1:] if name == shorthand else eloc)))
+
     try:
         config = config_cls.model_validate(merged)
     except ValidationError as exc:
         for err in exc.errors():
             eloc = [x for x in err["loc"] if isinstance(x, (str, int))]
-            if eloc and eloc[0] == shorthand:
-                eloc = eloc[1:]
-            errors.append(doc.error((*here, *eloc), err["msg"]))
+            errors.append(PackError(err["msg"], origin(eloc)))
         return None
     except PackError as exc:  # a factory's own validator (e.g. a pattern RE2 cannot compile)
         errors.append(PackError(exc.message, doc.location(here)))
@@ -333,7 +343,9 @@ def load_packs(
             loc: tuple[str | int, ...] = ("rules", i)
             taken: set[str] = set()
             specs = [
-                _validate_when(doc, loc, rule, j, when, merged.rule(rule.id), registry, lexicons, errors, taken)
+                _validate_when(
+                    doc, loc, rule, j, when, merged.rule(rule.id), registry, lexicons, errors, taken, merged,
+                )
                 for j, when in enumerate(rule.when)
             ]
             if all(s is not None for s in specs):
