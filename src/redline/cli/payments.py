@@ -150,9 +150,10 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"payments on the simulator ({officials} officials, {months} months, seed {seed})")
         table.add_column("typology")
         for name in results:
-            table.add_column(f"recall, {name.replace('_', ' ')}", justify="right")
+            table.add_column(f"recall, {name.replace('_', ' ')} (by its own rule)", justify="right")
         for typ in TYPOLOGIES:
-            table.add_row(typ, *(f"{r.recall.get(typ, 0):.2f}" for r in results.values()))
+            table.add_row(typ, *(f"{r.recall.get(typ, 0):.2f} ({r.typed_recall.get(typ, 0):.2f})"
+                                 for r in results.values()))
         for label, fmt in (("precision", "{0.precision:.3f}"), ("alerts", "{0.alerts}"),
                            ("false alerts / 100 officials / month", "{0.false_per_100_officials_month:.2f}"),
                            ("precision of the top-ranked", "{0.top_precision:.3f}")):

@@ -32,7 +32,7 @@ class Evaluation:
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready figures."""
         return {
-            "recall": self.recall, "typed_recall": self.typed_recall, "precision": round(self.precision, 4),
+            "recall": self.recall, "typed_recall": self.typed_recall, "missed": self.missed, "precision": round(self.precision, 4),
             "alerts": self.alerts, "false_alerts": self.false_alerts,
             "false_per_100_officials_month": round(self.false_per_100_officials_month, 3),
             "top_k": self.top_k, "top_precision": round(self.top_precision, 4),
