@@ -201,3 +201,10 @@ def test_crlf_files_and_both_parsers_agree_on_lines(tmp_path: Path, ragged: bool
     assert read.tables.payments.column("memo").to_pylist() == ["节日快乐", "两\r\n行"]
     expected = [(5, "amount_yuan")] + ([(6, "")] if ragged else [])
     assert [(q.line, q.field) for q in read.quarantined] == expected
+
+
+def test_a_runaway_header_is_refused_not_truncated(tmp_path: Path) -> None:
+    root = _bundle(tmp_path)
+    (root / "people.csv").write_text("person_id," + "x" * 70_000 + "\np1,a\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no header row within"):
+        read_bundle(root)

@@ -23,6 +23,7 @@ from redline.bundle.quarantine import QuarantineRecord
 from redline.errors import InputError, SourceLocation
 
 BOM = b"\xef\xbb\xbf"
+HEADER_LIMIT = 65536  # characters
 
 
 class Lines:
@@ -76,7 +77,9 @@ def _decode(data: bytes, filename: str) -> tuple[str, set[int]]:
 
 def _header(text: str, filename: str) -> tuple[list[str], int]:
     # Only the start of the file: a header longer than 64 KiB is not a bundle header.
-    reader = csv.reader(io.StringIO(text[:65536], newline="\n"), strict=False)
+    if len(text) > HEADER_LIMIT and "\n" not in text[:HEADER_LIMIT]:
+        raise InputError("no header row within the first 64 KiB", SourceLocation(filename, 1))
+    reader = csv.reader(io.StringIO(text[:HEADER_LIMIT], newline="\n"), strict=False)
     try:
         header = next(reader, None)
     except csv.Error as exc:
