@@ -24,7 +24,9 @@ a trigger is refused here (the local engine must run it).
 from __future__ import annotations
 
 import pickle
+import tempfile
 import threading
+import uuid
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -51,6 +53,7 @@ MAX_HOLIDAY_WINDOW_DAYS: Final = 300  # beyond this a window may reach festivals
 SMALL_TABLES: Final = ("people", "relations", "groups", "memberships", "events")
 PAY_COLUMNS: Final = ("payment_id", "payer", "payee", "amount_fen", "kind", "channel", "conversation",
                       "memo", "status", "packet_id")
+MSG_COLUMNS: Final = ("id", "t_us", "conversation", "sender", "text")
 RESULT_DDL: Final = "person_id string, group_id string, finding binary"
 ROWS_PER_BUCKET: Final = 250_000  # one DuckDB frame per bucket: big enough to amortise its set-up
 
@@ -71,6 +74,7 @@ class _Job:
     run: RunAnalyzers  # redline.scan.records.run_record_analyzers, passed in (layering)
     small: Any  # Broadcast of the small tables as Arrow IPC bytes
     owners: Mapping[int, frozenset[str]]  # person pass: bucket -> its screened persons
+    token: str  # identity of the broadcast tables (the per-worker cache key)
 
 
 def analyze_spark(
@@ -97,23 +101,29 @@ def analyze_spark(
         if max(cfg.get("days_before", 0), cfg.get("days_after", 0)) > MAX_HOLIDAY_WINDOW_DAYS:
             raise ConfigError(f"{trigger.rule_id}: a festival window over {MAX_HOLIDAY_WINDOW_DAYS} days is not "
                               "exact on Spark (its calendar follows the frame's span); use --engine local")
-    small, pay, msgs = _load(spark, source)
-    n = buckets or max(spark.sparkContext.defaultParallelism, -(-int(pay.count()) // ROWS_PER_BUCKET))
-    shared = spark.sparkContext.broadcast(_ipc(small))
-    out: list[Finding] = []
-    person = {k: v for k, v in triggers.items() if k in PERSON_TYPOLOGIES}
-    if person:
-        out += _person_pass(spark, pay, small, _narrow(plan, person), run, shared, n)
-    conv = {k: v for k, v in triggers.items() if k in CONVERSATION_TYPOLOGIES}
-    if conv:
-        out += _conversation_pass(pay, msgs, _narrow(plan, conv), run, shared, n)
-    shared.unpersist()
+    with tempfile.TemporaryDirectory(prefix="redline-spark-") as scratch:
+        small, pay, msgs = _load(spark, source, Path(scratch))
+        n = buckets or max(spark.sparkContext.defaultParallelism, -(-int(pay.count()) // ROWS_PER_BUCKET))
+        shared = spark.sparkContext.broadcast(_ipc(small))
+        out: list[Finding] = []
+        person = {k: v for k, v in triggers.items() if k in PERSON_TYPOLOGIES}
+        if person:
+            out += _person_pass(spark, pay, small, _narrow(plan, person), run, shared, n)
+        conv = {k: v for k, v in triggers.items() if k in CONVERSATION_TYPOLOGIES}
+        if conv:
+            out += _conversation_pass(pay, msgs, _narrow(plan, conv), run, shared, n)
+        shared.unpersist()
     return sorted(out, key=lambda f: (-f.score, f.rule_id, f.subject_id))
 
 
 # -- input ---------------------------------------------------------------------------------
-def _load(spark: SparkSession, source: BundleTables | Path | str) -> tuple[dict[str, pa.Table], DataFrame, DataFrame]:
-    """Small tables on the driver; payments and messages as DataFrames with `t_us` and `row_no`."""
+def _load(spark: SparkSession, source: BundleTables | Path | str,
+          scratch: Path) -> tuple[dict[str, pa.Table], DataFrame, DataFrame]:
+    """Small tables on the driver; payments and messages as DataFrames with `t_us` and `row_no`.
+
+    In-memory tables and bundles are written to Parquet under `scratch` first: Spark reads
+    files far faster than rows embedded in the plan (and on a cluster `scratch` must be shared).
+    """
     from pyspark.sql import functions as F  # noqa: N812 - the PySpark convention
 
     if isinstance(source, BundleTables):
@@ -123,21 +133,22 @@ def _load(spark: SparkSession, source: BundleTables | Path | str) -> tuple[dict[
         if (path / "payments.parquet").exists():
             small = {name: _read_small(path, name) for name in SMALL_TABLES}
             pay = spark.read.parquet(str(path / "payments.parquet"))
-            pay = pay.withColumn("t_us", F.unix_micros("time")).drop("time")
-            pay = pay.withColumn("row_no", F.monotonically_increasing_id())  # file order, as the local read
-            msgs = (spark.read.parquet(str(path / "messages.parquet")) if (path / "messages.parquet").exists()
-                    else _frame(spark, _messages(BY_TABLE["messages"].schema.empty_table())))
-            if "t_us" not in msgs.columns:
-                msgs = msgs.withColumn("t_us", F.unix_micros("time")).select("id", "t_us", "conversation",
-                                                                             "sender", "text")
-            return small, pay.select("row_no", "t_us", *PAY_COLUMNS), msgs
+            pay = pay.withColumn("t_us", F.unix_micros("time"))
+            # file order, as the local read: the frame keeps the first of exact duplicates
+            pay = pay.withColumn("row_no", F.monotonically_increasing_id())
+            if (path / "messages.parquet").exists():
+                msgs = spark.read.parquet(str(path / "messages.parquet")).withColumn("t_us", F.unix_micros("time"))
+            else:
+                msgs = _frame(spark, _messages(BY_TABLE["messages"].schema.empty_table()), scratch / "m.parquet")
+            return small, pay.select("row_no", "t_us", *PAY_COLUMNS), msgs.select(*MSG_COLUMNS)
         if not path.exists():
             raise InputError("no such bundle or Parquet folder", SourceLocation(path))
         from redline.bundle import read_bundle
 
         tables = read_bundle(path).tables
     small = {name: getattr(tables, name) for name in SMALL_TABLES}
-    return small, _frame(spark, _payments(tables.payments)), _frame(spark, _messages(tables.messages))
+    return (small, _frame(spark, _payments(tables.payments), scratch / "payments.parquet"),
+            _frame(spark, _messages(tables.messages), scratch / "messages.parquet"))
 
 
 def _read_small(folder: Path, name: str) -> pa.Table:
@@ -163,13 +174,13 @@ def _payments(table: pa.Table) -> pa.Table:
 
 def _messages(table: pa.Table) -> pa.Table:
     table = _conformed(table, "messages")
-    return pa.table({"id": table.column("id"), "t_us": pc.cast(table.column("time"), pa.int64()),
-                     "conversation": table.column("conversation"), "sender": table.column("sender"),
-                     "text": table.column("text")})
+    return pa.table({"t_us": pc.cast(table.column("time"), pa.int64()),
+                     **{c: table.column(c) for c in MSG_COLUMNS if c != "t_us"}})
 
 
-def _frame(spark: SparkSession, table: pa.Table) -> DataFrame:
-    return spark.createDataFrame(table)
+def _frame(spark: SparkSession, table: pa.Table, path: Path) -> DataFrame:
+    pq.write_table(table, path, row_group_size=128 * 1024)
+    return spark.read.parquet(str(path))
 
 
 def _ipc(tables: Mapping[str, pa.Table]) -> dict[str, bytes]:
@@ -207,7 +218,7 @@ def _owners_table(small: Mapping[str, pa.Table], buckets: int) -> tuple[pa.Table
     screened = _screened(small)
     home = {p: bucket_of(p, buckets) for p in screened}
     rel = small["relations"]
-    rows = [(p, b) for p, b in home.items()]
+    rows = list(home.items())
     for a, b, kind in zip(*(rel.column(c).to_pylist() for c in ("person_id", "other_id", "relation")),
                           strict=True):
         # family is symmetric in the frame (inverse rows), so either side may be the official;
@@ -252,7 +263,7 @@ def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Tab
     seeds = (pay.select("row_no", F.explode(F.array("payer", "payee")).alias("person"))
              .join(F.broadcast(owners_df), "person"))
     rows = _closed(pay, seeds)
-    job = _Job(plan, run, shared, owners)
+    job = _Job(plan, run, shared, owners, uuid.uuid4().hex)
     result = rows.groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
     return _collect(result)
 
@@ -274,9 +285,9 @@ def _conversation_pass(pay: DataFrame, msgs: DataFrame, plan: Any, run: RunAnaly
     homes = seeds.select("row_no", "bucket", F.lit(True).alias("home")).distinct()
     rows = rows.join(homes, ["row_no", "bucket"], "left").fillna(False, subset=["home"])
     convs = seeds.select("conversation").distinct()
-    talk = msgs.join(F.broadcast(convs) if False else convs, "conversation", "left_semi").withColumn(
+    talk = msgs.join(convs, "conversation", "left_semi").withColumn(
         "bucket", bucket("conversation"))
-    job = _Job(plan, run, shared, {})
+    job = _Job(plan, run, shared, {}, uuid.uuid4().hex)
     result = rows.groupBy("bucket").cogroup(talk.groupBy("bucket")).applyInArrow(
         _conversation_group(job), RESULT_DDL)
     return _collect(result)
@@ -288,23 +299,23 @@ def _collect(result: DataFrame) -> list[Finding]:
 
 
 # -- what runs on the workers --------------------------------------------------------------
-_SMALL: dict[int, dict[str, pa.Table]] = {}  # per Python worker: broadcast id -> tables
+_SMALL: dict[str, dict[str, pa.Table]] = {}  # per Python worker: job token -> tables
 _SMALL_LOCK = threading.Lock()
 
 
-def _small_tables(shared: Any) -> dict[str, pa.Table]:
+def _small_tables(job: _Job) -> dict[str, pa.Table]:
     with _SMALL_LOCK:
-        tables = _SMALL.get(shared.id)
+        tables = _SMALL.get(job.token)
         if tables is None:
-            tables = {name: pa.ipc.open_stream(data).read_all() for name, data in shared.value.items()}
+            tables = {name: pa.ipc.open_stream(data).read_all() for name, data in job.small.value.items()}
             _SMALL.clear()
-            _SMALL[shared.id] = tables
+            _SMALL[job.token] = tables
         return tables
 
 
 def _bundle(job: _Job, payments: pa.Table, messages: pa.Table | None) -> BundleTables:
     """The group's rows as a bundle: payments in their original order, times back as timestamps."""
-    small = _small_tables(job.small)
+    small = _small_tables(job)
     tz = BY_TABLE["payments"].schema.field("time").type
     payments = payments.sort_by("row_no")
     pay = pa.table({"time": pc.cast(payments.column("t_us"), tz),
