@@ -73,7 +73,7 @@ def test_list_show_and_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "packs", "coverage")
     assert code == 0
     assert "not covered: TJ-01: organisation-supplied term list 'org-political' is empty" in out
-    assert "not covered: XY-05: no detector for this rule yet" in out
+    assert "not covered: XY-05: no automatic check: the rule has no `when` entry (A standard of quality" in out
 
 
 def test_coverage_follows_the_overrides(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

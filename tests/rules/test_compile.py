@@ -98,7 +98,7 @@ def test_empty_org_lists_make_rules_not_covered_plainly(write_pack: Callable[...
     assert rows["DM-02"].detectors == ("lexicon", "gift_offer", "payments.large_sums")
     assert rows["DM-03"].status == "partial"
     assert rows["DM-03"].dead == ("organisation-supplied term list 'org-ethnic-extremism' is empty",)
-    assert rows["DM-04"].line == "DM-04 not covered [-]: no detector for this rule yet: it has no `when` entry"
+    assert rows["DM-04"].line == "DM-04 not covered [-]: no automatic check: the rule has no `when` entry"
     assert summary(list(rows.values())) == {"covered": 2, "partial": 1, "not covered": 2, "disabled": 0}
 
 

@@ -17,8 +17,8 @@ from redline.rules.lexicons import as_build_lexicons
 from redline.rules.load import LoadedRule, PackSet, Registry, TriggerSpec
 from redline.scan.plan import NotCovered, RuleRef, ScanPlan, Scope
 
-NO_TRIGGER = "no detector for this rule yet: it has no `when` entry"
-NO_TRIGGER_ZH = "未覆盖：该条尚无可用的检测器"
+NO_TRIGGER = "no automatic check: the rule has no `when` entry"
+NO_TRIGGER_ZH = "未覆盖：该条没有自动检查"
 
 
 def _scope(lr: LoadedRule) -> Scope | None:
@@ -62,7 +62,8 @@ def compile_plan(
             disabled.append(rid)
             continue
         if not lr.rule.when:
-            not_covered.append(NotCovered(rid, pack, NO_TRIGGER, NO_TRIGGER_ZH))
+            notes = f" ({lr.rule.notes})" if lr.rule.notes else ""  # the pack says why, if it does
+            not_covered.append(NotCovered(rid, pack, NO_TRIGGER + notes, NO_TRIGGER_ZH))
             continue
         live = 0
         for spec in lr.triggers:
