@@ -63,7 +63,10 @@ def test_arrow_input_and_zip_output(tmp_path: Path, sample_tables: dict[str, lis
     ({"payments": [{"payment_id": "x", "amount_yuan": "2.00"}]}, "amount_fen"),
     ({"people": [{"person_id": "x", "start_date": "2016-01-01"}]}, "expected a date"),
     ({"chats": []}, "unknown bundle table"),
-], ids=["naive-datetime", "naive-arrow", "negative-money", "yuan-inside", "date-as-text", "unknown-table"])
+    ({"messages": [{"id": "m", "time": datetime(2016, 3, 1, tzinfo=UTC), "conversation": "g", "attachment": "{oops"}]},
+     "cannot be written as JSON"),
+], ids=["naive-datetime", "naive-arrow", "negative-money", "yuan-inside", "date-as-text", "unknown-table",
+        "attachment-not-json"])
 def test_refuses_what_could_not_be_read_back(tmp_path: Path, tables: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=message):
         write_bundle(tmp_path / "b", tables)

@@ -9,12 +9,14 @@ give the same rows. CSV cannot tell "" from null: both are written as an empty f
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeAlias
 
+import duckdb
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -140,18 +142,32 @@ def _csv_bytes(spec: FileSpec, table: pa.Table) -> bytes:
 
 
 def _jsonl_bytes(spec: FileSpec, table: pa.Table) -> bytes:
-    names = table.column_names
-    columns = {name: table.column(name) for name in names}
-    columns["time"] = format_times(columns["time"])
-    lists = [columns[name].to_pylist() for name in names]
-    attachment = names.index("attachment")
-    lines = []
-    for values in zip(*lists, strict=True):
-        row = dict(zip(names, values, strict=True))
-        if values[attachment] is not None:
-            row["attachment"] = orjson.Fragment(values[attachment])
-        lines.append(orjson.dumps(row))
-    return b"\n".join(lines) + (b"\n" if lines else b"")
+    """JSON Lines written by DuckDB's JSON writer: a C++ pass over the columns, and the
+    attachment text is checked to be JSON on the way (one Python call per row was 2.5x slower)."""
+    if table.num_rows == 0:
+        return b""
+    table = table.set_column(table.column_names.index("time"), "time", format_times(table.column("time")))
+    select = ", ".join(
+        f"{_ident(name)}::JSON AS {_ident(name)}" if name == "attachment" else _ident(name)
+        for name in table.column_names
+    )
+    connection = duckdb.connect()
+    try:
+        connection.execute("SET enable_progress_bar = false")
+        connection.register("messages", table)
+        with tempfile.TemporaryDirectory(prefix="redline-jsonl-") as tmp:
+            target = Path(tmp) / spec.filename
+            # Quoted identifiers of our own columns and a path in our own temp dir.
+            connection.execute(f"COPY (SELECT {select} FROM messages) TO '{target}' (FORMAT JSON)")  # noqa: S608
+            return target.read_bytes()
+    except duckdb.Error as exc:
+        raise _refuse(spec, f"cannot be written as JSON: {exc}", "attachment") from exc
+    finally:
+        connection.close()
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def bundle_files(tables: Mapping[str, TableLike]) -> dict[str, bytes]:
