@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Annotated
 
@@ -32,6 +33,8 @@ def register(app: typer.Typer) -> None:
             "--demo-accounts", help="Create (or reset) one account per role and print the passwords")] = False,
         secure_cookies: Annotated[bool, typer.Option(
             "--secure-cookies", help="Mark cookies Secure (behind an HTTPS proxy)")] = False,
+        workers: Annotated[int, typer.Option(
+            help="Worker processes (login throttling then counts per worker)")] = 1,
     ) -> None:
         """Serve the reviewer console: migrate the schema, group new findings into alerts, listen."""
         import uvicorn
@@ -52,13 +55,23 @@ def register(app: typer.Typer) -> None:
             for username, role, password in ensure_demo_accounts(engine):
                 print(f"  {username:<13} {role:<13} {password}")
         elif not list_accounts(engine):
-            print("redline: no accounts yet; add one with `redline users add NAME --role admin --password-stdin`")
-        app_ = create_console_app(settings, engine)
-        app_.state.console.cookie_secure = secure_cookies
+            print("redline: no accounts yet; add one with `redline users add NAME --role admin --password-stdin`"
+                  " (or start with --demo-accounts for one account per role)")
+        if not 1 <= workers <= 64:
+            raise ConfigError(f"bad number of workers {workers}")
         stop = threading.Event()
         threading.Thread(target=_refresh_alerts, args=(engine, stop), daemon=True).start()
         print(f"redline: console on http://{host}:{port}/")
         try:
-            uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+            if workers == 1:
+                app_ = create_console_app(settings, engine)
+                app_.state.console.cookie_secure = secure_cookies
+                uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+            else:
+                # each worker builds its own app from the environment (uvicorn factory mode)
+                os.environ["REDLINE_DB"] = settings.db_url
+                os.environ["REDLINE_SECURE_COOKIES"] = "1" if secure_cookies else ""
+                uvicorn.run("redline.web.console.app:app_from_env", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning", access_log=False)
         finally:
             stop.set()

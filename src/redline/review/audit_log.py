@@ -25,6 +25,8 @@ from redline.store.tables.audit import AuditEntry
 GENESIS: Final = "0" * 64
 _ADVISORY_KEY: Final = 72_437_001  # any constant: "the audit chain" lock in PostgreSQL
 _LOCK = threading.Lock()
+_TABLE: Final = AuditEntry.__table__
+_HEAD: Final = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 
 
 def _utc_naive(at: datetime) -> datetime:
@@ -50,27 +52,26 @@ def record(
     engine: Engine, actor: str, role: str, action: str, target: str = "",
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry in its own transaction and return it."""
+    """Append one entry in its own transaction and return it (detached).
+
+    Core statements rather than an ORM session: the console writes one entry per page view.
+    """
     payload = dict(detail or {})
     attempts = 5
     while True:
         attempts -= 1
         try:
-            with _LOCK, Session(engine, expire_on_commit=False) as session, session.begin():
+            with _LOCK, engine.begin() as conn:
                 if engine.dialect.name == "postgresql":
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
-                last = session.execute(
-                    select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-                ).first()
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+                last = conn.execute(_HEAD).first()
                 seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
                 at = datetime.now(UTC)
-                entry = AuditEntry(
-                    seq=seq, at=at, actor=actor, role=role, action=action, target=target,
-                    detail=payload, prev_hash=prev,
-                    hash=entry_hash(prev, seq, at, actor, role, action, target, payload),
-                )
-                session.add(entry)
-            return entry
+                values = {"seq": seq, "at": at, "actor": actor, "role": role, "action": action, "target": target,
+                          "detail": payload, "prev_hash": prev,
+                          "hash": entry_hash(prev, seq, at, actor, role, action, target, payload)}
+                conn.execute(_TABLE.insert(), values)
+            return AuditEntry(**values)
         except IntegrityError:
             # another process took this seq between our read and write: read the new head again
             if attempts == 0:

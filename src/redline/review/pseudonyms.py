@@ -25,6 +25,7 @@ _RIC = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 # bank cards: 16 to 19 digits passing Luhn
 _CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
+_ELEVEN_DIGITS = re.compile(r"\d(?:[ -]?\d){10}")  # nothing shorter can hold a number we mask
 
 
 def pseudonym_for(key: bytes, person_id: str) -> str:
@@ -53,7 +54,7 @@ def _mask_card(match: re.Match[str]) -> str:
 
 def mask_numbers(text: str) -> str:
     """Mask resident IDs (checksum-valid), mobile numbers and bank cards (Luhn-valid)."""
-    if not any(ch.isdigit() for ch in text):
+    if _ELEVEN_DIGITS.search(text) is None:
         return text
     text = _RIC.sub(_mask_ric, text)
     text = _CARD.sub(_mask_card, text)
@@ -74,6 +75,8 @@ class Masker:
     person_ids: Mapping[str, str] = field(default_factory=dict)  # person_id -> real name
     by_pseudonym: Mapping[str, str] = field(default_factory=dict)  # pseudonym -> person_id
     _lengths: tuple[int, ...] = ()
+    _starts: re.Pattern[str] | None = None  # first characters of the names: where a name may begin
+    _known: Mapping[str, str] = field(default_factory=dict)  # person_id -> pseudonym, computed once
 
     @classmethod
     def build(cls, key: bytes, people: Iterable[tuple[str, str]]) -> Masker:
@@ -86,31 +89,41 @@ class Masker:
             if len(clean) >= 2:
                 names[clean] = pseudonym_for(key, person_id)
         lengths = tuple(sorted({len(n) for n in names}, reverse=True))
-        reverse = {pseudonym_for(key, pid): pid for pid in ids}
-        return cls(key, names, ids, reverse, lengths)
+        known = {pid: pseudonym_for(key, pid) for pid in ids}
+        reverse = {p: pid for pid, p in known.items()}
+        starts = re.compile("[" + "".join(sorted({re.escape(n[0]) for n in names})) + "]") if names else None
+        return cls(key, names, ids, reverse, lengths, starts, known)
 
     def pseudonym(self, person_id: str | None) -> str:
         """The pseudonym of a person id ('' for none)."""
-        return pseudonym_for(self.key, person_id) if person_id else ""
+        if not person_id:
+            return ""
+        return self._known.get(person_id) or pseudonym_for(self.key, person_id)
 
     def mask(self, text: str | None) -> str:
         """The text with every known name replaced and ID/phone/card numbers masked."""
         if not text:
             return ""
         text = mask_numbers(text)
-        if not self._lengths:
+        if self._starts is None:
             return text
         out: list[str] = []
-        i, n = 0, len(text)
+        pos = 0
         names, lengths = self.names, self._lengths
-        while i < n:
+        # jump (in C) from one possible first character of a name to the next, then try the
+        # name lengths longest first with dictionary lookups
+        for match in self._starts.finditer(text):
+            i = match.start()
+            if i < pos:
+                continue
             for length in lengths:
                 candidate = text[i : i + length]
                 if len(candidate) == length and candidate in names:
+                    out.append(text[pos:i])
                     out.append(names[candidate])
-                    i += length
+                    pos = i + length
                     break
-            else:
-                out.append(text[i])
-                i += 1
+        if not out:
+            return text
+        out.append(text[pos:])
         return "".join(out)

@@ -112,3 +112,12 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
         return JSONResponse(body, status_code=422)
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The console for uvicorn's factory mode (`redline serve --workers N`): settings from REDLINE_*."""
+    import os
+
+    app = create_console_app(Settings.from_env())
+    app.state.console.cookie_secure = os.environ.get("REDLINE_SECURE_COOKIES", "") == "1"
+    return app

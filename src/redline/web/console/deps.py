@@ -54,6 +54,15 @@ class Ctx:
         return self.actor
 
 
+ACCOUNT_TTL = 5.0  # seconds a disabled account or changed role may take to apply
+
+
+def _account(app: Console, username: str) -> tuple[str, bool] | None:
+    with Session(app.engine) as session:
+        row = session.execute(select(Account.role, Account.active).where(Account.username == username)).first()
+    return None if row is None else (str(row.role), bool(row.active))
+
+
 def context(request: Request) -> Ctx:
     app = console(request)
     lang = i18n.choose(request.cookies.get(i18n.LANG_COOKIE), request.headers.get("accept-language"))
@@ -61,12 +70,9 @@ def context(request: Request) -> Ctx:
     actor = None
     if data is not None:
         # the account may have been disabled or changed role since the cookie was issued
-        with Session(app.engine) as session:
-            row = session.execute(
-                select(Account.role, Account.active).where(Account.username == data.username)
-            ).first()
-        if row is not None and row.active and row.role == data.role:
-            actor = Actor(data.username, Role(row.role))
+        state = app.cached(f"account:{data.username}", ACCOUNT_TTL, lambda: _account(app, data.username))
+        if state is not None and state[1] and state[0] == data.role:
+            actor = Actor(data.username, Role(state[0]))
         else:
             data = None
     return Ctx(request, app, actor, data, lang, i18n.gettext_for(LOCALE_DIR, lang))
