@@ -54,12 +54,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The demo county, built once per session: an object with `.bundle_path` and `.planted`."""
-    try:
-        from redline.demo import build_demo  # imported lazily: the demo area may land later
-    except ImportError as exc:
-        if "build_demo" in str(exc) or "redline.demo" in str(exc):
-            pytest.skip(f"redline.demo.build_demo is not available yet: {exc}")
-        raise
+    # Imported here, not at the top: only sessions that use the demo pay for importing it.
+    from redline.demo import build_demo
+
     return build_demo(tmp_path_factory.mktemp("demo"))
 
 
