@@ -24,5 +24,5 @@ def test_document_numbers(detect, text: str, expected: list[str]) -> None:
     assert [ev for ev, _ in detect(DocNumberDetector, text)] == expected
 
 
-def test_min_score_zero_reports_bare_numbers(detect) -> None:
-    assert detect(DocNumberDetector, "(2023)5号", {"min_score": 0.0}) == [("(2023)5号", "document number")]
+def test_without_context_requirement_bare_numbers_are_reported(detect) -> None:
+    assert detect(DocNumberDetector, "(2023)5号", {"require_context": False}) == [("(2023)5号", "document number")]

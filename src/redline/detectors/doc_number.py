@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.matchers import PatternPrefilter
@@ -28,14 +28,15 @@ _NUMBER: Final = re.compile(
 _PREFILTER: Final = r"[〔\[(【][^0-9a-z〔〕\[\]()【】]{0,2}[12]"
 _CONTEXT: Final = re.compile(r"文件|通知|印发|发文|文号|红头|函|纪要|决定|意见|办法|批复|请示|报告")
 BASE, ISSUER_BOOST, CONTEXT_BOOST = 0.5, 0.25, 0.2
+IN_CONTEXT: Final = 0.7  # BASE plus either boost
 
 
 class DocNumberConfig(BaseModel):
-    """`- doc_number: {}`; `min_score` 0.7 needs an issuer or a document word."""
+    """`- doc_number: {}`; `{require_context: false}` also reports bare bracketed numbers."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    min_score: float = Field(default=0.7, ge=0.0, le=1.0)
+    require_context: bool = True  # an issuer prefix or a document word in the message
 
 
 class DocNumberDetector:
@@ -51,7 +52,9 @@ class DocNumberDetector:
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> DocNumberDetector:
         """One detector for every doc_number trigger."""
-        return cls([(t.label, float(getattr(t.config, "min_score", 0.7))) for t in triggers])
+        return cls([
+            (t.label, IN_CONTEXT if getattr(t.config, "require_context", True) else 0.0) for t in triggers
+        ])
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts."""
