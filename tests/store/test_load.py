@@ -102,3 +102,13 @@ def test_bulk_path_rebuilds_the_secondary_indexes(engine: Engine, sample_bundle:
     indexes = {i["name"] for table in ("payments", "messages") for i in inspect(engine).get_indexes(table)}
     assert indexes >= {"ix_payments_payee_time", "ix_payments_payer_time", "ix_messages_conversation_time", "ix_messages_sender"}
     assert _counts(engine)["payments"] == 4
+
+
+def test_reading_an_unmigrated_database_is_one_clear_error(db_url: str) -> None:
+    from redline.errors import ConfigError
+    from redline.store import make_engine
+
+    engine = make_engine(db_url)
+    with pytest.raises(ConfigError, match="is the database migrated"):
+        tables_from_store(engine)
+    engine.dispose()

@@ -7,14 +7,18 @@ columns restored from `extra`), rows ordered by natural key.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import orjson
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import JSON, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from redline.contracts import BundleTables
+from redline.errors import ConfigError, SourceLocation
 from redline.store.columns import EXTRA, TABLE_MAPS, TableMap, times_from_sqlite
 
 
@@ -45,13 +49,18 @@ def read_table(engine: Engine, mapping: TableMap) -> pa.Table:
     sqlite = engine.dialect.name == "sqlite"
     cols = ", ".join(f'"{c}"' for c in mapping.columns)
     order = ", ".join(f'"{k}"' for k in mapping.key)
-    with engine.connect() as connection:
-        # Identifiers come from our own table metadata, never from input.
-        sql = f'SELECT {cols} FROM "{mapping.table.name}" ORDER BY {order}'  # noqa: S608
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(sql)  # the raw driver: plain tuples, no per-row SQLAlchemy objects
-        rows = cursor.fetchall()
-        cursor.close()
+    # Identifiers come from our own table metadata, never from input.
+    sql = f'SELECT {cols} FROM "{mapping.table.name}" ORDER BY {order}'  # noqa: S608
+    try:
+        with engine.connect() as connection:
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute(sql)  # the raw driver: plain tuples, no per-row SQLAlchemy objects
+            rows = cursor.fetchall()
+            cursor.close()
+    except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise ConfigError(f"cannot read table {mapping.table.name} (is the database migrated and loaded?): {exc}",
+                          SourceLocation(where)) from exc
     lists = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in mapping.columns]
     arrays = {}
     for field, values in zip(mapping.spec.schema, lists, strict=False):
