@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -68,3 +69,13 @@ def test_every_part_of_the_natural_key_matters(change: dict[str, object]) -> Non
 def test_the_key_ignores_what_is_not_natural() -> None:
     assert finding_key(_finding(reason="另一个理由", score=0.1)) == finding_key(_finding())
     assert len(finding_key(_finding())) == 64
+
+
+def test_saving_into_an_unmigrated_database_is_one_clear_error(tmp_path: Path) -> None:
+    from redline.errors import ConfigError
+    from redline.store import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(ConfigError, match="is the database migrated"):
+        save_findings(engine, [_finding()])
+    engine.dispose()

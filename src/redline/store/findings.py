@@ -17,8 +17,10 @@ import orjson
 from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from redline.contracts import Finding
+from redline.errors import ConfigError, SourceLocation
 from redline.store.tables.findings import FindingRow
 
 CHUNK = 500  # keys per IN (…) probe: well under SQLite's variable limit
@@ -84,14 +86,20 @@ def save_findings(
     table: Table = FindingRow.__table__  # type: ignore[assignment]
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     keys = list(rows)
-    with engine.begin() as connection:
-        existing: set[str] = set()
-        for start in range(0, len(keys), CHUNK):
-            probe = select(table.c.key).where(table.c.key.in_(keys[start : start + CHUNK]))
-            existing.update(connection.execute(probe).scalars())
-        statement = insert(table)
-        refreshed: dict[str, Any] = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in ("id", "key", "created_at")}
-        # A re-save without versions keeps the version recorded earlier.
-        refreshed["pack_version"] = func.coalesce(func.nullif(statement.excluded.pack_version, ""), table.c.pack_version)
-        connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_=refreshed), list(rows.values()))
+    existing: set[str] = set()
+    try:
+        with engine.begin() as connection:
+            for start in range(0, len(keys), CHUNK):
+                probe = select(table.c.key).where(table.c.key.in_(keys[start : start + CHUNK]))
+                existing.update(connection.execute(probe).scalars())
+            statement = insert(table)
+            refreshed: dict[str, Any] = {
+                c.name: statement.excluded[c.name] for c in table.columns if c.name not in ("id", "key", "created_at")
+            }
+            # A re-save without versions keeps the version recorded earlier.
+            refreshed["pack_version"] = func.coalesce(func.nullif(statement.excluded.pack_version, ""), table.c.pack_version)
+            connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_=refreshed), list(rows.values()))
+    except SQLAlchemyError as exc:
+        where = SourceLocation(engine.url.render_as_string(hide_password=True))
+        raise ConfigError(f"cannot save findings (is the database migrated?): {exc}", where) from exc
     return len(rows) - len(existing)
