@@ -73,6 +73,34 @@ def analyze_bundle(
     return findings, rejected
 
 
+def analyze_on_spark(
+    source: Path, packs: str = "all", overrides: Path | None = None, master: str = "local[2]"
+) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """`analyze_bundle` on Spark (redline.payments.spark): the same findings; `source` may also
+    be a folder of Parquet tables. Rejected rows are not listed (only the local engine does)."""
+    from redline.payments.spark import analyze_spark, read_tables, split_triggers
+    from redline.scan.records import run_record_analyzers
+    from redline.scan.spark import local_session
+
+    plan = load_built(packs, overrides).plan
+    exact, local_only = split_triggers(plan.record_triggers)
+    if not exact and not local_only:
+        raise ConfigError(f"the selected packs ({packs}) have no payments.* rules to run; try --packs all")
+    findings = analyze_spark(local_session(master, "redline-payments"), source, replace(plan, record_triggers=exact),
+                             run=run_record_analyzers) if exact else []
+    notes = ["engine spark: rows the analysis rejects are not listed; run --engine local to list them"]
+    if local_only:  # never faked: these triggers run on this machine, and the user is told
+        rest: dict[str, tuple[Any, ...]] = {}
+        for trigger, why in local_only:
+            key = plan.rules[trigger.label].detector
+            rest[key] = (*rest.get(key, ()), trigger)
+            notes.append(f"{trigger.label} ran on the local engine, not Spark: {why}")
+        found = run_record_analyzers(replace(plan, record_triggers=rest), read_tables(source))
+        findings = sorted([*findings, *(f for fs in found.values() for f in fs)],
+                          key=lambda f: (-f.score, f.rule_id, f.subject_id))
+    return findings, [{"file": "bundle", "field": "", "reason": n, "stage": "notice"} for n in notes]
+
+
 def register(app: typer.Typer) -> None:
     """Add `redline payments ...` to the root app."""
     pay = typer.Typer(help="Payment analytics: red packets, transfers, gift cards.", no_args_is_help=True)
@@ -86,14 +114,23 @@ def register(app: typer.Typer) -> None:
         packs: PacksOption = "all",
         overrides: OverridesOption = None,
         strict: Annotated[bool, typer.Option(help="fail (exit 2) if any row had to be rejected")] = False,
+        engine: Annotated[str, typer.Option("--engine", help="local, or spark (same findings)")] = "local",
+        master: Annotated[str, typer.Option("--master", help="Spark master URL, with --engine spark")] = "local[2]",
         db: DbOption = DEFAULT_DB,
     ) -> None:
         """Run the packs' payments rules over a bundle; write one alert per line."""
         if not bundle.exists():
             raise InputError(f"no such bundle: {bundle}")
+        if engine not in ("local", "spark"):
+            raise ConfigError(f"--engine must be local or spark, got {engine!r}")
+        if strict and engine == "spark":
+            raise ConfigError("--strict needs --engine local (only it lists rejected rows)")
         started = time.perf_counter()
         with err.status("analysing payments…"):
-            findings, rejected = analyze_bundle(bundle, packs, overrides)
+            if engine == "spark":
+                findings, rejected = analyze_on_spark(bundle, packs, overrides, master)
+            else:
+                findings, rejected = analyze_bundle(bundle, packs, overrides)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(b"".join(orjson.dumps(alert_record(f)) + b"\n" for f in findings))
         side = output.with_name(output.stem + ".rejected.jsonl")

@@ -30,9 +30,11 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import reduce
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -63,7 +65,8 @@ RunAnalyzers = Callable[[Any, BundleTables], Mapping[str, Sequence[Finding]]]
 class RecordPlan(Protocol):
     """What this module needs of a ScanPlan: the record analyzers' triggers."""
 
-    record_triggers: Mapping[str, tuple[Trigger, ...]]
+    @property
+    def record_triggers(self) -> Mapping[str, tuple[Trigger, ...]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,28 +95,61 @@ def analyze_spark(
     `run_record_analyzers`, applied to each group. Output order is the local command's:
     highest score first, then rule id and subject.
     """
-    triggers = {k: tuple(v) for k, v in plan.record_triggers.items() if k.startswith("payments.") and v}
-    unknown = sorted(set(triggers) - PERSON_TYPOLOGIES - CONVERSATION_TYPOLOGIES)
-    if unknown:
-        raise ConfigError(f"no Spark partitioning is defined for {', '.join(unknown)}: run it with --engine local")
-    for trigger in triggers.get("payments.holiday_gifts", ()):
-        cfg = trigger.config.model_dump()
-        if max(cfg.get("days_before", 0), cfg.get("days_after", 0)) > MAX_HOLIDAY_WINDOW_DAYS:
-            raise ConfigError(f"{trigger.rule_id}: a festival window over {MAX_HOLIDAY_WINDOW_DAYS} days is not "
-                              "exact on Spark (its calendar follows the frame's span); use --engine local")
+    triggers, local_only = split_triggers(plan.record_triggers)
+    if local_only:
+        raise ConfigError("not exact on Spark, run these on the local engine: "
+                          + "; ".join(f"{t.label} ({why})" for t, why in local_only))
     with tempfile.TemporaryDirectory(prefix="redline-spark-") as scratch:
         small, pay, msgs = _load(spark, source, Path(scratch))
         n = buckets or max(spark.sparkContext.defaultParallelism, -(-int(pay.count()) // ROWS_PER_BUCKET))
         shared = spark.sparkContext.broadcast(_ipc(small))
-        out: list[Finding] = []
+        results = []
         person = {k: v for k, v in triggers.items() if k in PERSON_TYPOLOGIES}
         if person:
-            out += _person_pass(spark, pay, small, _narrow(plan, person), run, shared, n)
+            results.append(_person_pass(spark, pay, small, _narrow(plan, person), run, shared, n))
         conv = {k: v for k, v in triggers.items() if k in CONVERSATION_TYPOLOGIES}
         if conv:
-            out += _conversation_pass(pay, msgs, _narrow(plan, conv), run, shared, n)
+            results.append(_conversation_pass(pay, msgs, _narrow(plan, conv), run, shared, n))
+        parts = [r for r in results if r is not None]
+        # one Spark job for both passes
+        out = _collect(reduce(lambda a, b: a.unionByName(b), parts)) if parts else []
         shared.unpersist()
-    return sorted(out, key=lambda f: (-f.score, f.rule_id, f.subject_id))
+    # the local command's order; its ties fall in plan order of triggers, then person
+    order = {t.label: i for i, t in enumerate(t for ts in triggers.values() for t in ts)}
+    return sorted(out, key=lambda f: (-f.score, f.rule_id, f.subject_id, order.get(f.label, -1), f.person_id or ""))
+
+
+def split_triggers(
+    record_triggers: Mapping[str, Sequence[Trigger]],
+) -> tuple[dict[str, tuple[Trigger, ...]], list[tuple[Trigger, str]]]:
+    """The payments triggers Spark runs exactly, and the others with the reason (local engine)."""
+    exact: dict[str, list[Trigger]] = {}
+    local: list[tuple[Trigger, str]] = []
+    for key, triggers in record_triggers.items():
+        for trigger in triggers if key.startswith("payments.") else ():
+            if key not in PERSON_TYPOLOGIES | CONVERSATION_TYPOLOGIES:
+                local.append((trigger, f"no Spark partitioning is defined for {key}"))
+                continue
+            cfg = trigger.config.model_dump()
+            if key == "payments.holiday_gifts" and max(cfg["days_before"], cfg["days_after"]) > MAX_HOLIDAY_WINDOW_DAYS:
+                local.append((trigger, f"a festival window over {MAX_HOLIDAY_WINDOW_DAYS} days: its calendar "
+                                       "follows the span of gift days in the frame"))
+                continue
+            exact.setdefault(key, []).append(trigger)
+    return {k: tuple(v) for k, v in exact.items()}, local
+
+
+def read_tables(source: Path | str) -> BundleTables:
+    """A bundle folder or .zip, or a folder of `<table>.parquet` files, as tables in memory."""
+    path = Path(source)
+    if (path / "payments.parquet").exists():
+        names = (*SMALL_TABLES, "payments", "messages")
+        return BundleTables(**{name: _read_small(path, name) for name in names})
+    if not path.exists():
+        raise InputError("no such bundle or Parquet folder", SourceLocation(path))
+    from redline.bundle import read_bundle
+
+    return read_bundle(path).tables
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -141,11 +177,7 @@ def _load(spark: SparkSession, source: BundleTables | Path | str,
             else:
                 msgs = _frame(spark, _messages(BY_TABLE["messages"].schema.empty_table()), scratch / "m.parquet")
             return small, pay.select("row_no", "t_us", *PAY_COLUMNS), msgs.select(*MSG_COLUMNS)
-        if not path.exists():
-            raise InputError("no such bundle or Parquet folder", SourceLocation(path))
-        from redline.bundle import read_bundle
-
-        tables = read_bundle(path).tables
+        tables = read_tables(path)
     small = {name: getattr(tables, name) for name in SMALL_TABLES}
     return (small, _frame(spark, _payments(tables.payments), scratch / "payments.parquet"),
             _frame(spark, _messages(tables.messages), scratch / "messages.parquet"))
@@ -234,63 +266,53 @@ def _owners_table(small: Mapping[str, pa.Table], buckets: int) -> tuple[pa.Table
 
 
 def _closed(pay: DataFrame, seeds: DataFrame) -> DataFrame:
-    """Payment rows of each bucket: the seeds, every claim of their packets, then every copy of
-    their payment ids (the frame's duplicate check must see all of them). Columns: pay + bucket."""
+    """Payment rows of each bucket: the seeds (pay columns + bucket + home), every claim of
+    their packets, then every copy of their payment ids (the frame's duplicate check must see
+    all of them). A row may come more than once: the worker keeps one (saves a shuffle)."""
     from pyspark.sql import functions as F  # noqa: N812
 
-    keyed = seeds.select("row_no", "bucket").distinct()
-    rows = keyed.join(pay.select("row_no", "packet_id", "payment_id"), "row_no")
-    packets = (rows.where(F.col("packet_id").isNotNull() & (F.col("packet_id") != ""))
-               .select("packet_id", "bucket").distinct()
-               .join(pay.select("packet_id", "row_no", "payment_id"), "packet_id"))
-    both = rows.select("row_no", "payment_id", "bucket").unionByName(
-        packets.select("row_no", "payment_id", "bucket"))
-    copies = (both.where(F.col("payment_id").isNotNull() & (F.col("payment_id") != ""))
-              .select("payment_id", "bucket").distinct()
-              .join(pay.select("payment_id", "row_no"), "payment_id"))
-    every = both.select("row_no", "bucket").unionByName(copies.select("row_no", "bucket")).distinct()
-    return every.join(pay, "row_no")
+    def keys(rows: DataFrame, col: str) -> DataFrame:
+        return rows.where(F.col(col).isNotNull() & (F.col(col) != "")).select(col, "bucket").distinct()
+
+    not_home = F.lit(False).alias("home")
+    by_packet = pay.join(keys(seeds, "packet_id"), "packet_id").select(*seeds.columns[:-1], not_home)
+    both = seeds.unionByName(by_packet)
+    by_id = pay.join(keys(both, "payment_id"), "payment_id").select(*seeds.columns[:-1], not_home)
+    return both.unionByName(by_id)
 
 
 def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Table], plan: Any,
-                 run: RunAnalyzers, shared: Any, buckets: int) -> list[Finding]:
+                 run: RunAnalyzers, shared: Any, buckets: int) -> DataFrame | None:
     from pyspark.sql import functions as F  # noqa: N812
 
     owners_table, owners = _owners_table(small, buckets)
     if not owners:
-        return []
+        return None
     owners_df = spark.createDataFrame(owners_table)
-    seeds = (pay.select("row_no", F.explode(F.array("payer", "payee")).alias("person"))
-             .join(F.broadcast(owners_df), "person"))
-    rows = _closed(pay, seeds)
+    seeds = (pay.withColumn("person", F.explode(F.array("payer", "payee")))
+             .join(F.broadcast(owners_df), "person").drop("person").withColumn("home", F.lit(True)))
     job = _Job(plan, run, shared, owners, uuid.uuid4().hex)
-    result = rows.groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
-    return _collect(result)
+    return _closed(pay, seeds).groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
 
 
 def _conversation_pass(pay: DataFrame, msgs: DataFrame, plan: Any, run: RunAnalyzers, shared: Any,
-                       buckets: int) -> list[Finding]:
+                       buckets: int) -> DataFrame:
     from pyspark.sql import functions as F  # noqa: N812
 
     def bucket(col: str) -> Any:
         return F.pmod(F.xxhash64(col), F.lit(buckets)).cast("int")
 
-    # a group packet's claims: the rows packet_gambling reads first (`pk` in its query)
+    # group packets' claims: the rows packet_gambling reads first (`pk` in its query); `home`
+    # marks rows whose own conversation this bucket answers for
     seeds = (pay.where((F.col("kind") == "red_packet") & F.col("packet_id").isNotNull() & (F.col("packet_id") != "")
                        & F.col("conversation").isNotNull() & (F.col("conversation") != "")
                        & ~F.col("conversation").startswith("dm:"))
-             .select("row_no", "conversation", bucket("conversation").alias("bucket")))
-    rows = _closed(pay, seeds)
-    # `home`: the row's own conversation is one this bucket answers for
-    homes = seeds.select("row_no", "bucket", F.lit(True).alias("home")).distinct()
-    rows = rows.join(homes, ["row_no", "bucket"], "left").fillna(False, subset=["home"])
-    convs = seeds.select("conversation").distinct()
-    talk = msgs.join(convs, "conversation", "left_semi").withColumn(
-        "bucket", bucket("conversation"))
+             .withColumn("bucket", bucket("conversation")).withColumn("home", F.lit(True)))
+    talk = (msgs.join(seeds.select("conversation").distinct(), "conversation", "left_semi")
+            .withColumn("bucket", bucket("conversation")))
     job = _Job(plan, run, shared, {}, uuid.uuid4().hex)
-    result = rows.groupBy("bucket").cogroup(talk.groupBy("bucket")).applyInArrow(
-        _conversation_group(job), RESULT_DDL)
-    return _collect(result)
+    return (_closed(pay, seeds).groupBy("bucket").cogroup(talk.groupBy("bucket"))
+            .applyInArrow(_conversation_group(job), RESULT_DDL))
 
 
 def _collect(result: DataFrame) -> list[Finding]:
@@ -317,7 +339,7 @@ def _bundle(job: _Job, payments: pa.Table, messages: pa.Table | None) -> BundleT
     """The group's rows as a bundle: payments in their original order, times back as timestamps."""
     small = _small_tables(job)
     tz = BY_TABLE["payments"].schema.field("time").type
-    payments = payments.sort_by("row_no")
+    payments = _distinct_rows(payments)
     pay = pa.table({"time": pc.cast(payments.column("t_us"), tz),
                     **{c: payments.column(c) for c in PAY_COLUMNS}})
     if messages is None or messages.num_rows == 0:
@@ -328,6 +350,15 @@ def _bundle(job: _Job, payments: pa.Table, messages: pa.Table | None) -> BundleT
                         "text": messages.column("text")})
     return BundleTables(people=small["people"], relations=small["relations"], groups=small["groups"],
                         memberships=small["memberships"], messages=msg, payments=pay, events=small["events"])
+
+
+def _distinct_rows(payments: pa.Table) -> pa.Table:
+    """One copy of each row, in the bundle's order (rows reach a bucket by several paths)."""
+    payments = payments.sort_by("row_no")
+    row_no = payments.column("row_no").to_numpy()
+    first = np.ones(len(row_no), dtype=bool)
+    first[1:] = row_no[1:] != row_no[:-1]
+    return payments.filter(pa.array(first))
 
 
 def _result(findings: Iterator[Finding]) -> pa.Table:
@@ -353,7 +384,7 @@ def _conversation_group(job: _Job) -> Callable[[Any, pa.Table, pa.Table], pa.Tab
     def run_bucket(key: Any, payments: pa.Table, messages: pa.Table) -> pa.Table:
         if payments.num_rows == 0:
             return _result(iter(()))
-        mine = set(payments.filter(payments.column("home")).column("conversation").to_pylist())
+        mine = set(pc.unique(payments.filter(payments.column("home")).column("conversation")).to_pylist())
         found = job.run(job.plan, _bundle(job, payments, messages))
         return _result(f for fs in found.values() for f in fs if f.facts.get("group_id") in mine)
 
