@@ -20,12 +20,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_same_seed_gives_identical_files(small_demo, tmp_path: Path) -> None:
     again = build_demo(tmp_path, scale=0.03)
-    assert _digests(again.bundle_path) == _digests(small_demo.result.bundle_path)
+    digests = _digests(again.bundle_path)
+    assert digests == _digests(small_demo.result.bundle_path)
+    assert len([name for name in digests if name.startswith("attachments/")]) == 4  # rendered files too
 
 
 def test_another_seed_gives_another_county(small_demo, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_every_planted_id_exists(small_demo, idx) -> None:
         missing += [r["group_id"]] if r.get("group_id") and r["group_id"] not in idx["groups"] else []
         missing += [r["event_id"]] if r.get("event_id") and r["event_id"] not in idx["events"] else []
     assert missing == []
-    assert len(planted["cases"]) == 16
+    assert len(planted["cases"]) == 18
     assert {c["expected"]["category"] for c in planted["cases"].values()} <= set(Category)
 
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from redline.bundle import write_bundle
 from redline.bundle.schema import BY_TABLE
-from redline.demo import group_cases, money_cases
+from redline.demo import attachment_cases, group_cases, money_cases
 from redline.demo.chat import write_background
 from redline.demo.events import ordinary_events
 from redline.demo.groups import Group, build_groups
@@ -94,6 +94,9 @@ def _plant(planter: Planter) -> None:
     money_cases.bid_gift(planter)
     money_cases.money_near_misses(planter, by_key["spring"])
     group_cases.text_near_misses(planter)
+    attachment_cases.classified_photo(planter)
+    attachment_cases.classified_scan(planter)
+    attachment_cases.attachment_near_misses(planter)
 
 
 def planted_record(planter: Planter, seed: int) -> dict[str, Any]:
@@ -112,6 +115,8 @@ def planted_record(planter: Planter, seed: int) -> dict[str, Any]:
             "money": "all amounts are integer fen (1 yuan = 100 fen)",
             "relations": "a relations.csv row (person_id, other_id, relation) says what other_id is to person_id",
             "ids": "planted rows use their own ids (mp-/pp-/pk-/E-<case>-NN) and are the same at every scale",
+            "files": "attachment files lie in the bundle folder at file.path (the messages' attachment.path); "
+                     "`redline scan --files <bundle>` screens them",
             "rule_ids": "ids of the shipped pack rules that cover the case (src/redline/packs); [] = none yet",
             "expected": "analyzers and detectors are registry keys (redline.registry); category is vocab.Category; "
                         "typologies are the `typology` of `payments analyze` alerts, kind the `kind` of `groups audit` findings",
@@ -128,7 +133,8 @@ def build_demo(out_dir: Path, *, seed: int = 2017, scale: float = 1.0) -> DemoRe
     Deterministic: the same seed and scale give byte-identical files. `scale` (0 < scale ≤ 1
     for tests, up to 4 for load tests) shrinks or grows the rank-and-file staff, background
     parties, messages (200,000 at 1.0) and payments; leading posts, the 60 groups and every
-    planted case stay the same.
+    planted case stay the same. The planted attachments (a few photos and a scanned PDF)
+    are rendered into `out_dir/bundle/attachments/`.
     """
     if not 0 < scale <= 4:
         raise ConfigError(f"scale must be in (0, 4], got {scale}")
@@ -158,6 +164,10 @@ def build_demo(out_dir: Path, *, seed: int = 2017, scale: float = 1.0) -> DemoRe
     }
     generated = time.perf_counter()
     bundle = write_bundle(Path(out_dir) / BUNDLE_DIR, tables)
+    for relative, data in sorted(planter.files.items()):  # attachment.path is relative to the bundle folder
+        target = bundle / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     planted = planted_record(planter, seed)
     (bundle / PLANTED_FILE).write_bytes(orjson.dumps(planted, option=orjson.OPT_INDENT_2) + b"\n")
     counts = {name: t.num_rows for name, t in tables.items()}

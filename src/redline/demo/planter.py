@@ -1,17 +1,21 @@
 """The planting context: what planted cases write into (messages, payments, events, groups) and
 the record of every id a test needs, which becomes planted.json.
 
+Planted attachment files are kept in `files` and written beside the bundle's tables.
 Planted ids live in their own namespaces (`mp-<case>-NN` messages, `pp-<case>-NN` payments,
 `pk-<case>-NN` packets, `E-<case>-NN` events), so they are the same at every scale.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
+import orjson
 
 from redline.demo.groups import Group
 from redline.demo.logs import MessageLog, PaymentLog
@@ -44,6 +48,7 @@ class Planter:
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
     near_misses: dict[str, dict[str, Any]] = field(default_factory=dict)
     stop_reporting: dict[tuple[str, str], date] = field(default_factory=dict)  # (group, person) → last 进展汇报
+    files: dict[str, bytes] = field(default_factory=dict)  # attachment path (relative to the bundle) → content
     _counters: dict[str, int] = field(default_factory=dict)
 
     def _next(self, kind: str, case: str) -> str:
@@ -57,6 +62,15 @@ class Planter:
         mid = self._next("mp", case)
         self.messages.add(time, conversation, sender, text, type, attachment, id=mid)
         return mid
+
+    def attach(self, path: str, data: bytes) -> str:
+        """Keep a file for the bundle folder; returns the message's attachment record (JSON) for it."""
+        if path in self.files:
+            raise ValueError(f"attachment {path} planted twice")  # a generator bug
+        self.files[path] = data
+        record = {"name": PurePosixPath(path).name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                  "path": path}
+        return orjson.dumps(record).decode()
 
     def pay(self, case: str, time: int, payer: str, payee: str, fen: int, kind: str, conversation: str,
             memo: str, status: str = "received", packet_id: str | None = None, channel: str = "wechat") -> str:
