@@ -68,6 +68,11 @@ def test_roster_names_only(detect, text: str, names: list[str]) -> None:  # type
     assert all(why == "roster name exact match (people.csv)" for _, why in found)
 
 
+def test_roster_names_are_normalised_like_the_messages(detect) -> None:  # type: ignore[no-untyped-def]
+    found = detect(PersonNameFactory, "请转告赵小红和ＬＩＮ　ＭＩＮ", {"names": ["趙小紅", "Lin Min"], "model": False})
+    assert [evidence for evidence, _ in found] == ["赵小红", "ＬＩＮ　ＭＩＮ"]
+
+
 def test_roster_from_build_context_wins_over_model_span() -> None:
     detector = _build(roster=("王建国",))
     hits = detector.scan(["王建国同志请于明天到纪委报到"])

@@ -17,6 +17,7 @@ from redline.contracts import BuildContext, Hit, Trigger
 from redline.detectors.classifiers.base import shipped_model
 from redline.detectors.classifiers.crf import CharCRF, Marginals, decode_spans
 from redline.detectors.classifiers.roster import RosterMatcher
+from redline.text.normalize import normalize_batch
 
 ROSTER_PARAM: Final = "roster_names"  # BuildContext.params key: names from people.csv
 MODEL_LABEL: Final = "PER"
@@ -128,7 +129,9 @@ class PersonNameFactory:
             config = trigger.config
             if not isinstance(config, PersonNameConfig):
                 config = PersonNameConfig.model_validate(config.model_dump())
-            names = config.names + (org_names if config.roster else ())
+            # roster names are matched in the normalised text, so they are normalised too
+            # (趙小紅 in people.csv finds 赵小红 and 趙小紅 in messages)
+            names = tuple(normalize_batch(list(config.names + (org_names if config.roster else ()))).texts)
             plans.append(_TriggerPlan(
                 label=trigger.label,
                 threshold=files.threshold if config.threshold is None else config.threshold,
