@@ -42,7 +42,7 @@ assets: $(STAMP)
 
 demo: $(STAMP) assets
 	$(REDLINE) demo --db $(DB)
-	$(REDLINE) scan --db $(DB)
+	$(REDLINE) scan --db $(DB) --files "$${REDLINE_DATA:-redline-data}/demo/bundle"
 	$(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT) --demo-accounts
 
 test: $(STAMP) system-deps assets
