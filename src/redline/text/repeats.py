@@ -55,18 +55,20 @@ def collapse_repeats(
 ) -> CollapsedRows | None:
     """The repeat-collapsed view of the rows that need one (None if no row repeats a 汉字).
 
-    With `bigrams` (sorted keys `(ord(a) << 21) | ord(b)` of the sought terms' character pairs), a repeat counts only when the
-    repeated character and a neighbour form one of those pairs: 谢谢大家 is left alone when
-    no term holds 谢大, so the second pass sees only rows where a stutter can hide a term.
+    With `bigrams` (sorted keys `(ord(a) << 21) | ord(b)` of the sought terms' character
+    pairs), a repeat counts only when the repeated character and a neighbour form one of
+    those pairs: 谢谢大家 is left alone when no term holds 谢大, so the second pass sees only
+    rows where a stutter can hide a term.
     """
     cps = joined.codepoints
     n = len(cps)
     if n < 2:
         return None
     props = fold_tables().props
+    at = np.flatnonzero(cps[1:] == cps[:-1]) + 1  # a character equal to the one before it
+    at = at[(props[cps[at]] & HAN) != 0]  # … that is a 汉字 (classes looked up for those only)
     dup = np.zeros(n + 1, dtype=np.bool_)
-    dup[1:n] = (cps[1:] == cps[:-1]) & ((props[cps[1:]] & HAN) != 0)
-    at = np.flatnonzero(dup)
+    dup[at] = True
     if bigrams is not None and len(at):
         ext = np.append(cps, np.uint32(0))
         after = (ext[at].astype(_I64) << 21) | ext[at + 1].astype(_I64)
