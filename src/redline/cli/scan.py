@@ -27,7 +27,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import Finding
-from redline.scan.plan import MessageContext, RuleRef, ScanPlan
+from redline.scan.context import message_context
+from redline.scan.plan import RuleRef, ScanPlan
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
 from redline.store.tables.scan_state import ScanState
@@ -53,19 +54,6 @@ def _contexts(engine: Engine) -> dict[str, str]:
     """group id → group type, to tell group messages (and their kind) from private chats."""
     with engine.connect() as conn:
         return {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
-
-
-def message_context(conversation: str, sender: str, group_types: dict[str, str]) -> MessageContext:
-    """What the store tells about a message: `dm:a|b` is private, a listed group has a type.
-
-    A conversation that is neither (a group missing from groups.csv) stays unknown, and an
-    unknown context never excludes a rule.
-    """
-    if conversation in group_types:
-        return MessageContext(group_types[conversation], "group", conversation, sender or None)
-    if conversation.startswith("dm:"):
-        return MessageContext(None, "private", None, sender or None)
-    return MessageContext(None, None, conversation or None, sender or None)
 
 
 def _pending(version: str) -> Any:

@@ -18,9 +18,9 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from redline import __version__
 from redline.contracts import RecordAnalyzer, TextDetectorFactory, Trigger
 from redline.errors import PackError, SourceLocation
+from redline.release import __version__
 from redline.rules.checks import (
     check_lexicon_refs,
     check_overrides,

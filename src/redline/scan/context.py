@@ -1,0 +1,18 @@
+"""A message's context for scoped rules: group messages carry their group's type, `dm:` is private."""
+
+from __future__ import annotations
+
+from redline.scan.plan import MessageContext
+
+
+def message_context(conversation: str, sender: str, group_types: dict[str, str]) -> MessageContext:
+    """What the store tells about a message: `dm:a|b` is private, a listed group has a type.
+
+    A conversation that is neither (a group missing from groups.csv) stays unknown, and an
+    unknown context never excludes a rule.
+    """
+    if conversation in group_types:
+        return MessageContext(group_types[conversation], "group", conversation, sender or None)
+    if conversation.startswith("dm:"):
+        return MessageContext(None, "private", None, sender or None)
+    return MessageContext(None, None, conversation or None, sender or None)
