@@ -216,8 +216,7 @@ class PaymentFrame:
             f"""CREATE TABLE pay AS
             WITH v AS (
               SELECT row_no AS rid, payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
-                     payer, payee, amount_fen AS fen, kind, coalesce(channel, 'other') AS channel,
-                     coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
+                     payer, payee, amount_fen AS fen, kind, coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
                      coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id,
                      payer_official, payer_external, payee_official, a, b
               FROM checked WHERE problem IS NULL
@@ -227,8 +226,7 @@ class PaymentFrame:
                AND b.t >= a.t AND b.t <= a.t + {RETURN_WINDOW_DAYS * US_PER_DAY}
               WHERE a.status IN ('paid', 'received') AND b.status IN ('paid', 'received')
             )
-            SELECT v.*, v.status IN ('returned', 'refunded') OR back.rid IS NOT NULL AS returned,
-                   v.status IN ('paid', 'received') AND back.rid IS NULL AS counted
+            SELECT v.*, v.status IN ('paid', 'received') AND back.rid IS NULL AS counted
             FROM v LEFT JOIN back ON back.rid = v.rid"""  # noqa: S608 - only module constants are interpolated
         )
         self.con.execute("DROP VIEW checked")
@@ -308,7 +306,8 @@ class PaymentFrame:
               WHERE g.counted AND g.payee_official
               GROUP BY g.rid
             )
-            SELECT g.*, r.rel, gp.back_fen, gp.pair_fen, gp.pair_n, gp.standing,
+            SELECT g.rid, g.pid, g.t, g.day, g.payer, g.payee, g.a, g.b, g.fen, g.kind, g.memo, g.packet_id,
+                   g.payer_official, g.payer_external, r.rel, gp.back_fen, gp.pair_fen, gp.pair_n, gp.standing,
                    (c.packet_id IS NOT NULL AND g.payer_official) AS colleague_packet
             FROM pay g JOIN gift_pair gp ON gp.a = g.a AND gp.b = g.b
             LEFT JOIN r ON r.rid = g.rid
