@@ -44,46 +44,55 @@ def findings_from_hits(
     mapped back in one vectorised step; reasons are rendered once per distinct fact set.
     """
     accepted: list[tuple[Hit, RuleRef, MessageContext | None]] = []
+    rows_l: list[int] = []
+    starts_l: list[int] = []
+    ends_l: list[int] = []
+    rules = plan.rules
     for hit in hits:
-        ref = plan.rules.get(hit.label)
+        ref = rules.get(hit.label)
         if ref is None or hit.end <= hit.start:
             continue
         ctx = contexts[hit.row] if contexts is not None else None
         if ref.accepts(hit.score, ctx):
             accepted.append((hit, ref, ctx))
+            rows_l.append(hit.row)
+            starts_l.append(hit.start)
+            ends_l.append(hit.end)
     if not accepted:
         return []
-    rows = np.fromiter((h.row for h, _, _ in accepted), dtype=np.int64, count=len(accepted))
-    starts = np.fromiter((h.start for h, _, _ in accepted), dtype=np.int64, count=len(accepted))
-    ends = np.fromiter((h.end for h, _, _ in accepted), dtype=np.int64, count=len(accepted))
-    o_starts, o_ends = batch.spans(rows, starts, ends)
+    o_starts, o_ends = batch.spans(
+        np.asarray(rows_l, dtype=np.int64), np.asarray(starts_l, dtype=np.int64),
+        np.asarray(ends_l, dtype=np.int64),
+    )
+    originals = batch.originals
     reasons: dict[tuple[str, str, str, float], tuple[dict[str, Any], str, str]] = {}
     seen: set[tuple[int, str, int, int]] = set()
     out: list[tuple[int, int, str, str, int, int, Finding]] = []
     for (hit, ref, ctx), start, end in zip(accepted, o_starts.tolist(), o_ends.tolist(), strict=True):
-        key = (hit.row, hit.label, start, end)
+        row, label, score, why = hit.row, hit.label, hit.score, hit.why
+        key = (row, label, start, end)
         if key in seen:
             continue
         seen.add(key)
-        evidence = batch.originals[hit.row][start:end]
-        rendered = reasons.get((hit.label, evidence, hit.why, hit.score))
+        evidence = originals[row][start:end]
+        rendered = reasons.get((label, evidence, why, score))
         if rendered is None:
-            facts = text_facts(ref, evidence, hit.score, hit.why)
+            facts = text_facts(ref, evidence, score, why)
             rendered = (facts, *render_text_reason(facts))
-            reasons[(hit.label, evidence, hit.why, hit.score)] = rendered
+            reasons[(label, evidence, why, score)] = rendered
         facts, reason, reason_en = rendered
-        out.append((hit.row, start, ref.rule_id, hit.label, end, len(out), Finding(
+        out.append((row, start, ref.rule_id, label, end, len(out), Finding(
             rule_id=ref.rule_id,
             category=ref.category,
             detector=hit.detector,
             subject=_MESSAGE,
-            subject_id=ids[hit.row] if ids is not None else str(first_row + hit.row),
+            subject_id=ids[row] if ids is not None else str(first_row + row),
             severity=ref.severity,
             reason=reason,
             reason_en=reason_en,
             person_id=ctx.sender_id if ctx is not None else None,
-            score=hit.score,
-            label=hit.label,
+            score=score,
+            label=label,
             start=start,
             end=end,
             evidence=evidence,
