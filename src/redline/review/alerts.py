@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import JSON, DateTime, Engine, Select, bindparam, func, select, text, tuple_
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    Select,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from redline.errors import ConfigError, NotFound
@@ -79,19 +91,15 @@ def build_alerts(engine: Engine) -> int:
         if watermark:  # on the first build every alert is new: nothing to refresh
             conn.execute(text(_REFRESH).bindparams(bindparam("now", type_=_TS)), {"watermark": watermark, "now": now})
         for rank, name in _SEVERITY_OF_RANK.items():
-            conn.execute(
-                Alert.__table__.update()
-                .where(Alert.severity_rank == rank, Alert.severity != name)
-                .values(severity=name)
-            )
+            conn.execute(update(Alert).where(Alert.severity_rank == rank, Alert.severity != name).values(severity=name))
         after = conn.execute(select(func.count()).select_from(Alert)).scalar() or 0
         if after - before > 10_000:
             # fresh statistics, so the planners pick the queue indexes for filtered pages
             conn.execute(text("ANALYZE alerts"))
         if mark_row:
-            conn.execute(ConsoleKey.__table__.update().where(ConsoleKey.name == _WATERMARK).values(value=str(top)))
+            conn.execute(update(ConsoleKey).where(ConsoleKey.name == _WATERMARK).values(value=str(top)))
         else:
-            conn.execute(ConsoleKey.__table__.insert().values(name=_WATERMARK, value=str(top)))
+            conn.execute(insert(ConsoleKey).values(name=_WATERMARK, value=str(top)))
     return int(after - before)
 
 
@@ -128,7 +136,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC) - _TZ8
 
 
-def _filtered(flt: QueueFilter) -> Select[tuple[Alert]]:
+def _filtered(flt: QueueFilter) -> Select[Any]:
     query = select(Alert)
     for column, value in (
         (Alert.pack, flt.pack), (Alert.rule_id, flt.rule_id), (Alert.category, flt.category),
@@ -189,7 +197,7 @@ def list_alerts(
                 query = query.where(row < key if newest else row > key)
     except (ValueError, IndexError) as exc:
         raise ConfigError("bad page cursor") from exc
-    rows = list(session.scalars(query.limit(limit + 1)))
+    rows: list[Alert] = list(session.scalars(query.limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

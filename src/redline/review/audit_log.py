@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,6 @@ from redline.store.tables.audit import AuditEntry
 GENESIS: Final = "0" * 64
 _ADVISORY_KEY: Final = 72_437_001  # any constant: "the audit chain" lock in PostgreSQL
 _LOCK = threading.Lock()
-_TABLE: Final = AuditEntry.__table__
 _HEAD: Final = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 
 
@@ -70,7 +69,7 @@ def record(
                 values = {"seq": seq, "at": at, "actor": actor, "role": role, "action": action, "target": target,
                           "detail": payload, "prev_hash": prev,
                           "hash": entry_hash(prev, seq, at, actor, role, action, target, payload)}
-                conn.execute(_TABLE.insert(), values)
+                conn.execute(insert(AuditEntry), values)
             return AuditEntry(**values)
         except IntegrityError:
             # another process took this seq between our read and write: read the new head again

@@ -166,8 +166,8 @@ def counterparty_graph(session: Session, person_id: str) -> list[Edge]:
     outgoing = select(Payment.payee, func.count(), func.coalesce(func.sum(Payment.amount_fen), 0)).where(
         Payment.payer == person_id).group_by(Payment.payee)
     for other, n, fen in session.execute(incoming):
-        totals.setdefault(other, [0, 0, 0, 0])[0:2] = [int(n), int(fen)]
+        totals.setdefault(other, [0, 0, 0, 0])[0:2] = [int(n or 0), int(fen or 0)]
     for other, n, fen in session.execute(outgoing):
         if other:
-            totals.setdefault(other, [0, 0, 0, 0])[2:4] = [int(n), int(fen)]
+            totals.setdefault(other, [0, 0, 0, 0])[2:4] = [int(n or 0), int(fen or 0)]
     return [Edge(k, *v) for k, v in sorted(totals.items(), key=lambda kv: -(kv[1][1] + kv[1][3]))]

@@ -20,6 +20,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+VENDOR_ECHARTS = Path(__file__).resolve().parents[3] / "src/redline/web/console/static/vendor/echarts.min.js"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -121,4 +122,10 @@ def test_investigator_flow_and_the_audit_trail(server: tuple[str, dict[str, str]
         page.click("#verify")
         expect(page.locator("#verify-result")).to_contain_text("审计链完整")
         page.screenshot(path=str(ARTIFACTS / "console-5-audit.png"), full_page=True)
+
+        # the dashboard's charts are drawn by the ECharts copy served from /static (no CDN)
+        assert VENDOR_ECHARTS.exists(), "run `make assets` (it installs ECharts from the npm registry)"
+        page.goto(f"{base}/dashboard")
+        expect(page.locator('[data-chart="category"] canvas')).to_have_count(1)
+        page.screenshot(path=str(ARTIFACTS / "console-6-dashboard.png"), full_page=True)
         browser.close()

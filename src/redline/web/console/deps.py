@@ -70,7 +70,8 @@ def context(request: Request) -> Ctx:
     actor = None
     if data is not None:
         # the account may have been disabled or changed role since the cookie was issued
-        state = app.cached(f"account:{data.username}", ACCOUNT_TTL, lambda: _account(app, data.username))
+        username = data.username
+        state = app.cached(f"account:{username}", ACCOUNT_TTL, lambda: _account(app, username))
         if state is not None and state[1] and state[0] == data.role:
             actor = Actor(data.username, Role(state[0]))
         else:

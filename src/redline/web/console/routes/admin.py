@@ -98,12 +98,12 @@ def _coverage(app: Any) -> dict[str, Any]:
         for lr in result.packs.rules:
             if lr.pack.pack != pack.pack:
                 continue
-            dead = not lr.triggers or all(t.empty_lexicons for t in lr.triggers)
+            dead = not lr.triggers or all(bool(t.empty_lexicons) for t in lr.triggers)
             rules.append({"id": lr.rule.id, "title": lr.rule.title, "text": lr.rule.text,
                           "category": str(lr.rule.category), "severity": str(lr.rule.severity),
                           "enabled": lr.enabled, "covered": lr.enabled and not dead,
                           "findings": int(counts.get(lr.rule.id, 0))})
-        covered = sum(r["covered"] for r in rules)
+        covered = sum(1 for r in rules if r["covered"])
         packs.append({"pack": pack.pack, "title": pack.title, "issued_by": pack.issued_by, "year": pack.year,
                       "version": pack.version, "rules": rules, "covered": covered})
     return {"packs": packs, "errors": [str(e) for e in result.errors]}
