@@ -277,7 +277,11 @@ def _closed(pay: DataFrame, seeds: DataFrame) -> DataFrame:
     not_home = F.lit(False).alias("home")
     by_packet = pay.join(keys(seeds, "packet_id"), "packet_id").select(*seeds.columns[:-1], not_home)
     both = seeds.unionByName(by_packet)
-    by_id = pay.join(keys(both, "payment_id"), "payment_id").select(*seeds.columns[:-1], not_home)
+    # ids used more than once are rare: only their rows take part in the last join
+    twice = pay.where(F.col("payment_id").isNotNull() & (F.col("payment_id") != "")).groupBy("payment_id").count()
+    twins = pay.join(twice.where(F.col("count") > 1).select("payment_id"), "payment_id", "left_semi")
+    by_id = twins.join(keys(both.join(twins.select("payment_id"), "payment_id", "left_semi"), "payment_id"),
+                       "payment_id").select(*seeds.columns[:-1], not_home)
     return both.unionByName(by_id)
 
 
