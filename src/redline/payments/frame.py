@@ -211,23 +211,23 @@ class PaymentFrame:
         bad = self.con.execute(
             "SELECT row_no, coalesce(payment_id, ''), problem FROM checked WHERE problem IS NOT NULL ORDER BY row_no"
         ).fetchall()
-        # 已退还: returned/refunded status, or the same amount paid straight back within a week.
         self.con.execute(
             f"""CREATE TABLE pay AS
-            WITH v AS (
-              SELECT row_no AS rid, payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
-                     payer, payee, amount_fen AS fen, kind, coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
-                     coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id,
-                     payer_official, payer_external, payee_official, a, b
-              FROM checked WHERE problem IS NULL
-            ), back AS (
-              SELECT DISTINCT a.rid FROM v a JOIN v b
+            SELECT row_no AS rid, payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
+                   payer, payee, amount_fen AS fen, kind, coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
+                   coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id,
+                   payer_official, payer_external, payee_official, a, b,
+                   coalesce(status, 'paid') IN ('paid', 'received') AS counted
+            FROM checked WHERE problem IS NULL"""  # noqa: S608 - only module constants are interpolated
+        )
+        # 已退还: returned/refunded status (above), or the same amount paid straight back within
+        # a week. Few rows change, so an update is cheaper than another copy of the table.
+        self.con.execute(
+            f"""UPDATE pay SET counted = false WHERE rid IN (
+              SELECT a.rid FROM pay a JOIN pay b
                 ON b.a = a.b AND b.b = a.a AND b.fen = a.fen
                AND b.t >= a.t AND b.t <= a.t + {RETURN_WINDOW_DAYS * US_PER_DAY}
-              WHERE a.status IN ('paid', 'received') AND b.status IN ('paid', 'received')
-            )
-            SELECT v.*, v.status IN ('paid', 'received') AND back.rid IS NULL AS counted
-            FROM v LEFT JOIN back ON back.rid = v.rid"""  # noqa: S608 - only module constants are interpolated
+              WHERE a.counted AND b.status IN ('paid', 'received'))"""  # noqa: S608 - only module constants are interpolated
         )
         self.con.execute("DROP VIEW checked")
         self._tick("pay")
