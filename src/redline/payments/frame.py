@@ -208,18 +208,21 @@ class PaymentFrame:
             LEFT JOIN people pe ON pe.person_id = r.payee"""  # noqa: S608 - only module constants are interpolated
         )
         self._tick("validate")
-        bad = self.con.execute(
-            "SELECT row_no, coalesce(payment_id, ''), problem FROM checked WHERE problem IS NOT NULL ORDER BY row_no"
-        ).fetchall()
+        # One pass over the raw rows: every row is copied once with its verdict, then the few
+        # bad ones are listed and deleted (cheaper than a second join pass or a second copy).
         self.con.execute(
             f"""CREATE TABLE pay AS
             SELECT row_no AS rid, payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
                    payer, payee, amount_fen AS fen, kind, coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
                    coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id,
                    payer_official, payer_external, payee_official, a, b,
-                   coalesce(status, 'paid') IN ('paid', 'received') AS counted
-            FROM checked WHERE problem IS NULL"""  # noqa: S608 - only module constants are interpolated
+                   coalesce(status, 'paid') IN ('paid', 'received') AS counted, problem
+            FROM checked"""  # noqa: S608 - only module constants are interpolated
         )
+        bad = self.con.execute(
+            "SELECT rid, coalesce(pid, ''), problem FROM pay WHERE problem IS NOT NULL ORDER BY rid"
+        ).fetchall()
+        self.con.execute("DELETE FROM pay WHERE problem IS NOT NULL")
         # 已退还: returned/refunded status (above), or the same amount paid straight back within
         # a week. Few rows change, so an update is cheaper than another copy of the table.
         self.con.execute(
