@@ -18,6 +18,7 @@ def test_demo_command_builds_and_loads(tmp_path: Path, capsys: pytest.CaptureFix
     assert "grain_trader_packets" in out
     assert "must not be flagged" in out
     assert str(tmp_path / "out" / "bundle") in out
+    assert f"--files {tmp_path / 'out' / 'bundle'}" in out  # the next step also screens the attachments
     engine = make_engine(url)
     with engine.connect() as c:
         messages = c.execute(text("select count(*) from messages")).scalar_one()

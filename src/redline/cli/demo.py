@@ -102,5 +102,6 @@ def register(app: typer.Typer) -> None:
         console.print(f"planted.json: {result.planted_path}")
         console.print(f"database:     {settings.db_url}")
         console.print(f"built in {result.seconds:.1f} s, loaded in {report.seconds:.1f} s. "
-                      f"Next: [bold]redline scan --db {settings.db_url}[/bold], then "
+                      f"Next: [bold]redline scan --db {settings.db_url} --files {result.bundle_path}[/bold] "
+                      "(--files: also OCR the planted attachments), then "
                       f"[bold]redline serve --db {settings.db_url}[/bold]")
