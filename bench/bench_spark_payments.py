@@ -42,7 +42,7 @@ def run() -> dict[str, object]:
 
     from redline.cli.packs import load_built
     from redline.cli.payments import alert_record
-    from redline.payments.spark import analyze_spark, read_tables
+    from redline.payments.spark import analyze_spark, person_fan_out, read_tables
     from redline.scan.records import run_record_analyzers
     from redline.scan.spark import local_session
 
@@ -68,6 +68,7 @@ def run() -> dict[str, object]:
         started = time.perf_counter()
         distributed = analyze_spark(spark, folder, plan, run=run_record_analyzers)
         spark_s = time.perf_counter() - started
+        fan_out = {n: person_fan_out(spark, folder, n) for n in (2, 8)}
         spark.stop()
 
         def lines(findings: list) -> list[bytes]:  # type: ignore[type-arg]
@@ -88,6 +89,8 @@ def run() -> dict[str, object]:
         "spark_local2_startup_seconds": round(startup_s, 2),
         "spark_local2_seconds": round(spark_s, 2),
         "spark_local2_payments_per_second": round(n / spark_s),
+        "person_pass_rows_per_bucket": {str(k): v for k, v in fan_out.items()},
+        "person_pass_copy_factor": {str(k): round(sum(v) / n, 2) for k, v in fan_out.items()},
         "findings": len(local),
         "spark_findings": len(distributed),
         "identical_findings": same,

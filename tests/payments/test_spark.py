@@ -146,17 +146,25 @@ def test_a_holiday_window_over_a_year_stays_local(plan: ScanPlan) -> None:
 
 def test_cli_spark_engine_writes_the_local_alerts(spark: Any, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Through the real CLI, with one trigger Spark cannot run exactly: it runs locally, and says so."""
     from redline.cli import main
 
     bundle = tmp_path / "bundle"
     main(["payments", "simulate", "--out", str(bundle), "--officials", "30", "--months", "12", "--cases", "3"])
+    capsys.readouterr()
+    overrides = tmp_path / "org.yaml"
+    overrides.write_text("rules:\n  TJ-06:\n    when:\n      payments.holiday_gifts: {days_before: 400}\n",
+                         encoding="utf-8")
+    err = {}
     for engine in ("local", "spark"):
         try:
             main(["payments", "analyze", str(bundle), "--engine", engine, "--master", "local[2]",
-                  "-o", str(tmp_path / f"{engine}.jsonl")])
+                  "--overrides", str(overrides), "-o", str(tmp_path / f"{engine}.jsonl")])
         except SystemExit as exc:
             pytest.fail(f"exit {exc.code}: {capsys.readouterr().err}")
+        err[engine] = capsys.readouterr().err
     lines = (tmp_path / "local.jsonl").read_bytes().splitlines()
     assert len(lines) > 10
+    assert any(b'"TJ-06"' in line and b"holiday_gifts" in line for line in lines)
     assert (tmp_path / "spark.jsonl").read_bytes().splitlines() == lines
-    assert "engine spark" in capsys.readouterr().err
+    assert "holiday_gifts ran on the local engine" in " ".join(err["spark"].split())

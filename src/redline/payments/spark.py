@@ -285,6 +285,22 @@ def _closed(pay: DataFrame, seeds: DataFrame) -> DataFrame:
     return both.unionByName(by_id)
 
 
+def person_fan_out(spark: SparkSession, source: BundleTables | Path | str, buckets: int) -> list[int]:
+    """Distinct payment rows each bucket of the person pass receives (a measure of how far the
+    shared rows fan out; the sum over buckets divided by the payments is the copy factor)."""
+    from pyspark.sql import functions as F  # noqa: N812
+
+    with tempfile.TemporaryDirectory(prefix="redline-spark-") as scratch:
+        small, pay, _ = _load(spark, source, Path(scratch))
+        owners_table, _owners = _owners_table(small, buckets)
+        seeds = (pay.withColumn("person", F.explode(F.array("payer", "payee")))
+                 .join(F.broadcast(spark.createDataFrame(owners_table)), "person").drop("person")
+                 .withColumn("home", F.lit(True)))
+        counts = (_closed(pay, seeds).select("row_no", "bucket").distinct().groupBy("bucket").count()
+                  .orderBy("bucket").collect())
+    return [int(r["count"]) for r in counts]
+
+
 def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Table], plan: Any,
                  run: RunAnalyzers, shared: Any, buckets: int) -> DataFrame | None:
     from pyspark.sql import functions as F  # noqa: N812
