@@ -42,6 +42,12 @@ def test_masker_replaces_longest_names_first() -> None:
     assert masker.by_pseudonym[p1] == "p1"
 
 
+def test_masker_replaces_person_ids_in_text() -> None:
+    masker = Masker.build(b"k", [("zhangwei", "张伟"), ("P01008", "李娜")])
+    zw, p8 = pseudonym_for(b"k", "zhangwei"), pseudonym_for(b"k", "P01008")
+    assert masker.mask("李娜(P01008)转给 zhangwei") == f"{p8}({p8})转给 {zw}"
+
+
 _NOISE = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs"), blacklist_characters="张伟"), max_size=30)
 
 

@@ -88,6 +88,10 @@ class Masker:
             clean = (name or "").strip()
             if len(clean) >= 2:
                 names[clean] = pseudonym_for(key, person_id)
+        for person_id in ids:
+            # ids travel inside reasons ("张某(P01008)") and are often pinyin names (WeCom userids)
+            if len(person_id) >= 3:
+                names.setdefault(person_id, pseudonym_for(key, person_id))
         lengths = tuple(sorted({len(n) for n in names}, reverse=True))
         known = {pid: pseudonym_for(key, pid) for pid in ids}
         reverse = {p: pid for pid, p in known.items()}
