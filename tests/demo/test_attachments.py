@@ -34,7 +34,8 @@ def messages(small_demo) -> dict[str, dict[str, Any]]:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("key", CASES + MISSES)
-def test_each_planted_file_exists_and_matches_its_message(small_demo, messages, key: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_planted_file_exists_and_matches_its_message(  # type: ignore[no-untyped-def]
+        small_demo, messages, key: str) -> None:
     record = _planted(small_demo)[key]
     [mid] = record["message_ids"]
     message = messages[mid]
@@ -70,7 +71,8 @@ def test_the_scan_has_no_text_layer(small_demo) -> None:  # type: ignore[no-unty
 def test_files_render_to_the_same_bytes(small_demo) -> None:  # type: ignore[no-untyped-def]
     root = small_demo.result.bundle_path
     cases = small_demo.planted["cases"]
-    assert ac._phone_photo(ac.PERSONNEL_PLAN, angle=-2.5) == (root / cases["classified_photo"]["file"]["path"]).read_bytes()
+    photo = cases["classified_photo"]["file"]["path"]
+    assert ac._phone_photo(ac.PERSONNEL_PLAN, angle=-2.5) == (root / photo).read_bytes()
     assert ac._scanned_pdf(ac.COMPENSATION) == (root / cases["classified_scan"]["file"]["path"]).read_bytes()
     holiday = small_demo.planted["near_misses"]["holiday_photo"]["file"]["path"]
     assert ac._holiday_photo() == (root / holiday).read_bytes()
@@ -83,8 +85,8 @@ def test_the_photo_is_not_the_pasted_text_case(small_demo, messages) -> None:  #
     assert a["sender"] != b["sender"]
     assert a["time"].date() != b["time"].date()
     assert a["text"] == ""  # the marking is only in the picture
-    assert [i.split("-")[1] for i in photo["message_ids"] + small_demo.planted["cases"]["classified_scan"]["message_ids"]] \
-        == ["photo", "scan"]
+    scan = small_demo.planted["cases"]["classified_scan"]
+    assert [i.split("-")[1] for i in photo["message_ids"] + scan["message_ids"]] == ["photo", "scan"]  # own id space
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +103,8 @@ def scanned(small_demo, tmp_path_factory: pytest.TempPathFactory) -> list[Any]: 
 
 
 @pytest.mark.parametrize("key", CASES)
-def test_scan_with_files_finds_the_planted_documents(small_demo, scanned, key: str) -> None:  # type: ignore[no-untyped-def]
+def test_scan_with_files_finds_the_planted_documents(  # type: ignore[no-untyped-def]
+        small_demo, scanned, key: str) -> None:
     case = small_demo.planted["cases"][key]
     expected = case["expected"]
     mine = [r for r in scanned if r.subject_id in case["message_ids"]]

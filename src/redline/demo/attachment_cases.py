@@ -120,7 +120,9 @@ def classified_scan(p: Planter) -> None:
     gid = _department_group(2)
     name = "东区棚户区改造补偿标准（扫描件）.pdf"
     path = f"{FOLDER}/{name}"
-    mid = p.say("scan", when(date(2024, 1, 9), 15, 40), gid, sender, name, "file", p.attach(path, _scanned_pdf(COMPENSATION)))
+    # a file message's text is the file name, as in the exports; the name itself gives nothing away
+    mid = p.say("scan", when(date(2024, 1, 9), 15, 40), gid, sender, name, "file",
+                p.attach(path, _scanned_pdf(COMPENSATION)))
     p.cases["classified_scan"] = {
         "title": "秘密级文件扫描件以PDF发到单位工作群", "person_id": sender, "group_id": gid, "message_ids": [mid],
         **_record(COMPENSATION, path, "pdf"),
