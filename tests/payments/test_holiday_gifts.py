@@ -42,3 +42,10 @@ def test_overlapping_windows_give_one_lead_for_the_nearer_festival(ledger, run) 
     _people(ledger)
     ledger.pay("x1", "o1", 200, "2016-09-21T10:00:00")  # 4 days after Mid-Autumn, 10 before National Day
     assert [f.facts["festival"] for f in run(KEY, ledger.tables())] == ["mid_autumn"]
+
+
+def test_rent_that_falls_on_a_holiday_is_not_a_festival_gift(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    _people(ledger)
+    for m in range(1, 13):  # 2,888 is a lucky number, but the same sum every month is rent
+        ledger.pay("x1", "o1", 2888, f"2016-{m:02d}-07T10:00:00", kind="transfer", channel="alipay")
+    assert run(KEY, ledger.tables()) == []

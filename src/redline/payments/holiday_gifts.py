@@ -3,7 +3,8 @@
 Spring Festival, Dragon Boat, Mid-Autumn and National Day come from `festivals` (statutory
 calendar plus lunar dates). Relatives are excluded (family festival packets are custom), as
 are officials' packets to each other unless a risk relation is listed (colleagues' group
-packets at New Year are give-and-take); what remains must be largely one-way.
+packets at New Year are give-and-take), and standing transfers (rent that happens to fall on
+a holiday); what remains must be largely one-way.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class HolidayGifts(PaymentAnalyzer):
             {"festival_windows": windows},
             """WITH near AS (
                  SELECT g.*, w.festival, w.year FROM gift g JOIN festival_windows w ON g.day BETWEEN w.w_lo AND w.w_hi
-                 WHERE coalesce(g.rel, '') <> 'family' AND NOT g.colleague_packet
+                 WHERE coalesce(g.rel, '') <> 'family' AND NOT g.colleague_packet AND NOT g.standing
                    AND (NOT g.payer_official OR g.rel IN (SELECT unnest(?)))
                    AND g.back_fen <= ? * g.pair_fen AND g.pair_fen >= ?
                  -- 2016's Mid-Autumn and National Day windows overlap: each gift goes to the nearer one
