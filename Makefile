@@ -11,8 +11,10 @@ PORT ?= 8000
 # Debian packages the tests need: PostgreSQL server, Chromium for Playwright, a CJK font
 # for rendered test images and charts, Java for PySpark in local mode.
 SYSTEM_PACKAGES := postgresql chromium fonts-wqy-microhei openjdk-17-jre-headless
+# The demo needs only the font: it renders its planted document photos and charts with it.
+DEMO_PACKAGES := fonts-wqy-microhei
 
-.PHONY: venv demo test bench lint system-deps assets clean help
+.PHONY: venv demo test bench lint system-deps demo-deps assets clean help
 
 help:
 	@echo "make demo   - install, build the demo county, scan it, serve the console on $(HOST):$(PORT)"
@@ -30,7 +32,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) -s debian-packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+demo-deps:
+	@$(MAKE) -s debian-packages PACKAGES="$(DEMO_PACKAGES)"
+
+debian-packages:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -40,7 +48,7 @@ system-deps:
 assets: $(STAMP)
 	@if [ -f src/redline/web/assets.mk ]; then $(MAKE) -s -f src/redline/web/assets.mk; fi
 
-demo: $(STAMP) assets
+demo: $(STAMP) demo-deps assets
 	$(REDLINE) demo --db $(DB)
 	$(REDLINE) scan --db $(DB) --files "$${REDLINE_DATA:-redline-data}/demo/bundle"
 	$(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT) --demo-accounts
