@@ -216,7 +216,7 @@ def register(app: typer.Typer) -> None:
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             console=Console(stderr=True), transient=True,
         ) as progress:
-            summary = scan_store(engine, built.plan, progress=progress, files_root=files)
+            summary = scan_store(engine, built.plan, progress=progress, files_root=files.resolve() if files else None)
         console.print(summary_table(summary, built.plan))
         console.print(
             f"{summary.messages} messages screened ({summary.already} already screened with this plan), "
