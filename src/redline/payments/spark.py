@@ -1,26 +1,16 @@
 """Payment analytics on Apache Spark: the local analyzers, run on neighbourhoods of the data.
 
-There is no second implementation of any typology. Spark only decides which payment rows
-each group needs, and every group runs the plan's analyzers (DuckDB inside, `frame.py` and
-the typology modules) on its Arrow tables, exactly as `redline payments analyze` does.
-
-Why the result is exact: every lead of the gift typologies and of vote-buying is about one
-screened person P (an official, or an election candidate), and it depends only on
-- rows paid to or by P (pair sums, back payments, refunds 已退还 within a week),
-- rows paid to or by P's family (亲属代收 and what the relative paid back),
-- every claim of a packet that any of those rows belongs to (`colleague_packet` counts
-  claims per packet), and every row sharing a payment id with a row already taken (the
-  frame's duplicate check rejects ids whose copies disagree),
-plus the small tables (people, relations, events, groups, memberships), which are broadcast
-whole. Persons are hashed into buckets; a bucket's rows are the union of its persons'
-neighbourhoods, and it keeps only the leads whose person is one of its own, so no lead is
-lost or counted twice. Red-packet gambling (红包接龙) is about a conversation: it is run on
-buckets of conversations with their packets and messages, keeping leads of its own
-conversations. The one known limit is `holiday_gifts` with a festival window wider than
-`MAX_HOLIDAY_WINDOW_DAYS`: its calendar follows the span of gift days in the frame, so such
-a trigger is refused here (the local engine must run it).
+No typology is implemented twice: Spark only decides which payment rows each group needs,
+and every group runs the plan's analyzers (`frame.py` and the typology modules, DuckDB
+inside) on its Arrow tables, as `redline payments analyze` does. A lead of the gift
+typologies or of vote-buying is about one screened person P (official or election
+candidate) and depends only on rows paid to or by P or P's family (亲属), every claim of
+their packets, every copy of their payment ids, and the small tables (broadcast whole).
+Persons are hashed into buckets; a bucket gets the union of its persons' neighbourhoods
+and keeps only its own persons' leads. Red-packet gambling (红包接龙) runs on buckets of
+conversations with their packets and messages. docs/scale.md says why this is exact; the
+one known limit, `holiday_gifts` windows over `MAX_HOLIDAY_WINDOW_DAYS`, is refused here.
 """
-
 from __future__ import annotations
 
 import pickle
@@ -286,33 +276,32 @@ def _closed(pay: DataFrame, seeds: DataFrame) -> DataFrame:
 
 
 def person_fan_out(spark: SparkSession, source: BundleTables | Path | str, buckets: int) -> list[int]:
-    """Distinct payment rows each bucket of the person pass receives (a measure of how far the
-    shared rows fan out; the sum over buckets divided by the payments is the copy factor)."""
-    from pyspark.sql import functions as F  # noqa: N812
-
+    """Distinct payment rows each bucket of the person pass receives (sum / payments: the copy factor)."""
     with tempfile.TemporaryDirectory(prefix="redline-spark-") as scratch:
         small, pay, _ = _load(spark, source, Path(scratch))
-        owners_table, _owners = _owners_table(small, buckets)
-        seeds = (pay.withColumn("person", F.explode(F.array("payer", "payee")))
-                 .join(F.broadcast(spark.createDataFrame(owners_table)), "person").drop("person")
-                 .withColumn("home", F.lit(True)))
-        counts = (_closed(pay, seeds).select("row_no", "bucket").distinct().groupBy("bucket").count()
-                  .orderBy("bucket").collect())
+        rows, _owners = _person_rows(spark, pay, small, buckets)
+        counts = rows.select("row_no", "bucket").distinct().groupBy("bucket").count().orderBy("bucket").collect()
     return [int(r["count"]) for r in counts]
+
+
+def _person_rows(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Table],
+                 buckets: int) -> tuple[DataFrame, dict[int, frozenset[str]]]:
+    from pyspark.sql import functions as F  # noqa: N812
+
+    owners_table, owners = _owners_table(small, buckets)
+    seeds = (pay.withColumn("person", F.explode(F.array("payer", "payee")))
+             .join(F.broadcast(spark.createDataFrame(owners_table)), "person").drop("person")
+             .withColumn("home", F.lit(True)))
+    return _closed(pay, seeds), owners
 
 
 def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Table], plan: Any,
                  run: RunAnalyzers, shared: Any, buckets: int) -> DataFrame | None:
-    from pyspark.sql import functions as F  # noqa: N812
-
-    owners_table, owners = _owners_table(small, buckets)
+    rows, owners = _person_rows(spark, pay, small, buckets)
     if not owners:
         return None
-    owners_df = spark.createDataFrame(owners_table)
-    seeds = (pay.withColumn("person", F.explode(F.array("payer", "payee")))
-             .join(F.broadcast(owners_df), "person").drop("person").withColumn("home", F.lit(True)))
     job = _Job(plan, run, shared, owners, uuid.uuid4().hex)
-    return _closed(pay, seeds).groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
+    return rows.groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
 
 
 def _conversation_pass(pay: DataFrame, msgs: DataFrame, plan: Any, run: RunAnalyzers, shared: Any,
