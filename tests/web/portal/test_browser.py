@@ -1,15 +1,23 @@
-"""A reporter in a real browser (Playwright driving Debian's chromium): file a report with a
-photo, keep the receipt, come back, read the officer's question, answer it."""
+"""In a real browser (Playwright driving Debian's chromium): a reporter files a report with a
+photo and keeps the receipt; the intake officer reads it in the console and asks a question;
+the reporter comes back with the receipt, reads the question and answers."""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
-from tests.web.portal.conftest import PASSPHRASE, RunningPortal, gps_jpeg
+from tests.web.portal.conftest import PASSPHRASE, SERVER_HOST, RunningPortal, free_port, gps_jpeg
 
-from redline.intake.officers import list_reports, read_report, reply
+from redline.intake.officers import list_reports, read_report
+from redline.review.accounts import add_account
 from redline.store.db import migrate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -17,6 +25,27 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def _console(portal: RunningPortal) -> Iterator[str]:
+    """`redline serve` on the portal's database, reading its sealed files (REDLINE_DATA)."""
+    port = free_port()
+    env = {**os.environ, "REDLINE_DATA": str(portal.data)}
+    process = subprocess.Popen([sys.executable, "-m", "redline", "serve", "--db", portal.db_url, "--host", SERVER_HOST,
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
+    url = f"http://{SERVER_HOST}:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(url + "/login", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: Path) -> None:
@@ -40,13 +69,25 @@ def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: P
         assert len(receipt.strip().replace("-", "")) == 20
         page.screenshot(path=str(ARTIFACTS / "portal-receipt.png"), full_page=True)
 
-        # the intake officer reads the report and asks a question
+        # the intake officer, in the console (another app, another port), reads and asks a question
         engine = migrate(portal_server.db_url)
+        add_account(engine, "officer1", "intake", PASSPHRASE)
         [summary] = list_reports(engine)
-        _, thread = read_report(engine, "officer1", PASSPHRASE, summary.id)
-        assert thread[0].files[0]["name"] == "现场照片.jpg"
-        reply(engine, portal_server.data, "officer1", PASSPHRASE, summary.id, "请问红包是在哪个微信群里发的？",
-              date(2026, 11, 26))
+        with _console(portal_server) as console_url:
+            officer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+            officer.goto(console_url + "/login")
+            officer.fill("input[name=username]", "officer1")
+            officer.fill("input[name=password]", PASSPHRASE)
+            officer.click("form button[type=submit]")
+            officer.goto(f"{console_url}/intake/{summary.id}")
+            officer.fill("#passphrase", PASSPHRASE)
+            officer.click("form[action$='/open'] button")
+            assert "每次200元" in officer.text_content("#thread")
+            assert "现场照片.jpg" in officer.text_content("#thread")
+            officer.fill("#reply", "请问红包是在哪个微信群里发的？")
+            officer.click("form[action$='/reply'] button")
+            officer.wait_for_selector("#notice")
+            officer.screenshot(path=str(ARTIFACTS / "console-intake.png"), full_page=True)
 
         page.goto(portal_server.url + "/follow")
         page.fill("#receipt", receipt.strip().lower())
