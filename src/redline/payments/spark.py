@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-import threading
-import uuid
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -65,9 +63,8 @@ class _Job:
 
     plan: Any  # a ScanPlan narrowed to one pass's triggers, without text detectors
     run: RunAnalyzers  # redline.scan.records.run_record_analyzers, passed in (layering)
-    small: Any  # Broadcast of the small tables as Arrow IPC bytes
+    small: Any  # Broadcast of the small tables
     owners: Mapping[int, frozenset[str]]  # person pass: bucket -> its screened persons
-    token: str  # identity of the broadcast tables (the per-worker cache key)
 
 
 def analyze_spark(
@@ -92,7 +89,7 @@ def analyze_spark(
     with tempfile.TemporaryDirectory(prefix="redline-spark-") as scratch:
         small, pay, msgs = _load(spark, source, Path(scratch))
         n = buckets or max(spark.sparkContext.defaultParallelism, -(-int(pay.count()) // ROWS_PER_BUCKET))
-        shared = spark.sparkContext.broadcast(_ipc(small))
+        shared = spark.sparkContext.broadcast(dict(small))  # Arrow tables pickle as IPC
         results = []
         person = {k: v for k, v in triggers.items() if k in PERSON_TYPOLOGIES}
         if person:
@@ -158,14 +155,12 @@ def _load(spark: SparkSession, source: BundleTables | Path | str,
         path = Path(source)
         if (path / "payments.parquet").exists():
             small = {name: _read_small(path, name) for name in SMALL_TABLES}
-            pay = spark.read.parquet(str(path / "payments.parquet"))
-            pay = pay.withColumn("t_us", F.unix_micros("time"))
-            # file order, as the local read: the frame keeps the first of exact duplicates
-            pay = pay.withColumn("row_no", F.monotonically_increasing_id())
-            if (path / "messages.parquet").exists():
-                msgs = spark.read.parquet(str(path / "messages.parquet")).withColumn("t_us", F.unix_micros("time"))
-            else:
-                msgs = _frame(spark, _messages(BY_TABLE["messages"].schema.empty_table()), scratch / "m.parquet")
+            # row_no: file order, as the local read (the frame keeps the first of exact duplicates)
+            pay = (spark.read.parquet(str(path / "payments.parquet")).withColumn("t_us", F.unix_micros("time"))
+                   .withColumn("row_no", F.monotonically_increasing_id()))
+            msgs = (spark.read.parquet(str(path / "messages.parquet")).withColumn("t_us", F.unix_micros("time"))
+                    if (path / "messages.parquet").exists()
+                    else _frame(spark, _messages(BY_TABLE["messages"].schema.empty_table()), scratch / "m.parquet"))
             return small, pay.select("row_no", "t_us", *PAY_COLUMNS), msgs.select(*MSG_COLUMNS)
         tables = read_tables(path)
     small = {name: getattr(tables, name) for name in SMALL_TABLES}
@@ -187,32 +182,20 @@ def _conformed(table: pa.Table, name: str) -> pa.Table:
 
 
 def _payments(table: pa.Table) -> pa.Table:
-    """Payments with times as epoch microseconds (no time-zone conversion in Spark) and row order."""
-    table = _conformed(table, "payments")
-    cols = {"row_no": pa.array(range(table.num_rows), pa.int64()),
-            "t_us": pc.cast(table.column("time"), pa.int64())}
-    return pa.table({**cols, **{c: table.column(c) for c in PAY_COLUMNS}})
+    """Payments with row order, times as epoch microseconds (Spark converts no time zone)."""
+    return _messages(table, "payments", PAY_COLUMNS).append_column(
+        "row_no", pa.array(range(table.num_rows), pa.int64()))
 
 
-def _messages(table: pa.Table) -> pa.Table:
-    table = _conformed(table, "messages")
+def _messages(table: pa.Table, name: str = "messages", columns: Sequence[str] = MSG_COLUMNS) -> pa.Table:
+    table = _conformed(table, name)
     return pa.table({"t_us": pc.cast(table.column("time"), pa.int64()),
-                     **{c: table.column(c) for c in MSG_COLUMNS if c != "t_us"}})
+                     **{c: table.column(c) for c in columns if c != "t_us"}})
 
 
 def _frame(spark: SparkSession, table: pa.Table, path: Path) -> DataFrame:
     pq.write_table(table, path, row_group_size=128 * 1024)
     return spark.read.parquet(str(path))
-
-
-def _ipc(tables: Mapping[str, pa.Table]) -> dict[str, bytes]:
-    out = {}
-    for name, table in tables.items():
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        out[name] = sink.getvalue().to_pybytes()
-    return out
 
 
 def _narrow(plan: RecordPlan, triggers: Mapping[str, tuple[Trigger, ...]]) -> Any:
@@ -255,24 +238,29 @@ def _owners_table(small: Mapping[str, pa.Table], buckets: int) -> tuple[pa.Table
     return table, {b: frozenset(ps) for b, ps in owners.items()}
 
 
-def _closed(pay: DataFrame, seeds: DataFrame) -> DataFrame:
-    """Payment rows of each bucket: the seeds (pay columns + bucket + home), every claim of
-    their packets, then every copy of their payment ids (the frame's duplicate check must see
-    all of them). A row may come more than once: the worker keeps one (saves a shuffle)."""
+def _closed(owned: DataFrame) -> DataFrame:
+    """Payment rows of each bucket (pay columns + bucket + home). `owned` is pay with `own`, the
+    buckets a row belongs to itself; each bucket also gets every claim of its rows' packets and
+    then every copy of their payment ids (the frame's duplicate check must see all of them).
+    `home` marks a row in one of its own buckets; the rare row reached twice, the worker drops."""
     from pyspark.sql import functions as F  # noqa: N812
+
+    cols = [c for c in owned.columns if c != "own"]
+    seeds = owned.select(*cols, F.explode("own").alias("bucket"), F.lit(True).alias("home"))
 
     def keys(rows: DataFrame, col: str) -> DataFrame:
         return rows.where(F.col(col).isNotNull() & (F.col(col) != "")).select(col, "bucket").distinct()
 
-    not_home = F.lit(False).alias("home")
-    by_packet = pay.join(keys(seeds, "packet_id"), "packet_id").select(*seeds.columns[:-1], not_home)
-    both = seeds.unionByName(by_packet)
+    def added(rows: DataFrame) -> DataFrame:  # rows a bucket does not hold already as seeds
+        return rows.where(~F.array_contains("own", F.col("bucket"))).select(*cols, "bucket", F.lit(False).alias("home"))
+
+    both = seeds.unionByName(added(owned.join(keys(seeds, "packet_id"), "packet_id")))
     # ids used more than once are rare: only their rows take part in the last join
-    twice = pay.where(F.col("payment_id").isNotNull() & (F.col("payment_id") != "")).groupBy("payment_id").count()
-    twins = pay.join(twice.where(F.col("count") > 1).select("payment_id"), "payment_id", "left_semi")
+    twice = owned.where(F.col("payment_id").isNotNull() & (F.col("payment_id") != "")).groupBy("payment_id").count()
+    twins = owned.join(twice.where(F.col("count") > 1).select("payment_id"), "payment_id", "left_semi")
     by_id = twins.join(keys(both.join(twins.select("payment_id"), "payment_id", "left_semi"), "payment_id"),
-                       "payment_id").select(*seeds.columns[:-1], not_home)
-    return both.unionByName(by_id)
+                       "payment_id")
+    return both.unionByName(added(by_id))
 
 
 def person_fan_out(spark: SparkSession, source: BundleTables | Path | str, buckets: int) -> list[int]:
@@ -289,10 +277,14 @@ def _person_rows(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Tab
     from pyspark.sql import functions as F  # noqa: N812
 
     owners_table, owners = _owners_table(small, buckets)
-    seeds = (pay.withColumn("person", F.explode(F.array("payer", "payee")))
-             .join(F.broadcast(spark.createDataFrame(owners_table)), "person").drop("person")
-             .withColumn("home", F.lit(True)))
-    return _closed(pay, seeds), owners
+    per_person = spark.createDataFrame(owners_table).groupBy("person").agg(F.collect_set("bucket").alias("b"))
+    none = F.array().cast("array<int>")
+    owned = (pay.join(F.broadcast(per_person.withColumnRenamed("person", "payer")), "payer", "left")
+             .withColumnRenamed("b", "b_payer")
+             .join(F.broadcast(per_person.withColumnRenamed("person", "payee")), "payee", "left")
+             .withColumn("own", F.array_distinct(F.concat(F.coalesce("b_payer", none), F.coalesce("b", none))))
+             .drop("b_payer", "b"))
+    return _closed(owned), owners
 
 
 def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Table], plan: Any,
@@ -300,7 +292,7 @@ def _person_pass(spark: SparkSession, pay: DataFrame, small: Mapping[str, pa.Tab
     rows, owners = _person_rows(spark, pay, small, buckets)
     if not owners:
         return None
-    job = _Job(plan, run, shared, owners, uuid.uuid4().hex)
+    job = _Job(plan, run, shared, owners)
     return rows.groupBy("bucket").applyInArrow(_person_group(job), RESULT_DDL)
 
 
@@ -311,16 +303,17 @@ def _conversation_pass(pay: DataFrame, msgs: DataFrame, plan: Any, run: RunAnaly
     def bucket(col: str) -> Any:
         return F.pmod(F.xxhash64(col), F.lit(buckets)).cast("int")
 
-    # group packets' claims: the rows packet_gambling reads first (`pk` in its query); `home`
-    # marks rows whose own conversation this bucket answers for
-    seeds = (pay.where((F.col("kind") == "red_packet") & F.col("packet_id").isNotNull() & (F.col("packet_id") != "")
-                       & F.col("conversation").isNotNull() & (F.col("conversation") != "")
-                       & ~F.col("conversation").startswith("dm:"))
-             .withColumn("bucket", bucket("conversation")).withColumn("home", F.lit(True)))
-    talk = (msgs.join(seeds.select("conversation").distinct(), "conversation", "left_semi")
+    # group packets' claims, the rows packet_gambling reads first (`pk` in its query), belong
+    # to the bucket of their conversation
+    packet = ((F.col("kind") == "red_packet") & F.col("packet_id").isNotNull() & (F.col("packet_id") != "")
+              & F.col("conversation").isNotNull() & (F.col("conversation") != "")
+              & ~F.col("conversation").startswith("dm:"))
+    owned = pay.withColumn("own", F.when(packet, F.array(bucket("conversation"))).otherwise(
+        F.array().cast("array<int>")))
+    talk = (msgs.join(pay.where(packet).select("conversation").distinct(), "conversation", "left_semi")
             .withColumn("bucket", bucket("conversation")))
-    job = _Job(plan, run, shared, {}, uuid.uuid4().hex)
-    return (_closed(pay, seeds).groupBy("bucket").cogroup(talk.groupBy("bucket"))
+    job = _Job(plan, run, shared, {})
+    return (_closed(owned).groupBy("bucket").cogroup(talk.groupBy("bucket"))
             .applyInArrow(_conversation_group(job), RESULT_DDL))
 
 
@@ -330,33 +323,15 @@ def _collect(result: DataFrame) -> list[Finding]:
 
 
 # -- what runs on the workers --------------------------------------------------------------
-_SMALL: dict[str, dict[str, pa.Table]] = {}  # per Python worker: job token -> tables
-_SMALL_LOCK = threading.Lock()
-
-
-def _small_tables(job: _Job) -> dict[str, pa.Table]:
-    with _SMALL_LOCK:
-        tables = _SMALL.get(job.token)
-        if tables is None:
-            tables = {name: pa.ipc.open_stream(data).read_all() for name, data in job.small.value.items()}
-            _SMALL.clear()
-            _SMALL[job.token] = tables
-        return tables
-
-
 def _bundle(job: _Job, payments: pa.Table, messages: pa.Table | None) -> BundleTables:
     """The group's rows as a bundle: payments in their original order, times back as timestamps."""
-    small = _small_tables(job)
+    small = job.small.value  # loaded once per Python worker, then cached by PySpark
     tz = BY_TABLE["payments"].schema.field("time").type
     payments = _distinct_rows(payments)
     pay = pa.table({"time": pc.cast(payments.column("t_us"), tz),
                     **{c: payments.column(c) for c in PAY_COLUMNS}})
-    if messages is None or messages.num_rows == 0:
-        msg = BY_TABLE["messages"].schema.empty_table()
-    else:
-        msg = pa.table({"id": messages.column("id"), "time": pc.cast(messages.column("t_us"), tz),
-                        "conversation": messages.column("conversation"), "sender": messages.column("sender"),
-                        "text": messages.column("text")})
+    msg = BY_TABLE["messages"].schema.empty_table() if messages is None or messages.num_rows == 0 else pa.table(
+        {"time": pc.cast(messages.column("t_us"), tz), **{c: messages.column(c) for c in MSG_COLUMNS if c != "t_us"}})
     return BundleTables(people=small["people"], relations=small["relations"], groups=small["groups"],
                         memberships=small["memberships"], messages=msg, payments=pay, events=small["events"])
 
@@ -381,8 +356,7 @@ def _result(findings: Iterator[Finding]) -> pa.Table:
 
 def _person_group(job: _Job) -> Callable[[Any, pa.Table], pa.Table]:
     def run_bucket(key: Any, payments: pa.Table) -> pa.Table:
-        bucket = int(key[0].as_py())
-        mine = job.owners.get(bucket, frozenset())
+        mine = job.owners.get(int(key[0].as_py()), frozenset())
         found = job.run(job.plan, _bundle(job, payments, None))
         return _result(f for fs in found.values() for f in fs if f.person_id in mine)
 
