@@ -6,7 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from redline.errors import AccessDenied, ConfigError
@@ -112,14 +112,11 @@ class LoginReply(BaseModel):
 
 @router.post("/api/login", response_model=LoginReply, tags=["session"],
              responses={400: {"description": "wrong credentials"}, 403: {"description": "throttled"}})
-def api_login(ctx: CtxDep, body: LoginBody) -> Response:
+def api_login(ctx: CtxDep, body: LoginBody, response: Response) -> LoginReply:
     """Log in: sets the session cookie and returns the CSRF token for state-changing calls."""
     actor = _login(ctx, body.username, body.password)
-    response = JSONResponse({})
-    token = _set_session(ctx, response, actor)
-    response.body = response.render(LoginReply(username=actor.username, role=actor.role, csrf_token=token).model_dump())
-    response.headers["content-length"] = str(len(response.body))
-    return response
+    token = _set_session(ctx, response, actor)  # FastAPI copies the cookie onto the JSON reply
+    return LoginReply(username=actor.username, role=actor.role, csrf_token=token)
 
 
 @router.get("/api/me", response_model=LoginReply, tags=["session"], responses={401: {"description": "not logged in"}})
