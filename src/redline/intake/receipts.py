@@ -20,7 +20,7 @@ GROUPS: Final = 5
 GROUP_SIZE: Final = 4
 BITS: Final = GROUPS * GROUP_SIZE * 5
 _CONFUSABLE: Final = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
-_HASHER: Final = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+_HASHER: Final = PasswordHasher(time_cost=1, memory_cost=2 * 1024, parallelism=1)
 
 
 def new_code() -> str:

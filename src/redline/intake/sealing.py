@@ -22,7 +22,7 @@ from redline.errors import AccessDenied
 KEY_SIZE: Final = SecretBox.KEY_SIZE
 SALT_SIZE: Final = argon2id.SALTBYTES
 # receipts carry 80 secret bits: light parameters suffice; passphrases are human-chosen
-RECEIPT_KDF: Final = (argon2id.OPSLIMIT_MIN, 8 * 1024 * 1024)
+RECEIPT_KDF: Final = (argon2id.OPSLIMIT_MIN, 2 * 1024 * 1024)
 PASSPHRASE_KDF: Final = (argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE)
 
 
