@@ -21,6 +21,7 @@ from redline.store.tables.messages import Message
 from redline.store.tables.org import Group, Membership, Person
 from redline.store.tables.payments import Payment
 from redline.store.tables.review import Alert
+from redline.web.console.evidence import attachment_views
 
 CST: Final = timezone(timedelta(hours=8))  # China Standard Time, as users read it
 CONTEXT: Final = 20  # messages either side of the evidence
@@ -202,6 +203,7 @@ def alert_detail(session: Session, alert: Alert, masker: Masker, lang: str) -> d
         **alert_row(alert, masker, (findings[0].reason_en or findings[0].reason) if findings and lang == "en"
                     else (findings[0].reason if findings else "")),
         "findings": [finding_dict(f, masker) for f in findings],
+        "attachments": attachment_views(findings, masker),
     }
     if alert.subject == "message":
         detail["context"] = _message_context(session, alert, findings, masker)
