@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import BaseModel
+
 from redline.detectors.cues import CueConfig, CueDetector, CueVocabulary
 
 
@@ -21,7 +23,7 @@ class GiftOfferDetector(CueDetector):
     """红包/购物卡/礼券/加油卡 … with 关照/心意/审批/招标 nearby; 好处费 on its own."""
 
     name: ClassVar[str] = "gift_offer"
-    Config: ClassVar[type[GiftOfferConfig]] = GiftOfferConfig
+    Config: ClassVar[type[BaseModel]] = GiftOfferConfig
     VOCABULARY: ClassVar[CueVocabulary] = CueVocabulary(
         strong=("好处费", "回扣"),
         weak=(

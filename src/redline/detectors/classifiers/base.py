@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -155,9 +155,12 @@ class MessageClassifier:
         return hits
 
 
+_M = TypeVar("_M", bound=MessageClassifier)
+
+
 def build_message_classifier(
-    detector: str, model_name: str, triggers: Sequence[Trigger]
-) -> MessageClassifier:
+    detector: str, model_name: str, triggers: Sequence[Trigger], kind: type[_M]
+) -> _M:
     """Load the shipped model once and attach each trigger's threshold (Config or the card's)."""
     files = shipped_model(model_name)
     model = LinearTextModel.from_files(files)
@@ -166,7 +169,7 @@ def build_message_classifier(
         config = trigger.config
         threshold = getattr(config, "threshold", None)
         resolved.append((trigger.label, files.threshold if threshold is None else float(threshold)))
-    return MessageClassifier(
+    return kind(
         detector=detector,
         model_name=model_name,
         model=model,

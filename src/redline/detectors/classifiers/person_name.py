@@ -117,7 +117,7 @@ class PersonNameFactory:
 
     name: ClassVar[str] = "pii.person_name"
     model_name: ClassVar[str] = "person_name"
-    Config: ClassVar[type[PersonNameConfig]] = PersonNameConfig
+    Config: ClassVar[type[BaseModel]] = PersonNameConfig
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PersonNameDetector:
