@@ -80,10 +80,10 @@ def clean(upload: Upload) -> CleanFile:
     if by_name is not None and by_name.split("/")[0] != mime.split("/")[0]:
         raise UploadError("the file's content does not match its name", 415)
     data = _strip_metadata(upload.data, mime) if mime in IMAGE_TYPES else upload.data
-    return CleanFile(display_name=safe_name(upload.name, mime), mime=mime, data=data)
+    return CleanFile(display_name=safe_name(upload.name), mime=mime, data=data)
 
 
-def safe_name(name: str, mime: str) -> str:
+def safe_name(name: str) -> str:
     """A display name with no path, no control characters, at most 80 characters."""
     base = _UNSAFE.sub("", PurePath(name.replace("\\", "/")).name).strip(" .") or "file"
     return base[:80]

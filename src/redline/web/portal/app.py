@@ -16,6 +16,7 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
@@ -62,6 +63,25 @@ class _Refused(Exception):  # noqa: N818 - an HTTP answer, not an error of ours
         self.message = message
 
 
+class ReportForm(BaseModel):
+    """The report form's fields (the same for the page and `POST /api/reports`)."""
+
+    text: str = ""
+    category: str = "other"
+    contact: str = ""
+    who: str = ""
+    where: str = ""
+    when: str = ""
+    website: str = ""  # the honeypot: people never see it, bots fill it in
+    challenge: str = ""  # proof of work, when it is switched on
+    work: str = ""
+
+
+def _refusal(exc: InputError) -> _Refused:
+    """An input error as the HTTP answer: uploads carry their own status (413, 415)."""
+    return _Refused(exc.status if isinstance(exc, UploadError) else 400, exc.message)
+
+
 def _today() -> date:
     return datetime.now(CHINA).date()
 
@@ -102,26 +122,23 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
                 result.append(Upload(item.filename or "", item.content_type or "", data))
         return result
 
-    async def _submit(request: Request, text: str, category: str, contact: str, who: str, where: str, when: str,
-                      website: str, challenge: str, work: str, files: list[UploadFile] | None) -> str | None:
+    async def _submit(request: Request, form: ReportForm, files: list[UploadFile] | None) -> str | None:
         """The receipt, or None for a honeypot hit (answered like a success, stored nowhere)."""
         client = guard.client(request.client.host if request.client else None)
         if not guard.allow_submit(client):
             raise _Refused(429, "提交过于频繁，请稍后再试")
-        if not guard.check_work(challenge, work):
+        if not guard.check_work(form.challenge, form.work):
             raise _Refused(400, "校验未通过，请刷新页面后重试")
         uploads = await _uploads(files)
-        if website:
+        if form.website:
             return None
-        new = reports.NewReport(text=text, category=category or "other", contact=contact, who=who, where=where,
-                                when=when, files=uploads)
+        new = reports.NewReport(text=form.text, category=form.category or "other", contact=form.contact,
+                                who=form.who, where=form.where, when=form.when, files=uploads)
         try:
             # re-encoding photos, argon2 and sealing release the GIL: run them off the event loop
             return await run_in_threadpool(reports.submit, engine, config.data_dir, new, _today())
-        except UploadError as exc:
-            raise _Refused(exc.status, exc.message) from exc
-        except InputError as exc:
-            raise _Refused(400, exc.message) from exc
+        except InputError as exc:  # UploadError included
+            raise _refusal(exc) from exc
         except ConfigError as exc:
             raise _Refused(503, exc.message) from exc
 
@@ -136,25 +153,15 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
         return page(request, "form.html")
 
     @app.post("/report", response_class=HTMLResponse)
-    async def report_page(
-        request: Request, text: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "other",
-        contact: Annotated[str, Form()] = "", who: Annotated[str, Form()] = "", where: Annotated[str, Form()] = "",
-        when: Annotated[str, Form()] = "", website: Annotated[str, Form()] = "",
-        challenge: Annotated[str, Form()] = "", work: Annotated[str, Form()] = "",
-        files: Annotated[list[UploadFile] | None, File()] = None,
-    ) -> HTMLResponse:
-        code = await _submit(request, text, category, contact, who, where, when, website, challenge, work, files)
+    async def report_page(request: Request, form: Annotated[ReportForm, Form()],
+                          files: Annotated[list[UploadFile] | None, File()] = None) -> HTMLResponse:
+        code = await _submit(request, form, files)
         return page(request, "receipt.html", receipt=code or receipts.new_code())
 
     @app.post("/api/reports")
-    async def report_api(
-        request: Request, text: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "other",
-        contact: Annotated[str, Form()] = "", who: Annotated[str, Form()] = "", where: Annotated[str, Form()] = "",
-        when: Annotated[str, Form()] = "", website: Annotated[str, Form()] = "",
-        challenge: Annotated[str, Form()] = "", work: Annotated[str, Form()] = "",
-        files: Annotated[list[UploadFile] | None, File()] = None,
-    ) -> JSONResponse:
-        code = await _submit(request, text, category, contact, who, where, when, website, challenge, work, files)
+    async def report_api(request: Request, form: Annotated[ReportForm, Form()],
+                         files: Annotated[list[UploadFile] | None, File()] = None) -> JSONResponse:
+        code = await _submit(request, form, files)
         return JSONResponse({"receipt": code or receipts.new_code()}, status_code=201)
 
     @app.get("/api/pow")
@@ -190,10 +197,8 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
         _follow(request, receipt)
         try:
             reports.answer(engine, config.data_dir, receipt, text, await _uploads(files), _today())
-        except UploadError as exc:
-            raise _Refused(exc.status, exc.message) from exc
         except InputError as exc:
-            raise _Refused(400, exc.message) from exc
+            raise _refusal(exc) from exc
         return page(request, "thread.html", report=reports.follow_up(engine, receipt),
                     receipt=receipts.normalise(receipt), labels=CATEGORY_LABELS, answered=True)
 

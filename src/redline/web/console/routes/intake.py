@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.errors import AccessDenied
+from redline.errors import AccessDenied, NotFound
 from redline.intake import officers
 from redline.review.accounts import Actor, Role
-from redline.web.console.deps import CsrfCtx, Ctx, CtxDep
+from redline.web.console.deps import CsrfCtx, Ctx, CtxDep, LoginRequiredError
 from redline.web.console.pages import render
 
 router = APIRouter()
@@ -28,8 +28,6 @@ CHINA = timezone(timedelta(hours=8))
 def _officer(ctx: Ctx) -> Actor:
     actor = ctx.actor
     if actor is None:
-        from redline.web.console.deps import LoginRequiredError
-
         raise LoginRequiredError("please log in")
     if actor.role != Role.INTAKE:
         raise AccessDenied("only intake officers read reports from the public")
@@ -65,8 +63,6 @@ def intake_locked(ctx: CtxDep, report_id: ReportId) -> Response:
     _officer(ctx)
     summary = next((s for s in officers.list_reports(ctx.app.engine) if s.id == report_id), None)
     if summary is None:
-        from redline.errors import NotFound
-
         raise NotFound(f"no report {report_id}")
     return render(ctx, "intake_report.html", r=_summary(summary), thread=None)
 
