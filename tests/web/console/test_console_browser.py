@@ -112,9 +112,11 @@ def test_investigator_flow_and_the_audit_trail(server: tuple[str, dict[str, str]
         assert report.stat().st_size > 5_000
 
         page.click('header form button')  # log out
+        expect(page).to_have_url(f"{base}/login")
         page.fill('input[name="username"]', "auditor")
         page.fill('input[name="password"]', passwords["auditor"])
         page.click('button[type="submit"]')
+        page.wait_for_url(lambda url: "/login" not in url)  # the session cookie must land before the next goto
         page.goto(f"{base}/audit")
         actions = page.locator("#audit td.action").all_inner_texts()
         for step in ("login", "alert.view", "alert.escalate", "case.view", "identity.reveal", "case.export.docx"):

@@ -49,7 +49,7 @@ def _console(portal: RunningPortal) -> Iterator[str]:
 
 
 def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     photo = tmp_path / "现场照片.jpg"
@@ -64,6 +64,7 @@ def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: P
         page.set_input_files("#files", str(photo))
         page.screenshot(path=str(ARTIFACTS / "portal-form.png"), full_page=True)
         page.click("button[type=submit]")
+        expect(page.locator("#receipt")).to_be_visible()  # click does not wait for the next page
         receipt = page.text_content("#receipt")
         assert receipt is not None
         assert len(receipt.strip().replace("-", "")) == 20
@@ -79,11 +80,12 @@ def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: P
             officer.fill("input[name=username]", "officer1")
             officer.fill("input[name=password]", PASSPHRASE)
             officer.click("form button[type=submit]")
+            officer.wait_for_url(lambda url: "/login" not in url)  # the session cookie must land before the next goto
             officer.goto(f"{console_url}/intake/{summary.id}")
             officer.fill("#passphrase", PASSPHRASE)
             officer.click("form[action$='/open'] button")
-            assert "每次200元" in officer.text_content("#thread")
-            assert "现场照片.jpg" in officer.text_content("#thread")
+            expect(officer.locator("#thread")).to_contain_text("每次200元")
+            expect(officer.locator("#thread")).to_contain_text("现场照片.jpg")
             officer.fill("#reply", "请问红包是在哪个微信群里发的？")
             officer.click("form[action$='/reply'] button")
             officer.wait_for_selector("#notice")
@@ -92,18 +94,18 @@ def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: P
         page.goto(portal_server.url + "/follow")
         page.fill("#receipt", receipt.strip().lower())
         page.click("button[type=submit]")
-        assert page.text_content("#status") == "已受理"
-        assert "请问红包是在哪个微信群里发的？" in page.content()
+        expect(page.locator("#status")).to_have_text("已受理")
+        expect(page.locator("body")).to_contain_text("请问红包是在哪个微信群里发的？")
         page.fill("#text", "在“城关粮站收购群”里，群主是该副站长。")
         page.click("button[type=submit]")
-        assert "您的补充已收到。" in page.content()
+        expect(page.locator("body")).to_contain_text("您的补充已收到。")
         page.screenshot(path=str(ARTIFACTS / "portal-thread.png"), full_page=True)
 
         wrong = page.context.new_page()
         wrong.goto(portal_server.url + "/follow?lang=en")
         wrong.fill("#receipt", "AAAA-BBBB-CCCC-DDDD-EEEE")
         wrong.click("button[type=submit]")
-        assert "No report has this receipt code" in wrong.content()
+        expect(wrong.locator("body")).to_contain_text("No report has this receipt code")
         browser.close()
     _, thread = read_report(engine, "officer1", PASSPHRASE, summary.id)
     assert [m.author for m in thread] == ["reporter", "officer", "reporter"]
