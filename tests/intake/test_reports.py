@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from nacl.pwhash import argon2i, argon2id
 from PIL import Image
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from redline.errors import AccessDenied, ConfigError
-from redline.intake import officers, reports, retention
+from redline.intake import officers, receipts, reports, retention, sealing
 from redline.intake.uploads import Upload
 from redline.review.audit_log import verify
 from redline.store.db import migrate
 from redline.store.tables.audit import AuditEntry
+from redline.store.tables.intake import PublicReport
 from redline.store.tables.review import Case
 
 SECRET_TEXT = "城关粮站副站长王某连续收受粮贩微信红包二十一个"
@@ -120,3 +123,52 @@ def test_round_trip_on_both_stores(db_url: str, tmp_path: Path, file_report: Cal
     assert seen.messages[0].body["text"] == SECRET_TEXT
     officers.close(engine, tmp_path / "data", "officer1", PASSPHRASE, seen.report_id, "已办结", TODAY)
     assert reports.follow_up(engine, code).status == "closed"
+
+
+@pytest.mark.parametrize("new_default", [
+    sealing.KdfParams(argon2id.ALG, 3, 16 * 1024 * 1024),
+    sealing.KdfParams(argon2i.ALG, 4, 8 * 1024 * 1024),
+], ids=["argon2id-heavier", "argon2i"])
+def test_reports_keep_the_kdf_they_were_sealed_under(intake_db: tuple[Engine, Path], file_report: Callable[[Engine, Path], str],
+                                                     monkeypatch: pytest.MonkeyPatch, new_default: sealing.KdfParams) -> None:
+    engine, data = intake_db
+    old_default = sealing.RECEIPT_KDF
+    old_code = file_report(engine, data)
+    monkeypatch.setattr(sealing, "RECEIPT_KDF", new_default)
+    new_code = file_report(engine, data)
+    with Session(engine) as session:
+        stored = {r.lookup: reports.kdf_of(r) for r in session.scalars(select(PublicReport))}
+    assert stored[receipts.lookup_of(old_code)] == old_default
+    assert stored[receipts.lookup_of(new_code)] == new_default
+    # the old report still opens after the default changed, and the new one opens too
+    assert reports.follow_up(engine, old_code).messages[0].body["text"] == SECRET_TEXT
+    assert reports.follow_up(engine, new_code).messages[0].body["text"] == SECRET_TEXT
+    monkeypatch.setattr(sealing, "RECEIPT_KDF", old_default)
+    assert reports.follow_up(engine, new_code).messages[0].body["text"] == SECRET_TEXT
+
+
+def test_reports_from_before_the_kdf_columns_open_after_the_upgrade(tmp_path: Path) -> None:
+    """A row written at intake_0001 (no KDF columns) gets the old fixed parameters and still opens."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = migrate(url, revision="intake_0001")
+    code = receipts.new_code()
+    key, salt = sealing.new_key(), sealing.new_salt()
+    legacy_key = sealing.derive(code, salt, cost=(argon2id.OPSLIMIT_MIN, 2 * 1024 * 1024))  # intake_0001's fixed cost
+    with engine.begin() as connection:
+        report_id = connection.execute(text(
+            "INSERT INTO public_reports (lookup, receipt_hash, code_salt, key_for_code, category, real_name, "
+            "substantive, status, received_on) VALUES (:lookup, :hash, :salt, :sealed, 'gifts', 0, 1, 'received', "
+            "'2026-11-01')"), {"lookup": receipts.lookup_of(code), "hash": receipts.hash_code(code), "salt": salt,
+                               "sealed": sealing.lock(legacy_key, key)}).lastrowid
+        connection.execute(text(
+            "INSERT INTO public_report_messages (report_id, author, sent_on, ciphertext) "
+            "VALUES (:id, 'reporter', '2026-11-01', :body)"),
+            {"id": report_id, "body": sealing.lock(key, json.dumps({"text": SECRET_TEXT}).encode())})
+    engine.dispose()
+    engine = migrate(url)
+    seen = reports.follow_up(engine, code)
+    assert seen.messages[0].body["text"] == SECRET_TEXT
+    with Session(engine) as session:
+        row = session.get(PublicReport, report_id)
+        assert row is not None
+        assert reports.kdf_of(row) == sealing.KdfParams(argon2id.ALG, argon2id.OPSLIMIT_MIN, 2 * 1024 * 1024)

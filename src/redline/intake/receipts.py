@@ -3,16 +3,22 @@
 The first group (20 bits) is stored in clear as a lookup key so that checking a code is one
 argon2 verification, not a scan of every report; the other 80 bits stay secret. With that
 much entropy the hash needs no heavy stretching, so light argon2 parameters keep the portal
-fast under load while a database copy still cannot yield a code.
+fast under load while a database copy still cannot yield a code. The hash runs at
+`sealing.RECEIPT_KDF`'s cost; its encoded form carries its own parameters, so hashes made
+under older values still verify.
 """
 
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import Final
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from nacl.pwhash import argon2i
+
+from redline.intake import sealing
 
 # Crockford's base32: no I, L, O, U, so codes survive being read aloud and typed
 ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -20,7 +26,13 @@ GROUPS: Final = 5
 GROUP_SIZE: Final = 4
 BITS: Final = GROUPS * GROUP_SIZE * 5
 _CONFUSABLE: Final = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
-_HASHER: Final = PasswordHasher(time_cost=1, memory_cost=2 * 1024, parallelism=1)
+_VERIFIER: Final = PasswordHasher()  # verify() reads the parameters from the stored hash
+
+
+@lru_cache(maxsize=4)
+def _hasher(params: sealing.KdfParams) -> PasswordHasher:
+    kind = Type.I if params.alg == argon2i.ALG else Type.ID
+    return PasswordHasher(time_cost=params.ops, memory_cost=params.mem // 1024, parallelism=1, type=kind)
 
 
 def new_code() -> str:
@@ -43,13 +55,13 @@ def lookup_of(code: str) -> str:
 
 
 def hash_code(code: str) -> str:
-    """The argon2id hash stored for a code."""
-    return _HASHER.hash(code)
+    """The argon2id hash stored for a code, at the current `RECEIPT_KDF` cost."""
+    return _hasher(sealing.RECEIPT_KDF).hash(code)
 
 
 def matches(stored_hash: str, code: str) -> bool:
     """True when `code` is the one `stored_hash` was made from."""
     try:
-        return _HASHER.verify(stored_hash, code)
+        return _VERIFIER.verify(stored_hash, code)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False

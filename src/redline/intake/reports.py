@@ -16,11 +16,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from redline.errors import AccessDenied, ConfigError, InputError
-from redline.intake import receipts
+from redline.intake import receipts, sealing
 from redline.intake.deadlines import add_working_days
-from redline.intake.sealing import RECEIPT_KDF, derive, lock, new_key, new_salt, seal, unlock
+from redline.intake.sealing import KdfParams, derive, lock, new_key, new_salt, seal, unlock
 from redline.intake.uploads import Upload, check_all
-from redline.intake.vault import ThreadMessage, add_message, thread
+from redline.intake.vault import ThreadMessage, add_message, remove_files, store_files, thread
 from redline.store.tables.intake import IntakeOfficer, PublicReport, ReportKey
 from redline.vocab import Category
 
@@ -29,6 +29,7 @@ MAX_TEXT: Final = 20_000
 # fewer letters than this is a bare charge ("某某受贿"), recorded as lacking substance
 MIN_SUBSTANCE: Final = 15
 _LETTERS = re.compile(r"[\W_]+", re.UNICODE)
+_DUMMY_HASH: Final = receipts.hash_code("0000-0000-0000-0000-0000")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,39 +66,54 @@ def submit(engine: Engine, data_dir: Path, report: NewReport, today: date) -> st
     if report.category not in CATEGORIES:
         raise InputError(f"unknown category {report.category!r}")
     files = check_all(report.files)
-    code = receipts.new_code()
+    with Session(engine) as session:  # a read, before any write lock is taken
+        officers = [(o.id, o.public_key) for o in session.scalars(select(IntakeOfficer).where(IntakeOfficer.active))]
+    if not officers:
+        raise ConfigError("no intake officer can read reports yet: run `redline officers add NAME`")
+    # everything slow (argon2, sealing, encrypting and writing the files) happens before the
+    # transaction, so the database's write lock is held only for the inserts
+    code, kdf = receipts.new_code(), sealing.RECEIPT_KDF
     key, salt = new_key(), new_salt()
-    with Session(engine) as session, session.begin():
-        officers = list(session.scalars(select(IntakeOfficer).where(IntakeOfficer.active)))
-        if not officers:
-            raise ConfigError("no intake officer can read reports yet: run `redline officers add NAME`")
-        real_name = bool(report.contact.strip())
-        row = PublicReport(
-            lookup=receipts.lookup_of(code), receipt_hash=receipts.hash_code(code), code_salt=salt,
-            key_for_code=lock(derive(code, salt, cost=RECEIPT_KDF), key), category=report.category,
-            real_name=real_name, substantive=len(_LETTERS.sub("", text)) >= MIN_SUBSTANCE,
-            status="received", received_on=today,
-            accept_due=add_working_days(today) if real_name else None,
-        )
-        session.add(row)
-        session.flush()
-        for officer in officers:
-            session.add(ReportKey(report_id=row.id, officer_id=officer.id, sealed_key=seal(officer.public_key, key)))
-        body = {"text": text, "contact": report.contact.strip(), "who": report.who.strip(),
-                "where": report.where.strip(), "when": report.when.strip(), "category": report.category}
-        add_message(session, data_dir, key, row.id, "reporter", today, body, files)
+    real_name = bool(report.contact.strip())
+    row = PublicReport(
+        lookup=receipts.lookup_of(code), receipt_hash=receipts.hash_code(code), code_salt=salt,
+        key_for_code=lock(derive(code, salt, cost=kdf), key), kdf_alg=kdf.alg, kdf_ops=kdf.ops, kdf_mem=kdf.mem,
+        category=report.category, real_name=real_name, substantive=len(_LETTERS.sub("", text)) >= MIN_SUBSTANCE,
+        status="received", received_on=today, accept_due=add_working_days(today) if real_name else None,
+    )
+    sealed_keys = [(officer_id, seal(public_key, key)) for officer_id, public_key in officers]
+    body = {"text": text, "contact": report.contact.strip(), "who": report.who.strip(),
+            "where": report.where.strip(), "when": report.when.strip(), "category": report.category}
+    stored = store_files(data_dir, key, files)
+    try:
+        with Session(engine) as session, session.begin():
+            session.add(row)
+            session.flush()
+            session.add_all([ReportKey(report_id=row.id, officer_id=officer_id, sealed_key=sealed)
+                             for officer_id, sealed in sealed_keys])
+            add_message(session, data_dir, key, row.id, "reporter", today, body, stored)
+    except BaseException:
+        remove_files(data_dir, stored)  # no row points at them
+        raise
     return code
+
+
+def kdf_of(row: PublicReport) -> KdfParams:
+    """The receipt KDF parameters a report was sealed under."""
+    return KdfParams(row.kdf_alg, row.kdf_ops, row.kdf_mem)
 
 
 def _unlock(session: Session, code: str) -> tuple[PublicReport, bytes]:
     """The report a code opens and its key; AccessDenied, the same for every failure, otherwise."""
     canonical = receipts.normalise(code)
+    tried = 0
     if canonical is not None:
         for row in session.scalars(select(PublicReport).where(PublicReport.lookup == receipts.lookup_of(canonical))):
+            tried += 1
             if receipts.matches(row.receipt_hash, canonical):
-                return row, unlock(derive(canonical, row.code_salt, cost=RECEIPT_KDF), row.key_for_code)
-    else:
-        receipts.matches(receipts.hash_code("0000-0000-0000-0000-0000"), "x")  # same work either way
+                return row, unlock(derive(canonical, row.code_salt, cost=kdf_of(row)), row.key_for_code)
+    if not tried:  # same work whether or not the first group exists, and for malformed codes
+        receipts.matches(_DUMMY_HASH, "x")
     raise AccessDenied("unknown receipt code")
 
 

@@ -4,6 +4,10 @@ Each report gets a random key; its texts and files are SecretBox ciphertexts und
 key is sealed (SealedBox) to every intake officer's public key, and encrypted under a key
 derived with argon2id from the reporter's receipt code, so both sides can read the thread
 and nobody else can. An officer's private key is encrypted under argon2id(passphrase).
+
+The receipt KDF's parameters (`KdfParams`: algorithm, ops, memory) are stored with each
+report and used when it is opened, so `RECEIPT_KDF` can be raised without locking out
+reporters whose reports were sealed under the old values.
 """
 
 from __future__ import annotations
@@ -14,15 +18,29 @@ from typing import Final
 import nacl.utils
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
-from nacl.pwhash import argon2id
+from nacl.pwhash import argon2i, argon2id
 from nacl.secret import SecretBox
 
 from redline.errors import AccessDenied
 
 KEY_SIZE: Final = SecretBox.KEY_SIZE
 SALT_SIZE: Final = argon2id.SALTBYTES
-# receipts carry 80 secret bits: light parameters suffice; passphrases are human-chosen
-RECEIPT_KDF: Final = (argon2id.OPSLIMIT_MIN, 2 * 1024 * 1024)
+# libsodium's algorithm ids (crypto_pwhash_ALG_*), as stored with each report
+_KDFS: Final = {argon2id.ALG: argon2id.kdf, argon2i.ALG: argon2i.kdf}
+
+
+@dataclass(frozen=True, slots=True)
+class KdfParams:
+    """Which password hash derives a key, and at what cost: what a report stores to be opened again."""
+
+    alg: int  # libsodium's crypto_pwhash_ALG_* id (2: argon2id v1.3)
+    ops: int  # opslimit (passes)
+    mem: int  # memlimit in bytes
+
+
+# receipts carry 80 secret bits: light parameters suffice; passphrases are human-chosen.
+# Raising RECEIPT_KDF is safe: reports keep the parameters they were sealed under.
+RECEIPT_KDF = KdfParams(argon2id.ALG, argon2id.OPSLIMIT_MIN, 2 * 1024 * 1024)
 PASSPHRASE_KDF: Final = (argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE)
 
 
@@ -36,9 +54,13 @@ def new_salt() -> bytes:
     return nacl.utils.random(SALT_SIZE)
 
 
-def derive(secret: str, salt: bytes, *, cost: tuple[int, int]) -> bytes:
-    """A symmetric key from a secret string with argon2id."""
-    return argon2id.kdf(KEY_SIZE, secret.encode("utf-8"), salt, opslimit=cost[0], memlimit=cost[1])
+def derive(secret: str, salt: bytes, *, cost: tuple[int, int] | KdfParams) -> bytes:
+    """A symmetric key from a secret string: argon2id at (ops, mem), or as `KdfParams` say."""
+    params = cost if isinstance(cost, KdfParams) else KdfParams(argon2id.ALG, *cost)
+    kdf = _KDFS.get(params.alg)
+    if kdf is None:
+        raise AccessDenied(f"unknown key derivation algorithm {params.alg}")
+    return kdf(KEY_SIZE, secret.encode("utf-8"), salt, opslimit=params.ops, memlimit=params.mem)
 
 
 def lock(key: bytes, data: bytes) -> bytes:

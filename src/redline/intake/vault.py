@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,23 +38,47 @@ def files_dir(data_dir: Path) -> Path:
     return folder
 
 
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file already sealed and written under its random name, not yet in the database."""
+
+    stored_name: str
+    sealed_meta: bytes
+
+
+def store_files(data_dir: Path, key: bytes, files: Sequence[CleanFile]) -> list[StoredFile]:
+    """Seal files under the report key and write them (before the transaction that records them)."""
+    folder = files_dir(data_dir) if files else data_dir
+    stored: list[StoredFile] = []
+    for file in files:
+        name = secrets.token_hex(16)
+        try:
+            (folder / name).write_bytes(lock(key, file.data))
+        except OSError as exc:
+            remove_files(data_dir, stored)
+            raise InputError(f"cannot store an upload: {exc.strerror}", SourceLocation(folder)) from exc
+        meta = {"name": file.display_name, "mime": file.mime, "size": len(file.data)}
+        stored.append(StoredFile(name, lock(key, json.dumps(meta, ensure_ascii=False).encode("utf-8"))))
+    return stored
+
+
+def remove_files(data_dir: Path, stored: Sequence[StoredFile]) -> None:
+    """Remove written files that no database row will point at."""
+    for file in stored:
+        (files_dir(data_dir) / file.stored_name).unlink(missing_ok=True)
+
+
 def add_message(session: Session, data_dir: Path, key: bytes, report_id: int, author: str, today: date,
-                body: dict[str, Any], files: list[CleanFile]) -> ReportMessage:
-    """Seal a message and its files into the report's thread."""
+                body: dict[str, Any], files: Sequence[CleanFile] | Sequence[StoredFile]) -> ReportMessage:
+    """Seal a message and its files into the report's thread (files given clean are written now)."""
     message = ReportMessage(report_id=report_id, author=author, sent_on=today,
                             ciphertext=lock(key, json.dumps(body, ensure_ascii=False).encode("utf-8")))
     session.add(message)
     session.flush()
-    folder = files_dir(data_dir)
-    for file in files:
-        stored = secrets.token_hex(16)
-        try:
-            (folder / stored).write_bytes(lock(key, file.data))
-        except OSError as exc:
-            raise InputError(f"cannot store an upload: {exc.strerror}", SourceLocation(folder)) from exc
-        meta = {"name": file.display_name, "mime": file.mime, "size": len(file.data)}
-        session.add(ReportFile(report_id=report_id, message_id=message.id, stored_name=stored,
-                               sealed_meta=lock(key, json.dumps(meta, ensure_ascii=False).encode("utf-8"))))
+    stored = [f for f in files if isinstance(f, StoredFile)]
+    stored += store_files(data_dir, key, [f for f in files if isinstance(f, CleanFile)])
+    session.add_all([ReportFile(report_id=report_id, message_id=message.id, stored_name=f.stored_name,
+                                sealed_meta=f.sealed_meta) for f in stored])
     return message
 
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redline.store.base import Base, BigIntPK
@@ -37,6 +46,11 @@ class PublicReport(Base):
     receipt_hash: Mapped[str] = mapped_column(String(200))  # argon2id of the whole receipt code
     code_salt: Mapped[bytes] = mapped_column(LargeBinary)
     key_for_code: Mapped[bytes] = mapped_column(LargeBinary)  # report key under argon2id(receipt)
+    # the receipt KDF this report was sealed under (libsodium alg id, opslimit, memlimit in bytes):
+    # opening uses these, so the portal's default can rise without locking anyone out
+    kdf_alg: Mapped[int] = mapped_column(SmallInteger)
+    kdf_ops: Mapped[int] = mapped_column(Integer)
+    kdf_mem: Mapped[int] = mapped_column(BigInteger)
     category: Mapped[str] = mapped_column(String(32))
     real_name: Mapped[bool] = mapped_column(default=False)  # the reporter left contact details
     substantive: Mapped[bool] = mapped_column(default=True)  # GLOSSARY: a bare charge is recorded as such
