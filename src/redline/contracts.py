@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pyarrow as pa
 
 
@@ -29,6 +31,40 @@ class Hit:
     end: int
     score: float  # 0..1 after validation (checksum) and context
     why: str = ""  # short evidence note: "checksum ok", "context word 红包"
+
+
+@dataclass(frozen=True, slots=True)
+class HitColumns:
+    """Many hits of one detector as columns: the batch form of `Hit` (entry i is one hit).
+
+    A detector may offer `scan_columns(texts) -> HitColumns` next to `scan`; the engine then
+    takes the columns and never builds a `Hit` per match. `label_ids` and `why_ids` index the
+    small `labels` and `whys` tables; offsets are in the NORMALISED texts, as for `Hit`.
+    """
+
+    detector: str
+    labels: Sequence[str]
+    whys: Sequence[str]
+    rows: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    label_ids: npt.NDArray[np.int64]
+    why_ids: npt.NDArray[np.int64]
+    scores: npt.NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_hits(self) -> list[Hit]:
+        """The same hits as `Hit` values, in column order."""
+        labels, whys, name = self.labels, self.whys, self.detector
+        return [
+            Hit(row, name, labels[lid], start, end, score, whys[wid])
+            for row, start, end, lid, wid, score in zip(
+                self.rows.tolist(), self.starts.tolist(), self.ends.tolist(), self.label_ids.tolist(),
+                self.why_ids.tolist(), self.scores.tolist(), strict=True,
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pypinyin import Style, lazy_pinyin
 
-from redline.contracts import BuildContext, Hit, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import LiteralMatcher
 from redline.errors import PackError
 from redline.text.joined import joined_view
@@ -31,6 +31,7 @@ from redline.text.repeats import collapse_repeats
 
 _FLAGS: Final = frozenset({"pinyin", "initials"})
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_STUTTER: Final = " (repeated characters)"  # appended to the `why` of a stuttered match
 
 
 class LexiconConfig(BaseModel):
@@ -93,8 +94,23 @@ class LexiconDetector:
         self._literals = literals
         self._entries = entries
         self._matcher = matcher
-        self._whys = [[entry.why for entry in group] for group in entries]  # built once, not per hit
         self._lengths = np.array([len(lit) for lit in literals], dtype=np.int64)
+        # every literal's entries flattened into columns, so that a match expands to its hits
+        # with numpy (no Python object per hit); whys: the plain notes, then the stutter notes
+        labels = sorted({entry.label for group in entries for entry in group})
+        whys = sorted({entry.why for group in entries for entry in group})
+        label_id = {label: i for i, label in enumerate(labels)}
+        why_id = {why: i for i, why in enumerate(whys)}
+        flat = [entry for group in entries for entry in group]
+        self._labels = tuple(labels)
+        self._whys = tuple(whys) + tuple(why + _STUTTER for why in whys)
+        counts = np.array([len(group) for group in entries], dtype=np.int64)
+        self._entry_counts = counts
+        self._entry_first = np.cumsum(counts) - counts
+        self._entry_label = np.array([label_id[e.label] for e in flat], dtype=np.int64)
+        self._entry_why = np.array([why_id[e.why] for e in flat], dtype=np.int64)
+        self._entry_score = np.array([e.score for e in flat], dtype=np.float64)
+        self._entry_word = np.array([e.form != "term" for e in flat], dtype=np.bool_)  # whole words only
         # literals the collapsed view may report: 汉字 terms with no repeated character
         self._collapsible = np.array(
             [len(lit) >= 2 and _has_han(lit) and not _repeats(lit) for lit in literals], dtype=np.bool_
@@ -125,49 +141,90 @@ class LexiconDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """One pass over the batch (and one over its few stuttering rows); normalised offsets."""
+        return self.scan_columns(texts).to_hits()
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns:
+        """`scan` as columns: every match expanded to its entries' hits with numpy."""
         joined = joined_view(texts)
         found = self._matcher.scan(joined)
-        hits: list[Hit] = []
         # one literal matches once per position and its entries are distinct: no dedupe here
-        self._emit(texts, found.ids, found.rows, found.starts, found.ends, "", hits, None)
+        rows, starts, ends, entries = self._expand(texts, found.ids, found.rows, found.starts, found.ends)
+        why_ids = self._entry_why[entries]
         collapsed = collapse_repeats(joined, self._bigrams) if self._collapsible.any() else None
         if collapsed is not None:
             more = self._matcher.scan(collapsed.joined)
             ok = self._collapsible[more.ids]
-            rows, starts, ends = collapsed.to_batch(more.rows[ok], more.starts[ok], more.ends[ok])
+            c_rows, c_starts, c_ends = collapsed.to_batch(more.rows[ok], more.starts[ok], more.ends[ok])
             ids = more.ids[ok]
-            stutter = (ends - starts) > self._lengths[ids]  # plain matches are already reported
-            plain: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
-            for h in hits:
-                plain[(h.row, h.label)].append((h.start, h.end))
-            more_hits: list[Hit] = []
-            self._emit(texts, ids[stutter], rows[stutter], starts[stutter], ends[stutter],
-                       " (repeated characters)", more_hits, set())
-            # a stutter around a plain match of the same trigger adds nothing (红红包包)
-            hits.extend(h for h in more_hits if not _overlaps(plain.get((h.row, h.label), []), h))
-        return hits
+            stutter = (c_ends - c_starts) > self._lengths[ids]  # plain matches are already reported
+            s_rows, s_starts, s_ends, s_entries = self._expand(
+                texts, ids[stutter], c_rows[stutter], c_starts[stutter], c_ends[stutter])
+            keep = self._new_stutters(rows, starts, ends, entries, s_rows, s_starts, s_ends, s_entries)
+            rows = np.concatenate([rows, s_rows[keep]])
+            starts = np.concatenate([starts, s_starts[keep]])
+            ends = np.concatenate([ends, s_ends[keep]])
+            why_ids = np.concatenate([why_ids, self._entry_why[s_entries[keep]] + len(self._whys) // 2])
+            entries = np.concatenate([entries, s_entries[keep]])
+        return HitColumns(
+            self.name, self._labels, self._whys, rows, starts, ends,
+            self._entry_label[entries], why_ids, self._entry_score[entries],
+        )
 
-    def _emit(
+    def _expand(
         self, texts: Sequence[str], ids: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
-        starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], note: str, hits: list[Hit],
-        seen: set[tuple[int, str, int, int]] | None,
-    ) -> None:
-        """Hits for matched literals; `seen` dedupes a second pass against the first."""
-        name, whys = self.name, self._whys
-        for pid, row, start, end in zip(ids.tolist(), rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            for entry, why in zip(self._entries[pid], whys[pid], strict=True):
-                if entry.form != "term" and not _whole_word(texts[row], start, end):
-                    continue
-                if seen is not None:
-                    key = (row, entry.label, start, end)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                hits.append(Hit(row, name, entry.label, start, end, entry.score, why + note))
+        starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Each match → one hit per entry of its literal (in entry order): rows, starts, ends, entries.
+
+        Romanised forms (pinyin, initials) must stand as whole words; only those few are
+        checked in Python.
+        """
+        counts = self._entry_counts[ids]
+        total = int(counts.sum())
+        match = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
+        entries = np.repeat(self._entry_first[ids] - (np.cumsum(counts) - counts), counts)
+        entries += np.arange(total, dtype=np.int64)
+        rows, starts, ends = rows[match], starts[match], ends[match]
+        word = np.flatnonzero(self._entry_word[entries])
+        if len(word):
+            keep = np.ones(total, dtype=np.bool_)
+            for i, row, start, end in zip(word.tolist(), rows[word].tolist(), starts[word].tolist(),
+                                          ends[word].tolist(), strict=True):
+                keep[i] = _whole_word(texts[row], start, end)
+            rows, starts, ends, entries = rows[keep], starts[keep], ends[keep], entries[keep]
+        return rows, starts, ends, entries
+
+    def _new_stutters(
+        self, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64],
+        entries: npt.NDArray[np.int64], s_rows: npt.NDArray[np.int64], s_starts: npt.NDArray[np.int64],
+        s_ends: npt.NDArray[np.int64], s_entries: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.bool_]:
+        """Which stutter hits to keep: the first per (row, label, span), and none that overlaps
+        a plain hit of the same trigger (a stutter around a plain match adds nothing: 红红包包).
+        Stutter rows are few: plain hits are looked at in those rows only."""
+        keep = np.zeros(len(s_rows), dtype=np.bool_)
+        if not len(s_rows):
+            return keep
+        plain: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        near = np.flatnonzero(np.isin(rows, s_rows))
+        for row, lid, start, end in zip(rows[near].tolist(), self._entry_label[entries[near]].tolist(),
+                                        starts[near].tolist(), ends[near].tolist(), strict=True):
+            plain[(row, lid)].append((start, end))
+        seen: set[tuple[int, int, int, int]] = set()
+        for i, (row, lid, start, end) in enumerate(zip(
+            s_rows.tolist(), self._entry_label[s_entries].tolist(), s_starts.tolist(), s_ends.tolist(),
+            strict=True,
+        )):
+            key = (row, lid, start, end)
+            if key in seen:
+                continue
+            seen.add(key)
+            keep[i] = not _overlaps(plain.get((row, lid), []), start, end)
+        return keep
 
 
-def _overlaps(spans: list[tuple[int, int]], hit: Hit) -> bool:
-    return any(start < hit.end and hit.start < end for start, end in spans)
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
 
 
 def _has_han(text: str) -> bool:

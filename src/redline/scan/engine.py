@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Final
 
-from redline.contracts import Finding, Hit, TextDetector
-from redline.scan.findings import findings_from_hits, to_original
+from redline.contracts import Finding, Hit, HitColumns, TextDetector
+from redline.scan.findings import findings_from_columns, hit_columns, to_original
 from redline.scan.plan import MessageContext, ScanPlan
 from redline.text.normalize import NormalizedBatch, normalize_batch
 
@@ -36,6 +36,18 @@ def detect(detectors: Iterable[TextDetector], batch: NormalizedBatch) -> list[Hi
     return hits
 
 
+def detect_columns(detectors: Iterable[TextDetector], batch: NormalizedBatch) -> list[HitColumns]:
+    """`detect` as columns: a detector with `scan_columns` never builds a Hit per match."""
+    parts: list[HitColumns] = []
+    for detector in detectors:
+        scan_columns = getattr(detector, "scan_columns", None)
+        if scan_columns is not None:
+            parts.append(scan_columns(batch.texts))
+        else:
+            parts.extend(hit_columns(detector.scan(batch.texts)))
+    return parts
+
+
 def scan_batch(
     plan: ScanPlan,
     texts: Sequence[str],
@@ -55,8 +67,8 @@ def scan_batch(
     if ids is not None and len(ids) != len(texts):
         raise ValueError("ids must have one entry per text")
     batch = _normalise(texts)
-    hits = detect(plan.detectors, batch)
-    return findings_from_hits(plan, batch, hits, ids, contexts, first_row=first_row)
+    parts = detect_columns(plan.detectors, batch)
+    return findings_from_columns(plan, batch, parts, ids, contexts, first_row=first_row)
 
 
 def scan_stream(

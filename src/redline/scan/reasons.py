@@ -7,6 +7,7 @@ score, the detector's `why`) and this module renders them, Chinese first, Englis
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from redline.scan.plan import RuleRef
@@ -75,20 +76,39 @@ def render_text_reason(facts: Mapping[str, Any]) -> tuple[str, str]:
 
     Example: 消息中出现“多关照”（送礼用语，依据 TJ-06：严禁利用微信接受或赠送…），疑似收送红包礼品。
     """
-    ev = _quote(str(facts.get("evidence", "")))
-    rule_id = str(facts.get("rule_id", ""))
-    rule_text = str(facts.get("rule_text", ""))
-    category = str(facts.get("category", ""))
-    detector = str(facts.get("detector", ""))
-    why = str(facts.get("why", ""))
+    frame = text_reason_frame(
+        str(facts.get("rule_id", "")), str(facts.get("rule_text", "")), str(facts.get("category", "")),
+        str(facts.get("detector", "")),
+    )
+    return frame.render(str(facts.get("evidence", "")), str(facts.get("why", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonFrame:
+    """The sentences of one rule and detector around the quoted evidence and the `why`: built
+    once per trigger, then each finding costs a few concatenations (`render`)."""
+
+    zh_mid: str
+    zh_end: str
+    en_mid: str
+    en_end: str
+
+    def render(self, evidence: str, why: str) -> tuple[str, str]:
+        """(zh, en) with `evidence` quoted and the detector's `why`."""
+        ev = _quote(evidence)
+        if why:
+            return (f"消息中出现“{ev}{self.zh_mid}；{why}{self.zh_end}",
+                    f'The message contains "{ev}{self.en_mid}; {why}{self.en_end}')
+        return f"消息中出现“{ev}{self.zh_mid}{self.zh_end}", f'The message contains "{ev}{self.en_mid}{self.en_end}'
+
+
+def text_reason_frame(rule_id: str, rule_text: str, category: str, detector: str) -> ReasonFrame:
+    """The frame `render_text_reason` fills with the evidence and the `why`."""
     cat_zh = CATEGORY_ZH.get(category, category)
     det_zh = DETECTOR_ZH.get(detector, detector)
     basis_zh = f"依据 {rule_id}：{rule_text}" if rule_text else f"依据 {rule_id}"
-    why_zh = f"；{why}" if why else ""
-    zh = f"消息中出现“{ev}”（{det_zh}{why_zh}），疑似{cat_zh}问题，{basis_zh.rstrip('。')}。"
-    why_en = f"; {why}" if why else ""
-    en = (
-        f'The message contains "{ev}" (detector {detector}{why_en}), a possible '
-        f"{category.replace('_', ' ')} lead under rule {rule_id}."
+    return ReasonFrame(
+        f"”（{det_zh}", f"），疑似{cat_zh}问题，{basis_zh.rstrip('。')}。",
+        f'" (detector {detector}',
+        f'), a possible {category.replace("_", " ")} lead under rule {rule_id}.',
     )
-    return zh, en
