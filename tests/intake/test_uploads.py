@@ -48,3 +48,31 @@ def test_too_many_files() -> None:
     with pytest.raises(UploadError) as refused:
         check_all([Upload(f"{n}.pdf", "application/pdf", PDF) for n in range(7)])
     assert refused.value.status == 413
+
+
+def _jpeg(size: tuple[int, int], **save: object) -> bytes:
+    image = Image.new("RGB", size, (200, 60, 40))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", **save)
+    return out.getvalue()
+
+
+def _exif(orientation: int) -> Image.Exif:
+    exif = Image.new("RGB", (1, 1)).getexif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "RedlineTestCam"
+    return exif
+
+
+@pytest.mark.parametrize(("data", "size"), [
+    (_jpeg((40, 20), comment=b"RedlineTestCam comment"), (40, 20)),
+    (_jpeg((40, 20), exif=_exif(6)), (20, 40)),  # rotated by the EXIF: the pixels are turned instead
+    (_jpeg((40, 20), exif=_exif(1), comment=b"RedlineTestCam"), (40, 20)),
+], ids=["comment", "orientation-6", "upright-with-exif"])
+def test_photo_keeps_nothing_but_upright_pixels(data: bytes, size: tuple[int, int]) -> None:
+    cleaned = clean(Upload("p.jpg", "image/jpeg", data))
+    assert b"RedlineTestCam" not in cleaned.data
+    with Image.open(io.BytesIO(cleaned.data)) as image:
+        assert dict(image.getexif()) == {}
+        assert "comment" not in image.info
+        assert image.size == size

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -27,24 +29,47 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option(help="Port; must differ from the console's.")] = 8001,
         pow_bits: Annotated[int, typer.Option(help="Proof-of-work difficulty in bits (0: off).")] = 0,
         submit_limit: Annotated[str, typer.Option(help="Reports per client, e.g. 20/minute.")] = "20/minute",
+        workers: Annotated[int, typer.Option(
+            help="Worker processes (0: one per CPU core). Rate limits are shared out: each worker "
+                 "enforces 1/N of every limit.")] = 0,
     ) -> None:
         """Serve the public reporting portal (随手拍). No access log: no IP address is written anywhere."""
-        import uvicorn
+        import secrets
 
-        from redline.web.portal.app import PortalConfig, create_portal_app
+        import uvicorn
+        from limits import parse
+
+        from redline.store.db import migrate
+        from redline.web.portal.app import PortalConfig, create_portal_app, portal_env
         from redline.web.portal.guard import Limits
 
         if not 0 < port < 65536:
             raise ConfigError(f"bad port {port}")
         if not 0 <= pow_bits <= 24:
             raise ConfigError("--pow-bits must be between 0 and 24")
+        if not 0 <= workers <= 64:
+            raise ConfigError(f"bad number of workers {workers}")
+        try:
+            parse(submit_limit)
+        except ValueError as exc:
+            raise ConfigError(f"bad --submit-limit {submit_limit!r} (e.g. 20/minute)") from exc
+        workers = workers or len(os.sched_getaffinity(0))
         settings = settings_for(db)
-        app_ = create_portal_app(settings, PortalConfig(data_dir=data, limits=Limits(submit_per_client=submit_limit),
-                                                        pow_bits=pow_bits))
-        print(f"redline: reporting portal on http://{host}:{port}/ (uploads sealed under {data})")
+        engine = migrate(settings.db_url)  # once, here, before any worker starts
+        config = PortalConfig(data_dir=data, limits=Limits(submit_per_client=submit_limit), pow_bits=pow_bits)
+        print(f"redline: reporting portal on http://{host}:{port}/ with {workers} worker process(es)"
+              f" (uploads sealed under {data})", flush=True)
         # access_log off and no proxy headers: the server itself must not record who came
-        uvicorn.run(app_, host=host, port=port, access_log=False, proxy_headers=False, server_header=False,
-                    date_header=False, log_level="warning")
+        quiet = {"access_log": False, "proxy_headers": False, "server_header": False, "date_header": False,
+                 "log_level": "warning"}
+        if workers == 1:
+            uvicorn.run(create_portal_app(settings, config, engine), host=host, port=port, **quiet)  # type: ignore[arg-type]
+            return
+        engine.dispose()
+        # each worker builds its own app (uvicorn factory mode); they share the proof-of-work key
+        os.environ.update(portal_env(settings, replace(config, pow_key=secrets.token_bytes(32)), workers))
+        uvicorn.run("redline.web.portal.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    **quiet)  # type: ignore[arg-type]
 
     officers = typer.Typer(help="Intake officers of the reporting portal: add and list.", no_args_is_help=True)
     app.add_typer(officers, name="officers")

@@ -23,6 +23,7 @@ OTHER_TYPES: Final = {"application/pdf", "video/mp4", "audio/mpeg", "audio/x-m4a
 EXTENSIONS: Final = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                      ".pdf": "application/pdf", ".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m4a": "audio/mp4"}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+_ORIENTATION: Final = 0x0112
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # set once: Pillow raises DecompressionBombError past 2x this
 
 
@@ -94,11 +95,15 @@ def _strip_metadata(data: bytes, mime: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF asked for
+            # keep the orientation the EXIF asked for (exif_transpose copies even when upright)
+            upright = ImageOps.exif_transpose(image) if image.getexif().get(_ORIENTATION, 1) != 1 else image
             fmt = IMAGE_TYPES[mime]
             mode = "RGB" if fmt == "JPEG" or upright.mode not in ("RGBA", "LA", "P") else "RGBA"
-            source = upright.convert(mode)
-            pixels = Image.new(mode, source.size)  # a fresh image: no info dict, no chunks
+            source = upright if upright.mode == mode else upright.convert(mode)
+            # a fresh image: no info dict (Pillow would carry a JPEG comment over), no chunks;
+            # re-encoding rather than cutting segments out also drops the camera's quantisation
+            # tables (a device fingerprint) and anything crafted inside the compressed data
+            pixels = Image.new(mode, source.size)
             pixels.paste(source)
             out = io.BytesIO()
             options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}

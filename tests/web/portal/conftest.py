@@ -71,7 +71,7 @@ class RunningPortal:
 
 @pytest.fixture
 def portal_server(tmp_path: Path) -> Iterator[RunningPortal]:
-    """`redline portal` as a user runs it, on a free loopback port, stdout/stderr captured."""
+    """`redline portal` as a user runs it (two worker processes), on a free loopback port, output captured."""
     db_url = f"sqlite:///{tmp_path / 'portal.db'}"
     add_officer(migrate(db_url), "officer1", PASSPHRASE)
     port = free_port()
@@ -80,7 +80,8 @@ def portal_server(tmp_path: Path) -> Iterator[RunningPortal]:
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "redline", "portal", "--db", db_url, "--data", str(tmp_path / "data"),
-             "--host", SERVER_HOST, "--port", str(port), "--submit-limit", "1000/minute"], stdout=out, stderr=subprocess.STDOUT, env=env)
+             "--host", SERVER_HOST, "--port", str(port), "--submit-limit", "1000/minute",
+             "--workers", "2"], stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://{SERVER_HOST}:{port}"
     try:
         for _ in range(100):

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import secrets
+import warnings
 from pathlib import Path
 
 import pytest
 from tests.web.portal.conftest import PASSPHRASE, gps_jpeg
 
-from redline.intake.officers import read_report, reply
+from redline.intake.officers import add_officer, read_report, reply
+from redline.settings import Settings
+from redline.store.db import migrate
+from redline.web.portal.app import PortalConfig, app_from_env, portal_env
+from redline.web.portal.guard import Limits
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 TEXT = "某局副局长在项目审批期间多次收受施工方微信转账，合计约五千元。"
 
@@ -88,3 +100,22 @@ def test_portal_shares_no_routes_with_the_console(portal) -> None:  # type: igno
     client, _, _ = portal
     for path in ("/login", "/alerts", "/api/alerts", "/api/login", "/cases"):
         assert client.get(path).status_code in (404, 405)
+
+
+def test_worker_processes_share_the_pow_key_and_split_the_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `redline portal --workers 2` gives each worker: a challenge from one is good at the other,
+    and each enforces half of the submission limit."""
+    url = f"sqlite:///{tmp_path / 'portal.db'}"
+    add_officer(migrate(url), "officer1", PASSPHRASE)
+    config = PortalConfig(data_dir=tmp_path / "data", limits=Limits(submit_per_client="4/minute"), pow_bits=8,
+                          pow_key=secrets.token_bytes(32))
+    for name, value in portal_env(Settings(db_url=url), config, workers=2).items():
+        monkeypatch.setenv(name, value)
+    first, second = TestClient(app_from_env()), TestClient(app_from_env())
+    challenge = first.get("/api/pow").json()["challenge"]
+    work = next(str(n) for n in itertools.count()
+                if int.from_bytes(hashlib.sha256(f"{challenge}:{n}".encode()).digest(), "big") >> (256 - 8) == 0)
+    statuses = [_post(second, text=TEXT, challenge=challenge, work=work).status_code for _ in range(3)]
+    assert statuses == [201, 201, 429]
+    assert _post(second, text=TEXT, challenge=challenge, work="wrong").status_code in (400, 429)
+    assert _post(first, text=TEXT, challenge=challenge, work=work).status_code == 201

@@ -2,11 +2,15 @@
 or static files with the console, and writes no IP address, user agent or referrer anywhere.
 
 `create_portal_app(settings)` builds it; `redline portal` serves it with uvicorn's access log
-off. Pages work without JavaScript; the optional proof-of-work script is local.
+off, in one process or, with `--workers N`, in N processes that each build it with
+`app_from_env` (rate limits then count per worker: see `guard`). Pages work without
+JavaScript; the optional proof-of-work script is local.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -24,7 +28,7 @@ from redline.errors import AccessDenied, ConfigError, InputError
 from redline.intake import receipts, reports
 from redline.intake.uploads import MAX_TOTAL_BYTES, Upload, UploadError
 from redline.settings import Settings
-from redline.store.db import migrate
+from redline.store.db import make_engine, migrate
 from redline.web.common.i18n import gettext_for
 from redline.web.portal.guard import Guard, Limits
 
@@ -54,6 +58,7 @@ class PortalConfig:
     data_dir: Path
     limits: Limits = field(default_factory=Limits)
     pow_bits: int = 0
+    pow_key: bytes | None = None  # shared by worker processes so they accept each other's challenges
 
 
 class _Refused(Exception):  # noqa: N818 - an HTTP answer, not an error of ours
@@ -89,7 +94,7 @@ def _today() -> date:
 def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine | None = None) -> FastAPI:
     """The portal app over the database in `settings` (migrated on start)."""
     engine = engine or migrate(settings.db_url)
-    guard = Guard(config.limits, config.pow_bits)
+    guard = Guard(config.limits, config.pow_bits, config.pow_key)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app = FastAPI(title="Redline 随手拍 reporting portal", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -212,3 +217,32 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
     app.state.engine = engine
     app.state.guard = guard
     return app
+
+
+# what `redline portal --workers N` hands each worker process (uvicorn's factory mode)
+ENV_DATA: Final = "REDLINE_PORTAL_DATA"
+ENV_LIMITS: Final = "REDLINE_PORTAL_LIMITS"  # JSON of Limits' fields, as configured for the whole server
+ENV_POW_BITS: Final = "REDLINE_PORTAL_POW_BITS"
+ENV_POW_KEY: Final = "REDLINE_PORTAL_POW_KEY"  # hex; made by the parent at start, never written to disk
+ENV_WORKERS: Final = "REDLINE_PORTAL_WORKERS"
+
+
+def portal_env(settings: Settings, config: PortalConfig, workers: int) -> dict[str, str]:
+    """The environment `app_from_env` rebuilds the portal from in each of `workers` processes."""
+    return {"REDLINE_DB": settings.db_url, ENV_DATA: str(config.data_dir), ENV_WORKERS: str(workers),
+            ENV_LIMITS: json.dumps({name: getattr(config.limits, name) for name in Limits.__dataclass_fields__}),
+            ENV_POW_BITS: str(config.pow_bits), ENV_POW_KEY: (config.pow_key or b"").hex()}
+
+
+def app_from_env() -> FastAPI:
+    """One worker's portal (uvicorn factory mode): its share of the limits, the shared pow key.
+
+    The parent migrated the schema before starting the workers, so they only connect.
+    """
+    env = os.environ
+    settings = Settings.from_env()
+    workers = int(env.get(ENV_WORKERS, "1"))
+    config = PortalConfig(data_dir=Path(env[ENV_DATA]),
+                          limits=Limits(**json.loads(env.get(ENV_LIMITS, "{}"))).per_worker(workers),
+                          pow_bits=int(env.get(ENV_POW_BITS, "0")), pow_key=bytes.fromhex(env.get(ENV_POW_KEY, "")) or None)
+    return create_portal_app(settings, config, make_engine(settings.db_url))

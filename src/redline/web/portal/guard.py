@@ -3,15 +3,24 @@ optional proof of work, and throttled receipt-code guessing.
 
 Clients are told apart by a keyed hash of their address under a key that lives only in this
 process's memory and is never written anywhere, so limits work while no address is stored.
+
+The counters live in each process's memory too. Keeping them in the database would write
+a per-client token with the time of every submission and guess to disk, the trail the
+portal is built not to leave; so with several worker processes (`redline portal --workers
+N`) each worker counts on its own and enforces `Limits.per_worker(N)`: the configured rate
+divided by N, rounded up. The kernel spreads connections over the workers, so a client that
+opens new connections meets about the configured rate in total (never more than N - 1 over
+it); one that keeps a single connection open stays on one worker and meets 1/N of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Final
 
 from limits import RateLimitItem, parse
@@ -31,15 +40,29 @@ class Limits:
     guesses_per_receipt: str = "5/hour"
     guesses_total: str = "300/minute"
 
+    def per_worker(self, workers: int) -> Limits:
+        """Each rate divided among `workers` processes, rounded up (at least 1)."""
+        if workers <= 1:
+            return self
+        shares = {}
+        for item in fields(self):
+            rate = parse(getattr(self, item.name))
+            shares[item.name] = f"{math.ceil(rate.amount / workers)} per {rate.multiples} {rate.GRANULARITY.name}"
+        return replace(self, **shares)
+
 
 class Guard:
-    """In-memory limiters and proof-of-work challenges for one portal process."""
+    """In-memory limiters and proof-of-work challenges for one portal process.
 
-    def __init__(self, limits: Limits, pow_bits: int = 0) -> None:
+    `pow_key` lets several worker processes accept each other's challenges; without it the
+    process makes its own. Either way it is never written anywhere.
+    """
+
+    def __init__(self, limits: Limits, pow_bits: int = 0, pow_key: bytes | None = None) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._items: dict[str, RateLimitItem] = {name: parse(getattr(limits, name)) for name in Limits.__slots__}
+        self._items: dict[str, RateLimitItem] = {item.name: parse(getattr(limits, item.name)) for item in fields(limits)}
         self._client_key = secrets.token_bytes(32)  # memory only: forgotten when the process ends
-        self._pow_key = secrets.token_bytes(32)
+        self._pow_key = pow_key or secrets.token_bytes(32)
         self.pow_bits = pow_bits
 
     def client(self, address: str | None) -> str:
