@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the tests need: PostgreSQL server, Chromium for Playwright, a CJK font
 # for rendered test images and charts, Java for PySpark in local mode.
-SYSTEM_PACKAGES := postgresql chromium fonts-wqy-microhei openjdk-17-jre-headless
+SYSTEM_PACKAGES := postgresql chromium fonts-wqy-microhei openjdk-17-jre-headless zip
 # The demo needs only the font: it renders its planted document photos and charts with it.
 DEMO_PACKAGES := fonts-wqy-microhei
 

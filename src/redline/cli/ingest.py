@@ -26,9 +26,14 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", "-o", help="Bundle folder to write.")],
         fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "auto",
         owner: Annotated[str, typer.Option(help="Person id of the account holder of bills and personal chat exports.")] = "self",
+        zip_password: Annotated[str | None, typer.Option(
+            "--zip-password", envvar="REDLINE_ZIP_PASSWORD", show_envvar=True,
+            help="Code of password-protected zips (WeChat Pay and Alipay mail bills that way). "
+                 "Prefer the environment variable: a command line is visible to other users.")] = None,
     ) -> None:
         """Turn exports users already have into a canonical bundle, with quarantine and import report.
 
+        Zip archives are unpacked (bills arrive as zips), with limits against zip bombs.
         Bills, bank statements and personal chat exports belong to one account holder: give
         their person id with --owner so payments land on the right person. Chat red packets are
         completed with amounts and statuses from bills given in the same run.
@@ -40,9 +45,12 @@ def register(app: typer.Typer) -> None:
             task = progress.add_task("", total=len(files))
 
             def step(path: Path) -> None:
-                progress.update(task, advance=1, description=path.name)
+                done = progress.tasks[0].completed + 1
+                # a zip counts as one file until it is opened
+                progress.update(task, completed=done, total=max(done, progress.tasks[0].total or 0),
+                                description=path.name)
 
-            report = ingest(sources, out, fmt=fmt, owner=owner, on_file=step)
+            report = ingest(sources, out, fmt=fmt, owner=owner, on_file=step, zip_password=zip_password)
         table = Table(title=f"导入报告 import report → {out}")
         for column in ("source", "format", "read", "written", "quarantined"):
             table.add_column(column, overflow="fold")

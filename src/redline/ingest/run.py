@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ import orjson
 from redline.bundle import write_bundle, write_quarantine
 from redline.bundle.schema import FILES, IMPORT_REPORT_FILE, QUARANTINE_FILE
 from redline.errors import InputError, SourceLocation
-from redline.ingest import appmsg, bank_csv, bills, roster, wechat_export, wecom_archive
+from redline.ingest import appmsg, archives, bank_csv, bills, roster, wechat_export, wecom_archive
 from redline.ingest.detect import FORMATS, Decoded, decode, detect
 from redline.ingest.join import merge
 from redline.ingest.result import SourceResult
@@ -105,7 +107,7 @@ def _json(path: Path, text: str) -> Any:
 
 
 def ingest(sources: Sequence[Path], out: Path, *, fmt: str = "auto", owner: str = "self",
-           on_file: Callable[[Path], None] | None = None) -> IngestReport:
+           on_file: Callable[[Path], None] | None = None, zip_password: str | None = None) -> IngestReport:
     """Read every source, merge, join chat money to bills, and write the bundle at `out`.
 
     A file that cannot be read at all is listed in `failed` (the others still land); an
@@ -114,21 +116,39 @@ def ingest(sources: Sequence[Path], out: Path, *, fmt: str = "auto", owner: str 
     _check_out(out)
     report = IngestReport(out=out)
     results: list[SourceResult] = []
-    for path, explicit in expand(sources):
+
+    def read_one(path: Path, explicit: bool, shown: Path) -> None:
         if on_file:
-            on_file(path)
+            on_file(shown)
         try:
             result = read_source(path, fmt, owner)
         except InputError as exc:
             unrecognised = "not recognised" in exc.message
             if unrecognised and not explicit:
-                report.sources.append({"path": str(path), "format": None, "skipped": "format not recognised"})
-                continue
-            report.failed.append(str(exc))
-            report.sources.append({"path": str(path), "format": fmt, "error": exc.message})
-            continue
+                report.sources.append({"path": str(shown), "format": None, "skipped": "format not recognised"})
+                return
+            report.failed.append(str(exc).replace(str(path), str(shown), 1))
+            report.sources.append({"path": str(shown), "format": fmt, "error": exc.message})
+            return
+        if path != shown:
+            _relabel(result, shown)
         results.append(result)
         report.sources.append(_source_entry(result))
+
+    for path, explicit in expand(sources):
+        if not archives.is_archive(path):
+            read_one(path, explicit, path)
+            continue
+        with tempfile.TemporaryDirectory(prefix="redline-unzip-") as tmp:
+            try:
+                members = archives.unpack(path, Path(tmp), zip_password)
+            except InputError as exc:
+                report.failed.append(str(exc))
+                report.sources.append({"path": str(path), "format": "zip", "error": exc.message})
+                continue
+            for member in members:
+                # a lone file in a mailed zip is what the user meant to import
+                read_one(member.path, explicit and len(members) == 1, member.shown)
     merged = merge(results)
     report.joined_from_bills = merged.joined
     tables = {name: rows for name, rows in merged.tables.items() if rows}
@@ -140,6 +160,12 @@ def ingest(sources: Sequence[Path], out: Path, *, fmt: str = "auto", owner: str 
     (out / IMPORT_REPORT_FILE).write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n",
                                           encoding="utf-8")
     return report
+
+
+def _relabel(result: SourceResult, shown: Path) -> None:
+    """Name a file unpacked from a zip as `archive.zip/member`, not by its temporary path."""
+    result.path = shown
+    result.quarantined = [dataclasses.replace(q, file=str(shown)) for q in result.quarantined]
 
 
 def _source_entry(result: SourceResult) -> dict[str, Any]:
