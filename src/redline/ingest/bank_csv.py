@@ -1,5 +1,8 @@
 """Bank statements: eleven layouts described as column mappings in banks.yaml, one parser.
 
+A statement of any other bank is read by its column names (the `generic` synonyms in
+banks.yaml), so a new bank's export lands without a code change, flagged in the report.
+
 Statements belong to the account holder (`owner`): money in means the counterparty paid
 the owner. Footer rows (合计) are counted as skipped, never mistaken for payments.
 """
@@ -76,17 +79,37 @@ class BankLayout(BaseModel):
     currency: str | None = None
 
 
+class GenericNames(BaseModel):
+    """Column-name synonyms for statements of banks without a layout of their own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    date: tuple[str, ...]
+    time: tuple[str, ...]
+    amount_pairs: tuple[tuple[str, str], ...]
+    signed: tuple[str, ...]
+    direction: tuple[str, ...]
+    in_marks: tuple[str, ...]
+    out_marks: tuple[str, ...]
+    counterparty: tuple[str, ...]
+    memo: tuple[str, ...]
+    id: tuple[str, ...]
+    currency: tuple[str, ...]
+
+
 class _Layouts(BaseModel):
     banks: tuple[BankLayout, ...]
+    generic: GenericNames
 
 
 @cache
+def _shipped() -> _Layouts:
+    text = files("redline.ingest").joinpath("banks.yaml").read_text(encoding="utf-8")
+    return _Layouts.model_validate(YAML(typ="safe").load(text))
+
+
 def layouts() -> tuple[BankLayout, ...]:
     """The shipped layouts, most specific (longest header) first."""
-    text = files("redline.ingest").joinpath("banks.yaml").read_text(encoding="utf-8")
-    data = YAML(typ="safe").load(text)
-    parsed = _Layouts.model_validate(data).banks
-    return tuple(sorted(parsed, key=lambda b: -len(b.header)))
+    return tuple(sorted(_shipped().banks, key=lambda b: -len(b.header)))
 
 
 def match_layout(rows: list[SheetRow]) -> tuple[BankLayout, int] | None:
@@ -96,7 +119,53 @@ def match_layout(rows: list[SheetRow]) -> tuple[BankLayout, int] | None:
             return layout, find_header(rows, layout.header)
         except LookupError:
             continue
+    return generic_layout(rows[:40])
+
+
+def generic_layout(rows: list[SheetRow]) -> tuple[BankLayout, int] | None:
+    """A layout made from the first row whose names say date and money, if data follows it."""
+    names = _shipped().generic
+    for index, row in enumerate(rows):
+        present = set(row.cells)
+        date_col = next((n for n in names.date if n in present), None)
+        amount = _generic_amount(present, names)
+        if date_col is None or amount is None or not _dated_row_follows(rows[index + 1:], row, date_col):
+            continue
+        time_col = next((n for n in names.time if n in present and n != date_col), None)
+        picked = [date_col, *(c for c in (amount.signed, amount.in_, amount.out, amount.value, amount.direction) if c)]
+        return BankLayout(
+            id="generic", name="未登记的银行（按列名识别）bank not listed: read by column names",
+            header=tuple(picked), date=date_col, time=time_col, amount=amount,
+            counterparty=tuple(n for n in names.counterparty if n in present),
+            memo=tuple(n for n in names.memo if n in present),
+            id_column=next((n for n in names.id if n in present), None),
+            currency=next((n for n in names.currency if n in present), None),
+        ), index
     return None
+
+
+def _generic_amount(present: set[str], names: GenericNames) -> Amount | None:
+    for money_in, money_out in names.amount_pairs:
+        if money_in in present and money_out in present:
+            return Amount.model_validate({"in": money_in, "out": money_out})
+    value = next((n for n in names.signed if n in present), None)
+    if value is None:
+        return None
+    direction = next((n for n in names.direction if n in present), None)
+    if direction is not None:
+        return Amount(value=value, direction=direction, in_marks=names.in_marks, out_marks=names.out_marks)
+    return Amount(signed=value)
+
+
+def _dated_row_follows(rest: list[SheetRow], header: SheetRow, date_col: str) -> bool:
+    following = next((r for r in rest if any(r.cells)), None)
+    if following is None:
+        return False
+    position = header.cells.index(date_col)
+    try:
+        return position < len(following.cells) and parse_date(following.cells[position]) is not None
+    except CellError:
+        return False
 
 
 def read_bank_csv(path: Path, text: str, result: SourceResult, owner: str) -> None:
@@ -107,6 +176,9 @@ def read_bank_csv(path: Path, text: str, result: SourceResult, owner: str) -> No
         raise InputError("not a bank statement layout Redline knows (see ingest/banks.yaml)", SourceLocation(path))
     layout, start = found
     result.note(f"bank layout: {layout.id} ({layout.name})")
+    if layout.id == "generic":
+        result.note("columns used: " + ", ".join(f"{role}={col}" for role, col in _roles(layout).items())
+                    + "; check the first rows of the bundle against the statement")
     columns = column_index(rows[start])
     year_month = _title_year_month(rows[:start], layout)
     seen: Counter[str] = Counter()  # identical rows are real: two equal purchases on one day
@@ -154,6 +226,14 @@ def read_bank_csv(path: Path, text: str, result: SourceResult, owner: str) -> No
         })
 
 
+def _roles(layout: BankLayout) -> dict[str, str]:
+    amount = layout.amount
+    roles = {"date": layout.date, "time": layout.time, "signed": amount.signed, "in": amount.in_,
+             "out": amount.out, "value": amount.value, "direction": amount.direction,
+             "counterparty": "/".join(layout.counterparty), "id": layout.id_column}
+    return {role: col for role, col in roles.items() if col}
+
+
 def _title_year_month(preamble: list[SheetRow], layout: BankLayout) -> tuple[int, int] | None:
     if not layout.year_from_title:
         return None
@@ -181,6 +261,11 @@ def _when(row: SheetRow, columns: dict[str, int], layout: BankLayout,
     day: date | None = parse_date(text)
     if day is None:
         raise CellError("empty date")
+    if layout.time is None and len(text.split()) > 1:
+        try:
+            return parse_local_time(text)  # one cell with date and time of day
+        except CellError:
+            pass  # e.g. "2024-01-02 周二": the date alone
     clock = clean(cell(row, columns, layout.time)) if layout.time else ""
     return parse_local_time(day.isoformat(), clock)
 
