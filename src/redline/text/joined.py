@@ -69,8 +69,13 @@ class JoinedText:
     def row_counts(self, bit: int) -> npt.NDArray[np.int64]:
         """Per row, how many characters carry a `tables.props` bit (e.g. DIGIT)."""
         props = self.props if self.props is not None else fold_tables().props[self.codepoints]
-        flags = np.concatenate([[0], np.cumsum((props & bit) != 0, dtype=np.int64)])
-        return np.asarray(flags[self.row_ends] - flags[self.row_starts], dtype=np.int64)
+        if not len(self):
+            return np.zeros(0, dtype=np.int64)
+        # the flagged characters are few: place them in rows, no running sum over the batch
+        at = np.flatnonzero(props & bit)
+        rows = np.searchsorted(self.row_starts, at, side="right") - 1
+        at_row = at < self.row_ends[np.maximum(rows, 0)]  # not in the NUL between rows
+        return np.bincount(rows[at_row & (rows >= 0)], minlength=len(self)).astype(np.int64)
 
     def row_text(self, row: int) -> str:
         """The text of one row (a str slice of the code points)."""
