@@ -25,8 +25,8 @@ from bench.chatgen import messages, org_terms
 from redline.detectors.matchers import LiteralMatcher
 from redline.rules.compile import compile_plan
 from redline.rules.load import PackSet, load_packs, shipped_pack_paths
-from redline.scan.engine import scan_stream
-from redline.scan.findings import findings_from_hits
+from redline.scan.engine import detect_columns, scan_stream
+from redline.scan.findings import findings_from_columns
 from redline.scan.plan import ScanPlan
 from redline.text.normalize import normalize_batch
 from redline.text.tables import fold_tables
@@ -146,13 +146,13 @@ def run() -> dict[str, object]:
             started = _clock()
             nb = normalize_batch(batch)
             normalise_s += _clock() - started
-            hits = []
+            parts = []
             for detector in plan.detectors:
                 started = _clock()
-                hits.extend(detector.scan(nb.texts))
+                parts += detect_columns([detector], nb)  # as the engine does: columns if offered
                 per_detector[_name(detector)] += _clock() - started
             started = _clock()
-            findings_from_hits(plan, nb, hits, first_row=offset)
+            findings_from_columns(plan, nb, parts, first_row=offset)
             findings_s += _clock() - started
         hits_s = normalise_s + sum(per_detector.values())
         per_detector = {k: round(v, 3) for k, v in per_detector.items()}
