@@ -76,3 +76,34 @@ def test_photo_keeps_nothing_but_upright_pixels(data: bytes, size: tuple[int, in
         assert dict(image.getexif()) == {}
         assert "comment" not in image.info
         assert image.size == size
+
+
+def _png_with_text() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Software", "RedlineTestCam")
+    out = io.BytesIO()
+    Image.new("RGBA", (30, 10), (1, 2, 3, 128)).save(out, format="PNG", pnginfo=info, exif=_exif(1),
+                                                     icc_profile=b"RedlineTestCam profile")
+    return out.getvalue()
+
+
+def _webp_with_exif() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (30, 10), (1, 2, 3)).save(out, format="WEBP", exif=_exif(1), xmp=b"<x>RedlineTestCam</x>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "mime"), [
+    ("p.png", _png_with_text(), "image/png"),
+    ("p.webp", _webp_with_exif(), "image/webp"),
+], ids=["png-text-exif-icc", "webp-exif-xmp"])
+def test_other_photo_formats_lose_their_metadata(name: str, data: bytes, mime: str) -> None:
+    assert b"RedlineTestCam" in data
+    cleaned = clean(Upload(name, mime, data))
+    assert cleaned.mime == mime
+    assert b"RedlineTestCam" not in cleaned.data
+    with Image.open(io.BytesIO(cleaned.data)) as image:
+        assert dict(image.getexif()) == {}
+        assert "icc_profile" not in image.info

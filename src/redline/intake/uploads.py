@@ -99,12 +99,14 @@ def _strip_metadata(data: bytes, mime: str) -> bytes:
             upright = ImageOps.exif_transpose(image) if image.getexif().get(_ORIENTATION, 1) != 1 else image
             fmt = IMAGE_TYPES[mime]
             mode = "RGB" if fmt == "JPEG" or upright.mode not in ("RGBA", "LA", "P") else "RGBA"
-            source = upright if upright.mode == mode else upright.convert(mode)
-            # a fresh image: no info dict (Pillow would carry a JPEG comment over), no chunks;
-            # re-encoding rather than cutting segments out also drops the camera's quantisation
-            # tables (a device fingerprint) and anything crafted inside the compressed data
-            pixels = Image.new(mode, source.size)
-            pixels.paste(source)
+            pixels = upright if upright.mode == mode else upright.convert(mode)
+            # a plain image with an empty info dict (Pillow would carry a JPEG comment or a PNG
+            # ICC profile over); the decoded file object itself is copied once, never saved.
+            # Re-encoding rather than cutting segments out also drops the camera's quantisation
+            # tables (a device fingerprint) and anything crafted inside the compressed data.
+            if pixels is image:
+                pixels = image.copy()
+            pixels.info = {}
             out = io.BytesIO()
             options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
             pixels.save(out, format=fmt, **options)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
+import os
 import secrets
+import sys
+import tempfile
 import warnings
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from tests.web.portal.conftest import PASSPHRASE, gps_jpeg
 
 from redline.intake.officers import add_officer, read_report, reply
@@ -119,3 +124,58 @@ def test_worker_processes_share_the_pow_key_and_split_the_limits(tmp_path: Path,
     assert statuses == [201, 201, 429]
     assert _post(second, text=TEXT, challenge=challenge, work="wrong").status_code in (400, 429)
     assert _post(first, text=TEXT, challenge=challenge, work=work).status_code == 201
+
+
+_SPILLS: list[str] = []
+_WATCHING: list[bool] = []
+_HOOKED: list[bool] = []
+
+
+def _watch_temp_files(event: str, args: tuple[object, ...]) -> None:
+    """Audit hook: note files opened in the temporary folder (where Starlette spools big uploads)."""
+    if _WATCHING and event == "open" and isinstance(args[0], (str, bytes)):
+        path, temp = Path(os.fsdecode(args[0])), Path(tempfile.gettempdir())
+        if temp in (path, path.parent):
+            _SPILLS.append(str(path))
+
+
+def test_big_photos_never_reach_the_disk_in_clear(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, data = portal
+    photo = io.BytesIO()
+    noise = Image.effect_noise((1500, 1500), 120).convert("RGB")
+    exif = noise.getexif()
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 5.0)}
+    noise.save(photo, format="JPEG", quality=95, exif=exif)
+    assert photo.tell() > 1024 * 1024  # more than Starlette keeps in memory
+    if not _HOOKED:
+        sys.addaudithook(_watch_temp_files)  # audit hooks stay for the process: it only looks while watching
+        _HOOKED.append(True)
+    _SPILLS.clear()
+    _WATCHING.append(True)
+    try:
+        answer = _post(client, text=TEXT, files=[("files", ("big.jpg", photo.getvalue(), "image/jpeg"))])
+    finally:
+        _WATCHING.clear()
+    assert answer.status_code == 201, answer.text
+    assert _SPILLS == []
+    assert len([p for p in Path(data).rglob("*") if p.is_file()]) == 1  # the sealed file only
+
+
+def test_limits_apply_while_the_body_streams_in(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, data = portal
+    boundary = "redline-test-boundary"
+
+    def body():  # type: ignore[no-untyped-def]  # chunked: no Content-Length to refuse up front
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{TEXT}\r\n"
+               f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.jpg\"\r\n"
+               "Content-Type: image/jpeg\r\n\r\n").encode()
+        for _ in range(12):
+            yield b"\xff" * 2**20
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    answer = client.post("/api/reports", content=body(),
+                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert answer.status_code == 413
+    many = [("files", (f"{n}.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")) for n in range(7)]
+    assert _post(client, text=TEXT, files=many).status_code == 413
+    assert not any(p.is_file() for p in Path(data).rglob("*"))

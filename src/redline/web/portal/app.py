@@ -16,20 +16,23 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Final
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redline.errors import AccessDenied, ConfigError, InputError
 from redline.intake import receipts, reports
-from redline.intake.uploads import MAX_TOTAL_BYTES, Upload, UploadError
+from redline.intake.uploads import Upload, UploadError
 from redline.settings import Settings
 from redline.store.db import make_engine, migrate
 from redline.web.common.i18n import gettext_for
+from redline.web.portal.forms import FILE_FIELD, MAX_BODY_BYTES, read_form
 from redline.web.portal.guard import Guard, Limits
 
 HERE: Final = Path(__file__).parent
@@ -82,6 +85,45 @@ class ReportForm(BaseModel):
     work: str = ""
 
 
+def _multipart(properties: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI request body: form fields plus the `files` uploads (the handlers read it themselves)."""
+    files = {FILE_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}}}
+    schema = {"type": "object", "properties": {**properties, **files}}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+
+
+REPORT_BODY: Final = _multipart(ReportForm.model_json_schema()["properties"])
+ANSWER_BODY: Final = _multipart({"receipt": {"type": "string"}, "text": {"type": "string"}})
+
+
+class PortalHeaders:
+    """Security headers on every answer, never a cookie, and no body over the limit (pure ASGI:
+    unlike `@app.middleware`, it does not relay the upload through a second task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if "set-cookie" in headers:  # the portal never sets a cookie
+                    del headers["set-cookie"]
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            await JSONResponse({"error": "request too large"}, status_code=413)(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
 def _refusal(exc: InputError) -> _Refused:
     """An input error as the HTTP answer: uploads carry their own status (413, 415)."""
     return _Refused(exc.status if isinstance(exc, UploadError) else 400, exc.message)
@@ -100,16 +142,7 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     locale_dir = HERE / "locales"
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_TOTAL_BYTES + 1024 * 1024:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-        response: Response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        if "set-cookie" in response.headers:  # the portal never sets a cookie
-            del response.headers["set-cookie"]
-        return response
+    app.add_middleware(PortalHeaders)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = "en" if request.query_params.get("lang") == "en" else "zh_CN"
@@ -119,22 +152,21 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
                             "challenge": guard.challenge() if guard.pow_bits else "", **context},
             status_code=status)
 
-    async def _uploads(files: list[UploadFile] | None) -> list[Upload]:
-        result = []
-        for item in files or []:
-            data = await item.read(MAX_TOTAL_BYTES + 1)
-            if item.filename or data:
-                result.append(Upload(item.filename or "", item.content_type or "", data))
-        return result
+    async def _form(request: Request) -> tuple[dict[str, str], list[Upload]]:
+        try:
+            return await read_form(request)
+        except UploadError as exc:
+            raise _refusal(exc) from exc
 
-    async def _submit(request: Request, form: ReportForm, files: list[UploadFile] | None) -> str | None:
+    async def _submit(request: Request) -> str | None:
         """The receipt, or None for a honeypot hit (answered like a success, stored nowhere)."""
+        fields, uploads = await _form(request)
+        form = ReportForm.model_validate(fields)
         client = guard.client(request.client.host if request.client else None)
         if not guard.allow_submit(client):
             raise _Refused(429, "提交过于频繁，请稍后再试")
         if not guard.check_work(form.challenge, form.work):
             raise _Refused(400, "校验未通过，请刷新页面后重试")
-        uploads = await _uploads(files)
         if form.website:
             return None
         new = reports.NewReport(text=form.text, category=form.category or "other", contact=form.contact,
@@ -157,16 +189,14 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
     def form(request: Request) -> HTMLResponse:
         return page(request, "form.html")
 
-    @app.post("/report", response_class=HTMLResponse)
-    async def report_page(request: Request, form: Annotated[ReportForm, Form()],
-                          files: Annotated[list[UploadFile] | None, File()] = None) -> HTMLResponse:
-        code = await _submit(request, form, files)
+    @app.post("/report", response_class=HTMLResponse, openapi_extra=REPORT_BODY)
+    async def report_page(request: Request) -> HTMLResponse:
+        code = await _submit(request)
         return page(request, "receipt.html", receipt=code or receipts.new_code())
 
-    @app.post("/api/reports")
-    async def report_api(request: Request, form: Annotated[ReportForm, Form()],
-                         files: Annotated[list[UploadFile] | None, File()] = None) -> JSONResponse:
-        code = await _submit(request, form, files)
+    @app.post("/api/reports", openapi_extra=REPORT_BODY, status_code=201)
+    async def report_api(request: Request) -> JSONResponse:
+        code = await _submit(request)
         return JSONResponse({"receipt": code or receipts.new_code()}, status_code=201)
 
     @app.get("/api/pow")
@@ -194,14 +224,13 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
         found = _follow(request, receipt)
         return page(request, "thread.html", report=found, receipt=receipts.normalise(receipt), labels=CATEGORY_LABELS)
 
-    @app.post("/follow/answer", response_class=HTMLResponse)
-    async def answer_page(
-        request: Request, receipt: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
-        files: Annotated[list[UploadFile] | None, File()] = None,
-    ) -> HTMLResponse:
+    @app.post("/follow/answer", response_class=HTMLResponse, openapi_extra=ANSWER_BODY)
+    async def answer_page(request: Request) -> HTMLResponse:
+        fields, uploads = await _form(request)
+        receipt, text = fields.get("receipt", ""), fields.get("text", "")
         _follow(request, receipt)
         try:
-            reports.answer(engine, config.data_dir, receipt, text, await _uploads(files), _today())
+            reports.answer(engine, config.data_dir, receipt, text, uploads, _today())
         except InputError as exc:
             raise _refusal(exc) from exc
         return page(request, "thread.html", report=reports.follow_up(engine, receipt),
