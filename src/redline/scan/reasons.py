@@ -52,7 +52,8 @@ _MAX_EVIDENCE: Final = 40  # characters quoted in a sentence; the span itself is
 
 
 def _quote(evidence: str) -> str:
-    text = " ".join(evidence.split())
+    # no space and nothing unprintable (every other whitespace is unprintable): nothing to join
+    text = evidence if " " not in evidence and evidence.isprintable() else " ".join(evidence.split())
     return text if len(text) <= _MAX_EVIDENCE else text[: _MAX_EVIDENCE - 1] + "…"
 
 
