@@ -40,7 +40,12 @@ def register(app: typer.Typer) -> None:
         from limits import parse
 
         from redline.store.db import migrate
-        from redline.web.portal.app import PortalConfig, create_portal_app, portal_env
+        from redline.web.portal.app import (
+            PortalConfig,
+            create_portal_app,
+            portal_engine,
+            portal_env,
+        )
         from redline.web.portal.guard import Limits
 
         if not 0 < port < 65536:
@@ -55,7 +60,7 @@ def register(app: typer.Typer) -> None:
             raise ConfigError(f"bad --submit-limit {submit_limit!r} (e.g. 20/minute)") from exc
         workers = workers or len(os.sched_getaffinity(0))
         settings = settings_for(db)
-        engine = migrate(settings.db_url)  # once, here, before any worker starts
+        engine = migrate(portal_engine(settings.db_url))  # once, here, before any worker starts
         config = PortalConfig(data_dir=data, limits=Limits(submit_per_client=submit_limit), pow_bits=pow_bits)
         print(f"redline: reporting portal on http://{host}:{port}/ with {workers} worker process(es)"
               f" (uploads sealed under {data})", flush=True)

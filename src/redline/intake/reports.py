@@ -66,11 +66,7 @@ def submit(engine: Engine, data_dir: Path, report: NewReport, today: date) -> st
     if report.category not in CATEGORIES:
         raise InputError(f"unknown category {report.category!r}")
     files = check_all(report.files)
-    with Session(engine) as session:  # a read, before any write lock is taken
-        officers = [(o.id, o.public_key) for o in session.scalars(select(IntakeOfficer).where(IntakeOfficer.active))]
-    if not officers:
-        raise ConfigError("no intake officer can read reports yet: run `redline officers add NAME`")
-    # everything slow (argon2, sealing, encrypting and writing the files) happens before the
+    # everything slow (argon2, encrypting and writing the files) happens before the
     # transaction, so the database's write lock is held only for the inserts
     code, kdf = receipts.new_code(), sealing.RECEIPT_KDF
     key, salt = new_key(), new_salt()
@@ -81,16 +77,19 @@ def submit(engine: Engine, data_dir: Path, report: NewReport, today: date) -> st
         category=report.category, real_name=real_name, substantive=len(_LETTERS.sub("", text)) >= MIN_SUBSTANCE,
         status="received", received_on=today, accept_due=add_working_days(today) if real_name else None,
     )
-    sealed_keys = [(officer_id, seal(public_key, key)) for officer_id, public_key in officers]
     body = {"text": text, "contact": report.contact.strip(), "who": report.who.strip(),
             "where": report.where.strip(), "when": report.when.strip(), "category": report.category}
     stored = store_files(data_dir, key, files)
     try:
         with Session(engine) as session, session.begin():
+            officers = list(session.execute(select(IntakeOfficer.id, IntakeOfficer.public_key)
+                                            .where(IntakeOfficer.active)))
+            if not officers:
+                raise ConfigError("no intake officer can read reports yet: run `redline officers add NAME`")
             session.add(row)
             session.flush()
-            session.add_all([ReportKey(report_id=row.id, officer_id=officer_id, sealed_key=sealed)
-                             for officer_id, sealed in sealed_keys])
+            session.add_all([ReportKey(report_id=row.id, officer_id=officer_id, sealed_key=seal(public_key, key))
+                             for officer_id, public_key in officers])
             add_message(session, data_dir, key, row.id, "reporter", today, body, stored)
     except BaseException:
         remove_files(data_dir, stored)  # no row points at them

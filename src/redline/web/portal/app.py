@@ -248,6 +248,16 @@ def create_portal_app(settings: Settings, config: PortalConfig, engine: Engine |
     return app
 
 
+# every threadpool thread (anyio's default: 40) may hold a connection while it files a report;
+# SQLAlchemy's default (5 + 10 overflow, closed on return) reopened them, PRAGMAs and all
+POOL: Final = {"pool_size": 40, "max_overflow": 0}
+
+
+def portal_engine(url: str) -> Engine:
+    """The portal's engine: a pool as large as the threadpool (SQLite in memory keeps its own)."""
+    return make_engine(url) if ":memory:" in url else make_engine(url, **POOL)
+
+
 # what `redline portal --workers N` hands each worker process (uvicorn's factory mode)
 ENV_DATA: Final = "REDLINE_PORTAL_DATA"
 ENV_LIMITS: Final = "REDLINE_PORTAL_LIMITS"  # JSON of Limits' fields, as configured for the whole server
@@ -274,4 +284,4 @@ def app_from_env() -> FastAPI:
     config = PortalConfig(data_dir=Path(env[ENV_DATA]),
                           limits=Limits(**json.loads(env.get(ENV_LIMITS, "{}"))).per_worker(workers),
                           pow_bits=int(env.get(ENV_POW_BITS, "0")), pow_key=bytes.fromhex(env.get(ENV_POW_KEY, "")) or None)
-    return create_portal_app(settings, config, make_engine(settings.db_url))
+    return create_portal_app(settings, config, portal_engine(settings.db_url))
