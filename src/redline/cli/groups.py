@@ -77,14 +77,14 @@ def audit_tables(
     """Run the group analyzers over tables; findings completed from their rules, sorted."""
     from redline.groups.finding import DEFAULT_SEVERITY
     from redline.registry import RECORD_ANALYZERS
-    from redline.scan.records import complete
+    from redline.scan.records import analyzer_for, complete
 
     task = progress.add_task("group checks", total=len(triggers)) if progress else None
     findings: list[Finding] = []
     for key, trigs in sorted(triggers.items()):
         if progress is not None and task is not None:
             progress.update(task, description=key)
-        found = RECORD_ANALYZERS[key]().analyze(tables, trigs)
+        found = analyzer_for(RECORD_ANALYZERS[key], plan).analyze(tables, trigs)
         if plan is not None:
             findings += [complete(plan, f) for f in found]
         else:  # no rule to take a severity from: each kind's default

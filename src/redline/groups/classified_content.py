@@ -8,8 +8,8 @@ group. The plan's own secrets detectors (密级 marks such as 机密★1年, 文
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
@@ -26,11 +26,8 @@ from redline.groups.finding import (
     quote_ids_en,
 )
 from redline.groups.frame import arrow, connect, names
-from redline.groups.textscan import scan_texts
+from redline.groups.textscan import TextProbing
 from redline.vocab import Category, Severity
-
-if TYPE_CHECKING:
-    from redline.contracts import TextDetectorFactory
 
 # A message is scanned with its attachment's file name: 机密-会议纪要.pdf is evidence too.
 _MESSAGES = """
@@ -57,14 +54,11 @@ class ClassifiedContentConfig(BaseModel):
     severity: Severity | None = None  # None: the rule's severity in its pack
 
 
-class ClassifiedContent:
+class ClassifiedContent(TextProbing):
     """One `classified_content` finding per (group, sender) with secrets hits."""
 
     name: ClassVar[str] = "groups.classified_content"
     Config: ClassVar[type[BaseModel]] = ClassifiedContentConfig
-
-    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
-        self.text_detectors = text_detectors  # None: the registry's
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
         """Scan every group message once per trigger with the configured detectors."""
@@ -76,7 +70,7 @@ class ClassifiedContent:
             cfg = config_of(trigger, ClassifiedContentConfig)
             msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
             probes = list(cfg.detectors.items())
-            hits = scan_texts(msgs["body"], probes, self.text_detectors)
+            hits = self.scan(msgs["body"], probes)
             hits = hits.filter(pc.greater_equal(hits["score"], cfg.min_score))
             if hits.num_rows == 0:
                 continue

@@ -31,13 +31,11 @@ from redline.groups.finding import (
 )
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.interactions import InteractionConfig, channel_counts, weighted_edges
-from redline.groups.textscan import scan_texts
+from redline.groups.textscan import TextProbing
 from redline.vocab import Category, Severity, Subject
 
 if TYPE_CHECKING:
     import duckdb
-
-    from redline.contracts import TextDetectorFactory
 
 # Payments between two members of the same circle in the window before a relevant event.
 _PAYMENTS = """
@@ -93,14 +91,11 @@ class FactionConfig(BaseModel):
     severity: Severity | None = None  # None: the rule's severity in its pack
 
 
-class Faction:
+class Faction(TextProbing):
     """One `faction` finding per (circle, personnel event) with packets or canvassing before it."""
 
     name: ClassVar[str] = "groups.faction"
     Config: ClassVar[type[BaseModel]] = FactionConfig
-
-    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
-        self.text_detectors = text_detectors  # None: the registry's
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
         """Graph → circles → events → evidence; everything but the sentences is columnar."""
@@ -133,7 +128,7 @@ class Faction:
 
     def _canvassing(self, con: duckdb.DuckDBPyConnection, cfg: FactionConfig) -> dict[tuple[str, int], dict[str, list[str]]]:
         msgs = arrow(con, _MESSAGES, [cfg.window_days])
-        hits = scan_texts(msgs["text"], list(cfg.detectors.items()), self.text_detectors)
+        hits = self.scan(msgs["text"], list(cfg.detectors.items()))
         out: dict[tuple[str, int], dict[str, list[str]]] = {}
         taken = msgs.take(hits["row"]).to_pylist()
         for h, m in zip(hits.to_pylist(), taken, strict=True):

@@ -8,8 +8,8 @@ message within a few minutes. Praise of a colleague's work is not this rule's bu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from collections.abc import Sequence
+from typing import Any, ClassVar, Final
 
 import duckdb
 import pyarrow as pa
@@ -18,11 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
 from redline.groups.frame import arrow, connect, names
-from redline.groups.textscan import scan_texts
+from redline.groups.textscan import TextProbing
 from redline.vocab import Category, Severity, Subject
-
-if TYPE_CHECKING:
-    from redline.contracts import TextDetectorFactory
 
 # Titles (职务称呼) people use to address a leader, longest first so 副县长 is not read as 县长.
 TITLES: Final = ("秘书长", "董事长", "书记", "县长", "市长", "区长", "镇长", "乡长", "局长", "主任",
@@ -64,14 +61,11 @@ class FlatteryConfig(BaseModel):
     severity: Severity | None = None  # None: the rule's severity in its pack
 
 
-class Flattery:
+class Flattery(TextProbing):
     """One `flattery` finding per praising message addressed to its group's owner."""
 
     name: ClassVar[str] = "groups.flattery"
     Config: ClassVar[type[BaseModel]] = FlatteryConfig
-
-    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
-        self.text_detectors = text_detectors  # None: the registry's
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
         """Detect praise in batch, then keep hits whose message addresses the owner."""
@@ -86,7 +80,7 @@ class Flattery:
         for trigger in triggers:
             cfg = config_of(trigger, FlatteryConfig)
             msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
-            hits = scan_texts(msgs["text"], list(cfg.detectors.items()), self.text_detectors)
+            hits = self.scan(msgs["text"], list(cfg.detectors.items()))
             if hits.num_rows == 0:
                 continue
             forms = {r["group_id"]: (r, address_forms(r["name"], r["post"], r["display"], cfg.generic_forms))

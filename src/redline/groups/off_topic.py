@@ -8,8 +8,8 @@ messages are found by the plan's lexicon detector (the shared `off-topic` term l
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,11 +24,8 @@ from redline.groups.finding import (
     quote_ids_en,
 )
 from redline.groups.frame import arrow, connect, rows
-from redline.groups.textscan import scan_texts
+from redline.groups.textscan import TextProbing
 from redline.vocab import Category, Severity
-
-if TYPE_CHECKING:
-    from redline.contracts import TextDetectorFactory
 
 _MESSAGES = """
 SELECT gm.id, gm.time, gm.group_id, gm.sender, gm.day, coalesce(gm.text, '') AS text,
@@ -63,14 +60,11 @@ class OffTopicConfig(BaseModel):
     severity: Severity | None = None  # None: the rule's severity in its pack
 
 
-class OffTopic:
+class OffTopic(TextProbing):
     """One `off_topic` finding per work group over the threshold, with the share and evidence."""
 
     name: ClassVar[str] = "groups.off_topic"
     Config: ClassVar[type[BaseModel]] = OffTopicConfig
-
-    def __init__(self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None) -> None:
-        self.text_detectors = text_detectors  # None: the registry's
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]:
         """Flag non-work messages in batch, then compute each group's share in DuckDB."""
@@ -81,7 +75,7 @@ class OffTopic:
         for trigger in triggers:
             cfg = config_of(trigger, OffTopicConfig)
             msgs = arrow(con, _MESSAGES, [cfg.non_work_types, cfg.exempt_types])
-            hits = scan_texts(msgs["text"], list(cfg.detectors.items()), self.text_detectors)
+            hits = self.scan(msgs["text"], list(cfg.detectors.items()))
             off = pc.is_in(pa.array(range(msgs.num_rows), pa.int64()), value_set=hits["row"])
             con.register("flagged", msgs.append_column("off", pc.or_(off, msgs["non_work_type"])))
             hit_ids = msgs["id"].take(hits["row"]).to_pylist()

@@ -5,7 +5,10 @@ Group checks never copy a detector: they name registry keys with `when:`-style c
 this module builds ONE detector per key for all of them (as the scan plan does), normalises
 each batch once (`text.normalize`), scans it once per detector, and maps spans back.
 Lexicon names in a config (fields `lexicon`, `lexicons`, `*_lexicon`, `*_lexicons`, the
-packs' convention) are resolved from the shipped `lexicons/*.txt`.
+packs' convention) are resolved from the lexicons the analyzer was given, i.e. the plan's
+(shipped lists + the organisation's dirs + its overrides' add/remove), as the screening
+engine's detectors are; only an analyzer built without a plan falls back to the shipped
+`lexicons/*.txt`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -74,12 +77,16 @@ def _config(factory: type[TextDetectorFactory], key: str, raw: Mapping[str, Any]
 
 def build_probes(
     probes: Sequence[Probe], factories: Mapping[str, type[TextDetectorFactory]] | None = None,
+    lexicons: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[tuple[Any, dict[str, int]]]:
-    """One built detector per registry key, with its trigger labels → probe index."""
+    """One built detector per registry key, with its trigger labels → probe index.
+
+    Lexicon names resolve in `lexicons` (the plan's); None: the shipped lists.
+    """
     factories = registered_detectors() if factories is None else factories
     by_key: dict[str, list[Trigger]] = defaultdict(list)
     labels: dict[str, dict[str, int]] = defaultdict(dict)
-    lexicons: dict[str, tuple[str, ...]] = {}
+    resolved: dict[str, tuple[str, ...]] = {}
     for i, (key, raw) in enumerate(probes):
         factory = factories.get(key)
         if factory is None:
@@ -88,17 +95,20 @@ def build_probes(
         for fname, value in cfg:
             if _is_lexicon_field(fname) and value:
                 for name in [value] if isinstance(value, str) else list(value):
-                    lexicons.setdefault(name, shipped_lexicon(name))
+                    if name not in resolved:
+                        terms = lexicons.get(name) if lexicons is not None else None
+                        resolved[name] = shipped_lexicon(name) if terms is None else tuple(terms)
         label = f"groups#{i}"
         by_key[key].append(Trigger("groups", label, cfg))
         labels[key][label] = i
-    ctx = BuildContext(lexicons=lexicons)
+    ctx = BuildContext(lexicons=resolved)
     return [(factories[key].build(trigs, ctx), labels[key]) for key, trigs in by_key.items()]
 
 
 def scan_texts(
     texts: pa.Array | pa.ChunkedArray, probes: Sequence[Probe],
     factories: Mapping[str, type[TextDetectorFactory]] | None = None,
+    lexicons: Mapping[str, tuple[str, ...]] | None = None,
 ) -> pa.Table:
     """Hits of every probe in `texts` (nulls read as empty): one row per hit (HITS_SCHEMA).
 
@@ -106,12 +116,37 @@ def scan_texts(
     index of the probe in `probes` that matched. Each distinct text is scanned once: chat
     repeats itself (收到, 好的, 1), and the demo county has one distinct text per 7.5 messages.
     """
-    built = build_probes(probes, factories)
+    built = build_probes(probes, factories, lexicons)
     values = pa.chunked_array([texts]) if isinstance(texts, pa.Array) else texts
     flat = values.combine_chunks().fill_null("") if len(values) else pa.array([], pa.string())
     encoded = pc.dictionary_encode(flat)
     unique_hits = _scan_unique(encoded.dictionary, built)
     return _expand(unique_hits, encoded.indices.to_numpy(zero_copy_only=False))
+
+
+class TextProbing:
+    """Base of the group analyzers that run text probes: which detectors, which lexicons.
+
+    `redline.scan.records.analyzer_for` builds them with `with_context(ctx)`, so that their
+    lexicon names resolve to the plan's lists (organisation overrides included); built
+    bare (tests, `groups audit --defaults`), they use the registry and the shipped lists.
+    """
+
+    def __init__(
+        self, text_detectors: Mapping[str, type[TextDetectorFactory]] | None = None,
+        lexicons: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.text_detectors = text_detectors  # None: the registry's
+        self.lexicons = lexicons  # None: the shipped lists
+
+    @classmethod
+    def with_context(cls, ctx: BuildContext) -> Self:
+        """An analyzer whose probes use the lexicons of `ctx` (the plan's, after overrides)."""
+        return cls(lexicons=ctx.lexicons)
+
+    def scan(self, texts: pa.Array | pa.ChunkedArray, probes: Sequence[Probe]) -> pa.Table:
+        """`scan_texts` with this analyzer's detectors and lexicons."""
+        return scan_texts(texts, probes, self.text_detectors, self.lexicons)
 
 
 def _scan_unique(texts: pa.Array, built: list[tuple[Any, dict[str, int]]]) -> pa.Table:

@@ -96,4 +96,5 @@ def compile_plan(
         not_covered=tuple(not_covered),
         disabled=tuple(disabled),
         pack_versions={p.pack: p.version for p in packset.packs},
+        lexicons=dict(ctx.lexicons),
     )

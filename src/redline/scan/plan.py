@@ -112,6 +112,7 @@ class ScanPlan:
     `version`: hash of packs + overrides + lexicons; `redline scan` rescans when it changes.
     `not_covered`: rules or triggers that are dead in this plan, with the reason.
     `disabled`: rule ids switched off by the organisation overrides file.
+    `lexicons`: the resolved term lists the detectors were built with, for record analyzers.
     """
 
     detectors: tuple[TextDetector, ...]
@@ -121,6 +122,9 @@ class ScanPlan:
     not_covered: tuple[NotCovered, ...] = ()
     disabled: tuple[str, ...] = ()
     pack_versions: Mapping[str, str] = field(default_factory=dict)  # pack id → version
+    # lexicon name → terms after the organisation's dirs and overrides (BuildContext.lexicons);
+    # record analyzers that run text probes (groups.*) resolve lexicon names here
+    lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rule(self, label: str) -> RuleRef:
         """The RuleRef of a trigger label (KeyError if the label is not in the plan)."""
@@ -153,4 +157,5 @@ class ScanPlan:
             not_covered=tuple(n for n in self.not_covered if n.rule_id in keep),
             disabled=self.disabled,
             pack_versions=self.pack_versions,
+            lexicons=self.lexicons,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from redline.contracts import BundleTables, Finding, RecordAnalyzer
+from redline.contracts import BuildContext, BundleTables, Finding, RecordAnalyzer
 from redline.scan.plan import ScanPlan
 
 
@@ -30,6 +30,16 @@ def complete(plan: ScanPlan, finding: Finding) -> Finding:
     )
 
 
+def analyzer_for(cls: type[RecordAnalyzer], plan: ScanPlan | None) -> RecordAnalyzer:
+    """An instance of `cls`; one with a `with_context` classmethod (the group analyzers' text
+    probes) is built with the plan's resolved lexicons, as the plan's text detectors were."""
+    with_context = getattr(cls, "with_context", None)
+    if plan is None or with_context is None:
+        return cls()
+    analyzer: RecordAnalyzer = with_context(BuildContext(lexicons=plan.lexicons))
+    return analyzer
+
+
 def run_record_analyzers(
     plan: ScanPlan,
     tables: BundleTables,
@@ -44,6 +54,6 @@ def run_record_analyzers(
     for key, triggers in plan.record_triggers.items():
         if not triggers:
             continue
-        analyzer = analyzers[key]()
+        analyzer = analyzer_for(analyzers[key], plan)
         out[key] = [complete(plan, f) for f in analyzer.analyze(tables, triggers)]
     return out
