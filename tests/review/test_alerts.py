@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from redline.contracts import Finding
 from redline.errors import ConfigError
-from redline.review.alerts import QueueFilter, build_alerts, list_alerts
+from redline.review.alerts import QueueFilter, build_alerts, filter_options, list_alerts
 from redline.store.findings import save_findings
 from redline.store.tables.review import Alert
 
@@ -92,3 +92,68 @@ def test_bad_sort_and_cursor_are_input_errors(store: Engine) -> None:
             list_alerts(session, QueueFilter(), "loudest")
         with pytest.raises(ConfigError):
             list_alerts(session, QueueFilter(), "severity", "not-a-cursor")
+
+
+def _second_finding(engine: Engine) -> None:
+    """dm-03 (shown as ZJ-03 / conduct / zhejiang-2017, medium) gets a lower gift finding."""
+    save_findings(engine, [Finding("XY-07", "gifts", "lexicon", "message", "dm-03", "low", "请客吃饭",
+                                   person_id="p-zhaomin", label="meal", start=6, end=11, pack="xianyang-2015")])
+    assert build_alerts(engine) == 0
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (QueueFilter(category="gifts"), ["pay-03", "dm-01", "dm-03"]),
+        (QueueFilter(rule_id="XY-07"), ["dm-03"]),
+        (QueueFilter(pack="xianyang-2015"), ["dm-03", "g-finance"]),
+        (QueueFilter(category="conduct"), ["dm-03"]),  # its own finding still counts
+        # one finding must carry every finding-level filter: XY-03 is g-finance's, not dm-03's
+        (QueueFilter(pack="xianyang-2015", rule_id="XY-03"), ["g-finance"]),
+        (QueueFilter(pack="zhejiang-2017", category="gifts"), []),
+        (QueueFilter(category="gifts", unit="教育局"), ["dm-03"]),
+        (QueueFilter(category="gifts", status="dismissed"), []),
+    ],
+    ids=["category", "rule", "pack", "own-category", "pack+rule", "pack+category-apart", "with-unit", "with-status"],
+)
+def test_filters_match_any_finding_of_an_alert(store: Engine, flt: QueueFilter, expected: list[str]) -> None:
+    _second_finding(store)
+    ids = {a.id: s for s, a in _by_subject(store).items()}
+    assert [ids[i] for i in _alerts(store, flt)] == expected
+    alerts = _by_subject(store)
+    oldest = sorted(expected, key=lambda s: (alerts[s].time, alerts[s].id))
+    assert [ids[i] for i in _alerts(store, flt, "oldest")] == oldest
+
+
+def test_the_alert_still_shows_its_most_severe_finding(store: Engine) -> None:
+    _second_finding(store)
+    dm = _by_subject(store)["dm-03"]
+    assert (dm.rule_id, dm.category, dm.pack, dm.severity, dm.n_findings) == (
+        "ZJ-03", "conduct", "zhejiang-2017", "medium", 2)
+    with Session(store) as session:
+        options = filter_options(session)
+    # the dropdowns offer what the filters can find, not only what alerts show
+    assert options["rule_id"] == ["TJ-06", "XY-03", "XY-07", "ZJ-03", "ZJ-09"]
+    assert options["pack"] == ["tianjin-2017", "xianyang-2015", "zhejiang-2017"]
+
+
+def test_filtered_pages_by_a_second_finding_cover_every_match_once(store: Engine) -> None:
+    # 30 messages whose top finding is conduct and whose second (lower) one is a gift, and 10 without
+    save_findings(store, [
+        Finding("R-top", "conduct", "lexicon", "message", f"m-{i:03d}", ("medium", "high", "critical")[i % 3], "r")
+        for i in range(40)
+    ] + [Finding("R-gift", "gifts", "lexicon", "message", f"m-{i:03d}", "low", "r") for i in range(30)])
+    build_alerts(store)
+    for sort in ("severity", "newest", "oldest"):
+        full = _alerts(store, QueueFilter(rule_id="R-gift"), sort, limit=500)
+        assert len(full) == 30
+        seen: list[int] = []
+        cursor = None
+        with Session(store) as session:
+            while True:
+                page = list_alerts(session, QueueFilter(rule_id="R-gift"), sort, cursor, 7)
+                seen += [a.id for a in page.alerts]
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+        assert seen == full, sort

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redline.store.base import Base, BigIntPK
+from redline.store.tables.findings import FindingRow
 
 QUEUE_FILTERS = ("category", "unit", "pack", "rule_id", "assignee", "person_id", "severity")
 
@@ -49,6 +50,11 @@ class Alert(Base):
         # severity order, so a filtered page is an ordered index range too (review_0002)
         *(Index(f"ix_alerts_queue_{c}", c, "status", "severity_rank", "id") for c in QUEUE_FILTERS),
     )
+
+
+# The queue's pack filter matches any finding of an alert and its dropdown lists every pack
+# with a finding: an index on findings.pack, made by this branch's migration (review_0003).
+Index("ix_findings_pack", FindingRow.pack)
 
 
 class Case(Base):
