@@ -206,7 +206,9 @@ class LexiconDetector:
         if not len(s_rows):
             return keep
         plain: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        near = np.flatnonzero(np.isin(rows, s_rows))
+        stutter_row = np.zeros(int(max(rows.max(initial=0), s_rows.max())) + 1, dtype=np.bool_)
+        stutter_row[s_rows] = True
+        near = np.flatnonzero(stutter_row[rows])
         for row, lid, start, end in zip(rows[near].tolist(), self._entry_label[entries[near]].tolist(),
                                         starts[near].tolist(), ends[near].tolist(), strict=True):
             plain[(row, lid)].append((start, end))

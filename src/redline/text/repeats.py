@@ -70,9 +70,11 @@ def collapse_repeats(
     dup = np.zeros(n + 1, dtype=np.bool_)
     dup[at] = True
     if bigrams is not None and len(at):
-        ext = np.append(cps, np.uint32(0))
-        after = (ext[at].astype(_I64) << 21) | ext[at + 1].astype(_I64)
-        before = (ext[np.maximum(at - 2, 0)].astype(_I64) << 21) | ext[at].astype(_I64)
+        here = cps[at].astype(_I64)
+        nxt = cps[np.minimum(at + 1, n - 1)].astype(_I64)
+        nxt[at + 1 >= n] = 0  # past the end reads as NUL (no copy of the batch with a NUL appended)
+        after = (here << 21) | nxt
+        before = (cps[np.maximum(at - 2, 0)].astype(_I64) << 21) | here
         at = at[_member(after, bigrams) | _member(before, bigrams)]
     if not len(at):
         return None
@@ -82,8 +84,10 @@ def collapse_repeats(
     offsets = np.cumsum(lengths) - lengths
     pos = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=_I64)
     kept = pos[~dup[pos]]
-    ext = np.append(cps, np.uint32(0))  # the last row has no NUL of its own
-    sub = ext[kept[:-1]]
+    # the last row has no NUL of its own: its end (position n) reads as NUL
+    take = kept[:-1]
+    sub = cps[np.minimum(take, n - 1)]
+    sub[take >= n] = 0
     bounds = np.flatnonzero(sub == 0)
     sub_starts = np.concatenate([[0], bounds + 1]).astype(_I64)
     sub_ends = np.concatenate([bounds, [len(sub)]]).astype(_I64)
