@@ -11,6 +11,7 @@ import orjson
 
 from redline.ingest.bank_csv import match_layout
 from redline.ingest.bills import ALIPAY_HEADER, WECHAT_HEADER
+from redline.ingest.memotrace import HEADER as MEMOTRACE_HEADER
 from redline.ingest.roster import header_map
 from redline.ingest.tabular import SheetRow, csv_rows, find_header
 from redline.ingest.values import CellError, parse_date
@@ -21,6 +22,7 @@ FORMATS: Final[dict[str, str]] = {
     "pywxdump-csv": "PyWxDump-style chat CSV (id,MsgSvrID,type_name,…)",
     "chatlog-json": "chatlog JSON (webhook body or API array of messages)",
     "chatlog-csv": "chatlog CSV (Time,SenderName,Sender,TalkerName,Talker,Content)",
+    "memotrace-csv": "MemoTrace/WeChatMsg (留痕) CSV (localId,TalkerId,Type,SubType,IsSender,CreateTime,…)",
     "wechat-appmsg": "WeChat appmsg XML payloads (transfers, red packets) and claim notices",
     "wechat-pay": "WeChat Pay bill (微信支付账单明细), CSV or XLSX",
     "alipay": "Alipay bill (支付宝交易明细), GBK CSV",
@@ -66,6 +68,8 @@ def detect(path: Path, decoded: Decoded) -> str | None:
         return "pywxdump-csv"
     if first.startswith("Time,SenderName,Sender,TalkerName,Talker,Content"):
         return "chatlog-csv"
+    if first.lstrip(",").startswith(MEMOTRACE_HEADER):  # pandas' to_csv adds an index column
+        return "memotrace-csv"
     try:
         rows = csv_rows(head)
     except Exception:  # noqa: BLE001 - sniffing: a broken CSV is simply not recognised

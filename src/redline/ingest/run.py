@@ -16,7 +16,7 @@ import orjson
 from redline.bundle import write_bundle, write_quarantine
 from redline.bundle.schema import FILES, IMPORT_REPORT_FILE, QUARANTINE_FILE
 from redline.errors import InputError, SourceLocation
-from redline.ingest import appmsg, archives, bank_csv, bills, roster, wechat_export, wecom_archive
+from redline.ingest import appmsg, archives, bank_csv, bills, memotrace, roster, wechat_export, wecom_archive
 from redline.ingest.detect import FORMATS, Decoded, decode, detect
 from redline.ingest.join import merge
 from redline.ingest.result import SourceResult
@@ -90,6 +90,7 @@ def _dispatch(fmt: str, path: Path, decoded: Decoded, result: SourceResult, owne
         "pywxdump-csv": lambda: wechat_export.read_pywxdump_csv(path, text, result, owner),
         "chatlog-json": lambda: wechat_export.read_chatlog_json(path, _json(path, text), result, owner),
         "chatlog-csv": lambda: wechat_export.read_chatlog_csv(path, text, result, owner),
+        "memotrace-csv": lambda: memotrace.read_memotrace_csv(path, text, result, owner),
         "wechat-appmsg": lambda: appmsg.read_payload_file(path, text, result, owner),
         "wechat-pay": lambda: bills.read_wechat_pay(path, text, result, owner),
         "alipay": lambda: bills.read_alipay(path, text, result, owner),

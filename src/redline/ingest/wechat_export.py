@@ -41,7 +41,7 @@ def conversation_of(owner: str, talker: str, is_room: bool) -> str:
 def read_pywxdump_csv(path: Path, text: str, result: SourceResult, owner: str) -> None:
     """id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    for record in _records(reader, path):
+    for record in records(reader, path):
         line = reader.line_num
         result.rows_read += 1
         if None in record or any(v is None for v in record.values()):
@@ -149,7 +149,7 @@ def _chatlog_message(message: dict[str, Any], result: SourceResult, owner: str) 
 def read_chatlog_csv(path: Path, text: str, result: SourceResult, owner: str) -> None:
     """chatlog ?format=csv: Time,SenderName,Sender,TalkerName,Talker,Content (local time)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    for record in _records(reader, path):
+    for record in records(reader, path):
         result.rows_read += 1
         try:
             when = parse_local_time(record.get("Time"))
@@ -167,7 +167,7 @@ def read_chatlog_csv(path: Path, text: str, result: SourceResult, owner: str) ->
         })
 
 
-def _records(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
+def records(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
     """Rows of a CSV; a structurally broken CSV stops with the line where it broke."""
     try:
         yield from reader
