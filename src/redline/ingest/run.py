@@ -16,7 +16,16 @@ import orjson
 from redline.bundle import write_bundle, write_quarantine
 from redline.bundle.schema import FILES, IMPORT_REPORT_FILE, QUARANTINE_FILE
 from redline.errors import InputError, SourceLocation
-from redline.ingest import appmsg, archives, bank_csv, bills, memotrace, roster, wechat_export, wecom_archive
+from redline.ingest import (
+    appmsg,
+    archives,
+    bank_csv,
+    bills,
+    memotrace,
+    roster,
+    wechat_export,
+    wecom_archive,
+)
 from redline.ingest.detect import FORMATS, Decoded, decode, detect
 from redline.ingest.join import merge
 from redline.ingest.result import SourceResult
