@@ -278,8 +278,8 @@ def normalize_batch(texts: Sequence[str]) -> NormalizedBatch:
     ostart = np.cumsum(lens + 1, dtype=_I64) - (lens + 1)
     raw = "\x00".join(originals).encode("utf-32-le", "surrogatepass")
     cps = np.frombuffer(raw, dtype=np.uint32)
-    out = tables.fold[cps]
-    props = tables.folded_props[cps]
+    out = tables.fold.take(cps)  # `take` gathers about twice as fast as indexing with an array
+    props = tables.folded_props.take(cps)
     boundary = ostart[1:] - 1
     out[boundary] = 0  # message boundaries: NUL, which folding never produces
     props[boundary] = 0
@@ -289,7 +289,7 @@ def normalize_batch(texts: Sequence[str]) -> NormalizedBatch:
     if len(special):
         rows = np.unique(np.searchsorted(ostart, special, side="right") - 1).tolist()
         out, src_s, src_e = _splice_slow_rows(tables, out, originals, ostart, rows)
-        props = tables.props[out]
+        props = tables.props.take(out)
     keep = _drop_separators(out, props)
     if keep is not None:
         kept = np.flatnonzero(keep)  # one pass over the mask, then gathers (cheaper than 3 masks)
