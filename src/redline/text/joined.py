@@ -38,8 +38,13 @@ class JoinedText:
         if self.props is None:
             lengths = _utf8_lengths(self.codepoints)
         else:
-            lengths = ((self.props >> UTF8_SHIFT) & 3).astype(np.uint8) + np.uint8(1)
-        self.char_bytes = np.cumsum(lengths, dtype=np.int64) - lengths
+            lengths = np.bitwise_and(self.props >> UTF8_SHIFT, 3, dtype=np.uint8)
+            lengths += np.uint8(1)
+        # byte offset of each character: an exclusive running sum, written in place
+        self.char_bytes = np.empty(len(lengths), dtype=np.int64)
+        if len(lengths):
+            self.char_bytes[0] = 0
+            np.cumsum(lengths[:-1], dtype=np.int64, out=self.char_bytes[1:])
 
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> JoinedText:
@@ -72,7 +77,7 @@ class JoinedText:
         if not len(self):
             return np.zeros(0, dtype=np.int64)
         # the flagged characters are few: place them in rows, no running sum over the batch
-        at = np.flatnonzero(props & bit)
+        at = np.flatnonzero((props & bit) != 0)  # nonzero on bools is ~3x faster than on uint8
         rows = np.searchsorted(self.row_starts, at, side="right") - 1
         at_row = at < self.row_ends[np.maximum(rows, 0)]  # not in the NUL between rows
         return np.bincount(rows[at_row & (rows >= 0)], minlength=len(self)).astype(np.int64)

@@ -245,7 +245,7 @@ def _drop_separators(out: npt.NDArray[np.uint32], props: npt.NDArray[np.uint8]) 
     Works on the candidate positions only (a tenth of a chat text), run by run.
     """
     n = len(out)
-    pos = np.flatnonzero(props & (SEP | IGN))
+    pos = np.flatnonzero((props & (SEP | IGN)) != 0)  # nonzero on bools: ~3x faster than on uint8
     if not len(pos):
         return None
     kinds = props[pos]
@@ -285,7 +285,7 @@ def normalize_batch(texts: Sequence[str]) -> NormalizedBatch:
     props[boundary] = 0
     src_s: npt.NDArray[np.int64] | None = None
     src_e: npt.NDArray[np.int64] | None = None
-    special = np.flatnonzero(props & SPECIAL)
+    special = np.flatnonzero((props & SPECIAL) != 0)
     if len(special):
         rows = np.unique(np.searchsorted(ostart, special, side="right") - 1).tolist()
         out, src_s, src_e = _splice_slow_rows(tables, out, originals, ostart, rows)
