@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from redline.intake.officers import read_report
 from redline.intake.reports import NewReport, follow_up, submit
 from redline.review.accounts import authenticate
@@ -29,3 +31,17 @@ def test_officers_add_then_reports_are_sealed_to_them(tmp_path: Path) -> None:
                            input="a long passphrase 1\n", text=True, capture_output=True, check=False)
     assert again.returncode == 2
     assert "exists already" in again.stderr
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--workers", "65"], "bad number of workers"),
+    (["--submit-limit", "lots"], "bad --submit-limit"),
+    (["--pow-bits", "30"], "--pow-bits"),
+], ids=["workers", "submit-limit", "pow-bits"])
+def test_portal_refuses_bad_options_in_one_line(tmp_path: Path, option: list[str], message: str) -> None:
+    run = subprocess.run([sys.executable, "-m", "redline", "portal", "--db", f"sqlite:///{tmp_path / 'p.db'}",
+                          "--data", str(tmp_path / "data"), *option], capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
