@@ -178,4 +178,19 @@ def test_limits_apply_while_the_body_streams_in(portal) -> None:  # type: ignore
     assert answer.status_code == 413
     many = [("files", (f"{n}.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")) for n in range(7)]
     assert _post(client, text=TEXT, files=many).status_code == 413
+
+    def plain_form():  # type: ignore[no-untyped-def]
+        yield b"category=gifts&text="
+        for _ in range(3):
+            yield b"%E7%BA%A2" * 2**16
+
+    answer = client.post("/api/reports", content=plain_form(),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 413
     assert not any(p.is_file() for p in Path(data).rglob("*"))
+
+
+def test_plain_form_text_arrives_intact(portal) -> None:  # type: ignore[no-untyped-def]
+    client, _, _ = portal
+    receipt = _post(client, text=TEXT + " a&b=c+d%", contact="").json()["receipt"]
+    assert client.post("/api/follow", data={"receipt": receipt}).json()["messages"][0]["text"] == TEXT + " a&b=c+d%"

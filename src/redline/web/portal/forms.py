@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Final
+from urllib.parse import parse_qsl
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from redline.intake.uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, Upload, UploadError
@@ -101,11 +101,17 @@ async def read_form(request: Request) -> tuple[dict[str, str], list[Upload]]:
     if kind != b"multipart/form-data":
         if kind != b"application/x-www-form-urlencoded":
             raise UploadError("send the form as multipart/form-data", 400)
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_FIELD_BYTES:
-            raise UploadError("request too large", 413)
-        form: FormData = await request.form(max_files=0, max_fields=MAX_FIELDS)
-        return {k: v for k, v in form.multi_items() if isinstance(v, str)}, []
+        body = bytearray()
+        async for chunk in request.stream():  # bounded even when sent chunked, without a length
+            body += chunk
+            if len(body) > MAX_FIELD_BYTES:
+                raise UploadError("request too large", 413)
+        try:
+            pairs = parse_qsl(body.decode("ascii", "replace"), keep_blank_values=True, encoding="utf-8",
+                              errors="replace", max_num_fields=MAX_FIELDS)
+        except ValueError as exc:
+            raise UploadError("too many form fields", 413) from exc
+        return dict(pairs), []  # the last value of a repeated field wins
     boundary = options.get(b"boundary")
     if not boundary:
         raise UploadError("a multipart form without a boundary", 400)
