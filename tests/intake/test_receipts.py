@@ -51,7 +51,7 @@ def test_normalise_never_raises(text: str) -> None:
 
 
 def test_every_position_uses_the_whole_alphabet_evenly() -> None:
-    """Chi-square per position over 32,000 codes: 31 degrees of freedom, 80 is p < 1e-6."""
+    """Chi-square per position over 32,000 codes (31 degrees of freedom: 80 is p < 1e-6), and pairs."""
     codes = [receipts.new_code().replace("-", "") for _ in range(32_000)]
     expected = len(codes) / len(receipts.ALPHABET)
     for position in range(receipts.GROUPS * receipts.GROUP_SIZE):
@@ -59,3 +59,6 @@ def test_every_position_uses_the_whole_alphabet_evenly() -> None:
         assert set(counts) == set(receipts.ALPHABET), position
         chi2 = sum((counts[c] - expected) ** 2 / expected for c in receipts.ALPHABET)
         assert chi2 < 80, (position, chi2)
+    # neighbours independent: all 1,024 pairs occur (each ~31 times; shared bits would halve them)
+    for position in range(receipts.GROUPS * receipts.GROUP_SIZE - 1):
+        assert len({code[position:position + 2] for code in codes}) == 32 * 32, position
