@@ -39,3 +39,18 @@ def test_pii(detect, text: str, expected: list[tuple[str, str]]) -> None:
 def test_kinds_narrow_a_trigger(detect) -> None:
     text = "身份证11010519491231002X 电话13812345678"
     assert [ev for ev, _ in detect(PiiDetector, text, {"kinds": ["mobile"]})] == ["13812345678"]
+
+
+def test_batch_digit_folding_equals_translating_each_row() -> None:
+    import numpy as np
+
+    from redline.detectors.pii import _TO_DIGITS, _digit_folded
+    from redline.text.normalize import normalize_batch
+
+    texts = ["电话一三八一二三四五六七八", "", "幺三九 零零零 勾拐两", "１３８-1234-5678", "没有数字"]
+    batch = normalize_batch(texts)
+    rows = np.array([0, 2, 3], dtype=np.int64)
+    folded = _digit_folded(batch.texts, batch.texts.joined, rows)
+    assert folded == [batch.texts[r].translate(_TO_DIGITS) for r in (0, 2, 3)]
+    assert folded[0] == "电话13812345678"
+    assert _digit_folded(texts, batch.texts.joined, rows) == [texts[r].translate(_TO_DIGITS) for r in (0, 2, 3)]
