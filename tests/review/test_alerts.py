@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session
 
 from redline.contracts import Finding
 from redline.errors import ConfigError
-from redline.review.alerts import QueueFilter, build_alerts, filter_options, list_alerts
+from redline.review import alerts as alerts_module
+from redline.review.alerts import (
+    FEW_FINDINGS,
+    QueueFilter,
+    build_alerts,
+    filter_options,
+    list_alerts,
+)
 from redline.store.findings import save_findings
 from redline.store.tables.review import Alert
 
@@ -116,7 +123,11 @@ def _second_finding(engine: Engine) -> None:
     ],
     ids=["category", "rule", "pack", "own-category", "pack+rule", "pack+category-apart", "with-unit", "with-status"],
 )
-def test_filters_match_any_finding_of_an_alert(store: Engine, flt: QueueFilter, expected: list[str]) -> None:
+@pytest.mark.parametrize("few", [FEW_FINDINGS, 1], ids=["from-findings", "walk-queue"])
+def test_filters_match_any_finding_of_an_alert(
+    store: Engine, flt: QueueFilter, expected: list[str], few: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(alerts_module, "FEW_FINDINGS", few)  # both plans: rare values and common ones
     _second_finding(store)
     ids = {a.id: s for s, a in _by_subject(store).items()}
     assert [ids[i] for i in _alerts(store, flt)] == expected
@@ -137,7 +148,11 @@ def test_the_alert_still_shows_its_most_severe_finding(store: Engine) -> None:
     assert options["pack"] == ["tianjin-2017", "xianyang-2015", "zhejiang-2017"]
 
 
-def test_filtered_pages_by_a_second_finding_cover_every_match_once(store: Engine) -> None:
+@pytest.mark.parametrize("few", [FEW_FINDINGS, 1], ids=["from-findings", "walk-queue"])
+def test_filtered_pages_by_a_second_finding_cover_every_match_once(
+    store: Engine, few: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(alerts_module, "FEW_FINDINGS", few)
     # 30 messages whose top finding is conduct and whose second (lower) one is a gift, and 10 without
     save_findings(store, [
         Finding("R-top", "conduct", "lexicon", "message", f"m-{i:03d}", ("medium", "high", "critical")[i % 3], "r")
