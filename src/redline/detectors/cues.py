@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BuildContext, Hit, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import LiteralMatcher
 from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
@@ -76,11 +77,16 @@ class CueDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger label; offsets in the normalised texts."""
+        return self.scan_columns(texts).to_hits()
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns:
+        """`scan` as columns (no Hit object per hit)."""
+        out = _Columns()
         if not self._labels:
-            return []
+            return out.build(self.name, [])
         cues = self._cues.scan(joined_view(texts))
         if not len(cues):
-            return []
+            return out.build(self.name, [])
         per_row: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
         for pid, row, start, end in zip(
             cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), strict=True
@@ -94,22 +100,21 @@ class CueDetector:
             strict=True,
         ):
             per_row[rows[sub]].append((_CONTEXT, self._context_ids[pid], start, end))
-        hits: list[Hit] = []
         for row, matches in per_row.items():
             contexts = [m for m in matches if m[0] == _CONTEXT]
-            for label, window in self._labels:
+            for index, (_, window) in enumerate(self._labels):
                 scored = [
-                    self._score(row, label, window, kind, pid, start, end, contexts)
+                    self._score(window, kind, pid, start, end, contexts)
                     for kind, pid, start, end in matches
                     if kind != _CONTEXT and not _inside_longer_cue(matches, kind, start, end)
                 ]
-                hits.extend(_merge([h for h in scored if h is not None]))
-        return hits
+                out.add(row, index, _merge([h for h in scored if h is not None]))
+        return out.build(self.name, [label for label, _ in self._labels])
 
     def _score(
-        self, row: int, label: str, window: int, kind: int, pid: int, start: int, end: int,
+        self, window: int, kind: int, pid: int, start: int, end: int,
         contexts: list[tuple[int, int, int, int]],
-    ) -> Hit | None:
+    ) -> _Scored | None:
         near = [
             c for c in contexts
             if c[2] < end + window and c[3] > start - window and not (c[2] >= start and c[3] <= end)
@@ -124,18 +129,51 @@ class CueDetector:
             score = min(0.95, score + CONTEXT_BOOST)
             why += f"; {self.VOCABULARY.context_name} {self._literals[best[1]]}"
             start, end = min(start, best[2]), max(end, best[3])
-        return Hit(row, self.name, label, start, end, score, why)
+        return start, end, score, why
 
 
-def _merge(hits: list[Hit]) -> list[Hit]:
+_Scored = tuple[int, int, float, str]  # start, end, score, why
+
+
+class _Columns:
+    """Hits of one scan gathered as plain lists, then HitColumns."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.labels: list[int] = []
+        self.scores: list[float] = []
+        self.whys: list[int] = []
+        self.why_ids: dict[str, int] = {}
+
+    def add(self, row: int, label: int, hits: list[_Scored]) -> None:
+        for start, end, score, why in hits:
+            self.rows.append(row)
+            self.starts.append(start)
+            self.ends.append(end)
+            self.labels.append(label)
+            self.scores.append(score)
+            self.whys.append(self.why_ids.setdefault(why, len(self.why_ids)))
+
+    def build(self, detector: str, labels: list[str]) -> HitColumns:
+        i64 = np.int64
+        return HitColumns(
+            detector, tuple(labels), tuple(self.why_ids), np.asarray(self.rows, dtype=i64),
+            np.asarray(self.starts, dtype=i64), np.asarray(self.ends, dtype=i64),
+            np.asarray(self.labels, dtype=i64), np.asarray(self.whys, dtype=i64),
+            np.asarray(self.scores, dtype=np.float64),
+        )
+
+
+def _merge(hits: list[_Scored]) -> list[_Scored]:
     """One hit per run of overlapping hits: the union span, the best score and its `why`."""
-    merged: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.start, h.end)):
+    merged: list[_Scored] = []
+    for hit in sorted(hits, key=lambda h: (h[0], h[1])):
         last = merged[-1] if merged else None
-        if last is not None and hit.start < last.end:
-            best = hit if hit.score > last.score else last
-            merged[-1] = Hit(last.row, last.detector, last.label, last.start,
-                             max(last.end, hit.end), best.score, best.why)
+        if last is not None and hit[0] < last[1]:
+            best = hit if hit[2] > last[2] else last
+            merged[-1] = (last[0], max(last[1], hit[1]), best[2], best[3])
         else:
             merged.append(hit)
     return merged
