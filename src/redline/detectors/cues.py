@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
-from redline.detectors.matchers import LiteralMatcher
+from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
 
@@ -81,7 +80,7 @@ class CueDetector:
 
     def scan_columns(self, texts: Sequence[str]) -> HitColumns:
         """`scan` as columns (no Hit object per hit)."""
-        out = _Columns()
+        out = HitColumnsBuilder()
         if not self._labels:
             return out.build(self.name, [])
         cues = self._cues.scan(joined_view(texts))
@@ -108,7 +107,8 @@ class CueDetector:
                     for kind, pid, start, end in matches
                     if kind != _CONTEXT and not _inside_longer_cue(matches, kind, start, end)
                 ]
-                out.add(row, index, _merge([h for h in scored if h is not None]))
+                for start, end, score, why in _merge([h for h in scored if h is not None]):
+                    out.add(row, index, start, end, score, why)
         return out.build(self.name, [label for label, _ in self._labels])
 
     def _score(
@@ -133,37 +133,6 @@ class CueDetector:
 
 
 _Scored = tuple[int, int, float, str]  # start, end, score, why
-
-
-class _Columns:
-    """Hits of one scan gathered as plain lists, then HitColumns."""
-
-    def __init__(self) -> None:
-        self.rows: list[int] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.labels: list[int] = []
-        self.scores: list[float] = []
-        self.whys: list[int] = []
-        self.why_ids: dict[str, int] = {}
-
-    def add(self, row: int, label: int, hits: list[_Scored]) -> None:
-        for start, end, score, why in hits:
-            self.rows.append(row)
-            self.starts.append(start)
-            self.ends.append(end)
-            self.labels.append(label)
-            self.scores.append(score)
-            self.whys.append(self.why_ids.setdefault(why, len(self.why_ids)))
-
-    def build(self, detector: str, labels: list[str]) -> HitColumns:
-        i64 = np.int64
-        return HitColumns(
-            detector, tuple(labels), tuple(self.why_ids), np.asarray(self.rows, dtype=i64),
-            np.asarray(self.starts, dtype=i64), np.asarray(self.ends, dtype=i64),
-            np.asarray(self.labels, dtype=i64), np.asarray(self.whys, dtype=i64),
-            np.asarray(self.scores, dtype=np.float64),
-        )
 
 
 def _merge(hits: list[_Scored]) -> list[_Scored]:

@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from redline.contracts import HitColumns
 from redline.text.joined import JoinedText
 
 try:  # the fallback keeps the scanner correct (and slow) on a platform without the wheel
@@ -177,6 +178,37 @@ class PatternPrefilter:
         for pid in self._everywhere:
             pairs.update((pid, row) for row in range(len(joined)))
         return sorted(pairs)
+
+
+class HitColumnsBuilder:
+    """Hits gathered one by one as plain lists, then one HitColumns (no Hit per hit)."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.labels: list[int] = []
+        self.scores: list[float] = []
+        self.whys: list[int] = []
+        self.why_ids: dict[str, int] = {}
+
+    def add(self, row: int, label: int, start: int, end: int, score: float, why: str) -> None:
+        """One hit; `label` indexes the labels given to `build`."""
+        self.rows.append(row)
+        self.starts.append(start)
+        self.ends.append(end)
+        self.labels.append(label)
+        self.scores.append(score)
+        self.whys.append(self.why_ids.setdefault(why, len(self.why_ids)))
+
+    def build(self, detector: str, labels: Sequence[str]) -> HitColumns:
+        """The hits added so far, in order."""
+        return HitColumns(
+            detector, tuple(labels), tuple(self.why_ids), np.asarray(self.rows, dtype=_I64),
+            np.asarray(self.starts, dtype=_I64), np.asarray(self.ends, dtype=_I64),
+            np.asarray(self.labels, dtype=_I64), np.asarray(self.whys, dtype=_I64),
+            np.asarray(self.scores, dtype=np.float64),
+        )
 
 
 def python_pattern(pattern: str) -> re.Pattern[str]:

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from stdnum import luhn
 from stdnum.cn import ric
 
-from redline.contracts import BuildContext, Hit, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.detectors.matchers import HitColumnsBuilder
 from redline.text.joined import JoinedText, joined_view
 from redline.text.tables import DIGIT, NUMERALS, fold_tables
 
@@ -123,17 +124,19 @@ class PiiDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts (digit folding keeps them)."""
-        hits: list[Hit] = []
+        return self.scan_columns(texts).to_hits()
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns:
+        """`scan` as columns (no Hit object per hit)."""
+        out = HitColumnsBuilder()
         joined = joined_view(texts)
         rows = np.flatnonzero(joined.row_counts(DIGIT) >= _MIN_DIGITS)
         for row, text in zip(rows.tolist(), _digit_folded(texts, joined, rows), strict=True):
             for start, end, kind, score, why in find_pii(text):
-                hits.extend(
-                    Hit(row, self.name, label, start, end, score, why)
-                    for label, kinds in self._labels
-                    if kind in kinds
-                )
-        return hits
+                for index, (_, kinds) in enumerate(self._labels):
+                    if kind in kinds:
+                        out.add(row, index, start, end, score, why)
+        return out.build(self.name, [label for label, _ in self._labels])
 
 
 def _digit_folded(texts: Sequence[str], joined: JoinedText, rows: npt.NDArray[np.int64]) -> list[str]:

@@ -15,8 +15,8 @@ from typing import ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict
 
-from redline.contracts import BuildContext, Hit, Trigger
-from redline.detectors.matchers import LiteralMatcher
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.text.joined import joined_view
 
 _LEVEL: Final = r"(?P<level>绝密|机密|秘密)"
@@ -67,17 +67,19 @@ class SecretMarksDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts."""
+        return self.scan_columns(texts).to_hits()
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns:
+        """`scan` as columns (no Hit object per hit)."""
         found = self._prefilter.scan(joined_view(texts))
-        hits: list[Hit] = []
+        out = HitColumnsBuilder()
         for row in sorted(set(found.rows.tolist())):
             for start, end, score, note in self.marks(texts[row]):
                 weak = note == "marking"
-                hits.extend(
-                    Hit(row, self.name, label, start, end, score, note)
-                    for label, allow_weak in self._labels
-                    if allow_weak or not weak
-                )
-        return hits
+                for index, (_, allow_weak) in enumerate(self._labels):
+                    if allow_weak or not weak:
+                        out.add(row, index, start, end, score, note)
+        return out.build(self.name, [label for label, _ in self._labels])
 
     def marks(self, text: str) -> list[tuple[int, int, float, str]]:
         """Every marking in one normalised text: (start, end, score, note), no overlaps."""
