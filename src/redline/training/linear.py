@@ -39,7 +39,8 @@ def nb_ratio(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], alpha: float 
     weights_pos = labels.astype(np.float64)
     p = present.T @ weights_pos + alpha
     q = present.T @ (1.0 - weights_pos) + alpha
-    return np.log((p / p.sum()) / (q / q.sum()))
+    ratio: npt.NDArray[np.float64] = np.log((p / p.sum()) / (q / q.sum()))
+    return ratio
 
 
 def fit_linear(
@@ -52,6 +53,19 @@ def fit_linear(
     dtype: type[np.floating] = np.float16,
 ) -> LinearTextModel:
     """Fit NB-weighted logistic regression; weights are stored (and used) as `dtype`."""
+    return fit_linear_with_ratio(hasher, texts, labels, c=c, sample_weight=sample_weight, dtype=dtype)[0]
+
+
+def fit_linear_with_ratio(
+    hasher: NgramHasher,
+    texts: Sequence[str],
+    labels: Sequence[bool] | npt.NDArray[np.bool_],
+    *,
+    c: float,
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    dtype: type[np.floating] = np.float16,
+) -> tuple[LinearTextModel, npt.NDArray[np.float64]]:
+    """`fit_linear`, also returning the NB log-count ratio it used (what `fit_adapted` needs)."""
     y = np.asarray(labels, dtype=bool)
     matrix = feature_matrix(hasher, texts)
     ratio = nb_ratio(matrix, y)
@@ -60,7 +74,37 @@ def fit_linear(
     model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
     model.fit(matrix @ sp.diags(ratio), y, sample_weight=sample_weight)
     weights = (model.coef_.ravel() * ratio).astype(dtype).astype(np.float32)
-    return LinearTextModel(hasher=hasher, weights=weights, bias=float(model.intercept_[0]))
+    return LinearTextModel(hasher=hasher, weights=weights, bias=float(model.intercept_[0])), ratio
+
+
+def fit_adapted(
+    base: LinearTextModel,
+    ratio: npt.NDArray[np.float64],
+    texts: Sequence[str],
+    labels: Sequence[bool] | npt.NDArray[np.bool_],
+    *,
+    c: float,
+    dtype: type[np.floating] = np.float16,
+) -> LinearTextModel:
+    """Adapt a fitted model to a small sample of the target distribution (domain adaptation).
+
+    Logistic regression on [the base model's logit, the NB-weighted n-gram features] of the
+    sample, classes balanced: the base logit carries what the large corpus taught, the
+    n-gram weights learn what differs in the sample. `ratio` is the base fit's NB ratio
+    (`nb_ratio` of its training matrix). The result is again one weight per bucket,
+    `a * w_base + ratio * v`, so inference is unchanged.
+    """
+    y = np.asarray(labels, dtype=bool)
+    matrix = feature_matrix(base.hasher, texts)
+    base_logit = matrix @ base.weights.astype(np.float64) + base.bias
+    design = sp.hstack([matrix @ sp.diags(ratio), sp.csr_matrix(base_logit[:, None])]).tocsr()
+    model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=5000, random_state=0)
+    model.fit(design, y)
+    coef = model.coef_.ravel()
+    a = float(coef[-1])
+    weights = a * base.weights.astype(np.float64) + coef[:-1] * ratio
+    bias = a * base.bias + float(model.intercept_[0])
+    return LinearTextModel(hasher=base.hasher, weights=weights.astype(dtype).astype(np.float32), bias=bias)
 
 
 def save_linear(model: LinearTextModel, path: Path) -> str:

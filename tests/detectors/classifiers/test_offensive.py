@@ -27,8 +27,9 @@ def test_validation_f1_is_at_least_the_card_s(data_dir) -> None:  # type: ignore
     got = figures(val.labels, scores, files.threshold)
     assert got.n > 2000
     assert got.f1 >= card_f1 - 0.02
-    # the comparable figure: COLD's BERT reaches ~0.81, the n-gram baseline ~0.80
-    assert got.accuracy_at_half >= 0.79
+    # the comparable figure: COLD's BERT reaches ~0.81, the n-gram baseline ~0.80; this
+    # model (1.1.0, adapted on the calibration half) has 0.8145 on the card
+    assert got.accuracy_at_half >= 0.805
 
 
 @pytest.mark.parametrize(
@@ -37,12 +38,13 @@ def test_validation_f1_is_at_least_the_card_s(data_dir) -> None:  # type: ignore
         ("河南人都是骗子，滚出去", True),
         ("黑鬼滚回非洲去", True),
         ("广东人什么都吃，真恶心", True),
+        ("女人就该待在家里生孩子，出来工作就是添乱", True),
         ("明天上午九点在三楼会议室开会，请准时参加", False),
         ("我们单位女同志很多，工作都很出色", False),
         ("新疆的朋友寄来了葡萄干", False),
         ("材料已经报送，请王处长审阅", False),
     ],
-    ids=["region-attack", "race-slur", "region-disgust", "meeting", "women-colleagues",
+    ids=["region-attack", "race-slur", "region-disgust", "gender-attack", "meeting", "women-colleagues",
          "xinjiang-friend", "report"],
 )
 def test_examples_and_counter_examples(detect, text: str, flagged: bool) -> None:  # type: ignore[no-untyped-def]
@@ -50,16 +52,12 @@ def test_examples_and_counter_examples(detect, text: str, flagged: bool) -> None
     assert [evidence for evidence, _ in found] == ([text] if flagged else [])
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["黑人就是低等的，别来我们这里", "女人就该待在家里生孩子，出来工作就是添乱"],
-    ids=["race-attack", "gender-attack"],
-)
+@pytest.mark.parametrize("text", ["黑人就是低等的，别来我们这里"], ids=["race-attack"])
 def test_milder_attacks_need_a_lower_threshold(detect, text: str) -> None:  # type: ignore[no-untyped-def]
     # Known failure (MODEL.md): the precision-oriented card threshold misses these; a rule
     # that wants them sets its own threshold.
     assert detect(OffensiveClassifier, text) == []
-    assert [e for e, _ in detect(OffensiveClassifier, text, {"threshold": 0.6})] == [text]
+    assert [e for e, _ in detect(OffensiveClassifier, text, {"threshold": 0.5})] == [text]
 
 
 def test_why_names_model_version_and_threshold(detect) -> None:  # type: ignore[no-untyped-def]
