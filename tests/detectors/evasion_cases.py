@@ -1,7 +1,7 @@
 """The evasion test set: real cues in evasive spellings, and near-misses that must stay quiet.
 
 Every positive base text is expanded into variants (traditional, full width, spaced,
-symbol-split, zero-width, pinyin where a lexicon term opts in); every near-miss gets the
+symbol-split, zero-width; pinyin and mixed 汉字/pinyin spellings of lexicon terms); every near-miss gets the
 same variants and must stay negative. `evaluate()` gives precision and recall per detector;
 `bench/bench_evasion.py` writes them to bench/results/evasion.json, and the test module
 guards them.
@@ -31,7 +31,8 @@ POSITIVE: dict[str, list[str]] = {
             "手机一三八一二三四五六七八", "卡号6222021234567890128"],
     "gambling": ["今晚群里押大小，一百起押", "六合彩这期买几注", "发个红包接龙，踩雷的赔双倍",
                  "牛牛抢庄，一把五十"],
-    "canvassing": ["换届选举的时候请大家投我一票", "民主推荐时记得帮我拉票", "选举那天记得写我的名字"],
+    "canvassing": ["换届选举的时候请大家投我一票", "民主推荐时记得帮我拉票", "选举那天记得写我的名字",
+                   "换届选举时请大家投老王一票", "村委选举请支持张三当选"],
     "gift_offer": ["王老板发来一个红包，以后多关照", "这张购物卡您收下吧，招标的事还请费心",
                    "一点心意，审批的事麻烦您了", "这是好处费，事成之后还有"],
     "flattery": ["书记高瞻远瞩，我们深受教育", "群主英明！", "领导讲得太好了，字字珠玑", "领导辛苦了"],
@@ -45,7 +46,8 @@ NEAR_MISS: dict[str, list[str]] = {
             "订单号4539148803436467", "会议定于2024年3月5日召开，预计200人"],
     "gambling": ["工作群接龙：收到请回复", "请把会议纪要接龙确认收到", "排雷作业安全培训",
                  "抢到红包了，谢谢领导", "今天下午开展禁赌宣传"],
-    "canvassing": ["换届选举工作领导小组会议通知", "请各位代表明天上午准时参加投票", "帮我家宝宝拉票，谢谢"],
+    "canvassing": ["换届选举工作领导小组会议通知", "请各位代表明天上午准时参加投票", "帮我家宝宝拉票，谢谢",
+                   "我在选举中投了一票", "干部考察实行一票否决"],
     "gift_offer": ["给外婆发了个生日红包", "过年给孩子们发了压岁红包", "单位团拜会通知", "审批材料已经提交"],
     "flattery": ["收到，马上落实", "这个方案讲得很清楚，我们照办", "大家辛苦了", "领导，材料明天交"],
 }
@@ -67,7 +69,10 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "emoji_split": lambda t: _split(t, "🧧"),
     "zero_width": lambda t: _split(t, "\u200b"),
 }
-PINYIN = {"lexicon": ["给你发了个hongbao", "转发shiliweiguishuyu的文章", "转发slwgsy的文章"]}
+PINYIN = {"lexicon": ["给你发了个hongbao", "转发shiliweiguishuyu的文章", "转发slwgsy的文章",
+                      "这张gouwu ka收好", "材料bu de wai chuan", "材料不de外chuan", "给你发了个hong包",
+                      "这张购wu卡收好"]}
+PINYIN_NEAR_MISS = {"lexicon": ["买了shanghongbaoxian", "gouwukaka", "bude"]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,7 @@ def cases() -> list[Case]:
             for text in texts:
                 out.extend(Case(detector, name, fn(text), positive) for name, fn in VARIANTS.items())
     out.extend(Case(d, "pinyin", t, True) for d, texts in PINYIN.items() for t in texts)
+    out.extend(Case(d, "pinyin", t, False) for d, texts in PINYIN_NEAR_MISS.items() for t in texts)
     return out
 
 

@@ -13,7 +13,8 @@ from redline.scan.engine import scan_hits
 
 LEXICONS = {
     "gifts": ("红包|pinyin|initials", "购物卡", "以后多关照", "牛牛"),
-    "secrets": ("不得外传", "内部资料"),
+    "secrets": ("不得外传", "内部资料", "机密文件"),
+    "stakes": ("赌资|exact",),
     "latin": ("VPN",),
 }
 
@@ -29,6 +30,12 @@ CASES = [
     ("发个hb吧", ["hb"]),  # initials (opted in), whole word
     ("github上看", []),  # initials inside a word do not count
     ("shanghongbaoxian", []),  # pinyin inside a longer word does not count
+    ("这是jimi wenjian", ["jimi wenjian"]),  # pinyin split into words
+    ("机mi文件别乱发", ["机mi文件"]),  # mixed 汉字 and pinyin
+    ("ji密文件", ["ji密文件"]),
+    ("这份bu de wai chuan", ["bu de wai chuan"]),
+    ("我duzi疼", []),  # |exact: 赌资 has no romanised spellings (duzi is also 肚子)
+    ("赌资已到", ["赌资"]),
     ("购物卡和红包", ["购物卡", "红包"]),
     ("不得得外外传", ["不得得外外传"]),  # stuttered characters
     ("红红包包", ["红包"]),  # a stutter around a plain match adds nothing
@@ -44,7 +51,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "empty" for c in CASES])
 def test_terms(detect, text: str, expected: list[str]) -> None:
-    found = detect(LexiconDetector, text, {"lexicon": ["gifts", "secrets", "latin"]}, LEXICONS)
+    found = detect(LexiconDetector, text, {"lexicon": ["gifts", "secrets", "latin", "stakes"]}, LEXICONS)
     assert [ev for ev, _ in found] == expected
 
 

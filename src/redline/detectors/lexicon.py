@@ -2,9 +2,10 @@
 
 Terms are normalised exactly as messages are (so 紅包, ＨＯＮＧＢＡＯ and 红 包 all meet
 红包), then compiled together into one hyperscan literal database scanned once per batch.
-A term may opt in to pinyin matching with flags kept in the term string (scan.plan
-conventions): ``红包|pinyin`` also matches ``hongbao`` / ``hong bao``, ``红包|initials``
-also matches ``hb`` (romanised forms match whole words only: initials are noisy).
+A term of two or more 汉字 also matches its romanised and mixed-script spellings
+(``hongbao``, ``hong bao``, ``jimi wenjian``, ``机mi文件``: `redline.text.pinyin`) unless it
+carries the ``|exact`` flag (for a term whose pinyin is a common word); ``红包|initials``
+also matches ``hb``. Romanised forms match whole words only (initials are noisy).
 Stuttered spellings (红红包包, 不得得外传) are found on the repeat-collapsed view of the rows
 that repeat a 汉字, for terms that do not repeat a character themselves (牛牛 stays literal).
 """
@@ -27,9 +28,10 @@ from redline.detectors.matchers import LiteralMatcher
 from redline.errors import PackError
 from redline.text.joined import joined_view
 from redline.text.normalize import normalize_text
+from redline.text.pinyin import is_han, spellings
 from redline.text.repeats import collapse_repeats
 
-_FLAGS: Final = frozenset({"pinyin", "initials"})
+_FLAGS: Final = frozenset({"pinyin", "initials", "exact"})
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _STUTTER: Final = " (repeated characters)"  # appended to the `why` of a stuttered match
 
@@ -61,11 +63,11 @@ class _Entry:
 
 
 def parse_term(raw: str) -> tuple[str, frozenset[str]]:
-    """`红包|pinyin|initials` → ("红包", {"pinyin", "initials"}); unknown flags raise PackError."""
+    """`红包|initials` → ("红包", {"initials"}); unknown flags raise PackError."""
     term, *flags = (part.strip() for part in raw.split("|"))
     unknown = set(flags) - _FLAGS
     if unknown:
-        raise PackError(f"term {raw!r}: unknown flag(s) {sorted(unknown)} (known: pinyin, initials)")
+        raise PackError(f"term {raw!r}: unknown flag(s) {sorted(unknown)} (known: {', '.join(sorted(_FLAGS))})")
     return term, frozenset(flags)
 
 
@@ -76,9 +78,8 @@ def term_forms(raw: str) -> list[tuple[str, str]]:
     if not norm.strip():
         return []
     forms = [(norm, "term")]
-    if "pinyin" in flags:
-        syllables = lazy_pinyin(norm, style=Style.NORMAL)
-        forms += [("".join(syllables), "pinyin"), (" ".join(syllables), "pinyin")]
+    if "exact" not in flags:
+        forms += [(spelling, "pinyin") for spelling in spellings(norm)]
     if "initials" in flags:
         forms.append(("".join(lazy_pinyin(norm, style=Style.FIRST_LETTER)), "initials"))
     return forms
@@ -230,7 +231,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _has_han(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    return any(is_han(ch) for ch in text)
 
 
 def _repeats(text: str) -> bool:

@@ -3,8 +3,10 @@
 Format: one term a line, `#` starts a comment; header comments may set `# title: …` and
 `# org_supplied: true` (an organisation-supplied list that ships EMPTY: rules that need it
 are "not covered" until the organisation fills it through its overrides file). A term may
-carry opt-in flags, `红包|pinyin|initials`, asking the lexicon detector to also match its
-pinyin or initials (opt-in, since initials such as `hb` are noisy). Flags are kept verbatim.
+carry flags: `红包|initials` asks the lexicon detector to also match its initials (opt-in,
+since initials such as `hb` are noisy); `|exact` turns off the pinyin and mixed-script
+spellings every term of two or more 汉字 gets; `|pinyin` is accepted (it is the default).
+Flags are kept verbatim.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Final
 from redline.errors import PackError, SourceLocation
 from redline.rules.yaml_source import display_path
 
-TERM_FLAGS: Final = frozenset({"pinyin", "initials"})
+TERM_FLAGS: Final = frozenset({"pinyin", "initials", "exact"})
 LEXICON_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _HEADER: Final = re.compile(r"^#\s*(title|org_supplied)\s*:\s*(.*?)\s*$")
 SHIPPED_DIR: Final = Path(__file__).resolve().parent.parent / "lexicons"
