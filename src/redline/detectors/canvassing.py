@@ -1,7 +1,8 @@
 """The canvassing detector: asking for votes (拉票) around elections and recommendations.
 
 浙江 rule 8: 不以任何形式进行拉票贿选. 拉票 and 投我一票 are ordinary in photo contests,
-so they count only near an election word (换届, 民主推荐, 选举, 测评 …).
+so they count only near an election word (换届, 民主推荐, 选举, 测评 …). Asking for votes
+for someone else (投老王一票) is a pattern with a slot for the name.
 """
 
 from __future__ import annotations
@@ -26,4 +27,11 @@ class CanvassingDetector(CueDetector):
             "选票", "票数", "竞聘", "村委", "投票",
         ),
         context_name="election word",
+        # someone else's name in the slot (投老王一票, 选张三当村主任, 写李四的名字); 了/过
+        # after 投 is a vote cast (投了一票), not a request
+        weak_patterns=(
+            ("一票", r"投(?:给)?(?![了过出入资])[\u4e00-\u9fff]{1,4}一票", "投…一票"),
+            ("当选", r"(?:支持|投|选|推)(?![了过])[\u4e00-\u9fff]{1,4}当选", "支持…当选"),
+            ("的名字", r"写(?:上)?(?![了过])[\u4e00-\u9fff]{1,4}的名字", "写…的名字"),
+        ),
     )

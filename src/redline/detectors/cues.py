@@ -4,10 +4,13 @@ A detector built on a `CueVocabulary` finds its strong cues (a lead on their own
 (e.g. 牛牛, 红包) and context words (stakes, 关照, an addressee) with ONE literal database per
 batch, then scores per message: weak cue + context within `window` characters = a hit whose
 span covers both; strong cue = a hit, boosted by context. The `why` records the evidence.
+Weak cues with a slot (投<someone>一票) are patterns: their fixed part (一票) is found with the
+literals, and the pattern is run only around it, in the few rows that have it.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +26,9 @@ from redline.text.normalize import normalize_text
 STRONG_BASE: Final = 0.8
 WEAK_BASE: Final = 0.4
 CONTEXT_BOOST: Final = 0.35  # weak + context = 0.75; strong + context = 0.95 (capped)
-_STRONG, _WEAK, _CONTEXT = 0, 1, 2
+_STRONG, _WEAK, _CONTEXT, _ANCHOR, _SLOT = 0, 1, 2, 3, 4  # _SLOT: a weak pattern's match
+_ANCHOR_MARK: Final = "\x01"  # prefix that keeps an anchor's key apart from a cue of the same text
+_PATTERN_REACH: Final = 12  # characters around an anchor a weak pattern may cover
 
 
 class CueConfig(BaseModel):
@@ -42,6 +47,9 @@ class CueVocabulary:
     weak: tuple[str, ...]
     context: tuple[str, ...]
     context_name: str  # how `why` names a context word: "stake", "addressee", …
+    # weak cues with a slot: (anchor literal, regex on normalised text, name in `why`);
+    # the regex's match must contain the anchor
+    weak_patterns: tuple[tuple[str, str, str], ...] = ()
 
 
 class CueDetector:
@@ -58,8 +66,12 @@ class CueDetector:
         # two stages: cues over the whole batch, context words only in the rows with a cue
         self._cue_ids = [i for i, k in enumerate(kinds) if k != _CONTEXT]
         self._context_ids = [i for i, k in enumerate(kinds) if k == _CONTEXT]
-        self._cues = LiteralMatcher([literals[i] for i in self._cue_ids])
+        self._cues = LiteralMatcher([literals[i].lstrip(_ANCHOR_MARK) for i in self._cue_ids])
         self._context = LiteralMatcher([literals[i] for i in self._context_ids])
+        # patterns by anchor literal id (anchors are literals of kind _ANCHOR)
+        self._patterns: dict[int, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
+        for anchor, pattern, name in self.VOCABULARY.weak_patterns:
+            self._patterns[literals.index(_anchor_key(anchor))].append((re.compile(pattern), name))
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> CueDetector:
@@ -71,6 +83,8 @@ class CueDetector:
         for kind, terms in ((_CONTEXT, vocab.context), (_WEAK, vocab.weak), (_STRONG, vocab.strong)):
             for term in terms:
                 kind_of[normalize_text(term)] = kind
+        for anchor, _, _ in vocab.weak_patterns:
+            kind_of[_anchor_key(anchor)] = _ANCHOR
         literals = sorted(kind_of)
         return cls(labels, literals, [kind_of[lit] for lit in literals])
 
@@ -91,8 +105,13 @@ class CueDetector:
             cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), strict=True
         ):
             literal = self._cue_ids[pid]
-            per_row[row].append((self._kinds[literal], literal, start, end))
-        rows = sorted(per_row)
+            if self._kinds[literal] == _ANCHOR:
+                per_row[row].extend(self._pattern_cues(texts[row], literal, start, end))
+            else:
+                per_row[row].append((self._kinds[literal], literal, start, end))
+        rows = sorted(row for row, matches in per_row.items() if matches)
+        if not rows:
+            return out.build(self.name, [label for label, _ in self._labels])
         context = self._context.scan(JoinedText.from_texts([texts[r] for r in rows]))
         for pid, sub, start, end in zip(
             context.ids.tolist(), context.rows.tolist(), context.starts.tolist(), context.ends.tolist(),
@@ -111,6 +130,21 @@ class CueDetector:
                     out.add(row, index, start, end, score, why)
         return out.build(self.name, [label for label, _ in self._labels])
 
+    def _pattern_cues(self, text: str, anchor: int, start: int, end: int) -> list[tuple[int, int, int, int]]:
+        """Weak cues from the patterns of one anchor found at [start, end): (_SLOT, anchor, start, end)."""
+        lo, hi = max(0, start - _PATTERN_REACH), min(len(text), end + _PATTERN_REACH)
+        return [
+            (_SLOT, anchor, m.start(), m.end())
+            for pattern, _ in self._patterns[anchor]
+            for m in pattern.finditer(text, lo, hi)
+            if m.start() <= start and m.end() >= end
+        ]
+
+    def _cue_name(self, pid: int) -> str:
+        if self._kinds[pid] == _ANCHOR:
+            return " / ".join(name for _, name in self._patterns[pid])
+        return self._literals[pid]
+
     def _score(
         self, window: int, kind: int, pid: int, start: int, end: int,
         contexts: list[tuple[int, int, int, int]],
@@ -119,8 +153,8 @@ class CueDetector:
             c for c in contexts
             if c[2] < end + window and c[3] > start - window and not (c[2] >= start and c[3] <= end)
         ]
-        cue = self._literals[pid]
-        if kind == _WEAK and not near:
+        cue = self._cue_name(pid)
+        if kind in (_WEAK, _SLOT) and not near:
             return None
         score = STRONG_BASE if kind == _STRONG else WEAK_BASE
         why = f"{'strong' if kind == _STRONG else 'weak'} cue {cue}"
@@ -149,8 +183,15 @@ def _merge(hits: list[_Scored]) -> list[_Scored]:
 
 
 def _inside_longer_cue(matches: list[tuple[int, int, int, int]], kind: int, start: int, end: int) -> bool:
-    """True if a longer cue covers this one (红包扫雷 makes 扫雷 redundant)."""
+    """True if a longer cue covers this one (红包扫雷 makes 扫雷 redundant), or a listed cue
+    the same span as a pattern's match (投我一票 is named, not 投…一票)."""
     return any(
-        k != _CONTEXT and s <= start and e >= end and (e - s) > (end - start) and k <= kind
+        k != _CONTEXT and s <= start and e >= end and k <= kind
+        and ((e - s) > (end - start) or (kind == _SLOT and k != _SLOT))
         for k, _, s, e in matches
     )
+
+
+def _anchor_key(anchor: str) -> str:
+    """An anchor's literal, kept apart from a cue or context word of the same text."""
+    return _ANCHOR_MARK + normalize_text(anchor)
