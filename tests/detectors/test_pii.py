@@ -1,4 +1,4 @@
-"""pii: resident IDs (GB 11643), mobiles (number plan), bank cards (Luhn + context)."""
+"""pii: resident IDs (GB 11643), mobiles (number plan), bank cards (Luhn + context), home addresses."""
 
 from __future__ import annotations
 
@@ -28,12 +28,30 @@ CASES = [
     ("订单号4539148803436467", []),  # Luhn ok, but no context and no UnionPay prefix
     ("转账到4539148803436467", [("4539148803436467", "bank_card")]),
     ("会议定于2024年3月5日召开，预计200人", []),
+    # home addresses: building + unit/room, or a street number after a residence word
+    ("他家住幸福小区3栋2单元501", [("家住幸福小区3栋2单元501", "home_address")]),
+    ("锦绣花园12幢1单元302室", [("锦绣花园12幢1单元302室", "home_address")]),
+    ("幸福小区三栋二单元五零一", [("幸福小区三栋二单元五零一", "home_address")]),  # numerals
+    ("家住人民路12号", [("家住人民路12号", "home_address")]),
+    ("3栋501是她家", [("3栋501", "home_address")]),
+    ("会议在5号楼302召开", []),  # an office as often as a flat
+    ("5号楼302会议室", []),
+    ("会议地点：人民路12号", []),  # a street address without a residence word
+    ("第三单元复习", []),
+    ("住址：幸福小区3栋2单元501，电话13812345678",
+     [("住址：幸福小区3栋2单元501", "home_address"), ("13812345678", "mobile")]),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_pii(detect, text: str, expected: list[tuple[str, str]]) -> None:
     assert [(ev, why.split(":")[0]) for ev, why in detect(PiiDetector, text)] == expected
+
+
+def test_addresses_only_for_triggers_that_want_them(detect) -> None:
+    text = "他家住幸福小区3栋2单元501"
+    assert detect(PiiDetector, text, {"kinds": ["mobile", "resident_id"]}) == []
+    assert [ev for ev, _ in detect(PiiDetector, text, {"kinds": ["home_address"]})] == ["家住幸福小区3栋2单元501"]
 
 
 def test_kinds_narrow_a_trigger(detect) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from redline.review.pseudonyms import Masker, mask_numbers, pseudonym_for
+from redline.review.pseudonyms import Masker, mask_addresses, mask_numbers, pseudonym_for
 
 ID = "11010519491231002X"
 
@@ -24,6 +24,23 @@ ID = "11010519491231002X"
 )
 def test_mask_numbers(text: str, expected: str) -> None:
     assert mask_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("他家住幸福小区3栋2单元501", "他家住幸福小区*栋*单元***"),
+        ("家住人民路12号，电话", "家住人民路**号，电话"),
+        ("会议在5号楼302召开", "会议在5号楼302召开"),  # not a home address
+    ],
+    ids=["estate", "street", "office"],
+)
+def test_mask_addresses(text: str, expected: str) -> None:
+    assert mask_addresses(text) == expected
+
+
+def test_masker_masks_addresses_too() -> None:
+    assert Masker.build(b"k", []).mask("张伟住在锦绣花园12幢1单元302室") == "张伟住在锦绣花园**幢*单元***室"
 
 
 def test_pseudonyms_are_stable_keyed_and_shaped() -> None:

@@ -1,11 +1,13 @@
-"""The PII detector: mainland resident ID numbers, mobile numbers and bank cards (个人信息).
+"""The PII detector: mainland resident ID numbers, mobile numbers, bank cards and home
+addresses (个人信息; addresses in `home_address`).
 
 Weak match (a digit shape) + validation (GB 11643 checksum via python-stdnum, the number
 plan via phonenumbers, Luhn) + context (身份证, 卡号 …) = score. Digits may be full width
 (folded by normalisation), spaced or hyphenated, or written as Chinese numerals
 (一三八…, folded one-to-one to digits so offsets do not move). A vectorised count of digit
 characters per row (from the batch's character classes) finds the few rows with ten or more;
-only those are folded and checked in Python.
+only those are folded and checked in Python; so are the rows a literal pass finds with an
+address word (栋, 单元, 家住 …).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime
 import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar, Final, Literal
 
 import numpy as np
@@ -24,11 +27,12 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
-from redline.detectors.matchers import HitColumnsBuilder
+from redline.detectors.home_address import PREFILTER, find_addresses
+from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.text.joined import JoinedText, joined_view
 from redline.text.tables import DIGIT, NUMERALS, fold_tables
 
-Kind = Literal["resident_id", "mobile", "bank_card"]
+Kind = Literal["resident_id", "mobile", "bank_card", "home_address"]
 # one pass per candidate row: every digit run (single spaces or hyphens allowed inside),
 # then the run's length decides which validator applies
 # between two digits: up to two characters that are neither digits, letters nor 汉字
@@ -42,7 +46,7 @@ _MIN_DIGITS: Final = 10  # no mobile, ID or card number has fewer
 _TO_DIGITS: Final = str.maketrans(NUMERALS)
 _ID_CONTEXT: Final = re.compile(r"身份证|证件号|身份号码")
 _CARD_CONTEXT: Final = re.compile(r"卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|开户|银行|转账|汇款|打款")
-ALL_KINDS: Final[tuple[Kind, ...]] = ("resident_id", "mobile", "bank_card")
+ALL_KINDS: Final[tuple[Kind, ...]] = ("resident_id", "mobile", "bank_card", "home_address")
 CARD_EMIT: Final = 0.6  # a Luhn-valid number needs a UnionPay prefix or context to be reported
 
 
@@ -114,13 +118,15 @@ class PiiDetector:
     name: ClassVar[str] = "pii"
     Config: ClassVar[type[BaseModel]] = PiiConfig
 
-    def __init__(self, labels: list[tuple[str, frozenset[str]]]) -> None:
+    def __init__(self, labels: list[tuple[str, frozenset[str]]], cache_dir: Path | None = None) -> None:
         self._labels = labels
+        wants_addresses = any("home_address" in kinds for _, kinds in labels)
+        self._address_words = LiteralMatcher(PREFILTER, cache_dir) if wants_addresses else None
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PiiDetector:
         """One detector for every pii trigger (each keeps its own kinds)."""
-        return cls([(t.label, frozenset(getattr(t.config, "kinds", ()))) for t in triggers])
+        return cls([(t.label, frozenset(getattr(t.config, "kinds", ()))) for t in triggers], ctx.cache_dir)
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts (digit folding keeps them)."""
@@ -130,9 +136,16 @@ class PiiDetector:
         """`scan` as columns (no Hit object per hit)."""
         out = HitColumnsBuilder()
         joined = joined_view(texts)
-        rows = np.flatnonzero(joined.row_counts(DIGIT) >= _MIN_DIGITS)
+        numbers = joined.row_counts(DIGIT) >= _MIN_DIGITS
+        places = np.zeros_like(numbers)
+        if self._address_words is not None:
+            places[self._address_words.scan(joined).rows] = True
+        rows = np.flatnonzero(numbers | places)
         for row, text in zip(rows.tolist(), _digit_folded(texts, joined, rows), strict=True):
-            for start, end, kind, score, why in find_pii(text):
+            found: list[tuple[int, int, Kind, float, str]] = find_pii(text) if numbers[row] else []
+            if places[row]:
+                found += [(start, end, "home_address", score, why) for start, end, score, why in find_addresses(text)]
+            for start, end, kind, score, why in found:
                 for index, (_, kinds) in enumerate(self._labels):
                     if kind in kinds:
                         out.add(row, index, start, end, score, why)

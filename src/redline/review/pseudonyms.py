@@ -18,6 +18,8 @@ from typing import Final
 from stdnum import luhn
 from stdnum.cn import ric
 
+from redline.detectors.home_address import PREFILTER, find_addresses
+
 PREFIX: Final = "人员"
 # 身份证 (resident ID): 18 characters, the last a digit or X; validated by stdnum (checksum, birth date)
 _RIC = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -59,6 +61,19 @@ def mask_numbers(text: str) -> str:
     text = _RIC.sub(_mask_ric, text)
     text = _CARD.sub(_mask_card, text)
     return _MOBILE.sub(_mask_mobile, text)
+
+
+_ADDRESS_WORDS = re.compile("|".join(PREFILTER))
+_DIGIT = re.compile(r"\d")
+
+
+def mask_addresses(text: str) -> str:
+    """Mask the numbers of home addresses (幸福小区3栋2单元501 → 幸福小区*栋*单元***)."""
+    if _ADDRESS_WORDS.search(text) is None:
+        return text
+    for start, end, _, _ in reversed(find_addresses(text)):
+        text = text[:start] + _DIGIT.sub("*", text[start:end]) + text[end:]
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +120,10 @@ class Masker:
         return self._known.get(person_id) or pseudonym_for(self.key, person_id)
 
     def mask(self, text: str | None) -> str:
-        """The text with every known name replaced and ID/phone/card numbers masked."""
+        """The text with every known name replaced, ID/phone/card numbers and home addresses masked."""
         if not text:
             return ""
-        text = mask_numbers(text)
+        text = mask_addresses(mask_numbers(text))
         if self._starts is None:
             return text
         out: list[str] = []
