@@ -93,3 +93,11 @@ def test_unknown_flag_and_unknown_lexicon_are_pack_errors() -> None:
     trigger = Trigger("R1", "R1#0", LexiconConfig.model_validate({"lexicon": "nope"}))
     with pytest.raises(PackError, match="unknown lexicon 'nope'"):
         LexiconDetector.build([trigger], BuildContext(lexicons=LEXICONS))
+
+
+def test_long_lists_get_whole_pinyin_only(detect) -> None:
+    from redline.detectors.lexicon import FULL_SPELLINGS_MAX
+
+    big = {"big": ("机密文件", *(f"项目{i:04d}" for i in range(FULL_SPELLINGS_MAX)))}
+    found = detect(LexiconDetector, "jimiwenjian 机mi文件", {"lexicon": "big"}, big)
+    assert [ev for ev, _ in found] == ["jimiwenjian"]

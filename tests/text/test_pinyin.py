@@ -56,3 +56,7 @@ def test_spellings_are_distinct_romanised_and_never_the_term(term: str) -> None:
         assert spelling == spelling.strip()
         assert "  " not in spelling
         assert any(ch.isascii() and ch.isalpha() for ch in spelling)
+
+
+def test_whole_pinyin_only_for_long_lists() -> None:
+    assert set(spellings("机密文件", full=False)) == {"jimiwenjian", "ji mi wen jian"}

@@ -33,6 +33,7 @@ from redline.text.repeats import collapse_repeats
 
 _FLAGS: Final = frozenset({"pinyin", "initials", "exact"})
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+FULL_SPELLINGS_MAX: Final = 1000  # lexicons up to this many terms get every romanised spelling
 _STUTTER: Final = " (repeated characters)"  # appended to the `why` of a stuttered match
 
 
@@ -71,15 +72,16 @@ def parse_term(raw: str) -> tuple[str, frozenset[str]]:
     return term, frozenset(flags)
 
 
-def term_forms(raw: str) -> list[tuple[str, str]]:
-    """The normalised literals one lexicon entry stands for, with their form."""
+def term_forms(raw: str, *, full: bool = True) -> list[tuple[str, str]]:
+    """The normalised literals one lexicon entry stands for, with their form (`full`: every
+    romanised spelling; otherwise whole pinyin only, see `redline.text.pinyin.spellings`)."""
     term, flags = parse_term(raw)
     norm = normalize_text(term)
     if not norm.strip():
         return []
     forms = [(norm, "term")]
     if "exact" not in flags:
-        forms += [(spelling, "pinyin") for spelling in spellings(norm)]
+        forms += [(spelling, "pinyin") for spelling in spellings(norm, full=full)]
     if "initials" in flags:
         forms.append(("".join(lazy_pinyin(norm, style=Style.FIRST_LETTER)), "initials"))
     return forms
@@ -131,9 +133,13 @@ class LexiconDetector:
             for name in config.lexicon:
                 if name not in ctx.lexicons:
                     raise PackError(f"{trigger.label}: unknown lexicon {name!r}")
+                # a long list (an organisation's project and firm names) gets whole-pinyin
+                # spellings only: every split and mix of 10,000 terms is ~200,000 literals
+                # and 15 s of compiling for spellings nobody types
+                full = len(ctx.lexicons[name]) <= FULL_SPELLINGS_MAX
                 for raw in ctx.lexicons[name]:
                     term = parse_term(raw)[0]
-                    for literal, form in term_forms(raw):
+                    for literal, form in term_forms(raw, full=full):
                         entry = _Entry(trigger.label, term, form, config.score)
                         if entry not in by_literal[literal]:
                             by_literal[literal].append(entry)

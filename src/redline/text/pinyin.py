@@ -8,6 +8,7 @@ pass per batch, however many spellings there are.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Final
 
@@ -41,18 +42,20 @@ def readings(term: str) -> list[list[str]]:
         return []
     options = []
     for ch, sound in zip(term, first, strict=True):
-        alone = lazy_pinyin(ch, style=Style.NORMAL)[0]
+        alone = _alone(ch)
         options.append(list(dict.fromkeys([sound, alone] if alone.isascii() and alone.isalpha() else [sound])))
     return [list(combo) for combo in itertools.islice(itertools.product(*options), READINGS_MAX)]
 
 
-def spellings(term: str) -> list[str]:
+def spellings(term: str, *, full: bool = True) -> list[str]:
     """The romanised and mixed-script spellings of an all-汉字 term (not the term itself).
 
     - all pinyin, joined or split into words anywhere (hongbao, hong bao; jimi wenjian);
       ü also as u (lvka, luka);
     - for short terms, every mix of 汉字 and pinyin (机mi文件, ji密文件), with or without a
       space between neighbouring syllables.
+    `full=False` keeps the all-pinyin forms joined or fully spaced only (jimiwenjian,
+    ji mi wen jian): a tenth of the literals, for lists of thousands of terms.
     """
     if len(term) < 2:
         return []
@@ -61,10 +64,10 @@ def spellings(term: str) -> list[str]:
         variants = [sounds] + ([[s.replace("v", "u") for s in sounds]] if any("v" in s for s in sounds) else [])
         for sound in variants:
             n = len(sound) - 1
-            gaps = _gaps(n) if len(sound) <= SPACED_MAX else [("",) * n, (" ",) * n]
+            gaps = _gaps(n) if full and len(sound) <= SPACED_MAX else [("",) * n, (" ",) * n]
             for gap in gaps:
                 out[_join(sound, gap)] = None
-        if len(term) <= MIXED_MAX:
+        if full and len(term) <= MIXED_MAX:
             for pick in itertools.product((False, True), repeat=len(term)):
                 if all(pick) or not any(pick):
                     continue
@@ -76,6 +79,12 @@ def spellings(term: str) -> list[str]:
                     out[_join(parts, gap)] = None
     out.pop(term, None)
     return list(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _alone(ch: str) -> str:
+    """The reading of one character on its own (cached: lists repeat characters a lot)."""
+    return str(lazy_pinyin(ch, style=Style.NORMAL)[0])
 
 
 def _gaps(n: int) -> list[tuple[str, ...]]:
