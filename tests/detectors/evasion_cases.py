@@ -71,7 +71,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
 }
 PINYIN = {"lexicon": ["给你发了个hongbao", "转发shiliweiguishuyu的文章", "转发slwgsy的文章",
                       "这张gouwu ka收好", "材料bu de wai chuan", "材料不de外chuan", "给你发了个hong包",
-                      "这张购wu卡收好"]}
+                      "这张购wu卡收好", "材料 bu de 外传", "给你发了个 hong 包"]}
 PINYIN_NEAR_MISS = {"lexicon": ["买了shanghongbaoxian", "gouwukaka", "bude"]}
 
 

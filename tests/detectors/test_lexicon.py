@@ -33,6 +33,7 @@ CASES = [
     ("这是jimi wenjian", ["jimi wenjian"]),  # pinyin split into words
     ("机mi文件别乱发", ["机mi文件"]),  # mixed 汉字 and pinyin
     ("ji密文件", ["ji密文件"]),
+    ("机 mi 文件别乱发", ["机 mi 文件"]),  # spaces next to 汉字 are dropped by normalisation
     ("这份bu de wai chuan", ["bu de wai chuan"]),
     ("我duzi疼", []),  # |exact: 赌资 has no romanised spellings (duzi is also 肚子)
     ("赌资已到", ["赌资"]),

@@ -18,6 +18,9 @@ EXAMPLES = [
     ("机密★1年", "机密★1年"),
     ("保密 工作会议", "保密工作会议"),
     ("hong bao", "hong bao"),  # latin words keep their spaces
+    ("机 mi 文件", "机mi文件"),  # … but not next to a 汉字 (pinyin typed into a word)
+    ("请用 VPN-登录", "请用vpn登录"),
+    ("电话 138", "电话 138"),  # digits keep theirs
     ("红  ..  包", "红  ..  包"),  # a run longer than MAX_GAP is a real break
     ("等等……", "等等.."),  # the ellipsis folds one-to-one (tables._ONE_TO_ONE)
     ("5㎡", "5m2"),

@@ -6,7 +6,9 @@ One pass per batch, vectorised over the batch's UTF-32 code points (PERF-NOTES �
 2. the rare messages with an expanding character (``㎡`` → ``m2``) or one that NFKC composes
    with its neighbour (combining marks, Hangul jamo) take a Python path, spliced back in;
 3. drop zero-width characters, and runs of at most `MAX_GAP` separators (spaces, punctuation, symbols, emoji) between two
-   汉字, so `绝 密`, `机.密`, `红🧧包` read `绝密`, `机密`, `红包`.
+   汉字, so `绝 密`, `机.密`, `红🧧包` read `绝密`, `机密`, `红包`, or between a 汉字 and a Latin
+   letter, so pinyin typed into a word (`机 mi 文件`) reads `机mi文件` (between two letters
+   they stay: they separate English words and pinyin syllables).
 Each normalised character keeps the original span it came from (OffsetMap), so evidence is
 highlighted where it really is. Invalid surrogates become U+FFFD; nothing raises on content.
 """
@@ -26,6 +28,7 @@ from redline.text.offsets import OffsetMap
 from redline.text.tables import (
     HAN,
     IGN,
+    LATIN,
     SEP,
     SPECIAL,
     FoldTables,
@@ -239,7 +242,7 @@ def _splice_slow_rows(
 
 def _drop_separators(out: npt.NDArray[np.uint32], props: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
     """Keep-mask (None: keep all): False for zero-width characters, and for runs of at most
-    MAX_GAP separators between two 汉字 (zero-width characters inside a run are not counted,
+    MAX_GAP separators between two 汉字 or a 汉字 and a Latin letter (zero-width characters inside a run are not counted,
     so that normalising twice gives the same text).
 
     Works on the candidate positions only (a tenth of a chat text), run by run.
@@ -256,7 +259,9 @@ def _drop_separators(out: npt.NDArray[np.uint32], props: npt.NDArray[np.uint8]) 
     seps = np.add.reduceat((kinds & SEP).astype(_I64), first_idx)
     before, after = run_first - 1, run_last + 1
     drop = (before >= 0) & (after < n) & (seps <= MAX_GAP)
-    drop &= ((props[np.clip(before, 0, n - 1)] & props[np.clip(after, 0, n - 1)]) & HAN) != 0
+    left, right = props[np.clip(before, 0, n - 1)], props[np.clip(after, 0, n - 1)]
+    han_l, han_r = (left & HAN) != 0, (right & HAN) != 0
+    drop &= (han_l & (han_r | ((right & LATIN) != 0))) | (han_r & ((left & LATIN) != 0))
     dropped = np.repeat(drop, run_last - run_first + 1) | ((kinds & IGN) != 0)
     if not dropped.any():
         return None

@@ -47,6 +47,7 @@ HAN: Final = 4  # a Han ideograph
 SPECIAL: Final = 8  # expands or may compose: the slow path
 UTF8_SHIFT: Final = 4  # bits 4-5: UTF-8 length - 1
 DIGIT: Final = 64  # an ASCII digit or a Chinese numeral (for PII prefilters)
+LATIN: Final = 128  # an ASCII letter (pinyin typed next to 汉字: 机 mi 文件)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,8 @@ def fold_tables() -> FoldTables:
     ).astype(np.uint8)
     props[digit != np.arange(N_CODEPOINTS, dtype=np.uint32)] |= np.uint8(DIGIT)
     props[ord("0") : ord("9") + 1] |= np.uint8(DIGIT)
+    props[ord("a") : ord("z") + 1] |= np.uint8(LATIN)
+    props[ord("A") : ord("Z") + 1] |= np.uint8(LATIN)
     own = props & np.uint8(SPECIAL | IGN)
     folded_props = ((props[fold] & np.uint8(~(SPECIAL | IGN) & 0xFF)) | own).astype(np.uint8)
     return FoldTables(fold, ignorable, compose, separator, han, digit, special, props, folded_props)
