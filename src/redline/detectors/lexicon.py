@@ -8,6 +8,7 @@ carries the ``|exact`` flag (for a term whose pinyin is a common word); ``红包
 also matches ``hb``. Romanised forms match whole words only (initials are noisy).
 Stuttered spellings (红红包包, 不得得外传) are found on the repeat-collapsed view of the rows
 that repeat a 汉字, for terms that do not repeat a character themselves (牛牛 stays literal).
+A term quoted by a rule reminder (严禁…机密文件) is no hit (`notices`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pypinyin import Style, lazy_pinyin
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import LiteralMatcher
+from redline.detectors.notices import drop_notice_hits
 from redline.errors import PackError
 from redline.text.joined import joined_view
 from redline.text.normalize import normalize_text
@@ -172,10 +174,11 @@ class LexiconDetector:
             ends = np.concatenate([ends, s_ends[keep]])
             why_ids = np.concatenate([why_ids, self._entry_why[s_entries[keep]] + len(self._whys) // 2])
             entries = np.concatenate([entries, s_entries[keep]])
-        return HitColumns(
+        columns = HitColumns(
             self.name, self._labels, self._whys, rows, starts, ends,
             self._entry_label[entries], why_ids, self._entry_score[entries],
         )
+        return drop_notice_hits(columns, texts, joined)
 
     def _expand(
         self, texts: Sequence[str], ids: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
+from redline.detectors.notices import drop_notice_hits
 from redline.text.joined import joined_view
 
 _LEVEL: Final = r"(?P<level>绝密|机密|秘密)"
@@ -71,7 +72,8 @@ class SecretMarksDetector:
 
     def scan_columns(self, texts: Sequence[str]) -> HitColumns:
         """`scan` as columns (no Hit object per hit)."""
-        found = self._prefilter.scan(joined_view(texts))
+        joined = joined_view(texts)
+        found = self._prefilter.scan(joined)
         out = HitColumnsBuilder()
         for row in sorted(set(found.rows.tolist())):
             for start, end, score, note in self.marks(texts[row]):
@@ -79,7 +81,7 @@ class SecretMarksDetector:
                 for index, (_, allow_weak) in enumerate(self._labels):
                     if allow_weak or not weak:
                         out.add(row, index, start, end, score, note)
-        return out.build(self.name, [label for label, _ in self._labels])
+        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), texts, joined)
 
     def marks(self, text: str) -> list[tuple[int, int, float, str]]:
         """Every marking in one normalised text: (start, end, score, note), no overlaps."""
