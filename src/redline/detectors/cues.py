@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
+from redline.detectors.notices import drop_notice_hits
 from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
 
@@ -97,7 +98,8 @@ class CueDetector:
         out = HitColumnsBuilder()
         if not self._labels:
             return out.build(self.name, [])
-        cues = self._cues.scan(joined_view(texts))
+        joined = joined_view(texts)
+        cues = self._cues.scan(joined)
         if not len(cues):
             return out.build(self.name, [])
         per_row: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
@@ -128,7 +130,7 @@ class CueDetector:
                 ]
                 for start, end, score, why in _merge([h for h in scored if h is not None]):
                     out.add(row, index, start, end, score, why)
-        return out.build(self.name, [label for label, _ in self._labels])
+        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), texts, joined)
 
     def _pattern_cues(self, text: str, anchor: int, start: int, end: int) -> list[tuple[int, int, int, int]]:
         """Weak cues from the patterns of one anchor found at [start, end): (_SLOT, anchor, start, end)."""
