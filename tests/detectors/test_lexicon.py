@@ -46,6 +46,8 @@ CASES = [
     ("一切正常", []),
     ("牛肉面", []),  # 牛牛 repeats a character itself: it is never collapsed to 牛
     ("牛牛抢庄", ["牛牛"]),
+    ("@牛牛牛牛姐", ["牛牛"]),  # a term overlapping itself is one hit
+    ("红包红包", ["红包", "红包"]),  # side by side: two
     ("", []),
 ]
 

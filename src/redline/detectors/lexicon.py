@@ -174,9 +174,10 @@ class LexiconDetector:
             ends = np.concatenate([ends, s_ends[keep]])
             why_ids = np.concatenate([why_ids, self._entry_why[s_entries[keep]] + len(self._whys) // 2])
             entries = np.concatenate([entries, s_entries[keep]])
+        keep = _first_of_overlaps(rows, entries, starts, ends)
         columns = HitColumns(
-            self.name, self._labels, self._whys, rows, starts, ends,
-            self._entry_label[entries], why_ids, self._entry_score[entries],
+            self.name, self._labels, self._whys, rows[keep], starts[keep], ends[keep],
+            self._entry_label[entries[keep]], why_ids[keep], self._entry_score[entries[keep]],
         )
         return drop_notice_hits(columns, texts, joined)
 
@@ -233,6 +234,23 @@ class LexiconDetector:
             seen.add(key)
             keep[i] = not _overlaps(plain.get((row, lid), []), start, end)
         return keep
+
+
+def _first_of_overlaps(
+    rows: npt.NDArray[np.int64], entries: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """Keep-mask: one hit per run of a term overlapping itself (牛牛牛牛 holds 牛牛 three times;
+    the reviewer wants one lead, not three)."""
+    if len(rows) < 2:
+        return np.ones(len(rows), dtype=np.bool_)
+    order = np.lexsort((starts, entries, rows))
+    r, e, s, t = rows[order], entries[order], starts[order], ends[order]
+    repeat = np.zeros(len(order), dtype=np.bool_)
+    repeat[1:] = (r[1:] == r[:-1]) & (e[1:] == e[:-1]) & (s[1:] < t[:-1])
+    keep = np.ones(len(order), dtype=np.bool_)
+    keep[order[repeat]] = False
+    return keep
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
