@@ -13,8 +13,6 @@ next to other characters; otherwise the distance (REACH) decides.
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Final
 
@@ -22,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.contracts import HitColumns
-from redline.detectors.matchers import LiteralMatcher
 from redline.text.joined import JoinedText
+from redline.text.normalize import normalize_text
 
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
@@ -33,48 +31,90 @@ TOPICS: Final = (
 )
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理)
-_CLAUSE_BREAKS: Final = frozenset(".!?;,:。！？；，：\n")
+_CLAUSE_BREAKS: Final = ".!?;,:。！？；，：\n"
+_SHIFT: Final = 21  # a pair of code points as one int64 key: (first << 21) | second
 
 
-@functools.cache
-def _matcher() -> LiteralMatcher:
-    return LiteralMatcher(PROHIBITIONS + TOPICS)
+def _pair_keys(words: Sequence[str]) -> npt.NDArray[np.int64]:
+    keys = []
+    for word in words:
+        norm = normalize_text(word)
+        assert len(norm) == 2, f"notice words are two characters: {word!r}"  # noqa: S101 - module data
+        keys.append((ord(norm[0]) << _SHIFT) | ord(norm[1]))
+    return np.array(sorted(keys), dtype=np.int64)
+
+
+_PROHIBITION_KEYS: Final = _pair_keys(PROHIBITIONS)
+_TOPIC_KEYS: Final = _pair_keys(TOPICS)
+_IS_BREAK: Final = np.zeros(0x110000, dtype=np.bool_)  # by code point: a table lookup, not isin
+_IS_BREAK[[ord(c) for c in _CLAUSE_BREAKS]] = True
+
+
+def _member(keys: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """`np.isin` for a small sorted set (binary search; isin sorts both sides every call)."""
+    at = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
+    found: npt.NDArray[np.bool_] = sorted_set[at] == keys
+    return found
 
 
 def drop_notice_hits(columns: HitColumns, texts: Sequence[str], joined: JoinedText) -> HitColumns:
-    """`columns` without the hits that a notice quotes (offsets in the normalised `texts`)."""
+    """`columns` without the hits that a notice quotes (offsets in the normalised `texts`).
+
+    No pass over the batch: for each hit, the code-point pairs in the REACH characters
+    before it and right after it are looked up (numpy, a few hundred hits per batch).
+    """
+    del texts  # the batch's code points say it all
     if not len(columns):
         return columns
-    found = _matcher().scan(joined)
-    if not len(found):
-        return columns
-    cues: dict[int, list[tuple[bool, int, int]]] = defaultdict(list)
-    n_prohibitions = len(PROHIBITIONS)
-    for pid, row, start, end in zip(found.ids.tolist(), found.rows.tolist(), found.starts.tolist(),
-                                    found.ends.tolist(), strict=True):
-        cues[row].append((pid < n_prohibitions, start, end))
-    candidates = np.flatnonzero(np.isin(columns.rows, np.fromiter(cues, dtype=np.int64, count=len(cues))))
-    if not len(candidates):
-        return columns
-    keep = np.ones(len(columns), dtype=np.bool_)
-    for i, row, start, end in zip(candidates.tolist(), columns.rows[candidates].tolist(),
-                                  columns.starts[candidates].tolist(), columns.ends[candidates].tolist(),
-                                  strict=True):
-        keep[i] = not quoted_by_notice(texts[row], start, end, cues[row])
-    return _take(columns, keep)
+    cps = joined.codepoints
+    row_start, row_end = joined.row_starts[columns.rows], joined.row_ends[columns.rows]
+    first, last = row_start + columns.starts, row_start + columns.ends  # absolute [first, last)
+    quoted = _after_prohibition(cps, first, row_start) | _before_topic(cps, last, row_end)
+    return _take(columns, ~quoted)
 
 
-def quoted_by_notice(text: str, start: int, end: int, cues: list[tuple[bool, int, int]]) -> bool:
-    """True if the term at [start, end) follows a prohibition word in its clause, or is
-    followed by a topic word; `cues` are (is_prohibition, start, end) in `text`."""
-    for prohibition, c_start, c_end in cues:
-        if prohibition:
-            gap = text[c_end:start] if c_end <= start and start - c_end <= REACH else None
-        else:
-            gap = text[end:c_start] if end <= c_start <= end + TOPIC_GAP else None
-        if gap is not None and not _CLAUSE_BREAKS.intersection(gap):
-            return True
-    return False
+def _pairs(cps: npt.NDArray[np.uint32], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    at = np.clip(at, 0, max(len(cps) - 2, 0))
+    return (cps[at].astype(np.int64) << _SHIFT) | cps[at + 1].astype(np.int64)
+
+
+def _is_break(cps: npt.NDArray[np.uint32], at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    return _IS_BREAK[cps[np.clip(at, 0, len(cps) - 1)]]
+
+
+def _after_prohibition(
+    cps: npt.NDArray[np.uint32], first: npt.NDArray[np.int64], row_start: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """A prohibition word ends e characters before the hit (0 <= e <= REACH), with no clause
+    break in those e characters, inside the same row."""
+    e = np.arange(REACH + 1, dtype=np.int64)
+    word_at = first[:, None] - e[None, :] - 2  # where a two-character word ending e before starts
+    inside = word_at >= row_start[:, None]
+    found = inside & _member(_pairs(cps, word_at), _PROHIBITION_KEYS)
+    if len(cps) < 2 or not found.any():
+        return np.zeros(len(first), dtype=np.bool_)
+    # distance of the nearest clause break before the hit (positions first-1, first-2, …)
+    d = np.arange(1, REACH + 1, dtype=np.int64)
+    breaks = (first[:, None] - d[None, :] >= row_start[:, None]) & _is_break(cps, first[:, None] - d[None, :])
+    nearest_break = np.where(breaks.any(axis=1), breaks.argmax(axis=1) + 1, REACH + 1)
+    quoted: npt.NDArray[np.bool_] = np.asarray((found & (e[None, :] < nearest_break[:, None])).any(axis=1), dtype=np.bool_)
+    return quoted
+
+
+def _before_topic(
+    cps: npt.NDArray[np.uint32], last: npt.NDArray[np.int64], row_end: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """A topic word starts g characters after the hit (0 <= g <= TOPIC_GAP), no clause break
+    in between, inside the same row."""
+    quoted = np.zeros(len(last), dtype=np.bool_)
+    if len(cps) < 2:
+        return quoted
+    clear = np.ones(len(last), dtype=np.bool_)  # no break in the g characters so far
+    for g in range(TOPIC_GAP + 1):
+        at = last + g
+        quoted |= clear & (at + 2 <= row_end) & _member(_pairs(cps, at), _TOPIC_KEYS)
+        clear &= (at < row_end) & ~_is_break(cps, at)
+    return quoted
 
 
 def _take(columns: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:
