@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from redline.detectors.lexicon import LexiconDetector
 from redline.detectors.secret_marks import SecretMarksDetector
@@ -39,3 +41,38 @@ def test_lexicon_hits_outside_notices(detect, text: str, expected: list[str]) ->
 )
 def test_secret_marks_outside_notices(detect, text: str, flagged: bool) -> None:
     assert bool(detect(SecretMarksDetector, text)) is flagged
+
+
+_PIECES = ["严禁", "禁止", "管理", "工作", "机密文件", "，", ".", "的", "这是", "a", " ", "在群里", "!!!!"]
+
+
+def _reference(text: str, start: int, end: int) -> bool:
+    """The rule written plainly: a prohibition word ending 0..REACH before the term with no
+    clause break between, or a topic word 0..TOPIC_GAP after it with no break between."""
+    from redline.detectors.notices import _CLAUSE_BREAKS, PROHIBITIONS, REACH, TOPIC_GAP, TOPICS
+
+    for e in range(REACH + 1):
+        at = start - e - 2
+        if at >= 0 and text[at:at + 2] in PROHIBITIONS and not set(text[start - e:start]) & set(_CLAUSE_BREAKS):
+            return True
+    for g in range(TOPIC_GAP + 1):
+        if text[end + g:end + g + 2] in TOPICS and not set(text[end:end + g]) & set(_CLAUSE_BREAKS):
+            return True
+    return False
+
+
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=12), min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_vectorised_check_equals_the_plain_rule(rows: list[list[str]]) -> None:
+    from redline.contracts import HitColumns
+    from redline.detectors.notices import drop_notice_hits
+    from redline.text.joined import JoinedText
+
+    texts = ["".join(pieces) for pieces in rows]
+    hits = [(r, i, i + 4) for r, t in enumerate(texts) for i in range(len(t)) if t.startswith("机密文件", i)]
+    arr = np.array(hits, dtype=np.int64).reshape(-1, 3)
+    zeros = np.zeros(len(hits), dtype=np.int64)
+    columns = HitColumns("t", ("L",), ("w",), arr[:, 0], arr[:, 1], arr[:, 2], zeros, zeros, zeros.astype(float))
+    kept = drop_notice_hits(columns, texts, JoinedText.from_texts(texts))
+    expected = [h for h in hits if not _reference(texts[h[0]], h[1], h[2])]
+    assert list(zip(kept.rows.tolist(), kept.starts.tolist(), kept.ends.tolist(), strict=True)) == expected
