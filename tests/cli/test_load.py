@@ -35,6 +35,21 @@ def test_load_prints_a_summary_and_writes_the_quarantine(
     engine.dispose()
 
 
+def test_load_counts_the_quarantine_kept_in_the_store(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     sample_bundle: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    payments = sample_bundle / "payments.csv"
+    with payments.open("a", encoding="utf-8") as out:
+        out.write('"bad","2016-03-01T10:00:00+08:00","m1","p1","1.005","red_packet",,,,,\n')
+    for _ in range(2):  # a second load keeps the same row, fixes nothing
+        code, out, _ = run_cli(capsys, "load", str(sample_bundle), "--db", db)
+        assert code == 0
+        assert "quarantined_rows: 1 kept in the store, 0 fixed and removed" in out
+    payments.write_text(payments.read_text(encoding="utf-8").replace('"1.005"', '"1.05"'), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "load", str(sample_bundle), "--db", db)
+    assert "quarantined_rows: 0 kept in the store, 1 fixed and removed" in out
+
+
 def test_a_zip_gets_its_quarantine_beside_it(capsys: pytest.CaptureFixture[str], tmp_path: Path, sample_tables: dict) -> None:
     from redline.bundle import write_bundle
 

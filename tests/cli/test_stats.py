@@ -31,6 +31,17 @@ def test_stats_counts_rows_per_table(capsys: pytest.CaptureFixture[str], db_url:
         "people": "2", "payments": "4", "messages": "2", "findings": "0"}
 
 
+def test_stats_counts_the_quarantined_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                          sample_bundle: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    with (sample_bundle / "people.csv").open("a", encoding="utf-8") as out:
+        out.write("p9,某人,单位,,maybe,,,\n")
+    assert run_cli(capsys, "load", str(sample_bundle), "--db", db)[0] == 0
+    code, out, _ = run_cli(capsys, "stats", "--db", db)
+    assert code == 0
+    assert _cells(out)["quarantined_rows"] == "1"
+
+
 def test_stats_on_a_database_without_redline_tables(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     import sqlite3
 

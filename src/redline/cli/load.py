@@ -77,3 +77,6 @@ def register(app: typer.Typer) -> None:
             console.print(f"[dim]note: {note}[/dim]")
         if report.quarantined:
             console.print(f"{len(report.quarantined)} row(s) quarantined → {quarantine_path(bundle)}")
+        kept = report.stored_quarantine
+        if kept and (kept.stored or kept.resolved):
+            console.print(f"quarantined_rows: {kept.stored} kept in the store, {kept.resolved} fixed and removed")

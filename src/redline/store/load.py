@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,21 @@ import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from redline.bundle import BundleRead, QuarantineRecord, ReadReport, read_bundle
 from redline.bundle.convert import first_occurrence
 from redline.errors import InputError, SourceLocation
 from redline.store.columns import TABLE_MAPS, TableMap, sqlite_times, store_ready
+from redline.store.quarantine import (
+    KEEP_ON_UPDATE,
+    QUARANTINE_MAP,
+    UTC_TIME,
+    QuarantineLoad,
+    quarantine_table,
+)
+from redline.store.tables.quarantine import SOURCE_CHARS
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 BATCH = 50_000
@@ -54,6 +63,7 @@ class LoadReport:
     quarantined: list[QuarantineRecord] = field(default_factory=list)
     read: ReadReport | None = None
     seconds: float = 0.0
+    stored_quarantine: QuarantineLoad | None = None  # the quarantine as kept in the store
 
     @property
     def rows_loaded(self) -> int:
@@ -64,11 +74,12 @@ def _quote(name: str) -> str:
     return f'"{name}"'
 
 
-def _upsert_sql(mapping: TableMap, source: str, *, postgres: bool) -> str:
+def _upsert_sql(mapping: TableMap, source: str, *, postgres: bool, keep: tuple[str, ...] = ()) -> str:
+    """`keep`: columns written by the insert that an update leaves as they are."""
     name = _quote(mapping.table.name)
     cols = ", ".join(_quote(c) for c in mapping.columns)
     keys = ", ".join(_quote(k) for k in mapping.key)
-    values = [c for c in mapping.columns if c not in mapping.key]
+    values = [c for c in mapping.columns if c not in mapping.key and c not in keep]
     updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in values)
     # Only rows that really changed are written, so re-loading a bundle costs lookups, not writes.
     differs = "IS DISTINCT FROM" if postgres else "IS NOT"
@@ -118,10 +129,11 @@ def _sqlite_columns(table: pa.Table) -> list[list[Any]]:
 
 def _load_sqlite(
     connection: Connection, mapping: TableMap, table: pa.Table, progress: Progress | None, *, empty: bool,
+    keep: tuple[str, ...] = (),
 ) -> None:
     del empty  # an upsert into an empty SQLite table costs no more than a plain insert
     placeholders = ", ".join("?" for _ in mapping.columns)
-    sql = _upsert_sql(mapping, f"VALUES ({placeholders})", postgres=False)
+    sql = _upsert_sql(mapping, f"VALUES ({placeholders})", postgres=False, keep=keep)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     # Index pages of a million-row upsert do not fit SQLite's default 2 MB cache: give it room.
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
@@ -149,6 +161,7 @@ def _csv_chunk(table: pa.Table) -> bytes:
 
 def _load_postgres(
     connection: Connection, mapping: TableMap, table: pa.Table, progress: Progress | None, *, empty: bool,
+    keep: tuple[str, ...] = (),
 ) -> None:
     """COPY straight into an empty table (keys are unique already); otherwise COPY into a
     temporary table and upsert from it."""
@@ -168,7 +181,7 @@ def _load_postgres(
                 if progress:
                     progress(name, min(start + BATCH, total), total)
         if not empty:
-            cursor.execute(_upsert_sql(mapping, f"SELECT {cols} FROM {target}", postgres=True))  # noqa: S608
+            cursor.execute(_upsert_sql(mapping, f"SELECT {cols} FROM {target}", postgres=True, keep=keep))  # noqa: S608
             cursor.execute(f"DROP TABLE {target}")
 
 
@@ -178,8 +191,36 @@ def _dedupe(table: pa.Table, mapping: TableMap) -> pa.Table:
     return table if winners.all() else table.filter(pa.array(winners))
 
 
-def load_tables(engine: Engine, bundle: BundleRead, progress: Progress | None = None) -> list[TableLoad]:
-    """Upsert every table of an already-read bundle, in one transaction."""
+def _store_quarantine(
+    connection: Connection, source: str, records: list[QuarantineRecord], *, postgres: bool,
+) -> QuarantineLoad:
+    """Upsert this load's rejected rows of `source` and delete its rows no longer rejected."""
+    now = datetime.now(UTC)
+    table = _dedupe(quarantine_table(source, records, now), QUARANTINE_MAP)
+    if table.num_rows:
+        loader = _load_postgres if postgres else _load_sqlite
+        empty = _is_empty(connection, QUARANTINE_MAP)
+        with _indexes_rebuilt(connection, QUARANTINE_MAP, empty and table.num_rows >= REBUILD_FROM):
+            loader(connection, QUARANTINE_MAP, table, None, empty=empty, keep=KEEP_ON_UPDATE)
+    # Every row this load rejected now holds exactly this load's last_seen; any other row of the
+    # source is one a fix let through. Equality, not "<", so a clock set back cannot keep it.
+    # SQLite holds the text the bulk path wrote: compare with that very text.
+    seen: object = now if postgres else sqlite_times(pa.array([now], UTC_TIME))[0].as_py()
+    gone = connection.execute(
+        text('DELETE FROM "quarantined_rows" WHERE "source" = :source AND "last_seen" <> :seen'),
+        {"source": source, "seen": seen},
+    )
+    return QuarantineLoad(source, table.num_rows, gone.rowcount)
+
+
+def load_tables(
+    engine: Engine, bundle: BundleRead, progress: Progress | None = None, *, source_name: str,
+) -> tuple[list[TableLoad], QuarantineLoad]:
+    """Upsert every table of an already-read bundle and its quarantine (as source `source_name`),
+    in one transaction."""
+    if len(source_name) > SOURCE_CHARS:
+        raise InputError(f"bundle name longer than {SOURCE_CHARS} characters: pass a shorter name",
+                         SourceLocation(source_name[:80]))
     postgres = engine.dialect.name == "postgresql"
     report = {f.filename: f for f in bundle.report.files} if bundle.report else {}
     loads = []
@@ -201,20 +242,27 @@ def load_tables(engine: Engine, bundle: BundleRead, progress: Progress | None = 
                     file.rows_read if file else source.num_rows, table.num_rows,
                     file.rows_quarantined if file else 0,
                 ))
+            stored = _store_quarantine(connection, source_name, bundle.quarantined, postgres=postgres)
     except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:  # bulk paths use the raw driver
         raise InputError(f"load failed: {exc}", SourceLocation(str(engine.url.render_as_string(hide_password=True)))) from exc
-    return loads
+    return loads, stored
 
 
-def load_bundle(engine: Engine, source: str | Path | BundleRead, progress: Progress | None = None) -> LoadReport:
+def load_bundle(
+    engine: Engine, source: str | Path | BundleRead, progress: Progress | None = None, *, name: str | None = None,
+) -> LoadReport:
     """Read (unless given a BundleRead) and upsert a bundle; returns counts per table.
 
     Idempotent: rows are keyed by the bundle's natural keys, a second load updates them in
-    place. Rows the reader quarantined are in `report.quarantined` (not in the store).
+    place. Rows the reader quarantined are in `report.quarantined` and in the store's
+    `quarantined_rows` under the source `name` (default: the bundle's absolute path), which
+    then holds exactly this load's rejected rows of that source (see `store.quarantine`).
     The schema must exist (`db.migrate`).
     """
     started = time.perf_counter()
     bundle = source if isinstance(source, BundleRead) else read_bundle(source)
-    name = bundle.report.source if bundle.report else "<tables>"
-    loads = load_tables(engine, bundle, progress)
-    return LoadReport(name, tuple(loads), bundle.quarantined, bundle.report, time.perf_counter() - started)
+    given = bundle.report.source if bundle.report else "<tables>"
+    # absolute, so that `redline load b` and `redline load ./b` are one source
+    where = name or (str(Path(given).resolve()) if bundle.report else given)
+    loads, stored = load_tables(engine, bundle, progress, source_name=where)
+    return LoadReport(given, tuple(loads), bundle.quarantined, bundle.report, time.perf_counter() - started, stored)

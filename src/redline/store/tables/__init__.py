@@ -8,4 +8,5 @@ from redline.store.tables import findings, messages, org, payments  # noqa: F401
 from redline.store.tables import accounts, audit, review  # noqa: F401  (console area)
 from redline.store.tables import scan_state  # noqa: F401  (rules area)
 from redline.store.tables import intake  # noqa: F401  (portal area)
+from redline.store.tables import quarantine  # noqa: F401  (bundle quarantine)
 # isort: on

@@ -168,14 +168,16 @@ def import_bundle(ctx: CsrfCtx, bundle: Annotated[UploadFile, File()]) -> Respon
                     raise ConfigError("upload larger than 512 MB")
                 out.write(chunk)
         try:
-            report = load_bundle(ctx.app.engine, target)
+            # the upload's own name, not the temporary path: a re-upload then resolves its fixed rows
+            report = load_bundle(ctx.app.engine, target, name=name)
         except RedlineError:
             audit_log.record(ctx.app.engine, actor.username, actor.role, "import.failed", name, {"bytes": size})
             raise
     new_alerts = build_alerts(ctx.app.engine)
     ctx.app.refresh_masker()
     audit_log.record(ctx.app.engine, actor.username, actor.role, "import", name,
-                     {"bytes": size, "rows": report.rows_loaded, "quarantined": len(report.quarantined)})
+                     {"bytes": size, "rows": report.rows_loaded, "quarantined": len(report.quarantined),
+                      "quarantine_fixed": report.stored_quarantine.resolved if report.stored_quarantine else 0})
     quarantine = [{"file": q.file, "line": q.line, "field": q.field, "reason": q.reason,
                    "raw": ctx.masker.mask(str(q.raw))[:300]} for q in report.quarantined[:500]]
     return render(ctx, "import.html", report=report, quarantine=quarantine, new_alerts=new_alerts)
