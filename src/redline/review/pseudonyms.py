@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -74,6 +74,22 @@ def mask_addresses(text: str) -> str:
     for start, end, _, _ in reversed(find_addresses(text)):
         text = text[:start] + _DIGIT.sub("*", text[start:end]) + text[end:]
     return text
+
+
+# Bundle files whose rows name people: a rejected row's person was never loaded, so the
+# masker does not know the name; every run of 汉字 in such a row is hidden (line and field
+# say which row to fix in the file itself).
+NAME_FILES: Final = frozenset({"people.csv"})
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+
+
+def mask_rejected(mask: Callable[[str | None], str], file: str, text: str | None) -> str:
+    """A rejected bundle row (or its reason) as shown in the console: `mask`ed, and for files
+    of people every 汉字 run hidden, since the masker cannot know names it never loaded."""
+    shown = mask(text)
+    if file.rsplit("/", 1)[-1] in NAME_FILES:
+        shown = _HAN_RUN.sub(lambda m: "＊" * len(m.group()), shown)
+    return shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,3 +122,24 @@ def test_roles_that_may_not_import_get_403(login: Callable[..., Any], console_db
     assert reply.status_code == 403
     assert _audited(engine, "quarantine.list") == []
     assert 'href="/quarantine"' not in client.get("/dashboard").text  # not in their navigation either
+
+
+def test_names_in_rejected_people_rows_are_hidden(login: Callable[..., Any], tmp_path: Path) -> None:
+    # the person of a rejected people.csv row was never loaded: the masker cannot know the name
+    archive = _bundle_zip(tmp_path, "people.zip", [])
+    folder = tmp_path / "people"
+    people = folder / "people.csv"
+    header = next(csv.reader(io.StringIO(people.read_text(encoding="utf-8"))))
+    with people.open("a", encoding="utf-8", newline="") as out:
+        csv.DictWriter(out, header, quoting=csv.QUOTE_ALL).writerow(
+            {"person_id": "p-bad", "name": "孙悟空", "unit": "财政局", "is_official": "也许", "external": "false"})
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in folder.iterdir():
+            zipped.write(path, path.name)
+    client, token = login("admin")
+    imported = _upload(client, token, archive)
+    page = client.get("/quarantine").text
+    for shown in (imported, page):
+        assert "people.csv" in shown
+        assert "孙悟空" not in shown
+        assert "＊＊＊" in shown

@@ -18,6 +18,7 @@ from redline.review import accounts, audit_log
 from redline.review.accounts import Perm
 from redline.review.alerts import build_alerts
 from redline.review.dashboard import dashboard
+from redline.review.pseudonyms import mask_rejected
 from redline.rules.load import load_packs, shipped_pack_paths
 from redline.store.load import load_bundle
 from redline.store.tables.audit import AuditEntry
@@ -178,8 +179,10 @@ def import_bundle(ctx: CsrfCtx, bundle: Annotated[UploadFile, File()]) -> Respon
     audit_log.record(ctx.app.engine, actor.username, actor.role, "import", name,
                      {"bytes": size, "rows": report.rows_loaded, "quarantined": len(report.quarantined),
                       "quarantine_fixed": report.stored_quarantine.resolved if report.stored_quarantine else 0})
-    quarantine = [{"file": q.file, "line": q.line, "field": q.field, "reason": q.reason,
-                   "raw": ctx.masker.mask(str(q.raw))[:300]} for q in report.quarantined[:500]]
+    mask = ctx.masker.mask
+    quarantine = [{"file": q.file, "line": q.line, "field": q.field,
+                   "reason": mask_rejected(mask, q.file, q.reason),
+                   "raw": mask_rejected(mask, q.file, str(q.raw))[:300]} for q in report.quarantined[:500]]
     return render(ctx, "import.html", report=report, quarantine=quarantine, new_alerts=new_alerts)
 
 

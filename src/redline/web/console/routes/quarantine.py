@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from redline.bundle.schema import FILES
 from redline.review import audit_log
 from redline.review.accounts import Perm
+from redline.review.pseudonyms import mask_rejected
 from redline.store.quarantine import list_quarantined, quarantine_sources
 from redline.store.tables.quarantine import SOURCE_CHARS, QuarantinedRow
 from redline.web.console import present
@@ -33,7 +34,8 @@ def _row(row: QuarantinedRow, mask: Callable[[str | None], str]) -> dict[str, An
     return {
         "id": row.id, "source": row.source, "file": row.file, "line": row.line, "field": row.field,
         # a reason quotes the rejected value ("not a valid date: '…'"): masked like the raw row
-        "reason": _shown(mask(row.reason)), "raw": _shown(mask(row.raw)),
+        "reason": _shown(mask_rejected(mask, row.file, row.reason)),
+        "raw": _shown(mask_rejected(mask, row.file, row.raw)),
         "first_seen": present.when(row.first_seen), "last_seen": present.when(row.last_seen),
     }
 
