@@ -13,6 +13,7 @@ next to other characters; otherwise the distance (REACH) decides.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Final
 
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.contracts import HitColumns
+from redline.detectors.matchers import LiteralMatcher
 from redline.text.joined import JoinedText
 from redline.text.normalize import normalize_text
 
@@ -30,7 +32,7 @@ TOPICS: Final = (
     "管理", "工作", "培训", "检查", "制度", "规定", "办法", "知识", "教育", "宣传", "专项", "整治", "诈骗",
 )
 REACH: Final = 12  # characters from the end of a prohibition word to the term
-TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理)
+TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
 _CLAUSE_BREAKS: Final = ".!?;,:。！？；，：\n"
 _SHIFT: Final = 21  # a pair of code points as one int64 key: (first << 21) | second
 
@@ -60,8 +62,9 @@ def _member(keys: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]) -> n
 def drop_notice_hits(columns: HitColumns, texts: Sequence[str], joined: JoinedText) -> HitColumns:
     """`columns` without the hits that a notice quotes (offsets in the normalised `texts`).
 
-    No pass over the batch: for each hit, the code-point pairs in the REACH characters
-    before it and right after it are looked up (numpy, a few hundred hits per batch).
+    The two code points right after each hit are looked up (numpy); the REACH characters
+    before it only in the few rows with a prohibition word, found by one literal pass per
+    batch that all term detectors share.
     """
     del texts  # the batch's code points say it all
     if not len(columns):
@@ -69,8 +72,32 @@ def drop_notice_hits(columns: HitColumns, texts: Sequence[str], joined: JoinedTe
     cps = joined.codepoints
     row_start, row_end = joined.row_starts[columns.rows], joined.row_ends[columns.rows]
     first, last = row_start + columns.starts, row_start + columns.ends  # absolute [first, last)
-    quoted = _after_prohibition(cps, first, row_start) | _before_topic(cps, last, row_end)
+    quoted = _before_topic(cps, last, row_end)
+    near = np.flatnonzero(_prohibition_rows(joined)[columns.rows])
+    if len(near):
+        quoted[near] |= _after_prohibition(cps, first[near], row_start[near])
     return _take(columns, ~quoted)
+
+
+@functools.cache
+def _prohibitions() -> LiteralMatcher:
+    return LiteralMatcher(PROHIBITIONS)
+
+
+# The term detectors of a plan all ask about the same batch: one pass for all. One entry,
+# compared by identity (it holds the batch, so the id cannot be reused while cached).
+_last: tuple[JoinedText, npt.NDArray[np.bool_]] | None = None
+
+
+def _prohibition_rows(joined: JoinedText) -> npt.NDArray[np.bool_]:
+    global _last
+    last = _last
+    if last is not None and last[0] is joined:
+        return last[1]
+    rows = np.zeros(len(joined), dtype=np.bool_)
+    rows[_prohibitions().scan(joined).rows] = True
+    _last = (joined, rows)
+    return rows
 
 
 def _pairs(cps: npt.NDArray[np.uint32], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -104,16 +131,16 @@ def _after_prohibition(
 def _before_topic(
     cps: npt.NDArray[np.uint32], last: npt.NDArray[np.int64], row_end: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.bool_]:
-    """A topic word starts g characters after the hit (0 <= g <= TOPIC_GAP), no clause break
-    in between, inside the same row."""
-    quoted = np.zeros(len(last), dtype=np.bool_)
-    if len(cps) < 2:
-        return quoted
-    clear = np.ones(len(last), dtype=np.bool_)  # no break in the g characters so far
-    for g in range(TOPIC_GAP + 1):
-        at = last + g
-        quoted |= clear & (at + 2 <= row_end) & _member(_pairs(cps, at), _TOPIC_KEYS)
-        clear &= (at < row_end) & ~_is_break(cps, at)
+    """A topic word starts right after the hit, or one character later that is no clause
+    break, inside the same row (TOPIC_GAP = 1: three code points gathered per hit)."""
+    if len(cps) < 3:
+        return np.zeros(len(last), dtype=np.bool_)
+    at = np.minimum(last, len(cps) - 3)
+    c0, c1, c2 = (cps[at].astype(np.int64), cps[at + 1].astype(np.int64), cps[at + 2].astype(np.int64))
+    found = _member(np.concatenate([(c0 << _SHIFT) | c1, (c1 << _SHIFT) | c2]), _TOPIC_KEYS)
+    right_after, one_later = found[: len(last)], found[len(last):]
+    quoted: npt.NDArray[np.bool_] = (right_after & (last + 2 <= row_end)) | (
+        one_later & (last + 3 <= row_end) & ~_IS_BREAK[c0])
     return quoted
 
 
