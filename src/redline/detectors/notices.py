@@ -135,8 +135,8 @@ def _before_topic(
     break, inside the same row (TOPIC_GAP = 1: three code points gathered per hit)."""
     if len(cps) < 3:
         return np.zeros(len(last), dtype=np.bool_)
-    at = np.minimum(last, len(cps) - 3)
-    c0, c1, c2 = (cps[at].astype(np.int64), cps[at + 1].astype(np.int64), cps[at + 2].astype(np.int64))
+    top = len(cps) - 1  # reads past the batch are clipped; the row_end tests discard them
+    c0, c1, c2 = (cps[np.minimum(last + k, top)].astype(np.int64) for k in range(3))
     found = _member(np.concatenate([(c0 << _SHIFT) | c1, (c1 << _SHIFT) | c2]), _TOPIC_KEYS)
     right_after, one_later = found[: len(last)], found[len(last):]
     quoted: npt.NDArray[np.bool_] = (right_after & (last + 2 <= row_end)) | (
