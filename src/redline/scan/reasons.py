@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from redline.scan.plan import RuleRef
+from redline.scan.why_zh import why_zh
 
 # Category names as reviewers say them (vocab.Category value → 中文).
 CATEGORY_ZH: Final[Mapping[str, str]] = {
@@ -98,7 +99,7 @@ class ReasonFrame:
         """(zh, en) with `evidence` quoted and the detector's `why`."""
         ev = _quote(evidence)
         if why:
-            return (f"消息中出现“{ev}{self.zh_mid}；{why}{self.zh_end}",
+            return (f"消息中出现“{ev}{self.zh_mid}；{why_zh(why)}{self.zh_end}",
                     f'The message contains "{ev}{self.en_mid}; {why}{self.en_end}')
         return f"消息中出现“{ev}{self.zh_mid}{self.zh_end}", f'The message contains "{ev}{self.en_mid}{self.en_end}'
 
