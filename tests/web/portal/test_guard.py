@@ -23,11 +23,17 @@ def _solve(challenge: str, bits: int) -> str:
     return str(counter)
 
 
+def _solves(challenge: str, counter: str, bits: int) -> bool:
+    return int.from_bytes(hashlib.sha256(f"{challenge}:{counter}".encode()).digest(), "big") >> (256 - bits) == 0
+
+
 def test_proof_of_work() -> None:
     guard = Guard(Limits(), pow_bits=10)
     challenge = guard.challenge()
     assert guard.check_work(challenge, _solve(challenge, 10))
-    assert not guard.check_work(challenge, "not-a-solution")
+    # a counter that is no solution: a random one would solve 10 bits once in 1,024 runs
+    wrong = next(str(c) for c in range(10_000) if not _solves(challenge, str(c), 10))
+    assert not guard.check_work(challenge, wrong)
     forged = "9999999999.deadbeef." + "0" * 32
     assert not guard.check_work(forged, _solve(forged, 10))
     assert Guard(Limits(), pow_bits=0).check_work("", "")
