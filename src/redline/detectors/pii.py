@@ -45,6 +45,10 @@ _NOT_DIGIT: Final = re.compile(r"[^0-9x]")
 _MIN_DIGITS: Final = 10  # no mobile, ID or card number has fewer
 _TO_DIGITS: Final = str.maketrans(NUMERALS)
 _ID_CONTEXT: Final = re.compile(r"身份证|证件号|身份号码")
+# a number given to be called (联系人…电话, 报名请联系, 值班电话) is a notice, not a leak of
+# someone's privacy; the reach is short so that 联系一下老王，他老婆电话… still counts
+_CONTACT: Final = re.compile(r"联系|咨询|报名|热线|值班|办公电话|座机|接待|对接人")
+CONTACT_REACH: Final = 10
 _CARD_CONTEXT: Final = re.compile(r"卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|开户|银行|转账|汇款|打款")
 ALL_KINDS: Final[tuple[Kind, ...]] = ("resident_id", "mobile", "bank_card", "home_address")
 CARD_EMIT: Final = 0.6  # a Luhn-valid number needs a UnionPay prefix or context to be reported
@@ -100,7 +104,8 @@ def find_pii(text: str) -> list[tuple[int, int, Kind, float, str]]:
             score = 0.95 if _ID_CONTEXT.search(text) else 0.9
             found.append((start, end, "resident_id", score, "resident_id: GB 11643 checksum ok"))
         elif len(number) == 11 and number[0] == "1" and _mobile_ok(number):
-            found.append((m.start(), end, "mobile", 0.85, "mobile: valid number plan"))
+            if _CONTACT.search(text, max(0, m.start() - CONTACT_REACH), m.start()) is None:
+                found.append((m.start(), end, "mobile", 0.85, "mobile: valid number plan"))
         elif 16 <= len(number) <= 19 and number.isdigit() and luhn.is_valid(number):
             score, why = 0.5, "bank_card: Luhn ok"
             if number.startswith("62"):
