@@ -73,6 +73,6 @@ def test_vectorised_check_equals_the_plain_rule(rows: list[list[str]]) -> None:
     arr = np.array(hits, dtype=np.int64).reshape(-1, 3)
     zeros = np.zeros(len(hits), dtype=np.int64)
     columns = HitColumns("t", ("L",), ("w",), arr[:, 0], arr[:, 1], arr[:, 2], zeros, zeros, zeros.astype(float))
-    kept = drop_notice_hits(columns, texts, JoinedText.from_texts(texts))
+    kept = drop_notice_hits(columns, JoinedText.from_texts(texts))
     expected = [h for h in hits if not _reference(texts[h[0]], h[1], h[2])]
     assert list(zip(kept.rows.tolist(), kept.starts.tolist(), kept.ends.tolist(), strict=True)) == expected

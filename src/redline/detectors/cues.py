@@ -130,7 +130,7 @@ class CueDetector:
                 ]
                 for start, end, score, why in _merge([h for h in scored if h is not None]):
                     out.add(row, index, start, end, score, why)
-        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), texts, joined)
+        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), joined)
 
     def _pattern_cues(self, text: str, anchor: int, start: int, end: int) -> list[tuple[int, int, int, int]]:
         """Weak cues from the patterns of one anchor found at [start, end): (_SLOT, anchor, start, end)."""

@@ -179,7 +179,7 @@ class LexiconDetector:
             self.name, self._labels, self._whys, rows[keep], starts[keep], ends[keep],
             self._entry_label[entries[keep]], why_ids[keep], self._entry_score[entries[keep]],
         )
-        return drop_notice_hits(columns, texts, joined)
+        return drop_notice_hits(columns, joined)
 
     def _expand(
         self, texts: Sequence[str], ids: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],

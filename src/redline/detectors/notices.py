@@ -59,14 +59,13 @@ def _member(keys: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]) -> n
     return found
 
 
-def drop_notice_hits(columns: HitColumns, texts: Sequence[str], joined: JoinedText) -> HitColumns:
-    """`columns` without the hits that a notice quotes (offsets in the normalised `texts`).
+def drop_notice_hits(columns: HitColumns, joined: JoinedText) -> HitColumns:
+    """`columns` without the hits that a notice quotes (offsets in the normalised batch `joined`).
 
     The two code points right after each hit are looked up (numpy); the REACH characters
     before it only in the few rows with a prohibition word, found by one literal pass per
     batch that all term detectors share.
     """
-    del texts  # the batch's code points say it all
     if not len(columns):
         return columns
     cps = joined.codepoints

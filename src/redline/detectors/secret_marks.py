@@ -81,7 +81,7 @@ class SecretMarksDetector:
                 for index, (_, allow_weak) in enumerate(self._labels):
                     if allow_weak or not weak:
                         out.add(row, index, start, end, score, note)
-        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), texts, joined)
+        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), joined)
 
     def marks(self, text: str) -> list[tuple[int, int, float, str]]:
         """Every marking in one normalised text: (start, end, score, note), no overlaps."""

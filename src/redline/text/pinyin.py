@@ -14,14 +14,16 @@ from typing import Final
 
 from pypinyin import Style, lazy_pinyin
 
+from redline.text.tables import fold_tables
+
 MIXED_MAX: Final = 4  # mixed 汉字/pinyin spellings for terms up to this long (3^(n-1)·2^n forms)
 SPACED_MAX: Final = 6  # every split into words for pinyin terms up to this long (2^(n-1) forms)
 READINGS_MAX: Final = 8  # readings of a term with polyphones (不得外传: wai chuan / wai zhuan)
 
 
 def is_han(ch: str) -> bool:
-    """A CJK unified ideograph (basic block or extension A)."""
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+    """A Han ideograph, by the normaliser's own table (the same test the scan applies)."""
+    return bool(fold_tables().han[ord(ch)])
 
 
 def syllables(term: str) -> list[str] | None:
