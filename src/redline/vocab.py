@@ -94,6 +94,8 @@ class MessageType(StrEnum):
     TRANSFER = "transfer"
     REVOKE = "revoke"
     SYSTEM = "system"
+    POST = "post"  # a public post (Weibo, 朋友圈 Moments): the author's own words
+    REPOST = "repost"  # a forwarded post: the text is the forwarder's comment (转发理由), the original is quoted
     OTHER = "other"
 
 

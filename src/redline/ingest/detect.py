@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import orjson
 
+from redline.ingest import moments, weibo
 from redline.ingest.bank_csv import match_layout
 from redline.ingest.bills import ALIPAY_HEADER, WECHAT_HEADER
 from redline.ingest.memotrace import HEADER as MEMOTRACE_HEADER
@@ -28,8 +29,14 @@ FORMATS: Final[dict[str, str]] = {
     "alipay": "Alipay bill (支付宝交易明细), GBK CSV",
     "bank-csv": "bank statement CSV (layouts in ingest/banks.yaml)",
     "roster": "HR roster CSV or XLSX (工号, 姓名, 单位, 职务, 任职/离任日期)",
+    "weibo-csv": "Weibo posts as weibo-crawler writes them (<uid>.csv: id,bid,正文,…,点赞数,评论数,转发数)",
+    "weibo-json": "Weibo posts as weibo-crawler writes them (<uid>.json: {\"user\", \"weibo\": [...]})",
+    "moments-json": "WeChat Moments (朋友圈) exported by WeChatMomentStat (exported_sns.json)",
+    "moments-sns": "WeChat Moments (朋友圈) from the PC client's decrypted Sns.db (FeedsV20, as PyWxDump reads it), "
+                   "or that table saved as CSV",
 }
 MAX_SNIFF: Final = 256 * 1024
+SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,8 @@ def decode(path: Path) -> Decoded:
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(path):
         return Decoded(None, "xlsx")
+    if data[:16] == SQLITE_MAGIC:
+        return Decoded(None, "sqlite")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return Decoded(data.decode(encoding), encoding)
@@ -55,6 +64,8 @@ def decode(path: Path) -> Decoded:
 
 def detect(path: Path, decoded: Decoded) -> str | None:
     """The format of one file, or None when no importer recognises it."""
+    if decoded.encoding == "sqlite":
+        return "moments-sns" if moments.is_sns_database(path) else None
     if decoded.text is None:
         return _detect_workbook(path)
     text = decoded.text
@@ -68,6 +79,8 @@ def detect(path: Path, decoded: Decoded) -> str | None:
         return "pywxdump-csv"
     if first.startswith("Time,SenderName,Sender,TalkerName,Talker,Content"):
         return "chatlog-csv"
+    if first.startswith(moments.FEEDS_CSV_HEADER):
+        return "moments-sns"
     if first.lstrip(",").startswith(MEMOTRACE_HEADER):  # pandas' to_csv adds an index column
         return "memotrace-csv"
     try:
@@ -79,6 +92,8 @@ def detect(path: Path, decoded: Decoded) -> str | None:
         return "wechat-pay"
     if _has_header(rows, ALIPAY_HEADER):
         return "alipay"
+    if rows and weibo.is_weibo_header(rows[0].cells):
+        return "weibo-csv"
     if match_layout(rows[:40]) is not None:
         return "bank-csv"
     if any(header_map(r.cells) for r in rows[:20]):
@@ -114,6 +129,10 @@ def _detect_json(text: str, head: str) -> str | None:
         whole: Any = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
+    if weibo.is_weibo_json(whole):
+        return "weibo-json"
+    if moments.is_moments_json(whole):
+        return "moments-json"
     if isinstance(whole, dict):
         if isinstance(whole.get("messages"), list):
             return "chatlog-json"

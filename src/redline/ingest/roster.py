@@ -22,8 +22,12 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "is_official": ("is_official", "是否公职人员", "公职人员"),
     "start": ("start_date", "任职时间", "任职日期", "入职日期", "开始日期", "任职开始"),
     "end": ("end_date", "离任时间", "离职日期", "免职日期", "结束日期", "任职结束", "离任日期"),
+    # accounts that link exports to the person (ingest/accounts.py): optional columns
+    "weibo_uid": ("weibo_uid", "微博UID", "微博uid", "微博ID", "微博id", "微博账号ID"),
+    "wechat_id": ("wechat_id", "wxid", "微信号", "微信ID", "微信id"),
 }
 _NO: Final = {"否", "no", "false", "0", "n"}
+ACCOUNT_FIELDS: Final = ("weibo_uid", "wechat_id")
 
 
 def header_map(cells: tuple[str, ...]) -> dict[str, int] | None:
@@ -91,6 +95,8 @@ def _record(row: SheetRow, columns: dict[str, int]) -> dict[str, Any]:
     except CellError as exc:
         raise CellError(f"end_date: {exc}") from exc
     official = get("is_official")
-    return {"person_id": person_id, "name": name, "unit": get("unit"), "post": get("post"),
-            "is_official": official.lower() not in _NO if official else True, "external": False,
-            "start_date": start, "end_date": end}
+    record: dict[str, Any] = {"person_id": person_id, "name": name, "unit": get("unit"), "post": get("post"),
+                              "is_official": official.lower() not in _NO if official else True,
+                              "external": False, "start_date": start, "end_date": end}
+    record.update({account: get(account) for account in ACCOUNT_FIELDS if account in columns})
+    return record

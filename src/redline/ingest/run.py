@@ -22,10 +22,13 @@ from redline.ingest import (
     bank_csv,
     bills,
     memotrace,
+    moments,
     roster,
     wechat_export,
     wecom_archive,
+    weibo,
 )
+from redline.ingest.accounts import link_accounts
 from redline.ingest.detect import FORMATS, Decoded, decode, detect
 from redline.ingest.join import merge
 from redline.ingest.result import SourceResult
@@ -43,12 +46,14 @@ class IngestReport:
     written: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
     joined_from_bills: int = 0
+    linked_accounts: int = 0  # rows re-keyed from an account (weibo uid, wxid) to its person
     failed: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The report as plain JSON data."""
         return {"bundle": str(self.out), "written": self.written, "quarantined": self.quarantined,
-                "joined_from_bills": self.joined_from_bills, "failed": self.failed, "sources": self.sources}
+                "joined_from_bills": self.joined_from_bills,
+                "linked_accounts": self.linked_accounts, "failed": self.failed, "sources": self.sources}
 
 
 def expand(sources: Sequence[Path]) -> list[tuple[Path, bool]]:
@@ -91,6 +96,9 @@ def _dispatch(fmt: str, path: Path, decoded: Decoded, result: SourceResult, owne
     if fmt in ("wechat-pay", "roster") and text is None:
         (bills.read_wechat_pay(path, None, result, owner) if fmt == "wechat-pay" else roster.read_roster(path, None, result))
         return
+    if fmt == "moments-sns" and text is None:
+        moments.read_sns_database(path, result)
+        return
     if text is None:
         raise InputError(f"a workbook cannot be read as {fmt}", SourceLocation(path))
     readers: dict[str, Callable[[], None]] = {
@@ -105,6 +113,10 @@ def _dispatch(fmt: str, path: Path, decoded: Decoded, result: SourceResult, owne
         "alipay": lambda: bills.read_alipay(path, text, result, owner),
         "bank-csv": lambda: bank_csv.read_bank_csv(path, text, result, owner),
         "roster": lambda: roster.read_roster(path, text, result),
+        "weibo-csv": lambda: weibo.read_weibo_csv(path, text, result),
+        "weibo-json": lambda: weibo.read_weibo_json(path, _json(path, text), result),
+        "moments-json": lambda: moments.read_moments_json(path, _json(path, text), result),
+        "moments-sns": lambda: moments.read_sns_csv(path, text, result),
     }
     readers[fmt]()
 
@@ -161,6 +173,7 @@ def ingest(sources: Sequence[Path], out: Path, *, fmt: str = "auto", owner: str 
                 read_one(member.path, explicit and len(members) == 1, member.shown)
     merged = merge(results)
     report.joined_from_bills = merged.joined
+    report.linked_accounts = link_accounts(merged.tables)
     tables = {name: rows for name, rows in merged.tables.items() if rows}
     write_bundle(out, tables)
     records = [q for r in results for q in r.quarantined] + merged.conflicts
