@@ -33,6 +33,7 @@ from redline.ingest.wechat_export import records
 
 FEEDS_TABLE: Final = "FeedsV20"
 FEEDS_CSV_HEADER: Final = "FeedId,CreateTime"
+_FEEDS_QUERY: Final = "SELECT FeedId, CreateTime, UserName, Content FROM FeedsV20 ORDER BY CreateTime"
 # ContentObject/contentStyle: what the post carries besides its text
 _STYLES: Final = {"1": "images", "2": "text", "3": "article", "4": "music", "5": "video", "15": "video"}
 
@@ -79,7 +80,7 @@ def read_moments_json(path: Path, data: Any, result: SourceResult) -> None:
 def read_sns_database(path: Path, result: SourceResult) -> None:
     """Posts of a decrypted Sns.db (FeedsV20), read-only."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        rows = db.execute(f"SELECT FeedId, CreateTime, UserName, Content FROM {FEEDS_TABLE} ORDER BY CreateTime")
+        rows = db.execute(_FEEDS_QUERY)
         for number, (feed_id, created, user, content) in enumerate(rows, start=1):
             result.rows_read += 1
             _feed(number, {"FeedId": feed_id, "CreateTime": created, "UserName": user, "Content": content}, result)
