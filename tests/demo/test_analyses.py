@@ -64,11 +64,29 @@ def test_no_alert_cites_a_near_miss_payment(small_demo, alerts) -> None:
 
 @pytest.mark.parametrize(("case", "category"), [
     ("classified_notice", "secrets"), ("owner_flattery", "flattery"), ("packet_gambling", "gambling"),
-    ("vote_buying", "vote_buying"),
+    ("vote_buying", "vote_buying"), ("weibo_rumour", "rumour"),
 ], ids=lambda v: str(v))
 def test_text_cases_are_screened_into_their_category(small_demo, screened, case: str, category: str) -> None:
     ids = set(small_demo.planted["cases"][case]["message_ids"])
     assert any(f["message_id"] in ids and f["category"] == category for f in screened)
+
+
+def test_repost_of_the_rebuttal_raises_nothing(small_demo, screened) -> None:
+    ids = set(small_demo.planted["near_misses"]["weibo_rebuttal"]["message_ids"])
+    assert [f for f in screened if f["message_id"] in ids] == []
+
+
+def test_the_officials_repost_is_flagged_on_his_own_words(small_demo, screened) -> None:
+    # the quoted rumour is context: every hit on the repost lies inside the official's own comment
+    case = small_demo.planted["cases"]["weibo_rumour"]
+    messages = {m["id"]: m for m in small_demo.table("messages").to_pylist()}
+    [post_id] = case["message_ids"]
+    post = messages[post_id]
+    hits = [f for f in screened if f["message_id"] == post_id]
+    assert hits
+    for hit in hits:
+        assert post["text"][hit["start"]:hit["end"]] == hit["evidence"]
+        assert hit["evidence"] not in orjson.loads(post["quote"])["text"]
 
 
 def test_secrecy_meeting_notice_is_not_a_secret(small_demo, screened) -> None:

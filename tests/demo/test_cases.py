@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
 import pytest
 
 from redline.demo.units import UNITS
@@ -44,7 +45,7 @@ def test_every_planted_id_exists(small_demo, idx) -> None:
         missing += [r["group_id"]] if r.get("group_id") and r["group_id"] not in idx["groups"] else []
         missing += [r["event_id"]] if r.get("event_id") and r["event_id"] not in idx["events"] else []
     assert missing == []
-    assert len(planted["cases"]) == 18
+    assert len(planted["cases"]) == 20  # 18 in chat and payments, a Weibo repost and a 朋友圈 post
     assert {c["expected"]["category"] for c in planted["cases"].values()} <= set(Category)
 
 
@@ -82,6 +83,27 @@ def test_forwarded_article_is_a_link_with_a_placeholder_comment(small_demo, idx)
     assert case["term"] in comment["text"]
     assert comment["sender"] == link["sender"] == case["person_id"]
     assert idx["groups"][case["group_id"]]["type"] == GroupType.DEPARTMENT
+
+
+def test_weibo_rumour_is_a_repost_with_reach_and_a_quoted_original(small_demo, idx) -> None:
+    case = small_demo.planted["cases"]["weibo_rumour"]
+    [post] = (idx["messages"][i] for i in case["message_ids"])
+    [original] = (idx["messages"][i] for i in case["context_message_ids"])
+    assert (post["type"], post["sender"]) == ("repost", case["person_id"])
+    assert post["conversation"] == f"weibo:{idx['people'][case['person_id']]['weibo_uid']}"
+    assert int(post["reposts"]) == case["reposts"] >= 1000
+    quote = orjson.loads(post["quote"])
+    assert quote["id"] == original["id"]
+    assert quote["text"] == original["text"] != post["text"]
+    assert original["sender"].startswith("weibo:")  # an outside account, not a person of the roster
+
+
+def test_moments_article_keeps_the_article_as_context(small_demo, idx) -> None:
+    case = small_demo.planted["cases"]["moments_article"]
+    [post] = (idx["messages"][i] for i in case["message_ids"])
+    assert (post["type"], post["conversation"]) == ("repost", f"moments:{case['person_id']}")
+    assert orjson.loads(post["quote"]) == case["article"]
+    assert case["term"] in post["text"]
 
 
 def test_classified_notice_carries_marking_and_document_number(small_demo, idx) -> None:

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from redline.bundle import write_bundle
 from redline.bundle.schema import BY_TABLE
-from redline.demo import attachment_cases, group_cases, money_cases
+from redline.demo import attachment_cases, group_cases, money_cases, post_cases
 from redline.demo.chat import write_background
 from redline.demo.events import ordinary_events
 from redline.demo.groups import Group, build_groups
@@ -50,12 +50,19 @@ class DemoResult:
 
 def _people(org: Org) -> pa.Table:
     rows = [org.people[k] for k in sorted(org.people)]
+    accounts = sorted(post_cases.EXTERNAL_ACCOUNTS.items())  # public accounts of nobody on the roster
+    blank: list[Any] = [None] * len(accounts)
     return pa.table({
-        "person_id": [p.person_id for p in rows], "name": [p.name for p in rows], "unit": [p.unit for p in rows],
-        "post": [p.post for p in rows], "is_official": [p.is_official for p in rows],
-        "external": [p.external for p in rows], "start_date": pa.array([p.start_date for p in rows], pa.date32()),
-        "end_date": pa.array([p.end_date for p in rows], pa.date32()),
-    }, schema=BY_TABLE["people"].schema)
+        "person_id": [p.person_id for p in rows] + [a for a, _ in accounts],
+        "name": [p.name for p in rows] + [n for _, n in accounts],
+        "unit": [p.unit for p in rows] + [""] * len(accounts), "post": [p.post for p in rows] + [""] * len(accounts),
+        "is_official": [p.is_official for p in rows] + [False] * len(accounts),
+        "external": [p.external for p in rows] + [True] * len(accounts),
+        "start_date": pa.array([p.start_date for p in rows] + blank, pa.date32()),
+        "end_date": pa.array([p.end_date for p in rows] + blank, pa.date32()),
+    }, schema=BY_TABLE["people"].schema).append_column(
+        # the roster's account column: which Weibo account is whose (ingest/accounts.py)
+        "weibo_uid", pa.array([post_cases.ACCOUNTS.get(p.person_id) for p in rows] + blank, pa.string()))
 
 
 def _rows(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
@@ -97,6 +104,8 @@ def _plant(planter: Planter) -> None:
     attachment_cases.classified_photo(planter)
     attachment_cases.classified_scan(planter)
     attachment_cases.attachment_near_misses(planter)
+    post_cases.weibo_posts(planter)
+    post_cases.moments_article(planter)
 
 
 def planted_record(planter: Planter, seed: int) -> dict[str, Any]:

@@ -41,9 +41,10 @@ class MessageLog:
     type: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
     attachment: list[str | None] = field(default_factory=list)
+    extra: list[dict[str, str] | None] = field(default_factory=list)  # extra columns (a post's facts, its quote)
 
     def add(self, time: int, conversation: str, sender: str, text: str, type: str = "text",
-            attachment: str | None = None, id: str | None = None) -> None:
+            attachment: str | None = None, id: str | None = None, extra: dict[str, str] | None = None) -> None:
         self.ids.append(id)
         self.time.append(time)
         self.conversation.append(conversation)
@@ -51,6 +52,7 @@ class MessageLog:
         self.type.append(type)
         self.text.append(text)
         self.attachment.append(attachment)
+        self.extra.append(extra)
 
     def __len__(self) -> int:
         return len(self.time)
@@ -71,6 +73,9 @@ class MessageLog:
             "text": pa.array(self.text, pa.string()),
             "attachment": pa.array(self.attachment, pa.string()),
         }, schema=MESSAGES.schema)
+        for name in sorted({k for row in self.extra if row for k in row}):
+            table = table.append_column(name, pa.array([row.get(name) if row else None for row in self.extra],
+                                                       pa.string()))
         table = table.take(pc.sort_indices(table, [("time", "ascending"), ("conversation", "ascending"),
                                                    ("sender", "ascending")]))
         missing = table.column("id").is_null().to_numpy(zero_copy_only=False)

@@ -57,10 +57,10 @@ class Planter:
         return f"{key}-{self._counters[key]:02d}"
 
     def say(self, case: str, time: int, conversation: str, sender: str, text: str, type: str = "text",
-            attachment: str | None = None) -> str:
-        """Write one planted message; returns its id."""
+            attachment: str | None = None, extra: dict[str, str] | None = None) -> str:
+        """Write one planted message (with extra columns such as a post's counts); returns its id."""
         mid = self._next("mp", case)
-        self.messages.add(time, conversation, sender, text, type, attachment, id=mid)
+        self.messages.add(time, conversation, sender, text, type, attachment, id=mid, extra=extra)
         return mid
 
     def attach(self, path: str, data: bytes) -> str:
