@@ -27,6 +27,7 @@ LABELS: Final = (
     # subjects, message and payment kinds
     N_("message"), N_("payment"), N_("group"), N_("person"), N_("file"),
     N_("image"), N_("voice"), N_("video"), N_("link"), N_("red_packet"), N_("transfer"), N_("revoke"),
+    N_("post"), N_("repost"),
     N_("system"), N_("gift_card"), N_("bank"), N_("paid"), N_("received"), N_("returned"), N_("refunded"),
     N_("expired"),
     # roles

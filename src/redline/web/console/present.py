@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
+import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
@@ -125,11 +126,41 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], masker: Masker) -> 
 
 
 def message_dict(m: Message, masker: Masker, spans: Iterable[tuple[int, int]] = ()) -> dict[str, Any]:
-    return {
+    row = {
         "id": m.id, "time": when(m.time), "sender": masker.pseudonym(m.sender), "type": m.type,
         "parts": highlighted(m.text or "", spans, masker),
         "attachment": masker.mask((m.attachment or {}).get("name", "")) if m.attachment else "",
     }
+    if m.type in ("post", "repost"):
+        row["post"] = post_facts(m.extra or {}, masker)
+    return row
+
+
+def post_facts(extra: dict[str, Any], masker: Masker) -> dict[str, Any]:
+    """A public post's reach (点赞/评论/转发) and, for a repost, the original it quotes — masked like
+    any text, and shown as context: the quoted words are never the official's."""
+    facts: dict[str, Any] = {k: _count(extra.get(k)) for k in ("likes", "comments", "reposts")}
+    raw = extra.get("quote")
+    try:
+        quote = orjson.loads(raw) if isinstance(raw, str) else (raw if isinstance(raw, dict) else None)
+    except orjson.JSONDecodeError:
+        quote = None
+    if isinstance(quote, dict):
+        facts["quote"] = {
+            "author": masker.pseudonym(f"weibo:{quote['author_uid']}") if quote.get("author_uid")
+            else masker.mask(str(quote.get("author_name", ""))),
+            "text": masker.mask(str(quote.get("text") or quote.get("title") or "")),
+            "url": str(quote.get("url") or quote.get("article_url") or ""),
+            "reposts": _count(quote.get("reposts")),
+        }
+    return facts
+
+
+def _count(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def payment_dict(p: Payment, masker: Masker) -> dict[str, Any]:

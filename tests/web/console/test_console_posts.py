@@ -1,0 +1,59 @@
+"""Public posts in the console: the demo county's Weibo rumour repost is an alert that shows the
+official's own comment as evidence, the quoted original as context and the post's reach; the
+repost of the official rebuttal raises no alert."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from redline.review.accounts import ensure_demo_accounts
+from redline.review.alerts import build_alerts
+from redline.settings import Settings
+from redline.store.db import make_engine
+from redline.store.tables.org import Person
+from redline.store.tables.review import Alert
+from redline.web.console.app import create_console_app
+
+from fastapi.testclient import TestClient  # isort: skip
+
+pytestmark = pytest.mark.slow
+
+
+def _redline(*args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_weibo_repost_alert_shows_reach_and_the_quoted_original(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    _redline("demo", "--db", url, "--out", str(tmp_path / "demo"), "--scale", "0.03")
+    _redline("scan", "--db", url)
+    engine = make_engine(url)
+    build_alerts(engine)
+    planted = json.loads((tmp_path / "demo" / "bundle" / "planted.json").read_text(encoding="utf-8"))
+    case = planted["cases"]["weibo_rumour"]
+    near = planted["near_misses"]["weibo_rebuttal"]["message_ids"]
+    with Session(engine) as session:
+        alerts = {a.subject_id: a.id for a in session.scalars(select(Alert).where(Alert.subject == "message"))}
+        name = session.scalar(select(Person.name).where(Person.person_id == case["person_id"]))
+    assert [m for m in near if m in alerts] == []
+    [post_id] = case["message_ids"]
+    assert post_id in alerts
+    passwords = {role: password for _, role, password in ensure_demo_accounts(engine)}
+    client = TestClient(create_console_app(Settings(db_url=url), engine))
+    assert client.post("/api/login", json={"username": "analyst", "password": passwords["analyst"]}).status_code == 200
+    page = client.get(f"/alerts/{alerts[post_id]}")
+    assert page.status_code == 200
+    body = page.text
+    assert "转发自" in body and "转发 2300" in body  # reach and the repost chain's original
+    assert "网传清河县下月要调整一批局长" in body  # the quoted rumour, as context
+    assert '<mark class="evidence">内部消息</mark>' in body  # evidence inside the official's own words
+    assert name and name not in body
