@@ -53,7 +53,9 @@ def test_weibo_repost_alert_shows_reach_and_the_quoted_original(tmp_path: Path) 
     page = client.get(f"/alerts/{alerts[post_id]}")
     assert page.status_code == 200
     body = page.text
-    assert "转发自" in body and "转发 2300" in body  # reach and the repost chain's original
+    assert "转发自" in body
+    assert "转发 2300" in body
     assert "网传清河县下月要调整一批局长" in body  # the quoted rumour, as context
     assert '<mark class="evidence">内部消息</mark>' in body  # evidence inside the official's own words
-    assert name and name not in body
+    assert name
+    assert name not in body
