@@ -17,6 +17,7 @@ class Settings:
     db_url: str = DEFAULT_DB_URL
     data_dir: Path = field(default_factory=lambda: Path("redline-data"))
     overrides_path: Path | None = None
+    synonyms_path: Path | None = None  # the organisation's words for bundle vocabularies (REDLINE_SYNONYMS)
     secret_key: str = ""
     debug: bool = False
 
@@ -28,6 +29,7 @@ class Settings:
             db_url=env.get("REDLINE_DB", DEFAULT_DB_URL),
             data_dir=Path(env.get("REDLINE_DATA", "redline-data")),
             overrides_path=Path(env["REDLINE_OVERRIDES"]) if env.get("REDLINE_OVERRIDES") else None,
+            synonyms_path=Path(env["REDLINE_SYNONYMS"]) if env.get("REDLINE_SYNONYMS") else None,
             secret_key=env.get("REDLINE_SECRET_KEY", ""),
             debug=env.get("REDLINE_DEBUG", "") not in ("", "0"),
         )

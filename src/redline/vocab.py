@@ -118,6 +118,7 @@ class EventKind(StrEnum):
     BID = "bid"
     APPROVAL = "approval"
     INSPECTION = "inspection"
+    LEAVE = "leave"  # 请假: approved leave of person_id on that date (one row a day); no report is owed
 
 
 class Subject(StrEnum):

@@ -68,3 +68,41 @@ def test_working_days_outside_the_calendar_fall_back_to_weekdays() -> None:
     assert guessed
     with pytest.raises(ConfigError):
         working_days(date(2099, 1, 2), date(2099, 1, 5), "error")
+
+
+# A department's own group: every member is of 住建局, so "the unit reported" would always hold.
+DEPARTMENT = (("d1", "周一", "住建局"), ("d2", "吴二", "住建局"), ("d3", "郑三", "住建局"), ("d4", "冯四", "住建局"))
+
+
+def _department(kit, skipped: dict[str, set[str]], leave: dict[str, set[str]] | None = None):  # type: ignore[no-untyped-def]
+    k = kit
+    msgs = [k.msg(f"{pid}-{i}", f"{day}T17:{10 + n:02d}:00+08:00", "dg", pid, f"今日进展：完成{n + i + 3}栋危房排查")
+            for i, day in enumerate(WORKDAYS) for n, (pid, _, _) in enumerate(DEPARTMENT)
+            if day not in skipped.get(pid, set())]
+    events = [{"event_id": f"L-{pid}-{day}", "date": day, "kind": "leave", "unit": "住建局", "person_id": pid,
+               "other_id": None} for pid, days in (leave or {}).items() for day in sorted(days)]
+    return k.make(people=[k.person(p, n, u) for p, n, u in DEPARTMENT],
+                  groups=[k.group("dg", "危房排查日报群", "d1", type_="department", daily=True)],
+                  memberships=[k.member("dg", p, None) for p, _, _ in DEPARTMENT], messages=msgs, events=events)
+
+
+def test_one_unit_group_holds_each_member_to_report(kit) -> None:  # type: ignore[no-untyped-def]
+    tables = _department(kit, {"d3": {"2026-10-08", "2026-10-09"}})
+    found = _run(kit, tables)  # party: auto
+    assert [(f.person_id, f.facts["party"], f.facts["missed_days"]) for f in found] == [
+        ("d3", "d3", ["2026-10-08", "2026-10-09"])]
+    assert "住建局（汇报人" not in found[0].reason  # a member's own duty, not the unit's
+    assert _run(kit, tables, party="unit") == []  # the old default: vacuous here
+
+
+def test_approved_leave_is_not_a_missed_day(kit) -> None:  # type: ignore[no-untyped-def]
+    tables = _department(kit, {"d3": {"2026-10-08", "2026-10-09"}}, leave={"d3": {"2026-10-08"}})
+    assert [(f.person_id, f.facts["missed_days"]) for f in _run(kit, tables)] == [("d3", ["2026-10-09"])]
+    on_leave = _department(kit, {"d3": {"2026-10-08", "2026-10-09"}}, leave={"d3": {"2026-10-08", "2026-10-09"}})
+    assert _run(kit, on_leave) == []
+
+
+@pytest.mark.parametrize(("minimum", "flagged"), [(1, ["d2", "d3"]), (2, ["d3"]), (3, [])])
+def test_a_pack_sets_the_minimum_missed_days(kit, minimum: int, flagged: list[str]) -> None:  # type: ignore[no-untyped-def]
+    tables = _department(kit, {"d2": {"2026-10-12"}, "d3": {"2026-10-08", "2026-10-09"}})
+    assert [f.person_id for f in _run(kit, tables, min_missed_days=minimum)] == flagged

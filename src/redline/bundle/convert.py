@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from redline.bundle.parse import RawRows
 from redline.bundle.quarantine import QuarantineRecord
 from redline.bundle.schema import ENUMS, MAX_AMOUNT_FEN, TIMESTAMP, FileSpec, csv_columns
+from redline.bundle.synonyms import FALLBACK, synonyms
 from redline.errors import InputError, SourceLocation
 
 TRUE_WORDS = ("true", "1", "是")
@@ -150,6 +151,31 @@ def _required(values: pa.Array, name: str, problems: _Problems) -> None:
     problems.add(empty, name, lambda _r: f"required field '{name}' is empty")
 
 
+def _canonical(values: pa.Array, table: str, name: str, allowed: frozenset[str], derived: dict[str, pa.Array],
+               notes: list[str], filename: str) -> pa.Array:
+    """The organisation's words mapped to the canonical value; for a column with a fallback
+    (a group's type), a value nobody maps becomes the fallback with a note, the word kept in
+    `<name>_given`."""
+    words = synonyms(table, name)
+    if words:
+        folded = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+        position = pc.index_in(folded, value_set=pa.array(list(words), pa.string()))
+        mapped = pc.take(pa.array(list(words.values()), pa.string()), position)
+        values = pc.if_else(pc.and_(pc.is_valid(mapped), pc.invert(pc.is_in(values, pa.array(sorted(allowed))))),
+                            mapped, values)
+    fallback = FALLBACK.get((table, name))
+    if fallback is None:
+        return values
+    unknown = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, pa.array(sorted(allowed)))))
+    if not pc.any(unknown).as_py():
+        return values
+    given = sorted({v for v in pc.filter(values, unknown).to_pylist() if v is not None})
+    derived[f"{name}_given"] = pc.if_else(unknown, values, pa.nulls(len(values), pa.string()))
+    notes.append(f"{filename}: {pc.sum(unknown).as_py()} row(s) with an unknown {name} kept as {fallback!r} "
+                 f"({', '.join(repr(g) for g in given[:10])}); map them in REDLINE_SYNONYMS")
+    return pc.if_else(unknown, pa.scalar(fallback, pa.string()), values)
+
+
 def _enum(values: pa.Array, name: str, allowed: frozenset[str], problems: _Problems) -> None:
     wrong = _mask(pc.is_valid(values)) & ~_mask(pc.is_in(values, pa.array(sorted(allowed))))
     choices = ", ".join(sorted(allowed))
@@ -178,6 +204,7 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
     notes: list[str] = []
     absent: list[str] = []
     columns: dict[str, pa.Array] = {}
+    derived: dict[str, pa.Array] = {}  # columns the reading adds after the canonical ones (type_given)
     for out_name, schema_field in zip(outside, spec.schema, strict=True):
         name, kind = schema_field.name, schema_field.type
         values = raw.columns.get(out_name)
@@ -204,6 +231,7 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
         else:
             allowed = ENUMS.get((spec.table, name))
             if allowed is not None:
+                values = _canonical(values, spec.table, name, allowed, derived, notes, raw.filename)
                 _enum(values, out_name, allowed, problems)
             columns[name] = values
     if absent:
@@ -223,6 +251,7 @@ def convert(raw: RawRows, spec: FileSpec) -> Converted:
         columns[extra] = values
     if extras:
         notes.append(f"{raw.filename}: unknown column(s) kept: {', '.join(extras)}")
+    columns.update({k: v for k, v in derived.items() if k not in columns})
     keep = ~problems.bad
     winners = np.zeros(n, dtype=bool)
     kept_rows = np.flatnonzero(keep)

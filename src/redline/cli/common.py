@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
+from redline.bundle.quarantine import QuarantineRecord
 from redline.settings import DEFAULT_DB_URL, Settings
 
 DbOption = Annotated[
@@ -18,3 +21,18 @@ DEFAULT_DB = DEFAULT_DB_URL
 def settings_for(db: str, **extra: object) -> Settings:
     """Settings for one CLI invocation: environment first, then the flags given."""
     return Settings.from_env(db_url=db, **extra)
+
+
+StrictOption = Annotated[bool, typer.Option("--strict", help="fail (exit 2) if any row of the bundle was rejected")]
+
+
+def rejected_summary(quarantined: Sequence[QuarantineRecord]) -> str:
+    """One line that says how many bundle rows were rejected, per file, with the commonest reasons."""
+    if not quarantined:
+        return "bundle rows rejected: 0"
+    files = Counter(q.file.rsplit("/", 1)[-1] for q in quarantined)
+    reasons = Counter(f"{q.field}: {q.reason.split(' is not one of')[0].split(':')[0]}" if q.field else q.reason[:60]
+                      for q in quarantined)
+    top = "; ".join(f"{reason} ×{n}" for reason, n in reasons.most_common(3))
+    per_file = ", ".join(f"{name} {n}" for name, n in sorted(files.items()))
+    return f"bundle rows rejected: {len(quarantined)} ({per_file}) — {top}"

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from redline.cli.common import DEFAULT_DB, DbOption
+from redline.cli.common import DEFAULT_DB, DbOption, StrictOption, rejected_summary
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.errors import ConfigError, InputError
@@ -96,12 +96,20 @@ def audit_tables(
     return sorted(findings, key=lambda f: (rank.get(f.severity, 4), f.rule_id, f.kind, f.subject_id))
 
 
-def _read(bundle: Path) -> BundleTables:
+def _read(bundle: Path, err: Console, strict: bool) -> BundleTables:
+    """The bundle's tables; how many rows it rejected (and the notes) said on stderr, always."""
     from redline.bundle import read_bundle
 
     if not bundle.exists():
         raise InputError(f"no such bundle: {bundle}")
-    return read_bundle(bundle).tables
+    read = read_bundle(bundle)
+    err.print(rejected_summary(read.quarantined), style="bold red" if read.quarantined else None,
+              markup=False, highlight=False)
+    for note in read.report.notes if read.report else ():
+        err.print(f"note: {note}", markup=False, highlight=False)
+    if strict and read.quarantined:
+        raise typer.Exit(2)
+    return read.tables
 
 
 def register(app: typer.Typer) -> None:
@@ -118,11 +126,12 @@ def register(app: typer.Typer) -> None:
         packs: PacksOption = "all",
         overrides: OverridesOption = None,
         defaults: DefaultsOption = False,
+        strict: StrictOption = False,
         db: DbOption = DEFAULT_DB,
     ) -> None:
         """Run the group checks over a bundle; write one finding per line."""
         started = time.perf_counter()
-        tables = _read(bundle)
+        tables = _read(bundle, err, strict)
         triggers, plan = group_triggers(packs, overrides, defaults)
         with Progress(console=err, transient=True) as progress:
             findings = audit_tables(tables, triggers, plan, progress=progress)
@@ -139,12 +148,13 @@ def register(app: typer.Typer) -> None:
         overrides: OverridesOption = None,
         defaults: DefaultsOption = False,
         as_json: Annotated[bool, typer.Option("--json", help="print JSON Lines instead of a table")] = False,
+        strict: StrictOption = False,
         db: DbOption = DEFAULT_DB,
     ) -> None:
         """One row per group: members, owner, registry status, activity and findings by kind."""
         from redline.groups.health import health
 
-        tables = _read(bundle)
+        tables = _read(bundle, err, strict)
         triggers, plan = group_triggers(packs, overrides, defaults)
         with Progress(console=err, transient=True) as progress:
             findings = audit_tables(tables, triggers, plan, progress=progress)

@@ -2,10 +2,13 @@
 
 The city secretary's rule: in key work groups, progress is reported in the group every day
 (每天汇报进展). The bundle does not say who must report, so the data says it: a reporting
-party (by default a unit, since 专项工作群 collect one report per unit; or each member) is
-one that reported on at least `min_reports` days. On every working day of China's calendar
-(调休 included) in the group's reporting period, each party needs a report; a missed day
-is a lead that names the party's reporter.
+party is one that reported on at least `min_reports` days. By default (`party: auto`) the
+party is the unit when the group's officials come from several units (专项工作群 collect one
+report per unit) and each member when they all belong to one unit (a department's own group,
+where "the unit reported" would always be true). On every working day of China's calendar
+(调休 included) in the group's reporting period, each party needs a report, except on the
+reporter's approved leave (events.csv, kind `leave`); a missed day is a lead that names the
+party's reporter.
 """
 
 from __future__ import annotations
@@ -25,11 +28,23 @@ from redline.vocab import Category, Severity, Subject
 
 # A report: an official member's text or file message in a daily-report group, long enough,
 # with a figure in it, and naming progress (terms); the owner collects rather than reports.
+_UNITS = """
+CREATE OR REPLACE TEMP TABLE report_group_units AS
+SELECT m.group_id, count(DISTINCT p.unit) AS n_units
+FROM memberships m JOIN people_x p ON p.person_id = m.person_id
+WHERE p.is_official AND NOT p.external GROUP BY m.group_id
+"""
+_LEAVE = """
+CREATE OR REPLACE TEMP TABLE approved_leave AS
+SELECT DISTINCT person_id, date AS day FROM events WHERE kind = 'leave' AND person_id IS NOT NULL
+"""
 _REPORTS = """
 CREATE OR REPLACE TEMP TABLE reports AS
-SELECT gm.group_id, gm.sender, p.unit, CASE WHEN ? = 'unit' THEN p.unit ELSE gm.sender END AS party,
+SELECT gm.group_id, gm.sender, p.unit, by_unit, CASE WHEN by_unit THEN p.unit ELSE gm.sender END AS party,
        gm.day, min(gm.id) AS first_id
 FROM group_messages gm JOIN groups g USING (group_id) JOIN people_x p ON p.person_id = gm.sender
+LEFT JOIN report_group_units gu USING (group_id),
+LATERAL (SELECT ? = 'unit' OR (? = 'auto' AND coalesce(gu.n_units, 1) > 1) AS by_unit)
 WHERE coalesce(g.daily_report, false) AND p.is_official AND NOT p.external
   AND coalesce(gm.type, 'text') IN ('text', 'file')
   AND length(coalesce(gm.text, '')) >= ?
@@ -45,20 +60,21 @@ WITH period AS (
          least(coalesce(?::DATE, max(day)), (SELECT as_of FROM ref_date)) AS p_end
   FROM reports GROUP BY group_id
 ), parties AS (
-  SELECT group_id, party, count(DISTINCT day) AS n_days, max(day) AS last_day,
+  SELECT group_id, party, bool_or(by_unit) AS by_unit, count(DISTINCT day) AS n_days, max(day) AS last_day,
          list(sender ORDER BY sender) AS senders, mode(sender) AS reporter
   FROM reports GROUP BY ALL HAVING count(DISTINCT day) >= ?
 ), due AS (
   SELECT pa.*, g.name AS group_name, pe.p_start AS d_start, pe.p_end AS d_end
   FROM parties pa JOIN period pe USING (group_id) JOIN groups g USING (group_id)
 )
-SELECT d.group_id, d.group_name, d.party, d.reporter, p.name, p.unit, d.last_day,
+SELECT d.group_id, d.group_name, d.party, d.by_unit, d.reporter, p.name, p.unit, d.last_day,
        list_distinct(d.senders) AS senders, d.d_start, d.d_end,
        list(w.day ORDER BY w.day) AS missed, count(*) AS n_missed,
        (SELECT count(*) FROM workdays w2 WHERE w2.day BETWEEN d.d_start AND d.d_end) AS n_due
 FROM due d JOIN workdays w ON w.day BETWEEN d.d_start AND d.d_end
 LEFT JOIN people_x p ON p.person_id = d.reporter
 ANTI JOIN reports r ON r.group_id = d.group_id AND r.party = d.party AND r.day = w.day
+ANTI JOIN approved_leave l ON l.person_id = d.reporter AND l.day = w.day
 GROUP BY ALL HAVING count(*) >= ?
 ORDER BY d.group_id, d.party
 """
@@ -68,7 +84,8 @@ class DailyReportConfig(BaseModel):
     """Tunable parameters of a `groups.daily_report` entry."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    party: Literal["unit", "member"] = "unit"  # who owes a report each working day
+    # who owes a report each working day; auto: each member when the officials share one unit
+    party: Literal["auto", "unit", "member"] = "auto"
     min_chars: int = Field(12, ge=1)  # "收到" or "好的" is an acknowledgement, not a report
     require_figure: bool = True  # progress reports carry numbers: 收购462吨, 接种120人
     report_terms: list[str] = Field(default_factory=lambda: [
@@ -77,7 +94,7 @@ class DailyReportConfig(BaseModel):
     start: date | None = None  # reporting period; default: first to last report in the group
     end: date | None = None
     exempt_owner: bool = True  # the owner collects the reports
-    min_missed_days: int = Field(1, ge=1)
+    min_missed_days: int = Field(1, ge=1)  # a pack may ask for more before a lead is raised
     outside_calendar: Outside = "weekdays"
     severity: Severity | None = None  # None: the rule's severity in its pack
 
@@ -98,7 +115,9 @@ class DailyReport:
             cfg = config_of(trigger, DailyReportConfig)
             # one RE2 alternation per query, not a list of `contains` per message
             terms = "|".join(re.escape(t) for t in cfg.report_terms) or "$^"
-            con.execute(_REPORTS, [cfg.party, cfg.min_chars, cfg.require_figure, terms, cfg.exempt_owner])
+            con.execute(_UNITS)
+            con.execute(_LEAVE)
+            con.execute(_REPORTS, [cfg.party, cfg.party, cfg.min_chars, cfg.require_figure, terms, cfg.exempt_owner])
             [span] = con.execute("SELECT min(day), max(day) FROM reports").fetchall()
             if span[0] is None:
                 continue  # no daily-report group has any report: nothing to measure against
@@ -113,7 +132,7 @@ class DailyReport:
                  guessed: bool) -> Finding:
         missed: list[date] = r["missed"]  # type: ignore[assignment]
         who = person_label(str(r["reporter"]), r["name"])  # type: ignore[arg-type]
-        if cfg.party == "unit":
+        if r["by_unit"]:
             who, who_en = f"{r['party']}（汇报人 {who}）", f"{r['party']} (reporter {who})"
         else:
             who_en = who
