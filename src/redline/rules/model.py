@@ -51,7 +51,7 @@ class RuleScope(_Frozen):
     """Where a rule applies: group types (vocab.GroupType) and conversation kinds; empty = any."""
 
     group_types: tuple[GroupType, ...] = ()
-    conversations: tuple[Literal["group", "private"], ...] = ()
+    conversations: tuple[Literal["group", "private", "public"], ...] = ()  # public: Weibo, 朋友圈 posts
 
 
 class When(_Frozen):

@@ -1,8 +1,13 @@
-"""A message's context for scoped rules: group messages carry their group's type, `dm:` is private."""
+"""A message's context for scoped rules: group messages carry their group's type, `dm:` is private,
+a public post (Weibo `weibo:<uid>`, 朋友圈 `moments:<wxid>`) is public."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from redline.scan.plan import MessageContext
+
+PUBLIC_PREFIXES: Final = ("weibo:", "moments:")  # conversations of public posts (ingest/weibo, ingest/moments)
 
 
 def message_context(conversation: str, sender: str, group_types: dict[str, str]) -> MessageContext:
@@ -15,4 +20,6 @@ def message_context(conversation: str, sender: str, group_types: dict[str, str])
         return MessageContext(group_types[conversation], "group", conversation, sender or None)
     if conversation.startswith("dm:"):
         return MessageContext(None, "private", None, sender or None)
+    if conversation.startswith(PUBLIC_PREFIXES):
+        return MessageContext(None, "public", None, sender or None)
     return MessageContext(None, None, conversation or None, sender or None)

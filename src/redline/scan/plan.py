@@ -38,7 +38,7 @@ class MessageContext:
     """
 
     group_type: str | None = None
-    conversation: str | None = None  # "group" | "private"
+    conversation: str | None = None  # "group" | "private" | "public" (a Weibo or 朋友圈 post)
     group_id: str | None = None
     sender_id: str | None = None
 
