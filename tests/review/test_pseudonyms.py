@@ -12,15 +12,18 @@ ID = "11010519491231002X"
     ("text", "expected"),
     [
         (f"身份证{ID}请核对", "身份证110105********002X请核对"),
-        ("身份证110105194912310021请核对", "身份证110105194912310021请核对"),  # bad checksum: not an ID
+        # the weakest evidence masks: a failed checksum is still an ID's shape
+        ("身份证110105194912310021请核对", "身份证110105********0021请核对"),
         ("电话13812345678", "电话138****5678"),
-        ("电话 +86 138-1234-5678。", "电话 138****5678。"),
-        ("订单号 213812345678901", "订单号 213812345678901"),  # digits around: not a phone number
+        ("电话 +86 138-1234-5678。", "电话 +86 138-****-5678。"),  # separators kept
+        ("订单号 213812345678901", "订单号 213812******901"),  # 15 digits: an old ID's shape
+        ("订单号 2138123456789", "订单号 2138123456789"),  # 13 digits: no ID, card or mobile
         ("卡号 6222020200112233446", "卡号 6222***********3446"),  # Luhn-valid card
-        ("卡号 6222020200112233445", "卡号 6222020200112233445"),  # fails Luhn
+        ("卡号 6222020200112233445", "卡号 6222***********3445"),  # fails Luhn, still a card's shape
         ("没有数字", "没有数字"),
     ],
-    ids=["ric", "ric-bad-checksum", "mobile", "mobile-separated", "long-number", "card", "card-bad-luhn", "no-digits"],
+    ids=["ric", "ric-bad-checksum", "mobile", "mobile-separated", "15-digits", "13-digits", "card",
+         "card-bad-luhn", "no-digits"],
 )
 def test_mask_numbers(text: str, expected: str) -> None:
     assert mask_numbers(text) == expected

@@ -15,52 +15,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from stdnum import luhn
-from stdnum.cn import ric
-
 from redline.detectors.home_address import PREFILTER, find_addresses
+from redline.detectors.numbers import mask_numbers
 
 PREFIX: Final = "人员"
-# 身份证 (resident ID): 18 characters, the last a digit or X; validated by stdnum (checksum, birth date)
-_RIC = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-# mainland mobile numbers, optionally +86 and separated 3-4-4
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-# bank cards: 16 to 19 digits passing Luhn
-_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
-_ELEVEN_DIGITS = re.compile(r"\d(?:[ -]?\d){10}")  # nothing shorter can hold a number we mask
 
 
 def pseudonym_for(key: bytes, person_id: str) -> str:
     """The stable pseudonym of one person id under `key`."""
     digest = hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()
     return f"{PREFIX}-{digest[:8].upper()}"
-
-
-def _mask_ric(match: re.Match[str]) -> str:
-    value = match.group(0)
-    if not ric.is_valid(value):
-        return value
-    return value[:6] + "*" * 8 + value[-4:]  # 前6后4: region and last four, never the birth date
-
-
-def _mask_mobile(match: re.Match[str]) -> str:
-    return f"{match.group(1)}****{match.group(3)}"
-
-
-def _mask_card(match: re.Match[str]) -> str:
-    value = match.group(0)
-    if not luhn.is_valid(value):
-        return value
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_numbers(text: str) -> str:
-    """Mask resident IDs (checksum-valid), mobile numbers and bank cards (Luhn-valid)."""
-    if _ELEVEN_DIGITS.search(text) is None:
-        return text
-    text = _RIC.sub(_mask_ric, text)
-    text = _CARD.sub(_mask_card, text)
-    return _MOBILE.sub(_mask_mobile, text)
 
 
 _ADDRESS_WORDS = re.compile("|".join(PREFILTER))
