@@ -202,6 +202,9 @@ def find_numbers(folded: str, *, loose: bool = False) -> list[NumberSpan]:
         start, end = m.span(2)
         if "X" in number[:-1]:
             continue
+        if number.endswith("X") and len(number) != 18:  # an x after a mobile or card is a letter
+            number = number[:-1]
+            end = start + max(i for i, c in enumerate(m.group(2)) if c.isdigit()) + 1
         span: NumberSpan | None = None
         if len(number) == 18:
             span = _resident_id(folded, start, end, number)
