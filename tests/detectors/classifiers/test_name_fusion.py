@@ -10,7 +10,11 @@ from hypothesis import given, settings, strategies as st
 from redline.contracts import BuildContext, Trigger
 from redline.detectors.classifiers.lac import _model, person_spans
 from redline.detectors.classifiers.name_fusion import name_shaped
-from redline.detectors.classifiers.person_name import ROSTER_PARAM, PersonNameConfig, PersonNameFactory
+from redline.detectors.classifiers.person_name import (
+    ROSTER_PARAM,
+    PersonNameConfig,
+    PersonNameFactory,
+)
 from redline.training import name_fusion
 
 
