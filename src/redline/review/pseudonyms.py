@@ -151,23 +151,40 @@ class Masker:
                 taken.append((start, end))
         return sorted(found)
 
+    def plan(self, text: str) -> tuple[str, list[tuple[int, int, str]]]:
+        """What masking does to `text`: the text with numbers and home addresses masked (same
+        length, so offsets into `text` still hold) and the name replacements in it, as
+        (start, end, shown), sorted and disjoint."""
+        masked = mask_addresses(mask_numbers(text))
+        batch = normalize_batch([masked])
+        offsets = batch.offsets(0)
+        names: list[tuple[int, int, str]] = []
+        pos = 0
+        for start, end, shown in self.name_spans(batch.texts[0]):
+            lo, hi = offsets.span(start, end)
+            if lo < pos or hi <= lo:
+                continue
+            names.append((lo, hi, shown))
+            pos = hi
+        return masked, names
+
     def mask(self, text: str | None) -> str:
         """The text with every name replaced, ID/phone/card numbers and home addresses masked."""
         if not text:
             return ""
-        text = mask_addresses(mask_numbers(text))
-        batch = normalize_batch([text])
-        spans = self.name_spans(batch.texts[0])
-        if not spans:
-            return text
-        offsets = batch.offsets(0)
-        out: list[str] = []
-        pos = 0
-        for start, end, shown in spans:
-            lo, hi = offsets.span(start, end)
-            if lo < pos:
-                continue
-            out += [text[pos:lo], shown]
-            pos = hi
-        out.append(text[pos:])
-        return "".join(out)
+        masked, names = self.plan(text)
+        return apply_names(masked, names, 0, len(masked))
+
+
+def apply_names(masked: str, names: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    """masked[lo:hi] with the name replacements that lie inside it (callers widen [lo, hi) so
+    that none straddles a boundary)."""
+    out: list[str] = []
+    pos = lo
+    for start, end, shown in names:
+        if start < lo or end > hi:
+            continue
+        out += [masked[pos:start], shown]
+        pos = end
+    out.append(masked[pos:hi])
+    return "".join(out)
