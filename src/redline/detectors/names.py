@@ -104,66 +104,76 @@ def split_name(name: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=65536)
-def pinyin_forms(name: str) -> tuple[str, ...]:
-    """Regex bodies for a name in pinyin: surname first or last, syllables joined or spaced
-    (li sihua, lisihua, li si hua, sihua li); lower case, as normalised text is."""
+def pinyin_keys(name: str) -> tuple[str, ...]:
+    """A name's pinyin as letters only, surname first or last (lisihua, sihuali); at most two
+    readings of each part (polyphones: 单 dan/shan)."""
     parts = split_name(name)
     if parts is None:
         return ()
     surname, given = parts
-    forms: dict[str, None] = {}
+    keys: dict[str, None] = {}
     for sur, giv in itertools.product(readings(surname)[:2], readings(given)[:2]):
-        gap = r"[\s._\-·]*"
-        s, g = gap.join(sur), gap.join(giv)
-        forms[f"{s}{gap}{g}"] = None
-        forms[f"{g}{gap}{s}"] = None
-    return tuple(forms)
+        keys["".join(sur) + "".join(giv)] = None
+        keys["".join(giv) + "".join(sur)] = None
+    return tuple(keys)
+
+
+_LATIN_RUN: Final = re.compile(r"[a-z]+(?:[\s._\-·]+[a-z]+)*")
+_WORD: Final = re.compile(r"[a-z]+")
+_TITLE_RE: Final = re.compile("|".join(sorted(map(re.escape, _GIVEN_TITLES), key=len, reverse=True)))
+MAX_PINYIN_WORDS: Final = 4  # li si hua: at most one word per syllable of a 3-4 character name
 
 
 class RosterForms:
     """The other ways of writing a roster's names: given name + title, and pinyin.
 
-    Built once per roster (a masker per organisation, a detector per plan); `find` runs two
-    compiled passes over a normalised text.
+    Built once per roster (a masker per organisation, a detector per plan) as two dictionaries,
+    so building costs the pinyin of each name and nothing more. `find` looks up the two
+    characters before each title, and every run of up to four consecutive Latin words.
     """
 
     def __init__(self, names: Iterable[str]) -> None:
         roster = sorted(set(names))
         self.given: dict[str, str] = {}
-        pinyin: dict[str, str] = {}
+        # two roster names spelled alike (李四华, 李思华) leave the person unknown (None)
+        self.letters: dict[str, str | None] = {}
         for name in roster:
             parts = split_name(name)
             if parts is None:
                 continue
             # a one-character given name with a title (华主任) is a surname + title far
             # more often than a given name; only given names of two characters count
-            if len(parts[1]) >= 2:
+            if len(parts[1]) == 2:
                 self.given.setdefault(parts[1], name)
-            for form in pinyin_forms(name):
-                pinyin.setdefault(form, name)
-        self._given_re = re.compile(
-            "(?:" + "|".join(sorted(map(re.escape, self.given), key=len, reverse=True)) + ")"
-            + "(?=(?:" + "|".join(map(re.escape, _GIVEN_TITLES)) + "))") if self.given else None
-        # a pinyin match is told apart by its letters alone (lisihua, sihuali); two roster
-        # names spelled alike (李四华, 李思华) leave the person unknown
-        self._letters: dict[str, str | None] = {}
-        for name in roster:
-            for form in pinyin_forms(name):
-                key = _LETTERS_ONLY.sub("", form.replace(r"[\s._\-·]*", ""))
-                self._letters[key] = name if self._letters.get(key, name) == name else None
-        self._pinyin_re = re.compile(
-            r"(?<![a-z])(?:" + "|".join(sorted(pinyin, key=len, reverse=True)) + r")(?![a-z])") if pinyin else None
+            for key in pinyin_keys(name):
+                self.letters[key] = name if self.letters.get(key, name) == name else None
 
     def find(self, text: str) -> list[Mention]:
         """Given name + title and pinyin mentions of roster names in a normalised text."""
         out: list[Mention] = []
-        if self._given_re is not None:
-            for m in self._given_re.finditer(text):
-                title = next(t for t in sorted(_GIVEN_TITLES, key=len, reverse=True) if text.startswith(t, m.end()))
-                out.append(Mention(m.start(), m.end() + len(title), m.start(), m.end(), "given+title",
-                                   self.given[m.group()]))
-        if self._pinyin_re is not None and _LATIN.search(text) is not None:
-            for m in self._pinyin_re.finditer(text):
-                person = self._letters.get(_LETTERS_ONLY.sub("", m.group()))
-                out.append(Mention(m.start(), m.end(), m.start(), m.end(), "pinyin", person))
+        if self.given:
+            for m in _TITLE_RE.finditer(text):
+                given = text[max(0, m.start() - 2):m.start()]
+                if given in self.given:
+                    out.append(Mention(m.start() - 2, m.end(), m.start() - 2, m.start(), "given+title",
+                                       self.given[given]))
+        if self.letters and _LATIN.search(text) is not None:
+            for run in _LATIN_RUN.finditer(text):
+                out += self._pinyin(run)
+        return out
+
+    def _pinyin(self, run: re.Match[str]) -> list[Mention]:
+        words = [(w.start() + run.start(), w.end() + run.start(), w.group()) for w in _WORD.finditer(run.group())]
+        out: list[Mention] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_PINYIN_WORDS, len(words) - i), 0, -1):
+                key = "".join(w for _, _, w in words[i:i + n])
+                if key in self.letters:
+                    start, end = words[i][0], words[i + n - 1][1]
+                    out.append(Mention(start, end, start, end, "pinyin", self.letters[key]))
+                    i += n
+                    break
+            else:
+                i += 1
         return out
