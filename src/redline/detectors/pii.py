@@ -4,9 +4,9 @@ addresses (个人信息; addresses in `home_address`).
 Weak match (a digit shape) + validation (GB 11643 check digit and birth date, the 1[3-9]
 mobile shape, Luhn) + confidence (a place code python-stdnum knows, the phonenumbers plan)
 + context (身份证, 卡号 …) = score; the reading lives in `detectors.numbers`, shared with
-the console's masking. Digits may be full width
-(folded by normalisation), spaced or hyphenated, or written as Chinese numerals
-(一三八…, folded one-to-one to digits so offsets do not move). A vectorised count of digit
+the console's masking. Digits may be full width (folded by normalisation), spaced or
+hyphenated, or written as Chinese numerals (一三八…, folded one-to-one to digits so offsets
+do not move). A vectorised count of digit
 characters per row (from the batch's character classes) finds the few rows with ten or more;
 only those are folded and checked in Python; so are the rows a literal pass finds with an
 address word (栋, 单元, 家住 …).
@@ -30,7 +30,6 @@ from redline.text.joined import JoinedText, joined_view
 from redline.text.tables import DIGIT, NUMERALS, fold_tables
 
 Kind = Literal["resident_id", "mobile", "bank_card", "home_address"]
-_MIN_DIGITS: Final = MIN_DIGITS
 _TO_DIGITS: Final = str.maketrans(NUMERALS)
 ALL_KINDS: Final[tuple[Kind, ...]] = ("resident_id", "mobile", "bank_card", "home_address")
 
@@ -76,7 +75,7 @@ class PiiDetector:
         """`scan` as columns (no Hit object per hit)."""
         out = HitColumnsBuilder()
         joined = joined_view(texts)
-        numbers = joined.row_counts(DIGIT) >= _MIN_DIGITS
+        numbers = joined.row_counts(DIGIT) >= MIN_DIGITS
         places = np.zeros_like(numbers)
         if self._address_words is not None:
             places[self._address_words.scan(joined).rows] = True
