@@ -156,3 +156,19 @@ def test_mobile_blocks_missing_from_the_plan_still_lead(prefix: str, planned: bo
     assert span.kind == "mobile"
     assert span.lead
     assert (span.score == 0.85) is planned
+
+
+_PIECES = st.sampled_from(["1", "3", "8", "5", "0", "9", "一", "三", "八", "五", "零", "九", "１", "３", "８",
+                           " ", "-", ".", "·", "　", " - ", "，", "电话", "身份证", "卡号", "好的", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=10, max_size=40).map("".join))
+def test_whatever_the_detector_reads_the_masker_hides(text: str) -> None:
+    detector = build(PiiDetector, [{"kinds": ["resident_id", "mobile", "bank_card"]}])
+    from redline.scan.engine import scan_hits
+
+    masked = mask_numbers(text)
+    for hit in scan_hits([detector], [text]):
+        shown = fold_digits(masked[hit.start:hit.end])
+        assert sum(c.isdigit() for c in shown) <= 10, (text, masked, hit)

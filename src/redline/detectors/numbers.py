@@ -33,10 +33,12 @@ from redline.text.tables import NUMERALS
 
 NumberKind = Literal["resident_id", "mobile", "bank_card"]
 
-# between two digits: up to two characters that are neither digits, letters nor 汉字. Both
+# between two digits: characters that are neither digits, letters nor 汉字. Both
 # letter cases are spelled out rather than matched with IGNORECASE, which makes every
 # character comparison slower on the scan's hot path.
-_GAP: Final = r"[^0-9a-zA-Z\u3400-\u4dbf\u4e00-\u9fff\n]{0,2}"
+# Up to three, like the normaliser's MAX_GAP: it drops that many between 汉字 numerals
+# (一 - 三 - 八 reads 一三八), so the masker, which reads the raw text, must bridge as many.
+_GAP: Final = r"[^0-9a-zA-Z\u3400-\u4dbf\u4e00-\u9fff\n]{0,3}"
 _BODY: Final = rf"(\+?86{_GAP})?(\d(?:{_GAP}\d){{9,18}}(?:{_GAP}[xX])?)"
 _RUN: Final = re.compile(rf"(?<![0-9a-zA-Z+]){_BODY}(?![0-9a-zA-Z])", re.ASCII)
 # masking also reads numbers glued to letters (wx13812345678, ID330106…): weakest evidence
