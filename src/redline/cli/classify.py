@@ -75,7 +75,8 @@ def annotate(built: Any, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     batch = normalize_batch([r["text"] for r in records])
     if isinstance(built, PersonNameDetector):
         plan = built.plans[0]
-        per_row = built.spans(batch.texts, plan.threshold, plan.roster, plan.model)
+        per_row = built.spans(batch.texts, plan.threshold, plan.roster, plan.model,
+                              forms=plan.forms, lac=plan.lac, titles=plan.titles)
         for row, (record, spans) in enumerate(zip(records, per_row, strict=True)):
             record["score"] = round(max((s.score for s in spans), default=0.0), 6)
             record["predicted"] = bool(spans)

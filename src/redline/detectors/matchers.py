@@ -1,7 +1,7 @@
 """Batch matchers: many literals or patterns over a batch's ONE joined UTF-8 buffer.
 
-Hyperscan (PERF-NOTES §2: one scan per batch, `searchsorted` back to rows) with a pure-Python
-fallback when the hyperscan wheel is missing. Matchers are picklable (the compiled database
+Hyperscan (PERF-NOTES §2: one scan per batch, `searchsorted` back to rows), required: a
+missing wheel is a clear error at import, never a silent slow path. Matchers are picklable (the compiled database
 travels as bytes, for Spark executors) and cache compiled databases on disk by content hash.
 """
 
@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,12 +20,13 @@ import numpy.typing as npt
 from redline.contracts import HitColumns
 from redline.text.joined import JoinedText
 
-try:  # the fallback keeps the scanner correct (and slow) on a platform without the wheel
+try:
     import hyperscan
-except ImportError:  # pragma: no cover - the wheel is in requirements.lock
-    hyperscan = None  # type: ignore[assignment]
+except ImportError as exc:  # pragma: no cover - the wheel is in requirements.lock
+    raise ImportError(
+        "Redline's text matchers need hyperscan (pinned in requirements.lock: "
+        "pip install -r requirements.lock); there is no fallback") from exc
 
-HAVE_HYPERSCAN: Final = hyperscan is not None
 _I64 = np.int64
 
 
@@ -99,36 +100,21 @@ class LiteralMatcher:
         self.literals = tuple(literals)
         self._encoded = [lit.encode("utf-8") for lit in self.literals]
         self._lengths = np.array([len(b) for b in self._encoded], dtype=_I64)
-        self._db = (
-            _Database(self._encoded, [0] * len(self._encoded), True, cache_dir)
-            if HAVE_HYPERSCAN and self._encoded else None
-        )
+        self._db = _Database(self._encoded, [0] * len(self._encoded), True, cache_dir) if self._encoded else None
 
     def scan(self, joined: JoinedText) -> Matches:
         """All matches in the batch, as arrays (rows and offsets in characters)."""
         if not self._encoded or not joined.utf8:
             return _EMPTY
-        if self._db is not None:
-            ids_l, _, ends_l = self._db.scan(joined.utf8)
-            ids = np.asarray(ids_l, dtype=_I64)
-            ends = np.asarray(ends_l, dtype=_I64)
-        else:
-            ids, ends = self._scan_python(joined.utf8)
+        if self._db is None:
+            return _EMPTY
+        ids_l, _, ends_l = self._db.scan(joined.utf8)
+        ids = np.asarray(ids_l, dtype=_I64)
+        ends = np.asarray(ends_l, dtype=_I64)
         if not len(ids):
             return _EMPTY
         rows, cs, ce = joined.locate(ends - self._lengths[ids], ends)
         return Matches(ids, rows, cs, ce)
-
-    def _scan_python(self, data: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        ids: list[int] = []
-        ends: list[int] = []
-        for pid, lit in enumerate(self._encoded):
-            at = data.find(lit)
-            while at >= 0:
-                ids.append(pid)
-                ends.append(at + len(lit))
-                at = data.find(lit, at + 1)
-        return np.asarray(ids, dtype=_I64), np.asarray(ends, dtype=_I64)
 
 
 class PatternPrefilter:
@@ -144,25 +130,22 @@ class PatternPrefilter:
         self._everywhere: list[int] = []
         usable: list[int] = []
         self._db: _Database | None = None
-        if HAVE_HYPERSCAN:
-            base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_PREFILTER
-            base |= hyperscan.HS_FLAG_ALLOWEMPTY
-            if caseless:
-                base |= hyperscan.HS_FLAG_CASELESS
-            for pid, pattern in enumerate(self.patterns):
-                try:
-                    _Database([pattern.encode("utf-8")], [base], False, None)
-                except hyperscan.error:
-                    self._everywhere.append(pid)
-                else:
-                    usable.append(pid)
-            if usable:
-                self._db = _Database(
-                    [self.patterns[p].encode("utf-8") for p in usable], [base] * len(usable),
-                    False, cache_dir,
-                )
-        else:  # pragma: no cover
-            self._everywhere = list(range(len(self.patterns)))
+        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_PREFILTER
+        base |= hyperscan.HS_FLAG_ALLOWEMPTY
+        if caseless:
+            base |= hyperscan.HS_FLAG_CASELESS
+        for pid, pattern in enumerate(self.patterns):
+            try:
+                _Database([pattern.encode("utf-8")], [base], False, None)
+            except hyperscan.error:
+                self._everywhere.append(pid)
+            else:
+                usable.append(pid)
+        if usable:
+            self._db = _Database(
+                [self.patterns[p].encode("utf-8") for p in usable], [base] * len(usable),
+                False, cache_dir,
+            )
         self._usable = np.asarray(usable, dtype=_I64)
 
     def candidates(self, joined: JoinedText) -> list[tuple[int, int]]:

@@ -39,3 +39,16 @@ def test_pickle_rebuilds_the_database() -> None:
 
 def test_empty_roster_finds_nothing() -> None:
     assert RosterMatcher([]).find(["张三"]) == []
+
+
+def test_a_missing_hyperscan_is_a_clear_error() -> None:
+    # a fresh interpreter in which `import hyperscan` fails, as on a platform without the wheel
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['hyperscan'] = None\n"
+            "import redline.detectors.classifiers.roster")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode != 0
+    assert "need hyperscan" in run.stderr
+    assert "requirements.lock" in run.stderr

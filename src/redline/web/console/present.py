@@ -16,7 +16,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from redline.review.alerts import findings_of
-from redline.review.pseudonyms import Masker
+from redline.review.pseudonyms import Masker, apply_names
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group, Membership, Person
@@ -103,25 +103,30 @@ def finding_dict(f: FindingRow, masker: Masker) -> dict[str, Any]:
 
 
 def highlighted(text: str, spans: Iterable[tuple[int, int]], masker: Masker) -> list[dict[str, Any]]:
-    """The text cut into parts, evidence parts flagged; each part masked on its own so the
-    highlight stays where the evidence really is."""
+    """The text cut into parts, evidence parts flagged. The whole text is masked once (a
+    number or a name cut by a highlight is still recognised whole) and a cut is widened to
+    cover any name it would split, so the highlight stays where the evidence really is."""
+    masked, names = masker.plan(text)
     cuts: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         start, end = max(0, start), min(len(text), end)
         if end <= start:
             continue
+        for lo, hi, _ in names:
+            if lo < end and start < hi:
+                start, end = min(start, lo), max(end, hi)
         if cuts and start <= cuts[-1][1]:
-            cuts[-1] = (cuts[-1][0], max(end, cuts[-1][1]))
+            cuts[-1] = (min(start, cuts[-1][0]), max(end, cuts[-1][1]))
         else:
             cuts.append((start, end))
     parts, pos = [], 0
     for start, end in cuts:
         if start > pos:
-            parts.append({"text": masker.mask(text[pos:start]), "hit": False})
-        parts.append({"text": masker.mask(text[start:end]), "hit": True})
+            parts.append({"text": apply_names(masked, names, pos, start), "hit": False})
+        parts.append({"text": apply_names(masked, names, start, end), "hit": True})
         pos = end
     if pos < len(text) or not parts:
-        parts.append({"text": masker.mask(text[pos:]), "hit": False})
+        parts.append({"text": apply_names(masked, names, pos, len(text)), "hit": False})
     return parts
 
 
