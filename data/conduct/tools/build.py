@@ -22,6 +22,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "src"))
@@ -359,6 +360,51 @@ def stats(rows: list[dict[str, object]]) -> dict[str, object]:
     }
 
 
+STATS_BEGIN = "<!-- stats:begin (written by tools/build.py) -->"
+STATS_END = "<!-- stats:end -->"
+
+
+def stats_markdown(summary: dict[str, Any]) -> str:
+    """The datasheet's count tables, rendered from stats so they cannot drift."""
+    out = ["| category | rows | hand lines | hard rows |", "|---|---:|---:|---:|"]
+    for category, f in summary["per_category"].items():
+        out.append(f"| {category} | {f['total']} | {f['hand']} | {f['hard']} |")
+    neg = summary["negatives"]
+    out.append(f"| *(none: negatives)* | {neg['total']} | {neg['hand']} | {neg['hard']} |")
+    out.append("")
+    out.append("| negative kind | rows |")
+    out.append("|---|---:|")
+    out += [f"| {kind} | {n} |" for kind, n in neg["by_kind"].items()]
+    for title, key in (
+        ("origin", "origin"),
+        ("variation rule", "rule"),
+        ("split", "split"),
+        ("register", "register"),
+        ("channel", "channel"),
+    ):
+        out += ["", f"| {title} | rows |", "|---|---:|"]
+        out += [f"| {name} | {n} |" for name, n in summary[key].items()]
+    units = summary["unit"]
+    out += [
+        "",
+        f"{summary['units']} units; rows per unit: "
+        + ", ".join(f"{name} {n}" for name, n in units.items())
+        + ".",
+    ]
+    return "\n".join(out)
+
+
+def write_datasheet(summary: dict[str, Any], path: Path) -> None:
+    """Replace the stats block of the datasheet, leaving the prose as written."""
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(STATS_BEGIN)
+    _, _, tail = rest.partition(STATS_END)
+    block = f"{STATS_BEGIN}\n{stats_markdown(summary)}\n{STATS_END}"
+    path.write_text(head + block + tail, encoding="utf-8")
+
+
 def write(rows: list[dict[str, object]], out_dir: Path) -> None:
     for split in ("train", "dev"):
         with (out_dir / f"{split}.jsonl").open("w", encoding="utf-8") as f:
@@ -374,6 +420,7 @@ def main() -> None:
     rows = records(load_hand())
     write(rows, ROOT)
     summary = stats(rows)
+    write_datasheet(summary, ROOT / "DATASHEET.md")
     out = [f"{category:13} {figures}" for category, figures in summary["per_category"].items()]  # type: ignore[union-attr]
     out.append(f"negatives {summary['negatives']}")
     out.append(f"origin {summary['origin']} split {summary['split']} units {summary['units']}")

@@ -75,8 +75,25 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("电话", "dh"),
     ("文件", "wj"),
     ("群里", "q里"),
-    ("一起", "yq"),
     ("好的", "hd"),
+    ("不好意思", "bhys"),
+    ("对不起", "dbq"),
+    ("有一说一", "u1s1"),
+    ("搞快点", "gkd"),
+    ("牛逼", "nb"),
+    ("小姐姐", "xjj"),
+    ("人民币", "rmb"),
+    # Amounts typed as digits, k and w (万), as most people do in chat.
+    ("一万", "1w"),
+    ("两万", "2w"),
+    ("一千", "1k"),
+    ("两千", "2k"),
+    ("五百", "500"),
+    ("三百", "300"),
+    ("两百", "200"),
+    ("一百", "100"),
+    ("五十", "50"),
+    ("二十", "20"),
 )
 
 # Homophone spellings (谐音) used to get past word lists; each reads as the original.
@@ -111,6 +128,17 @@ HOMOPHONES: tuple[tuple[str, str], ...] = (
     ("赢", "营"),
     ("输", "书"),
     ("票", "漂"),
+    # Internet homophones (网络谐音) used for the same words in any message.
+    ("什么", "神马"),
+    ("没有", "木有"),
+    ("有没有", "有木有"),
+    ("喜欢", "稀饭"),
+    ("同学", "童鞋"),
+    ("这样子", "酱紫"),
+    ("兄弟", "胸弟"),
+    ("知道", "造"),
+    ("不要", "表"),  # guarded: 要不要 stays (see _GUARDED)
+    ("微信", "威信"),
 )
 
 # Words worth spelling in pinyin (拼音) the way evaders do; the longest present is used.
@@ -159,6 +187,15 @@ PINYIN_WORDS: tuple[str, ...] = (
     "老乡",
     "傻逼",
     "他妈的",
+    "截图",
+    "照片",
+    "名字",
+    "工资",
+    "喝酒",
+    "关系",
+    "好处",
+    "领导",
+    "钱",
 )
 
 # Dialect particles and words (方言): southwestern and northern forms for the same meaning.
@@ -199,6 +236,36 @@ ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("张局", ("王局", "刘局")),
     ("王书记", ("李书记", "赵书记")),
     ("老周", ("老黄",)),
+    ("老张", ("老刘", "老马")),
+    ("小李", ("小王", "小孙")),
+    ("张总", ("李总", "王总")),
+    ("王老板", ("刘老板", "陈老板")),
+    ("我老婆", ("我爱人", "我媳妇")),
+    ("我表哥", ("我堂哥", "我表弟")),
+    ("我同学", ("我老同学", "我发小")),
+    ("我朋友", ("我哥们", "我一个朋友")),
+    ("侄子", ("外甥",)),
+    ("我亲戚", ("我远房亲戚",)),
+)
+
+# Spelled-out amounts and stakes: another sum of the same kind, never a different act.
+AMOUNTS: tuple[tuple[str, str], ...] = (
+    ("两百块", "三百块"),
+    ("五百块", "八百块"),
+    ("一千块", "两千块"),
+    ("两千块", "三千块"),
+    ("五十块", "八十块"),
+    ("一百块", "两百块"),
+    ("二十块", "三十块"),
+    ("十块", "二十块"),
+    ("每人两百", "每人三百"),
+    ("每人五百", "每人六百"),
+    ("每人一千", "每人一千五"),
+    ("一把五十", "一把一百"),
+    ("一把二十", "一把三十"),
+    ("五千", "八千"),
+    ("三千", "四千"),
+    ("两万", "三万"),
 )
 
 _PUNCT = re.compile(r"[，。！？、；：,.!?;:]+")
@@ -209,16 +276,35 @@ _S2T = opencc.OpenCC("s2t")
 Rule = Callable[[str, random.Random], str | None]
 
 
+_NUMERALS = "零一二两三四五六七八九十百千万"
+# Words that must not be rewritten inside a longer word where they mean something else.
+_GUARDED = {"不要": r"(?<!要)不要(?!脸)", "知道": r"(?<!不)知道"}
+
+
+def _pattern(old: str) -> re.Pattern[str]:
+    """Where `old` may be rewritten: a spelled number only when it is the whole number
+    (一百 not in 一百二十, 十块 not in 五十块), a guarded word only in its own sense."""
+    if old in _GUARDED:
+        return re.compile(_GUARDED[old])
+    body = re.escape(old)
+    if old[0] in _NUMERALS:
+        body = f"(?<![{_NUMERALS}]){body}"
+    if old[-1] in _NUMERALS:
+        body = f"{body}(?![{_NUMERALS}])"
+    return re.compile(body)
+
+
 def _replace_some(
     text: str, table: tuple[tuple[str, str], ...], rng: random.Random, most: int
 ) -> str | None:
     """Apply up to `most` of the table's replacements that occur in text (first occurrence)."""
-    present = [(old, new) for old, new in table if old in text]
+    present = [(_pattern(old), new) for old, new in table if old in text]
+    present = [(pattern, new) for pattern, new in present if pattern.search(text)]
     if not present:
         return None
     rng.shuffle(present)
-    for old, new in present[:most]:
-        text = text.replace(old, new, 1)
+    for pattern, new in present[:most]:
+        text = pattern.sub(new, text, count=1)
     return text
 
 
@@ -286,6 +372,9 @@ def role_or_amount(text: str, rng: random.Random) -> str | None:
     if options:
         old, new = rng.choice(options)
         return re.sub(f"(?<!副){old}", new, text)
+    spelled = _replace_some(text, AMOUNTS, rng, 1)
+    if spelled is not None:
+        return spelled
     match = _NUMBER.search(text)
     if match is None:
         return None
@@ -308,6 +397,20 @@ RULES: dict[str, Rule] = {
     "role_or_amount": role_or_amount,
 }
 
+# How readily a rule is chosen. Traditional script and bare punctuation-stripping are real
+# registers but carry little new form, so they are kept rarer than the rewrites people vary.
+RULE_WEIGHT: dict[str, float] = {
+    "typo": 3.0,
+    "abbreviation": 3.0,
+    "homophone": 3.0,
+    "pinyin": 2.0,
+    "dialect": 3.0,
+    "emoji": 2.5,
+    "terse": 1.0,
+    "traditional": 0.4,
+    "role_or_amount": 3.0,
+}
+
 # The register a variant is filed under, for the datasheet's counts.
 RULE_REGISTER: dict[str, str] = {
     "typo": "typo",
@@ -325,8 +428,8 @@ RULE_REGISTER: dict[str, str] = {
 def variants(text: str, seed: str, wanted: int) -> list[tuple[str, str]]:
     """Up to `wanted` (≤ 4) distinct (rule, text) variants of a line, chosen reproducibly."""
     rng = random.Random(seed)  # noqa: S311 -- reproducible choice of variants, not secrecy
-    names = list(RULES)
-    rng.shuffle(names)
+    # A weighted shuffle (Efraimidis-Spirakis keys): heavier rules tend to come first.
+    names = sorted(RULES, key=lambda name: -(rng.random() ** (1 / RULE_WEIGHT[name])))
     out: list[tuple[str, str]] = []
     seen = {text}
     for name in names:
