@@ -136,7 +136,10 @@ def test_dev_is_about_a_fifth_of_the_hand_lines() -> None:
 
 def test_committed_jsonl_is_what_the_hand_files_build(tmp_path: Path) -> None:
     build = _build_module()
-    build.write(build.records(build.load_hand()), tmp_path)
+    rows = build.records(build.load_hand())
+    build.write(rows, tmp_path)
+    datasheet = (CORPUS / "DATASHEET.md").read_text(encoding="utf-8")
+    assert build.stats_markdown(build.stats(rows)) in datasheet, "DATASHEET counts are stale"
     for name in ("train.jsonl", "dev.jsonl", "stats.json"):
         assert (tmp_path / name).read_text(encoding="utf-8") == (CORPUS / name).read_text(
             encoding="utf-8"
