@@ -128,6 +128,28 @@ def test_negatives_reach_their_count_and_half_are_hard() -> None:
     assert sum(r["hard"] for r in negatives) * 2 >= len(negatives)
 
 
+def _bigrams(text: str) -> set[str]:
+    kept = "".join(ch for ch in text if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}
+
+
+def test_no_near_copy_of_a_hand_line_sits_in_the_other_split() -> None:
+    """Two hand lines that differ by a word are one line for the split: dev must not see it."""
+    hand = [r for r in ROWS if r["origin"] == "hand"]
+    grams = [_bigrams(r["text"]) for r in hand]
+    index: dict[str, set[int]] = defaultdict(set)
+    for i, g in enumerate(grams):
+        for gram in g:
+            index[gram].add(i)
+    leaks = []
+    for i, g in enumerate(grams):
+        shared: Counter[int] = Counter(j for gram in g for j in index[gram] if j > i)
+        for j, n in shared.items():
+            if hand[i]["split"] != hand[j]["split"] and n / len(g | grams[j]) >= 0.8:
+                leaks.append((hand[i]["text"], hand[j]["text"]))
+    assert leaks == []
+
+
 def test_dev_is_about_a_fifth_of_the_hand_lines() -> None:
     hand = [r for r in ROWS if r["origin"] == "hand"]
     share = sum(r["split"] == "dev" for r in hand) / len(hand)
