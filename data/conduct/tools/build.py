@@ -335,7 +335,7 @@ def records(lines: list[HandLine]) -> list[dict[str, object]]:
     return out
 
 
-def stats(rows: list[dict[str, object]]) -> dict[str, object]:
+def stats(rows: list[dict[str, object]]) -> dict[str, Any]:
     def count(key: str, subset: list[dict[str, object]] | None = None) -> dict[str, int]:
         return dict(
             Counter(str(r[key]) for r in (rows if subset is None else subset)).most_common()
@@ -430,7 +430,7 @@ def main() -> None:
     write(rows, ROOT)
     summary = stats(rows)
     write_datasheet(summary, ROOT / "DATASHEET.md")
-    out = [f"{category:13} {figures}" for category, figures in summary["per_category"].items()]  # type: ignore[union-attr]
+    out = [f"{category:13} {figures}" for category, figures in summary["per_category"].items()]
     out.append(f"negatives {summary['negatives']}")
     out.append(f"origin {summary['origin']} split {summary['split']} units {summary['units']}")
     sys.stdout.write("\n".join(out) + "\n")

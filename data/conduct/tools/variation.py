@@ -381,8 +381,8 @@ def role_or_amount(text: str, rng: random.Random) -> str | None:
     value = int(match.group(1))
     if 1900 <= value <= 2100 or value in (110, 120, 119, 12388, 12345, 12315):
         return None  # a year or a hotline, not an amount
-    new = value * rng.choice((2, 3, 5)) // 2
-    return text[: match.start()] + str(new) + text[match.end() :]
+    scaled = value * rng.choice((2, 3, 5)) // 2
+    return text[: match.start()] + str(scaled) + text[match.end() :]
 
 
 RULES: dict[str, Rule] = {
