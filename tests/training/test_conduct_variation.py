@@ -15,6 +15,7 @@ TOOLS = Path(__file__).resolve().parents[2] / "data" / "conduct" / "tools"
 
 
 def _variation() -> ModuleType:
+    sys.path.insert(0, str(TOOLS))  # variation.py imports its tables from rewrites.py
     spec = importlib.util.spec_from_file_location("conduct_variation", TOOLS / "variation.py")
     assert spec is not None
     assert spec.loader is not None

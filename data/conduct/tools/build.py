@@ -26,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "src"))
+from hardness import is_hard
 from variation import RULE_REGISTER, variants
 
 from redline.training.datasets import is_validation
@@ -49,143 +50,6 @@ CATEGORIES = (
     "conduct",
 )
 EASY_KINDS = frozenset({"work", "family"})
-# The words a term list would catch each category by; a violation without them is "hard".
-TEXTBOOK: dict[str, tuple[str, ...]] = {
-    "secrets": (
-        "机密",
-        "绝密",
-        "秘密",
-        "涉密",
-        "密件",
-        "保密",
-        "内部",
-        "未定稿",
-        "jm",
-        "红头文件",
-        "外传",
-    ),
-    "privacy": (
-        "身份证",
-        "sfz",
-        "住址",
-        "电话",
-        "手机号",
-        "sjh",
-        "病历",
-        "隐私",
-        "开房记录",
-        "银行卡号",
-    ),
-    "rumour": ("听说", "据说", "谣", "内部消息", "可靠消息", "扩散", "快转", "转发"),
-    "vulgar": (
-        "他妈",
-        "妈的",
-        "傻逼",
-        "sb",
-        "操",
-        "草",
-        "日你",
-        "nmsl",
-        "cnm",
-        "tmd",
-        "龟儿子",
-        "狗日",
-        "王八",
-        "贱",
-        "骚",
-        "屁股",
-        "胸",
-        "杂种",
-        "畜生",
-    ),
-    "promotion": (
-        "代购",
-        "微商",
-        "团购",
-        "优惠",
-        "打折",
-        "折",
-        "链接",
-        "砍一刀",
-        "投票",
-        "推荐码",
-        "邀请码",
-        "包邮",
-        "代理",
-        "私聊",
-    ),
-    "gifts": (
-        "红包",
-        "hb",
-        "礼金",
-        "购物卡",
-        "送礼",
-        "随礼",
-        "回扣",
-        "礼品",
-        "油卡",
-        "好处费",
-        "信封",
-        "购物咔",
-        "红苞",
-    ),
-    "gambling": (
-        "赌",
-        "麻将",
-        "扫雷",
-        "牛牛",
-        "下注",
-        "押",
-        "彩票",
-        "斗地主",
-        "炸金花",
-        "德州",
-        "百家乐",
-        "老虎机",
-        "ddz",
-        "mj",
-        "六合彩",
-    ),
-    "superstition": (
-        "风水",
-        "算命",
-        "算一卦",
-        "大师",
-        "开光",
-        "烧香",
-        "黄历",
-        "锦鲤",
-        "法事",
-        "求签",
-        "上上签",
-        "太岁",
-        "平安符",
-        "护身符",
-        "转运符",
-        "拜一拜",
-        "拜拜",
-        "拜佛",
-        "拜神",
-        "拜财神",
-        "祭拜",
-    ),
-    "factions": (
-        "老乡",
-        "圈子",
-        "站队",
-        "拉帮结派",
-        "山头",
-        "嫡系",
-        "亲信",
-        "抱团",
-        "自己人",
-        "码头",
-    ),
-    "vote_buying": ("拉票", "贿选", "投我", "选票", "推荐票", "测评", "投票", "投一票"),
-    "flattery": ("英明", "伟大", "高屋建瓴", "万岁", "神", "圣旨", "字字珠玑", "威武"),
-    "off_topic": ("股票", "股市", "基金", "电视剧", "世界杯", "NBA", "明星", "综艺", "电影"),
-    "conduct": ("刁民", "代签", "摆拍", "混日子", "公车", "打卡", "摸鱼", "编的", "糊弄"),
-}
 # Units that are not a workplace: the message was posted in a private or hobby group.
 NON_WORK_UNITS = {
     "游戏群": "hobby",
@@ -256,11 +120,7 @@ def parse_file(path: Path) -> list[HandLine]:
             raise ValueError(f"{where}: a negative carries no labels")
         if unknown := set(labels) - set(CATEGORIES):
             raise ValueError(f"{where}: unknown labels {sorted(unknown)}")
-        if negative:
-            hard = kind not in EASY_KINDS
-        else:
-            lowered = text.lower()
-            hard = not any(w.lower() in lowered for c in labels for w in TEXTBOOK[c])
+        hard = kind not in EASY_KINDS if negative else is_hard(text, labels)
         lines.append(HandLine(text, sorted(set(labels)), hard, unit, REGISTERS[code], kind, where))
     return lines
 
