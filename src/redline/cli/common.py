@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from redline.settings import DEFAULT_DB_URL, Settings
+from redline.settings import DEFAULT_DATA_DIR, DEFAULT_DB_URL, Settings
 
 DbOption = Annotated[
     str,
     typer.Option("--db", envvar="REDLINE_DB", help="Database URL: sqlite:///redline.db or postgresql://user@host/db"),
 ]
 DEFAULT_DB = DEFAULT_DB_URL
+# one data folder for the portal (writes sealed uploads) and the console (reads them on the
+# intake page): `redline portal --data X` and `redline serve --data X` must name the same X
+DataOption = Annotated[Path, typer.Option(
+    "--data", envvar="REDLINE_DATA",
+    help="Data folder shared by `redline portal` and `redline serve`: sealed report uploads live under it "
+         "(ciphertext only). Give both the same folder.")]
+DEFAULT_DATA = Path(DEFAULT_DATA_DIR)
 
 
-def settings_for(db: str, **extra: object) -> Settings:
+def settings_for(db: str, **extra: Any) -> Settings:
     """Settings for one CLI invocation: environment first, then the flags given."""
     return Settings.from_env(db_url=db, **extra)

@@ -12,10 +12,8 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.common import DEFAULT_DB, DbOption, settings_for
+from redline.cli.common import DEFAULT_DATA, DEFAULT_DB, DataOption, DbOption, settings_for
 from redline.errors import ConfigError
-
-DataOption = Annotated[Path, typer.Option("--data", help="Folder for sealed uploads (ciphertext only).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +22,7 @@ def register(app: typer.Typer) -> None:
     @app.command("portal")
     def portal(
         db: DbOption = DEFAULT_DB,
-        data: DataOption = Path("redline-data"),
+        data: DataOption = DEFAULT_DATA,
         host: Annotated[str, typer.Option(help="Address to listen on (put a TLS proxy in front).")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port; must differ from the console's.")] = 8001,
         pow_bits: Annotated[int, typer.Option(help="Proof-of-work difficulty in bits (0: off).")] = 0,
@@ -116,7 +114,7 @@ def register(app: typer.Typer) -> None:
     def purge(
         keep_days: Annotated[int, typer.Option(help="Keep closed reports this many days after closing.")] = 365,
         db: DbOption = DEFAULT_DB,
-        data: DataOption = Path("redline-data"),
+        data: DataOption = DEFAULT_DATA,
     ) -> None:
         """Delete reports closed longer ago than --keep-days, with their files (each deletion audited)."""
         from redline.intake.retention import purge as purge_reports

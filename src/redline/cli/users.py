@@ -1,4 +1,4 @@
-"""`redline users add|list`: console accounts from the command line (password on stdin)."""
+"""`redline users add|list|passwd|disable|enable`: console accounts from the command line (passwords on stdin)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from redline.errors import ConfigError
 
 def register(app: typer.Typer) -> None:
     """Add the command group to the root app."""
-    users = typer.Typer(help="Console accounts: add and list.", no_args_is_help=True)
+    users = typer.Typer(help="Console accounts: add, list, change a password, disable, enable.", no_args_is_help=True)
     app.add_typer(users, name="users")
 
     @users.command("add")
@@ -44,3 +44,42 @@ def register(app: typer.Typer) -> None:
 
         for username, role, active in list_accounts(migrate(settings_for(db).db_url)):
             print(f"{username}\t{role}\t{'active' if active else 'disabled'}")
+
+    @users.command("passwd")
+    def passwd(
+        username: Annotated[str, typer.Argument(help="Login name")],
+        password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from stdin")] = False,
+        db: DbOption = DEFAULT_DB,
+    ) -> None:
+        """Set a new password; every console session of the account ends at once."""
+        from redline.review import audit_log
+        from redline.review.accounts import set_password
+        from redline.store.db import migrate
+
+        if not password_stdin:
+            raise ConfigError("give the password on stdin with --password-stdin")
+        engine = migrate(settings_for(db).db_url)
+        set_password(engine, username, sys.stdin.readline().rstrip("\r\n"))
+        audit_log.record(engine, "cli", "admin", "account.password", f"account:{username}", {})
+        print(f"new password for {username}; their sessions have ended")
+
+    def _set_active(username: str, db: str, active: bool) -> None:
+        from redline.review import audit_log
+        from redline.review.accounts import set_active
+        from redline.store.db import migrate
+
+        engine = migrate(settings_for(db).db_url)
+        set_active(engine, username, active)
+        audit_log.record(engine, "cli", "admin", "account.enable" if active else "account.disable",
+                         f"account:{username}", {})
+        print(f"{username} {'enabled' if active else 'disabled; their sessions have ended'}")
+
+    @users.command("disable")
+    def disable(username: Annotated[str, typer.Argument(help="Login name")], db: DbOption = DEFAULT_DB) -> None:
+        """Disable an account: it cannot log in, and its open sessions end at once."""
+        _set_active(username, db, False)
+
+    @users.command("enable")
+    def enable(username: Annotated[str, typer.Argument(help="Login name")], db: DbOption = DEFAULT_DB) -> None:
+        """Enable a disabled account again."""
+        _set_active(username, db, True)

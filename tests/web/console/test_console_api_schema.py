@@ -24,12 +24,17 @@ def logged_in(console_template: tuple[Path, dict[str, str]], tmp_path_factory: p
     shutil.copyfile(template, target)
     url = f"sqlite:///{target}"
     app = create_console_app(Settings(db_url=url), make_engine(url))
-    client = TestClient(app)
-    reply = client.post("/api/login", json={"username": "investigator", "password": passwords["investigator"]})
-    assert reply.status_code == 200
     # generated logins must not lock the investigator out of the rest of the run
     app.state.console.throttle = type(app.state.console.throttle)(per_user=10_000, per_address=10_000)
-    return {"app": app, "cookies": dict(client.cookies), "csrf": reply.json()["csrf_token"]}
+    return {"app": app, "passwords": passwords}
+
+
+def _session(logged_in: dict[str, Any], role: str = "investigator") -> dict[str, Any]:
+    """A fresh session per operation: a generated POST /api/logout ends the one it is sent with."""
+    client = TestClient(logged_in["app"])
+    reply = client.post("/api/login", json={"username": role, "password": logged_in["passwords"][role]})
+    assert reply.status_code == 200
+    return {"cookies": dict(client.cookies), "csrf": reply.json()["csrf_token"]}
 
 
 def _operations(app: Any) -> list[Any]:
@@ -39,11 +44,12 @@ def _operations(app: Any) -> list[Any]:
 
 def _fuzz(operation: Any, logged_in: dict[str, Any], codes: set[tuple[str, int]]) -> None:
     label = operation.label
+    session = _session(logged_in)
 
     @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(case=operation.as_strategy())
     def call(case: Any) -> None:
-        response = case.call(cookies=logged_in["cookies"], headers={"X-CSRF-Token": logged_in["csrf"]})
+        response = case.call(cookies=session["cookies"], headers={"X-CSRF-Token": session["csrf"]})
         codes.add((label, response.status_code))
         assert response.status_code < 500, (label, case.formatted_path, response.text[:500])
 

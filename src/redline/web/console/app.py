@@ -116,8 +116,4 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
 
 def app_from_env() -> FastAPI:
     """The console for uvicorn's factory mode (`redline serve --workers N`): settings from REDLINE_*."""
-    import os
-
-    app = create_console_app(Settings.from_env())
-    app.state.console.cookie_secure = os.environ.get("REDLINE_SECURE_COOKIES", "") == "1"
-    return app
+    return create_console_app(Settings.from_env())

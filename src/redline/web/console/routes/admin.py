@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path as PathParam, Query, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -200,3 +200,16 @@ def add_account(ctx: CsrfCtx, username: Annotated[str, Form(max_length=64)], rol
     accounts.add_account(ctx.app.engine, username, role, password)
     audit_log.record(ctx.app.engine, actor.username, actor.role, "account.add", f"account:{username}", {"role": role})
     return RedirectResponse(f"/accounts?added={username}", status_code=303)
+
+
+@router.post("/accounts/{username}/active", include_in_schema=False)
+def set_account_active(ctx: CsrfCtx, username: Annotated[str, PathParam(max_length=64)],
+                       active: Annotated[str, Form(pattern="^[01]$")]) -> Response:
+    """Disable (active=0) or enable (1) an account; disabling ends its sessions at once."""
+    actor = ctx.need(Perm.MANAGE_ACCOUNTS)
+    if username == actor.username and active == "0":
+        raise ConfigError("you cannot disable your own account")
+    accounts.set_active(ctx.app.engine, username, active == "1")
+    audit_log.record(ctx.app.engine, actor.username, actor.role,
+                     "account.enable" if active == "1" else "account.disable", f"account:{username}", {})
+    return RedirectResponse("/accounts", status_code=303)
