@@ -7,7 +7,6 @@ import os
 import sys
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
