@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 from redline.settings import DEFAULT_DATA_DIR, DEFAULT_DB_URL, Settings
 
@@ -26,3 +29,14 @@ DEFAULT_DATA = Path(DEFAULT_DATA_DIR)
 def settings_for(db: str, **extra: Any) -> Settings:
     """Settings for one CLI invocation: environment first, then the flags given."""
     return Settings.from_env(db_url=db, **extra)
+
+
+def audited_store(db: str) -> Engine:
+    """The migrated store of `db`; its audit entries also go to REDLINE_AUDIT_ANCHOR when set."""
+    from redline.review import audit_log
+    from redline.store.db import migrate
+
+    settings = settings_for(db)
+    engine = migrate(settings.db_url)
+    audit_log.anchor_to(engine, settings.audit_anchor)
+    return engine

@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.common import DEFAULT_DATA, DEFAULT_DB, DataOption, DbOption, settings_for
+from redline.cli.common import (
+    DEFAULT_DATA,
+    DEFAULT_DB,
+    DataOption,
+    DbOption,
+    audited_store,
+    settings_for,
+)
 from redline.errors import ConfigError
 
 
@@ -117,9 +124,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Delete reports closed longer ago than --keep-days, with their files (each deletion audited)."""
         from redline.intake.retention import purge as purge_reports
-        from redline.store.db import migrate
 
         if keep_days < 0:
             raise ConfigError("--keep-days cannot be negative")
-        ids = purge_reports(migrate(settings_for(db).db_url), data, keep_days, date.today())  # noqa: DTZ011 - a calendar day
+        ids = purge_reports(audited_store(db), data, keep_days, date.today())  # noqa: DTZ011 - a calendar day
         print(f"deleted {len(ids)} closed report(s)")

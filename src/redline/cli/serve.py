@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -43,6 +44,10 @@ def register(app: typer.Typer) -> None:
             "--forwarded-allow-ips", envvar="REDLINE_FORWARDED_ALLOW_IPS",
             help="Comma-separated addresses of the reverse proxy whose X-Forwarded-For and X-Forwarded-Proto "
                  "are believed. Default: none, the peer address is the client (no proxy headers trusted)")] = "",
+        audit_anchor: Annotated[Path | None, typer.Option(
+            "--audit-anchor", envvar="REDLINE_AUDIT_ANCHOR",
+            help="Append-only file outside the database that gets a checkpoint of every audit entry; "
+                 "`redline audit verify --anchor` then notices deleted or recomputed entries")] = None,
     ) -> None:
         """Serve the reviewer console: migrate the schema, group new findings into alerts, listen."""
         import uvicorn
@@ -55,7 +60,7 @@ def register(app: typer.Typer) -> None:
         if not 0 < port < 65536:
             raise ConfigError(f"bad port {port}")
         settings = settings_for(db, data_dir=data, cookie_secure=secure_cookies, session_idle_minutes=idle_minutes,
-                                forwarded_allow_ips=forwarded_allow_ips.strip())
+                                forwarded_allow_ips=forwarded_allow_ips.strip(), audit_anchor=audit_anchor)
         engine = migrate(settings.db_url)
         created = build_alerts(engine)
         print(f"redline: {created} new alerts from findings")

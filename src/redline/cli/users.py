@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.common import DEFAULT_DB, DbOption, settings_for
+from redline.cli.common import DEFAULT_DB, DbOption, audited_store, settings_for
 from redline.errors import ConfigError
 
 
@@ -26,12 +26,11 @@ def register(app: typer.Typer) -> None:
         """Add an account; the password is read from stdin (never a command-line argument)."""
         from redline.review import audit_log
         from redline.review.accounts import add_account
-        from redline.store.db import migrate
 
         if not password_stdin:
             raise ConfigError("give the password on stdin with --password-stdin")
         password = sys.stdin.readline().rstrip("\r\n")
-        engine = migrate(settings_for(db).db_url)
+        engine = audited_store(db)
         add_account(engine, username, role, password)
         audit_log.record(engine, "cli", "admin", "account.add", f"account:{username}", {"role": role})
         print(f"added {username} ({role})")
@@ -54,11 +53,10 @@ def register(app: typer.Typer) -> None:
         """Set a new password; every console session of the account ends at once."""
         from redline.review import audit_log
         from redline.review.accounts import set_password
-        from redline.store.db import migrate
 
         if not password_stdin:
             raise ConfigError("give the password on stdin with --password-stdin")
-        engine = migrate(settings_for(db).db_url)
+        engine = audited_store(db)
         set_password(engine, username, sys.stdin.readline().rstrip("\r\n"))
         audit_log.record(engine, "cli", "admin", "account.password", f"account:{username}", {})
         print(f"new password for {username}; their sessions have ended")
@@ -66,9 +64,8 @@ def register(app: typer.Typer) -> None:
     def _set_active(username: str, db: str, active: bool) -> None:
         from redline.review import audit_log
         from redline.review.accounts import set_active
-        from redline.store.db import migrate
 
-        engine = migrate(settings_for(db).db_url)
+        engine = audited_store(db)
         set_active(engine, username, active)
         audit_log.record(engine, "cli", "admin", "account.enable" if active else "account.disable",
                          f"account:{username}", {})

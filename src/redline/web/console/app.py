@@ -73,6 +73,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
         "Log in with POST /api/login, then send the returned csrf_token in X-CSRF-Token.",
     )
     app.state.console = Console.build(settings, engine or _engine(settings))
+    audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, alerts, cases, admin, intake, attachments, quarantine):
         app.include_router(module.router)

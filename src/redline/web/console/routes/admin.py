@@ -50,7 +50,7 @@ def audit_page(
         entries = [{"seq": e.seq, "at": present.when(e.at), "actor": e.actor, "role": e.role, "action": e.action,
                     "target": e.target, "detail": ctx.masker.mask(json.dumps(e.detail, ensure_ascii=False)),
                     "hash": e.hash[:12]} for e in session.scalars(query)]
-    result = audit_log.verify(ctx.app.engine) if verify else None
+    result = audit_log.verify(ctx.app.engine, ctx.app.settings.audit_anchor) if verify else None
     if verify:
         audit_log.record(ctx.app.engine, who.username, who.role, "audit.verify", "",
                          {"ok": result.ok if result else None})
@@ -72,7 +72,7 @@ class VerifyOut(BaseModel):
 def api_verify(ctx: CtxDep) -> VerifyOut:
     """Verify the whole audit chain (auditors and administrators)."""
     ctx.need(Perm.VIEW_AUDIT)
-    result = audit_log.verify(ctx.app.engine)
+    result = audit_log.verify(ctx.app.engine, ctx.app.settings.audit_anchor)
     return VerifyOut(ok=result.ok, checked=result.checked, broken_seq=result.broken_seq, problem=result.problem)
 
 
