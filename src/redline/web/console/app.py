@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from redline.errors import AccessDenied, RedlineError
 from redline.review import audit_log
 from redline.settings import Settings
+from redline.store.faults import DB_ERRORS, classify
 from redline.web.common.errors import problem, status_of
 from redline.web.console import pages
 from redline.web.console.deps import LoginRequiredError, context
@@ -98,6 +99,13 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
         if api:
             return JSONResponse(problem(exc), status_code=code)
         return pages.error_page(context(request), code, str(exc))
+
+    async def database_error(request: Request, exc: Exception) -> Response:
+        # a database error no route turned into a RedlineError: classify by kind (5xx or 400), never a bare 500
+        return await redline_error(request, classify(exc, f"{request.method} {request.url.path}"))
+
+    for kind in DB_ERRORS:
+        app.add_exception_handler(kind, database_error)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
