@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from redline.errors import ConfigError, RedlineError
+from redline.errors import ConfigError, RedlineError, TooLarge
 from redline.review import accounts, audit_log
 from redline.review.accounts import Perm
 from redline.review.alerts import build_alerts
@@ -166,7 +166,7 @@ def import_bundle(ctx: CsrfCtx, bundle: Annotated[UploadFile, File()]) -> Respon
             while chunk := bundle.file.read(1 << 20):
                 size += len(chunk)
                 if size > MAX_UPLOAD:
-                    raise ConfigError("upload larger than 512 MB")
+                    raise TooLarge(f"upload larger than {MAX_UPLOAD // 2**20} MB")
                 out.write(chunk)
         try:
             # the upload's own name, not the temporary path: a re-upload then resolves its fixed rows
