@@ -1,6 +1,10 @@
-"""Issue 15 item 7: the real `redline serve` believes X-Forwarded-For only from the addresses
-given with --forwarded-allow-ips. Without it, rotating the header neither escapes the
-per-address login limit nor writes a made-up address into the audit log."""
+"""The real `redline serve` on loopback.
+
+Issue 15 item 7: it believes X-Forwarded-For only from the addresses given with
+--forwarded-allow-ips. Without it, rotating the header neither escapes the per-address login
+limit nor writes a made-up address into the audit log.
+Issue 16 item 9: `--data` names the folder the portal seals uploads into, so the intake
+officer's file download works; a console given another folder answers 404 with a hint, not 500."""
 
 from __future__ import annotations
 
@@ -30,8 +34,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(tmp_path: Path, *extra: str) -> Iterator[tuple[str, str]]:
-    url = f"sqlite:///{tmp_path / 'console.db'}"
+def _serve(tmp_path: Path, *extra: str, url: str = "") -> Iterator[tuple[str, str]]:
+    url = url or f"sqlite:///{tmp_path / 'console.db'}"
     migrate(url).dispose()
     port = _free_port()
     log = tmp_path / "serve.log"
@@ -91,3 +95,41 @@ def test_a_configured_proxy_is_believed(behind_proxy: tuple[str, str]) -> None:
     base, url = behind_proxy
     assert _guess(base, 3) == [400, 400, 400]
     assert _addresses(url) == {"198.51.100.0", "198.51.100.1", "198.51.100.2"}
+
+
+PASSPHRASE = "intake passphrase 42"
+
+
+@pytest.mark.parametrize("same_folder", [True, False])
+def test_intake_file_download_with_data(tmp_path: Path, same_folder: bool) -> None:
+    import io
+    from datetime import date
+
+    from PIL import Image
+
+    from redline.intake import reports
+    from redline.intake.officers import add_officer
+    from redline.intake.uploads import Upload
+    from redline.review.accounts import add_account
+
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    engine = migrate(url)
+    add_officer(engine, "officer1", PASSPHRASE)
+    add_account(engine, "officer1", "intake", PASSPHRASE)
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(picture, format="PNG")
+    portal_data = tmp_path / "portal-data"  # where `redline portal --data` sealed the upload
+    reports.submit(engine, portal_data, reports.NewReport(text="某站长收受红包", category="gifts", files=[
+        Upload("p.png", "image/png", picture.getvalue())]), date(2026, 11, 25))
+    engine.dispose()
+    console_data = portal_data if same_folder else tmp_path / "elsewhere"
+    for base, _ in _serve(tmp_path, "--data", str(console_data), url=url):
+        with httpx.Client(base_url=base) as client:
+            csrf = client.post("/api/login", json={"username": "officer1", "password": PASSPHRASE}).json()["csrf_token"]
+            answer = client.post("/intake/1/files/1", data={"csrf_token": csrf, "passphrase": PASSPHRASE})
+        if same_folder:
+            assert answer.status_code == 200
+            assert answer.headers["content-type"] == "image/png"
+        else:
+            assert answer.status_code == 404
+            assert "--data" in answer.text
