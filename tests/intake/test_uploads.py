@@ -9,6 +9,7 @@ from PIL import Image
 
 from redline.intake.uploads import MAX_FILE_BYTES, Upload, UploadError, check_all, clean
 
+
 def _pdf(author: str = "", pages: int = 1) -> bytes:
     from fpdf import FPDF
 
