@@ -64,7 +64,7 @@ class Settings:
                 try:
                     values[f.name] = int(raw)
                 except ValueError as exc:
-                    raise ConfigError(f"REDLINE_SESSION_IDLE_MINUTES={raw!r} is not a number of minutes") from exc
+                    raise ConfigError(f"REDLINE_SESSION_IDLE_MINUTES={raw!r} is not a number of minutes (session idle timeout)") from exc
             else:
                 values[f.name] = raw
         given = {k: v for k, v in overrides.items() if v is not None}
