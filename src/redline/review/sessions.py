@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from redline.store.tables.accounts import Account
@@ -24,6 +24,12 @@ from redline.store.tables.sessions import ConsoleSession
 SESSION_MAX_AGE: Final = timedelta(hours=8)  # a working day, however busy
 DEFAULT_IDLE: Final = timedelta(minutes=30)
 TOUCH_EVERY: Final = timedelta(minutes=1)
+_LOOKUP: Final = (
+    select(ConsoleSession.username, ConsoleSession.csrf, ConsoleSession.created_at, ConsoleSession.last_seen,
+           Account.role, Account.active)
+    .join(Account, Account.username == ConsoleSession.username)
+    .where(ConsoleSession.id == bindparam("key"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +66,8 @@ def resolve(engine: Engine, token: str | None, idle: timedelta = DEFAULT_IDLE) -
     if not token or len(token) > 200:
         return None
     key, now = _key(token), datetime.now(UTC)
-    with Session(engine) as session:
-        row = session.execute(
-            select(ConsoleSession.username, ConsoleSession.csrf, ConsoleSession.created_at,
-                   ConsoleSession.last_seen, Account.role, Account.active)
-            .join(Account, Account.username == ConsoleSession.username)
-            .where(ConsoleSession.id == key)
-        ).first()
+    with engine.connect() as conn:  # Core, not an ORM session: this runs on every request
+        row = conn.execute(_LOOKUP, {"key": key}).first()
     if row is None:
         return None
     username, csrf, created, seen, role, active = row
