@@ -100,15 +100,26 @@ def read_labelled(path: Path) -> tuple[list[str], list[list[str]]]:
     return texts, labels
 
 
-def corpus(corpus_dir: Path = CORPUS_DIR) -> Rows:
-    """Our labelled corpus (every `*.jsonl` under data/conduct), empty when not there yet."""
-    texts: list[str] = []
-    labels: list[list[str]] = []
-    for path in sorted(corpus_dir.glob("**/*.jsonl")) if corpus_dir.is_dir() else []:
-        t, ls = read_labelled(path)
-        texts += t
-        labels += ls
-    return make_rows(texts, labels, "corpus")
+def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
+    """Our labelled corpus as (train, held-out), by its own `split` field (empty when absent).
+
+    The corpus splits by hand line, so that a line's register variants never straddle the
+    split; its `train.jsonl` / `dev.jsonl` are read (the `hand/` sources they are built from
+    are not read twice).
+    """
+    parts: dict[str, tuple[list[str], list[list[str]]]] = {"train": ([], []), "dev": ([], [])}
+    for name in ("train", "dev"):
+        path = corpus_dir / f"{name}.jsonl"
+        if not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    record = orjson.loads(line)
+                    side = parts["dev" if record.get("split", name) == "dev" else "train"]
+                    side[0].append(str(record["text"]))
+                    side[1].append(row_labels(record))
+    return make_rows(*parts["train"], "corpus"), make_rows(*parts["dev"], "corpus")
 
 
 def pilot(data_dir: Path) -> Rows:
@@ -130,10 +141,14 @@ def held_out_mask(rows: Rows) -> npt.NDArray[np.bool_]:
 
 
 def load(data_dir: Path, corpus_dir: Path = CORPUS_DIR, decisions: Rows | None = None) -> tuple[Rows, Rows]:
-    """(training rows, held-out rows); decisions join training unless their text is held out."""
-    everything = corpus(corpus_dir) + pilot(data_dir) + real_negatives(data_dir)
-    held = held_out_mask(everything)
-    train, test = everything.where(~held), everything.where(held)
+    """(training rows, held-out rows); decisions join training unless their text is held out.
+
+    The corpus keeps its own split; the pilot and the real negatives are split by a hash.
+    """
+    corpus_train, corpus_held = corpus(corpus_dir)
+    others = pilot(data_dir) + real_negatives(data_dir)
+    held = held_out_mask(others)
+    train, test = corpus_train + others.where(~held), corpus_held + others.where(held)
     if decisions is not None and len(decisions):
         held_texts = set(test.texts)
         train = train + decisions.where(np.array([t not in held_texts for t in decisions.texts], dtype=bool))
