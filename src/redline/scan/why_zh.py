@@ -41,7 +41,7 @@ _FIXED_ZH: Final = {  # whole parts
 _TERM: Final = re.compile(r"^term (?P<term>.+?)(?P<form> \((?:pinyin|initials)\))?(?P<stutter> \(repeated characters\))?$")
 _FORM_ZH: Final = {" (pinyin)": "的拼音或拼音混写", " (initials)": "的拼音首字母"}
 _NEAR: Final = re.compile(r"^(?P<a>.+) near (?P<b>.+)$")
-# clf.conduct: "model clf.conduct v1.0.0: gifts score 0.873 ≥ threshold 0.420"
+# the category-model note of clf.conduct, e.g. model clf.conduct v1.0.0, gifts score 0.873 over 0.420
 _CATEGORY_MODEL: Final = re.compile(
     r"^model (?P<name>\S+) (?P<version>v\S+): (?P<category>[a-z_]+) score (?P<score>[\d.]+) "
     r"≥ threshold (?P<threshold>[\d.]+)$")
