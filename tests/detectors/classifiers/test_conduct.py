@@ -6,8 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from redline.contracts import BuildContext, Trigger
 from redline.detectors.classifiers import conduct_files
@@ -17,8 +16,8 @@ from redline.registry import TEXT_DETECTORS
 from redline.rules.compile import compile_plan
 from redline.rules.load import load_packs
 from redline.scan.engine import scan_batch
-from redline.training.linear import feature_matrix
 from redline.text.normalize import normalize_batch
+from redline.training.linear import feature_matrix
 
 # the misses quoted in issue 20 (no longer in any hidden test) and neutral work chat
 VIOLATIONS = [
@@ -82,7 +81,8 @@ def test_evidence_spans_are_the_heaviest_ngrams_inside_the_text(
     start, end = evidence.main
     assert 0 <= start < end <= len(norm)
     weights = [w for _, _, w in evidence.spans]
-    assert weights == sorted(weights, reverse=True) and weights[0] > 0
+    assert weights == sorted(weights, reverse=True)
+    assert weights[0] > 0
     # the strongest n-gram really carries that weight: scoring the text without it lowers the score
     s, e, _ = evidence.spans[0]
     without = norm[:s] + "　" * (e - s) + norm[e:]
@@ -144,13 +144,17 @@ def test_lead_only_where_no_rule_of_its_category_hit(plan) -> None:  # type: ign
     missed_by_rule = "刘科长乔迁之喜，科里每人出200，直接转我微信"
     findings = scan_batch(plan, [caught_by_rule, missed_by_rule])
     rows = {(f.subject_id, f.rule_id) for f in findings}
-    assert ("0", "TG-02") in rows and ("0", "TM-01") not in rows
+    assert ("0", "TG-02") in rows
+    assert ("0", "TM-01") not in rows
     lead = next(f for f in findings if f.subject_id == "1" and f.rule_id == "TM-01")
     version = conduct_files.active().version
     assert lead.facts["model_version"] == version
-    assert f"v{version}" in lead.reason_en and "model's lead" in lead.reason_en
-    assert "模型给出的线索" in lead.reason and "评分" in lead.reason
-    assert lead.evidence == missed_by_rule[lead.start:lead.end] and lead.evidence
+    assert f"v{version}" in lead.reason_en
+    assert "model's lead" in lead.reason_en
+    assert "模型给出的线索" in lead.reason
+    assert "评分" in lead.reason
+    assert lead.evidence
+    assert lead.evidence == missed_by_rule[lead.start:lead.end]
 
 
 def test_config_is_schema_checked() -> None:
