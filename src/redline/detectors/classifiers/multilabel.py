@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from redline.detectors.classifiers.hashing import NgramHasher, encode_batch
+from redline.detectors.classifiers.hashing import _BMP, _FOLD, BOS, EOS, NgramHasher, encode_batch
 
 _PRIME: Final = np.uint64(0x100000001B3)  # the same constants as hashing.NgramHasher
 _MIX: Final = np.uint64(0x9E3779B97F4A7C15)
@@ -132,22 +132,26 @@ class MultiLabelModel:
         so an n-gram that includes one is clipped to the characters it covers.
         """
         hasher = self.hasher
-        cps, _ = encode_batch([text], fold_digits=hasher.fold_digits, markers=hasher.markers)
+        # one message: its folded code points directly (encode_batch's batch set-up costs
+        # more than the hashing here, and this runs once per lead)
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        lut = _FOLD[hasher.fold_digits]
+        body = np.where(raw < _BMP, lut[raw & 0xFFFF], raw)
         lead = 1 if hasher.markers else 0
-        found: list[tuple[float, int, int]] = []
-        h = np.zeros(cps.size, dtype=np.uint64)
-        cps64 = cps.astype(np.uint64)
+        cps64 = (np.concatenate(([BOS], body, [EOS])) if lead else body).astype(np.uint64)
         shift = np.uint64(64 - hasher.bits)
+        h = np.zeros(cps64.size, dtype=np.uint64)
+        found: list[tuple[float, int, int]] = []
         for n in range(1, hasher.n_max + 1):
-            span = cps.size - n + 1
+            span = cps64.size - n + 1
             if span <= 0:
                 break
             h = h[:span] * _PRIME + cps64[n - 1 :]
             if n < hasher.n_min:
                 continue
-            buckets = ((h ^ np.uint64(n)) * _MIX) >> shift
-            weights = self.weights[buckets, category]
-            for pos in np.argsort(-weights)[:top].tolist():
+            weights = self.weights[(((h ^ np.uint64(n)) * _MIX) >> shift).astype(np.int64), category]
+            best_pos = np.argpartition(-weights, top)[:top] if weights.size > top else np.arange(weights.size)
+            for pos in best_pos.tolist():
                 start = max(pos - lead, 0)
                 end = min(pos - lead + n, len(text))
                 if end > start and weights[pos] > 0:
