@@ -6,12 +6,15 @@ A pack names it per rule, with the category the rule is about:
     - clf.conduct: {category: gifts, threshold: 0.5}         # a stricter lead
     - clf.conduct: {category: gambling, leads: false,
                     veto: {below: 0.02, hits_under: 0.9}}    # only vetoes this rule's weak hits
+    - clf.conduct: {category: gambling,
+                    veto: {rules: ["*"], below: 0.02}}       # leads, and vetoes every gambling rule's
 
 Rules stay first. After every detector has run, the engine gives this detector the batch's
 hits (`reconcile_columns`): a lead of the model is dropped where a rule of the same category
 already caught the message (the rule's finding says more), and a hit of a rule that asked for
 a veto is dropped where the hit is weak (score under `hits_under`) and the model is confident
-the message is benign in that category (score under `below`). Each lead's `why` gives the
+the message is benign in that category (score under `below`); `veto.rules` may name other
+rules (or "*": every rule filing under the category) whose weak hits it judges. Each lead's `why` gives the
 model's version, score, threshold and the n-grams that drove the score; its span is the
 strongest of them.
 """
@@ -41,6 +44,8 @@ class VetoConfig(BaseModel):
 
     below: float = Field(default=0.02, ge=0.0, le=1.0)  # the model's score in the category
     hits_under: float = Field(default=1.0, ge=0.0, le=1.0)  # only hits scoring less are weak
+    # whose hits: this rule's own (empty), named rule ids, or "*" = every rule of the category
+    rules: tuple[str, ...] = ()
 
 
 class ConductConfig(BaseModel):
@@ -73,10 +78,14 @@ class _Lead:
 
 @dataclass(frozen=True, slots=True)
 class _Veto:
-    rule_id: str
+    rule_ids: frozenset[str]  # {"*"}: any rule
+    category: str  # only hits filed under this category (a rule may file under several)
     column: int
     below: float
     hits_under: float
+
+    def covers(self, ref: RuleRef) -> bool:
+        return ref.category == self.category and ("*" in self.rule_ids or ref.rule_id in self.rule_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +155,19 @@ class ConductDetector:
             out.append(_take(part, keep))
         return out
 
+    def _veto_for(self, label: str, rules: Mapping[str, RuleRef]) -> _Veto | None:
+        ref = rules.get(label)
+        if ref is None:
+            return None
+        return next((v for v in self.vetoes if v.covers(ref)), None)
+
     def _apply_vetoes(self, texts: Sequence[str], parts: list[HitColumns],
                       rules: Mapping[str, RuleRef]) -> list[HitColumns]:
-        by_rule = {v.rule_id: v for v in self.vetoes}
         candidates: list[tuple[int, npt.NDArray[np.bool_], npt.NDArray[np.int64]]] = []
         for p, part in enumerate(parts):
             if part.detector == DETECTOR or not len(part):
                 continue
-            veto_of = [by_rule.get(rules[lb].rule_id) if lb in rules else None for lb in part.labels]
+            veto_of = [self._veto_for(lb, rules) for lb in part.labels]
             if not any(veto_of):
                 continue
             under = np.array([v.hits_under if v else -1.0 for v in veto_of])[part.label_ids]
@@ -168,7 +182,7 @@ class ConductDetector:
         out = list(parts)
         for p, weak, _ in candidates:
             part = parts[p]
-            veto_of = [by_rule.get(rules[lb].rule_id) if lb in rules else None for lb in part.labels]
+            veto_of = [self._veto_for(lb, rules) for lb in part.labels]
             keep = np.ones(len(part), dtype=bool)
             for i in np.flatnonzero(weak).tolist():
                 veto = veto_of[int(part.label_ids[i])]
@@ -209,6 +223,7 @@ class ConductClassifier:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
                 leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold)))
             if config.veto is not None:
-                vetoes.append(_Veto(trigger.rule_id, column, config.veto.below, config.veto.hits_under))
+                vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
+                                    config.veto.below, config.veto.hits_under))
         return ConductDetector(loaded, tuple(leads), tuple(vetoes),
                                {lead.label: categories[lead.column] for lead in leads})
