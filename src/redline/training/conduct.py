@@ -68,7 +68,8 @@ def fit(train: Rows) -> MultiLabelModel:
     weights = np.array([WRITTEN_WEIGHT if s in WRITTEN else DECISION_WEIGHT if s == "decision" else 1.0
                         for s in train.sources])
     w, b = _fit_columns(feature_matrix(HASHER, train.texts), train.labels, weights, C)
-    gw, gb = _fit_columns(feature_matrix(GATE_HASHER, train.texts), train.labels.any(axis=1)[:, None], weights, GATE_C)
+    any_label = np.asarray(train.labels.any(axis=1), dtype=bool)
+    gw, gb = _fit_columns(feature_matrix(GATE_HASHER, train.texts), any_label[:, None], weights, GATE_C)
     return MultiLabelModel(tuple(CATEGORIES), HASHER, w, b, GATE_HASHER, gw[:, 0], float(gb[0]), gate_threshold=-np.inf)
 
 
@@ -126,7 +127,7 @@ def held_out_figures(model: MultiLabelModel, thresholds: Mapping[str, float], he
         ap = average_precision(held.labels[:, k], full[:, k]) if held.labels[:, k].any() else 0.0
         per[name] = {"n": int(held.labels[:, k].sum()), "precision": round(p, 4), "recall": round(r, 4),
                      "average_precision": round(ap, 4), "threshold": round(float(t[k]), 4)}
-    lead = predicted.any(axis=1)
+    lead = np.asarray(predicted.any(axis=1), dtype=bool)
     hard = held.negative & held.source_is(*WRITTEN)
     real = held.negative & held.source_is("real")
     caught_ungated = (ungated & held.labels).sum()

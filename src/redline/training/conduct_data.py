@@ -56,7 +56,7 @@ class Rows:
 
     @property
     def negative(self) -> npt.NDArray[np.bool_]:
-        out: npt.NDArray[np.bool_] = ~self.labels.any(axis=1)
+        out: npt.NDArray[np.bool_] = ~np.asarray(self.labels.any(axis=1), dtype=bool)
         return out
 
     def source_is(self, *names: str) -> npt.NDArray[np.bool_]:

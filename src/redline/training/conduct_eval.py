@@ -103,7 +103,7 @@ def evaluate_file(path: Path, models_root: Path | None = None) -> dict[str, Any]
 
     return {
         "file": str(path), "messages": len(texts), "model_version": conduct_files.active(models_root).version,
-        "classifier": system_figures("clf.conduct alone", gold, clf, clf.any(axis=1)).as_dict(),
+        "classifier": system_figures("clf.conduct alone", gold, clf, np.asarray(clf.any(axis=1), dtype=bool)).as_dict(),
         "screen": system_figures("screen --packs all (rules + classifiers)", gold, screen, screen_any).as_dict(),
     }
 
