@@ -141,7 +141,7 @@ def test_veto_drops_a_weak_rule_hit_the_model_finds_benign(plan) -> None:  # typ
 
 def test_lead_only_where_no_rule_of_its_category_hit(plan) -> None:  # type: ignore[no-untyped-def]
     caught_by_rule = "刘科长乔迁之喜，科里统一随礼每人200，直接转我微信"
-    missed_by_rule = "刘科长乔迁之喜，科里每人出200，直接转我微信"
+    missed_by_rule = "王老板说节前给每个科室送两张购物卡，大家别声张"
     findings = scan_batch(plan, [caught_by_rule, missed_by_rule])
     rows = {(f.subject_id, f.rule_id) for f in findings}
     assert ("0", "TG-02") in rows
