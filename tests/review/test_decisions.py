@@ -39,7 +39,7 @@ def test_dismiss_needs_a_reason_and_is_recorded_and_audited(store: Engine) -> No
 
 
 def test_bulk_escalate_makes_one_case_for_the_person(store: Engine) -> None:
-    ids = [_alert(store, s).id for s in ("dm-01", "pay-03")]
+    ids = [_alert(store, s).id for s in ("g1-15", "pay-03")]
     case_id = decide(store, ANA, ids, "escalate", reason="王建国多次送红包")
     with Session(store) as session:
         case = session.get(Case, case_id)
@@ -50,7 +50,7 @@ def test_bulk_escalate_makes_one_case_for_the_person(store: Engine) -> None:
     with pytest.raises(ConfigError, match="already in case"):
         decide(store, ANA, ids[:1], "dismiss", reason="x")
     decide(store, ANA, ids[:1], "tag", value="节日")  # tagging stays possible
-    assert _alert(store, "dm-01").tags == ["节日"]
+    assert _alert(store, "g1-15").tags == ["节日"]
 
 
 def test_tag_assign_and_bad_input(store: Engine) -> None:
