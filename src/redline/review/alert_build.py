@@ -24,7 +24,7 @@ from redline.review.incidents import (
     SEVERITY_RANK,
     Hit,
     IncidentPolicy,
-    event_time,
+    event_span,
     group_hits,
     link_keys,
 )
@@ -85,16 +85,23 @@ def _load(conn: Connection, finding_ids: Sequence[int]) -> list[_Row]:
     pay_ids = {r.subject_id for r in rows if r.subject == "payment"}
     for r in rows:
         msg_ids.update(str(m) for m in (r.facts or {}).get("message_ids") or ())
-        pay_ids.update(str(p) for p in (r.facts or {}).get("payment_ids") or ())
+        pay_ids.update(str(p) for p in _cited_payments(r))
     messages = _times(conn, Message.__table__.c.time, Message.__table__.c.id, msg_ids)
     payments = _times(conn, Payment.__table__.c.time, Payment.__table__.c.payment_id, pay_ids)
-    members = {(r.facts or {}).get("group_id"): r.subject_id for r in rows if r.subject == "person"}
+    pairs = sorted({(str((r.facts or {}).get("group_id")), r.subject_id) for r in rows
+                    if r.subject == "person" and (r.facts or {}).get("group_id")})
     joined: dict[tuple[str, str], Any] = {}
-    pairs = [(g, p) for g, p in members.items() if g]
     for part in _chunks(pairs):
         for g, p, day in conn.execute(select(Membership.group_id, Membership.person_id, Membership.joined)
                                       .where(tuple_(Membership.group_id, Membership.person_id).in_(part))):
             joined[(g, p)] = day
+    # a finding about a whole group (unregistered, no owner) with no date of its own: the
+    # group's latest membership change is the last thing that happened to it
+    groups = sorted({r.subject_id for r in rows if r.subject == "group"})
+    for part in _chunks(groups):
+        for g, day in conn.execute(select(Membership.group_id, func.max(Membership.joined))
+                                   .where(Membership.group_id.in_(part)).group_by(Membership.group_id)):
+            joined[(g, g)] = day
     out = []
     for r in rows:
         facts = r.facts or {}
@@ -102,13 +109,22 @@ def _load(conn: Connection, finding_ids: Sequence[int]) -> list[_Row]:
             payments.get(r.subject_id) if r.subject == "payment" else None)
         conversation = own[1] if own else (r.subject_id if r.subject == "group" else None)
         cited = [messages[str(m)][0] for m in facts.get("message_ids") or () if str(m) in messages]
-        cited += [payments[str(p)][0] for p in facts.get("payment_ids") or () if str(p) in payments]
-        when = event_time(r.time, facts, [own[0]] if own else cited,
-                          joined.get((facts.get("group_id"), r.subject_id)), r.created_at)
+        cited += [payments[p][0] for p in _cited_payments(r) if p in payments]
+        member = (r.subject_id, r.subject_id) if r.subject == "group" else (str(facts.get("group_id")), r.subject_id)
+        first, last = event_span(r.time, facts, [own[0], *cited] if own else cited, joined.get(member), r.created_at)
         keys = link_keys(r.subject, r.subject_id, r.person_id, facts, r.related_ids or (), conversation)
         out.append(_Row(r.id, r.subject, r.subject_id, r.person_id, r.rule_id, r.pack, r.category, r.severity,
-                        float(r.score or 0), conversation, Hit(r.id, r.category, when, keys, f"{r.subject}:{r.subject_id}")))
+                        float(r.score or 0), conversation, Hit(r.id, r.category, last, first, keys, f"{r.subject}:{r.subject_id}")))
     return out
+
+
+def _cited_payments(row: Any) -> list[str]:
+    """The payments a finding names: its facts' payment_ids, and a payment finding's related ids
+    (the other packets of its pattern: the pattern ends with the latest of them)."""
+    cited = [str(p) for p in (row.facts or {}).get("payment_ids") or ()]
+    if row.subject == "payment":
+        cited += [str(p) for p in row.related_ids or ()]
+    return cited
 
 
 def _returned(conn: Connection, rows: Sequence[_Row]) -> set[int]:
@@ -221,7 +237,7 @@ def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
         into: dict[int, int] = {}
         incidents = group_hits([r.hit for r in rows], policy)
         # new alerts are numbered in the order their incidents began
-        incidents.sort(key=lambda inc: min((rows[i].hit.time, rows[i].id) for i in inc))
+        incidents.sort(key=lambda inc: min((rows[i].hit.start or rows[i].hit.time, rows[i].id) for i in inc))
         for n, incident in enumerate(incidents, start=1):
             existing = sorted({owner_of[rows[i].id] for i in incident if rows[i].id in owner_of})
             for i in incident:

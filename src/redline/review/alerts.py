@@ -226,11 +226,11 @@ def evidence_ids(session: Session, alert_id: int) -> dict[str, list[str]]:
     return out
 
 
-RELATED_KINDS: Final = ("person", "payment", "message", "group")
+RELATED_KINDS: Final = ("person", "payment", "message", "group", "conversation")
 
 
 def related_alerts(session: Session, alert_id: int, limit: int = 20) -> list[Alert]:
-    """Other alerts about the same people, money, messages or groups (both ways by construction:
+    """Other alerts about the same people, money, messages, groups or conversations (both ways by construction:
     they share a row value in alert_items)."""
     mine = select(AlertItem.kind, AlertItem.item_id).where(AlertItem.alert_id == alert_id,
                                                            AlertItem.kind.in_(RELATED_KINDS))

@@ -63,7 +63,8 @@ class Hit:
 
     finding_id: int
     category: str
-    time: datetime
+    time: datetime  # the last event the finding reports
+    start: datetime | None = None  # the first (a pattern of 21 packets spans months); None: `time`
     keys: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (link kind, id)
     subject: str = ""  # "message:m-1": findings of one subject are always one incident
 
@@ -107,14 +108,26 @@ def group_hits(hits: Sequence[Hit], policy: IncidentPolicy) -> list[list[int]]:
                 by_key.setdefault((hit.category, kind, value), []).append(i)
     sets = _Sets(len(hits))
     for (_, kind, _), members in by_key.items():
-        members.sort(key=lambda i: hits[i].time)
-        for a, b in itertools.pairwise(members):
-            if kind == "subject" or hits[b].time - hits[a].time <= policy.window:
+        if kind == "subject":
+            for a, b in itertools.pairwise(members):
                 sets.union(a, b)
+            continue
+        # sweep by start: a hit joins the run before it when it starts within the window of
+        # the run's latest end (a finding spanning months reaches whatever falls inside it)
+        members.sort(key=lambda i: _start(hits[i]))
+        run_end = hits[members[0]].time
+        for a, b in itertools.pairwise(members):
+            if _start(hits[b]) - run_end <= policy.window:
+                sets.union(a, b)
+            run_end = max(run_end, hits[b].time) if _start(hits[b]) - run_end <= policy.window else hits[b].time
     groups: dict[int, list[int]] = {}
     for i in range(len(hits)):
         groups.setdefault(sets.find(i), []).append(i)
     return list(groups.values())
+
+
+def _start(hit: Hit) -> datetime:
+    return hit.start if hit.start is not None else hit.time
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -135,18 +148,25 @@ def _fact_day(value: Any) -> datetime | None:
     return datetime.combine(day, time(4), tzinfo=UTC)
 
 
-def event_time(
+def event_span(
     own: datetime | None, facts: Mapping[str, Any], evidence_times: Iterable[datetime | None],
     joined: date | None, fallback: datetime,
-) -> datetime:
-    """When the finding's event happened: its own time, else its messages' and payments'
-    latest, else the dates its facts name (a membership's start, a report's missed days),
-    else the day the member joined; the scan's time only when nothing says better."""
-    if own is not None:
-        return _as_utc(own)
+) -> tuple[datetime, datetime]:
+    """First and last time of what the finding reports: its messages' and payments' times
+    (or its own time), else the dates its facts name (a membership's start, a report's missed
+    days), else the day the member joined; the scan's time only when nothing says better."""
     seen = [_as_utc(t) for t in evidence_times if t is not None]
+    if own is not None:
+        seen.append(_as_utc(own))
     if seen:
-        return max(seen)
+        return min(seen), max(seen)
+    last = event_time(facts, joined, fallback)
+    return last, last
+
+
+def event_time(facts: Mapping[str, Any], joined: date | None, fallback: datetime) -> datetime:
+    """When a finding without messages or payments happened: its facts' dates, else the day
+    the member joined, else (nothing says better) the scan's time."""
     for name in _FACT_DATES:
         found = _fact_day(facts.get(name))
         if found is not None:
