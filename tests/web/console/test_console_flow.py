@@ -25,9 +25,9 @@ def test_queue_page_filters_sorts_and_pages(login: Callable[..., Any]) -> None:
     client, _ = login("analyst")
     page = client.get("/alerts").text
     assert "告警队列" in page  # Chinese first
-    assert len(re.findall(r'class="alert-link"', page)) == 5
+    assert len(re.findall(r'class="alert-link"', page)) == 4  # the gift offer and its packets are one alert
     gifts = client.get("/alerts?category=gifts&unit=&date_from=&date_to=&sort=newest").text
-    assert len(re.findall(r'class="alert-link"', gifts)) == 2
+    assert len(re.findall(r'class="alert-link"', gifts)) == 1
     one = client.get("/alerts?limit=2").text
     assert len(re.findall(r'class="alert-link"', one)) == 2
     next_url = re.search(r'href="([^"]+)" id="next-page"', one)
@@ -41,12 +41,14 @@ def test_queue_page_filters_sorts_and_pages(login: Callable[..., Any]) -> None:
 
 def test_alert_detail_highlights_evidence_in_its_conversation(login: Callable[..., Any]) -> None:
     client, _ = login("analyst")
-    alert_id = _alert_id(client, "dm-01")
+    alert_id = _alert_id(client, "pay-03")  # the packets, and the offer dm-01 that came with them
     page = client.get(f"/alerts/{alert_id}").text
     assert '<mark class="evidence">红包</mark>' in page
     detail = client.get(f"/api/alerts/{alert_id}").json()
-    messages = detail["context"]["messages"]
-    assert [m["id"] for m in messages] == ["dm-01", "dm-02"]
+    assert (detail["message_ids"], detail["payment_ids"]) == (["dm-01"], [f"pay-{i:02d}" for i in range(1, 6)])
+    assert [r["rule_id"] for r in detail["rules"]] == ["TJ-06"]  # one rule, listed once
+    messages = detail["evidence"]["messages"]
+    assert [m["id"] for m in messages] == ["dm-01"]
     assert [p["text"] for p in messages[0]["parts"] if p["hit"]] == ["红包"]
     group = client.get(f"/api/alerts/{_alert_id(client, 'g1-15')}").json()["context"]["messages"]
     assert len(group) == 30  # g1-15 in a group of 30: 15 before and 14 after (±20 stops at the ends)
@@ -58,7 +60,7 @@ def test_alert_detail_highlights_evidence_in_its_conversation(login: Callable[..
 def test_decision_api_and_escalation_into_a_case(login: Callable[..., Any]) -> None:
     client, token = login("investigator")
     headers = {"X-CSRF-Token": token}
-    dm, pay = _alert_id(client, "dm-01"), _alert_id(client, "pay-03")
+    dm, pay = _alert_id(client, "g1-15"), _alert_id(client, "pay-03")
     reply = client.post(f"/api/alerts/{dm}/decision", json={"action": "escalate", "reason": "礼金线索"}, headers=headers)
     assert reply.status_code == 200
     case_id = reply.json()["case_id"]
@@ -79,7 +81,7 @@ def test_decision_api_and_escalation_into_a_case(login: Callable[..., Any]) -> N
 
 def test_exports_are_pseudonymised_and_audited(login: Callable[..., Any]) -> None:
     client, token = login("investigator")
-    dm = _alert_id(client, "dm-01")
+    dm = _alert_id(client, "pay-03")
     case_id = client.post(f"/api/alerts/{dm}/decision", json={"action": "escalate"},
                           headers={"X-CSRF-Token": token}).json()["case_id"]
     client.post(f"/api/cases/{case_id}/notes", json={"text": "与张伟谈话,电话13812345678"}, headers={"X-CSRF-Token": token})

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from redline.errors import ConfigError
 from redline.review import alerts as queue, audit_log, decisions
 from redline.review.accounts import Perm
-from redline.web.console import present
+from redline.web.console import alert_view, present
 from redline.web.console.deps import CsrfCtx, Ctx, CtxDep
 from redline.web.console.pages import render
 
@@ -104,6 +104,14 @@ def _detail(ctx: Ctx, alert_id: int) -> dict[str, Any]:
     with Session(ctx.app.engine) as session:
         alert = queue.get_alert(session, alert_id)
         detail = present.alert_detail(session, alert, ctx.masker, ctx.lang)
+        findings = queue.findings_of(session, alert)
+        shown = alert_view.evidence(session, alert, findings, ctx.masker)
+        detail.update(
+            rules=alert_view.rules_folded(findings, ctx.masker, ctx.lang), evidence=shown,
+            message_ids=shown["message_ids"], payment_ids=shown["payment_ids"], group_ids=shown["group_ids"],
+            related=alert_view.related(session, alert, ctx.masker),
+            history=alert_view.history(session, alert_id, ctx.masker),
+        )
     # every view of evidence is audited
     audit_log.record(ctx.app.engine, actor.username, actor.role, "alert.view", f"alert:{alert_id}")
     return detail
@@ -157,9 +165,16 @@ class AlertPage(BaseModel):
 
 
 class AlertDetail(AlertOut):
-    """An alert with its findings and the context of its subject."""
+    """An alert (one incident) with its findings, each rule once, the ids of its evidence as the
+    source names them, related alerts, its decision history, and the context of its main subject."""
 
     findings: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+    message_ids: list[str]
+    payment_ids: list[str]
+    group_ids: list[str]
+    related: list[dict[str, Any]]
+    history: list[dict[str, Any]]
     context: dict[str, Any]
 
 
