@@ -258,3 +258,12 @@ def filter_options(session: Session) -> dict[str, list[str]]:
         "pack": _distinct_indexed(session, FindingRow.pack), "rule_id": _distinct_indexed(session, FindingRow.rule_id),
         "unit": distinct(Person.unit), "assignee": distinct(Account.username),
     }
+
+
+def next_alert(session: Session, after: Alert) -> Alert | None:
+    """The undecided alert a reviewer meets next in the default queue (most severe first): the
+    one after `after` in that order, else the first one."""
+    new = select(Alert).where(Alert.status == "new", Alert.id != after.id).order_by(
+        Alert.severity_rank.desc(), Alert.id.desc()).limit(1)
+    later = new.where(tuple_(Alert.severity_rank, Alert.id) < (after.severity_rank, after.id))
+    return session.scalars(later).first() or session.scalars(new).first()

@@ -77,8 +77,8 @@ def evidence(session: Session, alert: Alert, findings: list[FindingRow], masker:
     payments = list(session.scalars(select(Payment).where(Payment.payment_id.in_(ids["payment_ids"][:SHOWN]))
                                     .order_by(Payment.time, Payment.payment_id)))
     return {
-        "messages": [{**message_dict(m, masker, spans.get(m.id, ())), "rules": rules.get(("message", m.id), []),
-                      "conversation": m.conversation} for m in messages],
+        "messages": [{**message_dict(m, masker, spans.get(m.id, ())), "rules": rules.get(("message", m.id), [])}
+                     for m in messages],
         "payments": [{**payment_dict(p, masker), "rules": rules.get(("payment", p.payment_id), [])} for p in payments],
         "n_messages": len(ids["message_ids"]), "n_payments": len(ids["payment_ids"]),
         "first": when(min([m.time for m in messages] + [p.time for p in payments], default=None)),

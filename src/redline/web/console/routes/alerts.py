@@ -118,8 +118,16 @@ def _detail(ctx: Ctx, alert_id: int) -> dict[str, Any]:
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-def alert_page(ctx: CtxDep, alert_id: AlertId) -> Response:
-    return render(ctx, "alert.html", a=_detail(ctx, alert_id))
+def alert_page(ctx: CtxDep, alert_id: AlertId, done: Annotated[str | None, Query(max_length=16)] = None) -> Response:
+    detail = _detail(ctx, alert_id)
+    with Session(ctx.app.engine) as session:
+        alert = queue.get_alert(session, alert_id)
+        following = queue.next_alert(session, alert)
+        users = decisions.assignees(session)
+    # after a decision the page confirms it and offers the next undecided alert
+    return render(ctx, "alert.html", a=detail, done=done if done in decisions.ACTIONS else None,
+                  next_id=following.id if following else None, actions=decisions.actions_for(alert.status),
+                  assignees=users)
 
 
 @router.post("/alerts/{alert_id}/decision", include_in_schema=False)
@@ -131,7 +139,7 @@ def decide_form(
     actor = ctx.need(Perm.DECIDE)
     target = int(case_id) if case_id.strip().isdigit() else None
     result = decisions.decide(ctx.app.engine, actor, [alert_id], action, reason=reason, value=value, case_id=target)
-    return RedirectResponse(f"/cases/{result}" if result else f"/alerts/{alert_id}", status_code=303)
+    return RedirectResponse(f"/cases/{result}" if result else f"/alerts/{alert_id}?done={action}", status_code=303)
 
 
 # ---- JSON API ----
@@ -170,6 +178,7 @@ class AlertDetail(AlertOut):
 
     findings: list[dict[str, Any]]
     rules: list[dict[str, Any]]
+    evidence: dict[str, Any]
     message_ids: list[str]
     payment_ids: list[str]
     group_ids: list[str]
