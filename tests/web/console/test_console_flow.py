@@ -96,8 +96,11 @@ def test_exports_are_pseudonymised_and_audited(login: Callable[..., Any]) -> Non
     sheet = client.get(f"/cases/{case_id}/evidence.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(sheet.content))
     rows = list(book["证据 Evidence"].iter_rows(values_only=True))
-    assert len(rows) == 2  # header + the one finding
-    assert rows[1][3] == "TJ-06"
+    assert len(rows) == 3  # header + the offer's finding and the packets'
+    assert {r[3] for r in rows[1:]} == {"TJ-06"}
+    # and every payment and message the alert cites, in both exports
+    assert len(list(book["支付 Payments"].iter_rows(values_only=True))) == 1 + 5
+    assert len(list(book["消息 Messages"].iter_rows(values_only=True))) == 1 + 1
     auditor, _ = login("auditor")
     audit = auditor.get("/audit").text
     assert "case.export.docx" in audit

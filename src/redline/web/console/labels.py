@@ -35,6 +35,8 @@ LABELS: Final = (
     N_("dismiss"), N_("tag"), N_("assign"), N_("escalate"), N_("reopen"), N_("status"), N_("disposition"),
     # sorts
     N_("sort_severity"), N_("sort_newest"), N_("sort_oldest"),
+    # the case's context filter (review.cases.TIMELINE_KINDS)
+    N_("timeline_all"), N_("timeline_message"), N_("timeline_payment"), N_("timeline_group"),
     # intake reports: statuses, who wrote a message, notices
     N_("accepted"), N_("closed"), N_("officer"), N_("reporter"), N_("outcome"), N_("reply sent"),
 )
