@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from redline.errors import ConfigError
 from redline.review.incidents import Hit, IncidentPolicy, event_span, group_hits, link_keys

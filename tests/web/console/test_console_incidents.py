@@ -40,7 +40,8 @@ def test_the_grain_traders_packets_are_one_alert_with_each_rule_once(demo_county
     assert set(alert["message_ids"]) <= set(grain["message_ids"])  # its messages are the trader's
     assert not [d for d in details if d["id"] != alert["id"] and set(d["message_ids"]) & set(grain["message_ids"])]
     rules = [r["rule_id"] for r in alert["rules"]]
-    assert len(rules) == len(set(rules)) and set(grain["expected"]["rule_ids"]) <= set(rules)
+    assert len(rules) == len(set(rules))
+    assert set(grain["expected"]["rule_ids"]) <= set(rules)
     assert alert["time"][:4] == "2023"  # the event's time, not the scan's
     assert len(details) < 40  # the county's 430 findings are a few dozen incidents
 

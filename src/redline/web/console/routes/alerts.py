@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query
@@ -71,18 +71,33 @@ def queue_page(
     unit: Text = None, date_from: Text = None, date_to: Text = None, status: Text = "new",
     assignee: Text = None, sort: Text = "severity", cursor: Text = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    selected: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    check: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
     ctx.need(Perm.VIEW_ALERTS)
     flt = _filter(pack, rule_id, category, severity, unit, date_from, date_to, status, assignee)
     rows, next_cursor = _page(ctx, flt, sort or "severity", cursor, limit)
+    with Session(ctx.app.engine) as session:
+        total = queue.count_alerts(session, flt)
+        users = decisions.assignees(session)
     params = {k: v for k, v in {"pack": pack, "rule_id": rule_id, "category": category, "severity": severity,
                                 "unit": unit, "date_from": date_from, "date_to": date_to, "status": status,
                                 "assignee": assignee, "sort": sort, "limit": limit}.items() if v}
+    here = {**params, **({"cursor": cursor} if cursor else {})}
     next_url = f"/alerts?{urlencode({**params, 'cursor': next_cursor})}" if next_cursor else ""
     options = ctx.app.filter_options()
+    # list and preview: the selected alert beside the queue (a link per row, so it works without
+    # JavaScript; j/k in console.js follow those links)
+    ids = [r["id"] for r in rows]
+    chosen = selected if selected in ids else None
+    preview = _detail(ctx, chosen) if chosen else None
+    after = ids[ids.index(chosen) + 1] if chosen and ids.index(chosen) + 1 < len(ids) else None
     return render(ctx, "queue.html", rows=rows, params=params, next_url=next_url,
                   first_url=f"/alerts?{urlencode(params)}", options=options, sorts=queue.SORTS,
-                  statuses=queue.STATUSES, back=f"/alerts?{urlencode({**params, **({'cursor': cursor} if cursor else {})})}")
+                  statuses=queue.STATUSES, back=f"/alerts?{urlencode({**here, **({'selected': after} if after else {})})}",
+                  here=f"/alerts?{urlencode(here)}", total=total, cap=queue.COUNT_CAP, preview=preview,
+                  selected=chosen, check_all=check == "all", assignees=users, wrong_hit_reasons=WRONG_HIT_REASONS,
+                  lang_query=urlencode({**here, **({"selected": chosen} if chosen else {})}))
 
 
 @router.post("/alerts/bulk", include_in_schema=False)
@@ -130,16 +145,30 @@ def alert_page(ctx: CtxDep, alert_id: AlertId, done: Annotated[str | None, Query
                   assignees=users)
 
 
+# why a hit was wrong: recorded with the dismissal (Decision.value "wrong_hit:<why>"), so rule
+# tuning and the classifier can read which rules misfire and how
+WRONG_HIT_REASONS: Final = ("wording", "context", "returned", "data", "other")
+
+
 @router.post("/alerts/{alert_id}/decision", include_in_schema=False)
 def decide_form(
     ctx: CsrfCtx, alert_id: AlertId, action: Annotated[str, Form(max_length=16)],
     reason: Annotated[str, Form(max_length=4000)] = "", value: Annotated[str, Form(max_length=64)] = "",
-    case_id: Annotated[str, Form(max_length=20)] = "",
+    case_id: Annotated[str, Form(max_length=20)] = "", wrong_hit: Annotated[str, Form(max_length=16)] = "",
+    back: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     actor = ctx.need(Perm.DECIDE)
     target = int(case_id) if case_id.strip().isdigit() else None
+    if wrong_hit:
+        if wrong_hit not in WRONG_HIT_REASONS:
+            raise ConfigError(f"unknown wrong-hit reason {wrong_hit!r}")
+        action, value, reason = "dismiss", f"wrong_hit:{wrong_hit}", reason or wrong_hit
     result = decisions.decide(ctx.app.engine, actor, [alert_id], action, reason=reason, value=value, case_id=target)
-    return RedirectResponse(f"/cases/{result}" if result else f"/alerts/{alert_id}?done={action}", status_code=303)
+    if result:
+        return RedirectResponse(f"/cases/{result}", status_code=303)
+    if back.startswith("/alerts?") or back == "/alerts":
+        return RedirectResponse(back, status_code=303)  # from the queue's preview: on to the next alert
+    return RedirectResponse(f"/alerts/{alert_id}?done={action}", status_code=303)
 
 
 # ---- JSON API ----
