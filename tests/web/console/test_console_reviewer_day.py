@@ -24,10 +24,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.web.axe import violations
 
 from redline.store.db import make_engine
 from redline.store.tables.review import Alert, AlertItem
-from tests.web.axe import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
