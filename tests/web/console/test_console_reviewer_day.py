@@ -9,6 +9,7 @@ serious or critical violation on the queue, alert and case pages. Screenshots: t
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import socket
 import subprocess
@@ -35,6 +36,17 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 Demo = tuple[Path, dict[str, str], dict[str, Any]]
+
+
+# `make screenshots` sets this to docs/screenshots: the README's pictures are this walk's
+DOCS = os.environ.get("REDLINE_SCREENSHOTS", "")
+
+
+def _shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"day-{name}.png"), full_page=True)
+    if DOCS:
+        Path(DOCS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(DOCS) / f"{name}.png"))  # the first screen, as a reader sees it
 
 
 def _free_port() -> int:
@@ -124,7 +136,7 @@ def test_the_reviewers_day(demo_county: Demo, served: tuple[str, Path]) -> None:
         second = page.locator("#queue tr.selected").get_attribute("data-id")
         page.keyboard.press("k")
         expect(page.locator("#queue tr.selected")).to_have_attribute("data-id", first or "")
-        page.screenshot(path=str(ARTIFACTS / "day-1-queue-preview.png"), full_page=True)
+        _shot(page, "queue-preview")
 
         # the grain trader's alert: each rule once, all 21 packets
         page.goto(f"{base}/alerts/{grain_alert}")
@@ -133,14 +145,14 @@ def test_the_reviewers_day(demo_county: Demo, served: tuple[str, Path]) -> None:
         assert set(grain["expected"]["rule_ids"]) <= set(rules)
         expect(page.locator("#evidence-payments tbody tr")).to_have_count(21)
         assert violations(page) == []
-        page.screenshot(path=str(ARTIFACTS / "day-2-alert.png"), full_page=True)
+        _shot(page, "alert")
 
         # escalate: the case shows every packet first, and both exports hold them
         page.fill('#escalate-form input[name="reason"]', "粮贩连续向粮站副站长发送红包")
         page.click("#escalate")
         expect(page.locator("#case-payments tbody tr")).to_have_count(21)
         assert violations(page) == []
-        page.screenshot(path=str(ARTIFACTS / "day-3-case.png"), full_page=True)
+        _shot(page, "case")
         with page.expect_download() as got:
             page.click("#export-xlsx")
         book = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes()))
@@ -159,13 +171,13 @@ def test_the_reviewers_day(demo_county: Demo, served: tuple[str, Path]) -> None:
         expect(page.locator("#history")).to_contain_text("经核实为正常工作往来")
         expect(page.locator("#dismiss-form")).to_have_count(0)  # no action that no longer applies
         expect(page.locator("#reopen-form")).to_have_count(1)
-        page.screenshot(path=str(ARTIFACTS / "day-4-dismissed.png"), full_page=True)
+        _shot(page, "dismissed")
 
         # errors are Chinese pages, not JSON or English
         for path, words in (("/alerts/abc", "不符合要求"), ("/alerts/999999", "未找到"), ("/cases/999999", "未找到")):
             page.goto(base + path)
             expect(page.locator("#error-title")).to_contain_text(words)
-        page.screenshot(path=str(ARTIFACTS / "day-5-error.png"), full_page=True)
+        _shot(page, "error")
         browser.close()
     engine = make_engine(f"sqlite:///{store}")
     with Session(engine) as session:
