@@ -187,7 +187,7 @@ def _summary(rows: Sequence[_Row], officials: set[str]) -> dict[str, Any]:
 def _write(conn: Connection, rows: Sequence[_Row], into: dict[int, int], now: datetime) -> int:
     """Store incidents: `into` maps a row position to its alert id, or -incident for a new one."""
     created: dict[int, int] = {}
-    officials = _officials(conn, (r.person_id for r in rows))
+    officials = _officials(conn, (r.person_id for r in rows if r.person_id))
     by_alert: dict[int, list[_Row]] = {}
     for pos, target in into.items():
         by_alert.setdefault(target, []).append(rows[pos])
