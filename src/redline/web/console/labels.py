@@ -66,6 +66,8 @@ LABELS: Final = (
     N_("wrong_hit_wording"), N_("wrong_hit_context"), N_("wrong_hit_returned"), N_("wrong_hit_data"), N_("wrong_hit_other"),
     # the case's context filter (review.cases.TIMELINE_KINDS)
     N_("timeline_all"), N_("timeline_message"), N_("timeline_payment"), N_("timeline_group"),
+    # public reports' statuses, words of their own (a payment "received" is 已收款, a report 已收到)
+    N_("report_received"), N_("report_accepted"), N_("report_closed"),
     # intake reports: statuses, who wrote a message, notices
     N_("accepted"), N_("closed"), N_("officer"), N_("reporter"), N_("outcome"), N_("reply sent"),
 )
