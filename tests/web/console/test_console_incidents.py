@@ -76,3 +76,20 @@ def test_the_case_and_both_exports_hold_all_21_packets(demo_county: Demo, demo_c
     document = docx.Document(io.BytesIO(client.get(f"/cases/{case_id}/report.docx").content))
     assert any(p.text.startswith("涉及支付 Payments (") and int(p.text.split("(")[1].rstrip(")")) >= 21
                for p in document.paragraphs)
+
+
+def test_a_display_name_alert_shows_the_membership_and_the_shape_of_the_name(
+    demo_county: Demo, demo_client: Callable[[str], TestClient],
+) -> None:
+    client = demo_client("analyst")
+    governance = [client.get(f"/api/alerts/{a['id']}").json() for a in _alerts(client)
+                  if a["category"] == "governance" and a["rule_id"] == "XY-03"]
+    assert governance
+    for alert in governance:
+        context = alert["context"]
+        assert context["payments"] == []  # not the person's red packets
+        assert context["memberships"]
+        for m in context["memberships"]:
+            assert m["group"]
+            # 单位 kept, the name part one ＊ per character, or all ＊ when there is no 单位 part
+            assert "＊" in m["display_shape"] or m["display_shape"] == ""
