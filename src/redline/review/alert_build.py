@@ -194,25 +194,33 @@ def _write(conn: Connection, rows: Sequence[_Row], into: dict[int, int], now: da
     units: dict[str, str] = {}
     for part in _chunks(sorted({r.person_id for r in rows if r.person_id})):
         units.update(conn.execute(select(Person.person_id, Person.unit).where(Person.person_id.in_(part))).tuples().all())
-    for target in sorted((t for t in by_alert if t < 0), reverse=True):  # -1, -2, …: in incident order
+    fresh = sorted((t for t in by_alert if t < 0), reverse=True)  # -1, -2, …: in incident order
+    if fresh:
+        # one multi-row INSERT … RETURNING for every new alert (a statement per alert costs minutes
+        # at a hundred thousand incidents)
+        faces = [_summary(by_alert[t], officials) for t in fresh]
+        values = [{**face, "unit": units.get(face["person_id"] or "", "") or "", "status": "new", "tags": [],
+                   "assignee": None, "case_id": None, "decided_at": None, "created_at": now} for face in faces]
+        ids = conn.execute(insert(Alert).returning(Alert.id, sort_by_parameter_order=True), values).scalars().all()
+        created = dict(zip(fresh, (int(i) for i in ids), strict=True))
+    grown = [t for t in by_alert if t > 0]
+    if grown:  # existing alerts are rewritten whole: their findings and items again
+        moved = [r.id for t in grown for r in by_alert[t]]
+        for part in _chunks(moved):
+            conn.execute(delete(AlertFinding).where(AlertFinding.finding_id.in_(part)))
+        for part in _chunks(grown):
+            conn.execute(delete(AlertItem).where(AlertItem.alert_id.in_(part)))
+    links = [{"alert_id": created.get(t, t), "finding_id": r.id} for t, members in by_alert.items() for r in members]
+    items = [{"alert_id": created.get(t, t), "kind": k, "item_id": v[:300]}
+             for t, members in by_alert.items() for k, v in sorted({k for r in members for k in r.hit.keys})]
+    for i in range(0, len(links), 50_000):
+        conn.execute(insert(AlertFinding), links[i:i + 50_000])
+    for i in range(0, len(items), 50_000):
+        conn.execute(insert(AlertItem), items[i:i + 50_000])
+    for target in grown:
         face = _summary(by_alert[target], officials)
-        if target < 0:
-            created[target] = int(conn.execute(insert(Alert).values(
-                **face, unit=units.get(face["person_id"], "") or "", status="new", tags=[], created_at=now,
-            ).returning(Alert.id)).scalar_one())
-    for target, members in by_alert.items():
-        alert_id = created.get(target, target)
-        conn.execute(delete(AlertFinding).where(AlertFinding.finding_id.in_([r.id for r in members])))
-        conn.execute(insert(AlertFinding), [{"alert_id": alert_id, "finding_id": r.id} for r in members])
-        have = set(conn.execute(select(AlertItem.kind, AlertItem.item_id).where(AlertItem.alert_id == alert_id)).all())
-        keys = {k for r in members for k in r.hit.keys} - have
-        if keys:
-            conn.execute(insert(AlertItem), [{"alert_id": alert_id, "kind": k, "item_id": v[:300]} for k, v in sorted(keys)])
-        if target > 0:
-            face = _summary(members, officials)
-            conn.execute(update(Alert).where(Alert.id == alert_id).values(
-                **{k: v for k, v in face.items() if k != "person_id"},
-                unit=units.get(face["person_id"], "") or Alert.unit))
+        conn.execute(update(Alert).where(Alert.id == target).values(
+            **{k: v for k, v in face.items() if k != "person_id"}))
     return len(created)
 
 
