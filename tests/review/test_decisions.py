@@ -95,7 +95,7 @@ def test_an_escalated_case_is_owned_by_the_assignee_and_follows_reassignment(sto
         case = session.get(Case, case_id)
         assert case is not None
         assert case.owner == "inv"
-    assert actions_for("escalated") == ("tag", "assign")
+    assert actions_for("escalated") == ("tag", "assign", "note")
     assert "dismiss" not in actions_for("escalated")
     assert "escalate" not in actions_for("dismissed")
 
@@ -105,3 +105,15 @@ def test_auditor_cannot_decide(store: Engine) -> None:
     with pytest.raises(AccessDenied):
         decide(store, Actor("aud", Role.AUDITOR), [alert.id], "dismiss", reason="no")
     assert _alert(store, "dm-03").status == "new"
+
+
+def test_a_note_is_history_and_changes_nothing(store: Engine) -> None:
+    alert = _alert(store, "dm-03")
+    with pytest.raises(ConfigError, match="note"):
+        decide(store, ANA, [alert.id], "note", reason=" ")
+    decide(store, ANA, [alert.id], "note", reason="已电话核实，周一再看")
+    after = _alert(store, "dm-03")
+    assert (after.status, after.assignee, after.tags) == ("new", None, [])
+    with Session(store) as session:
+        notes = list(session.scalars(select(Decision).where(Decision.alert_id == alert.id, Decision.action == "note")))
+    assert [(n.actor, n.reason) for n in notes] == [("ana", "已电话核实，周一再看")]

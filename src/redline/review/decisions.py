@@ -20,7 +20,7 @@ from redline.review.accounts import ROLE_PERMS, Actor, Perm, Role
 from redline.store.tables.accounts import Account
 from redline.store.tables.review import Alert, Case, Decision
 
-ACTIONS: Final = ("dismiss", "tag", "assign", "escalate", "reopen")
+ACTIONS: Final = ("dismiss", "tag", "assign", "escalate", "reopen", "note")
 # who an alert may be assigned to: someone who can decide on it (an analyst or an investigator)
 ASSIGNABLE: Final = tuple(r.value for r in Role if Perm.DECIDE in ROLE_PERMS[r])
 
@@ -34,8 +34,8 @@ def assignees(session: Session) -> list[tuple[str, str]]:
 
 def actions_for(status: str) -> tuple[str, ...]:
     """What can still be done to an alert in this status (the page offers only these)."""
-    return {"new": ("dismiss", "tag", "assign", "escalate"), "dismissed": ("reopen", "tag"),
-            "escalated": ("tag", "assign")}.get(status, ())
+    return {"new": ("dismiss", "tag", "assign", "escalate", "note"), "dismissed": ("reopen", "tag", "note"),
+            "escalated": ("tag", "assign", "note")}.get(status, ())
 
 
 def _alerts(session: Session, alert_ids: Sequence[int]) -> list[Alert]:
@@ -66,6 +66,8 @@ def decide(
     reason, value = reason.strip(), value.strip()
     if action == "dismiss" and not reason:
         raise ConfigError("a dismissal needs a reason")
+    if action == "note" and not reason:
+        raise ConfigError("a note needs text")
     if action in ("tag", "assign") and not value:
         raise ConfigError(f"{action} needs a value")
     if len(value) > 64 or len(reason) > 4000:
@@ -85,6 +87,8 @@ def decide(
         elif action == "reopen":
             for alert in alerts:
                 alert.status, alert.decided_at = "new", None
+        elif action == "note":
+            pass  # a note changes nothing: it is its Decision row, shown in the alert's history
         elif action == "tag":
             for alert in alerts:
                 if value not in alert.tags:

@@ -155,3 +155,21 @@ def test_import_page_loads_a_bundle_and_shows_quarantine(login: Callable[..., An
     assert re.search(r'id="import-summary">1 行已载入', reply.text)
     auditor, _ = login("auditor")
     assert ">import<" in auditor.get("/audit").text
+
+
+def test_the_queue_works_for_keyboards_screen_readers_and_no_javascript(login: Callable[..., Any]) -> None:
+    client, _ = login("analyst")
+    page = client.get("/alerts?category=&sort=newest").text
+    assert 'class="skip" href="#main"' in page
+    assert 'id="main"' in page
+    boxes = re.findall(r'<input type="checkbox" name="alert_ids"[^>]*>', page)
+    assert boxes
+    assert all("aria-label=" in b for b in boxes)
+    assert not any("checked" in b for b in boxes)
+    checked = re.findall(r'<input type="checkbox" name="alert_ids"[^>]*>', client.get("/alerts?sort=newest&check=all").text)
+    assert checked
+    assert all("checked" in b for b in checked)  # select all, no JavaScript
+    # the language switch comes back to the same filtered page
+    assert "next=/alerts%3Fcategory%3D%26sort%3Dnewest" in page
+    assert page.index('id="bulk"') < page.index('id="queue"')  # the bulk bar above the list
+    assert re.search(r"符合筛选条件的告警：\s*<b>4</b>", page)

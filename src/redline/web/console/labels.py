@@ -59,7 +59,7 @@ LABELS: Final = (
     # roles
     N_("admin"), N_("analyst"), N_("investigator"), N_("auditor"), N_("intake"),
     # decisions
-    N_("dismiss"), N_("tag"), N_("assign"), N_("escalate"), N_("reopen"), N_("status"), N_("disposition"),
+    N_("dismiss"), N_("tag"), N_("assign"), N_("escalate"), N_("reopen"), N_("status"), N_("disposition"), N_("note"),
     # sorts
     N_("sort_severity"), N_("sort_newest"), N_("sort_oldest"),
     # why a hit was wrong (routes.alerts.WRONG_HIT_REASONS)

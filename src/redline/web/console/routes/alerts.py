@@ -217,9 +217,9 @@ class AlertDetail(AlertOut):
 
 
 class DecisionIn(BaseModel):
-    """A decision on one alert; `reason` is required to dismiss."""
+    """A decision on one alert; `reason` is required to dismiss, and is the text of a note."""
 
-    action: Literal["dismiss", "tag", "assign", "escalate", "reopen"]
+    action: Literal["dismiss", "tag", "assign", "escalate", "reopen", "note"]
     reason: str = Field(default="", max_length=4000)
     value: str = Field(default="", max_length=64)
     case_id: int | None = Field(default=None, ge=1, le=2**53)
