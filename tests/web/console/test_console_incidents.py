@@ -93,3 +93,18 @@ def test_a_display_name_alert_shows_the_membership_and_the_shape_of_the_name(
             assert m["group"]
             # 单位 kept, the name part one ＊ per character, or all ＊ when there is no 单位 part
             assert "＊" in m["display_shape"] or m["display_shape"] == ""
+
+
+def test_related_alerts_point_at_each_other(demo_county: Demo, demo_client: Callable[[str], TestClient]) -> None:
+    vote = demo_county[2]["cases"]["vote_buying"]
+    client = demo_client("analyst")
+    details = [client.get(f"/api/alerts/{a['id']}").json() for a in _alerts(client)]
+    about = [d for d in details if set(vote["message_ids"]) & set(d["message_ids"])]
+    assert about
+    for d in details:
+        for r in d["related"]:
+            other = next(x for x in details if x["id"] == r["id"])
+            assert d["id"] in [x["id"] for x in other["related"]]  # both ways
+    # the vote-buying messages and the packets that came with them: linked, if not one alert
+    ids = {d["id"] for d in about}
+    assert all(ids - {d["id"]} <= {r["id"] for r in d["related"]} for d in about)
