@@ -173,3 +173,12 @@ def test_the_queue_works_for_keyboards_screen_readers_and_no_javascript(login: C
     assert "next=/alerts%3Fcategory%3D%26sort%3Dnewest" in page
     assert page.index('id="bulk"') < page.index('id="queue"')  # the bulk bar above the list
     assert re.search(r"符合筛选条件的告警：\s*<b>4</b>", page)
+
+
+def test_the_queue_groups_a_page_by_person(login: Callable[..., Any]) -> None:
+    client, _ = login("analyst")
+    page = client.get("/alerts?group=person").text
+    heads = re.findall(r'<tr class="group-head"><th[^>]*>([^<]*)</th>', page)
+    assert len(heads) == len(set(heads))  # each person once, their alerts under them
+    assert len(heads) >= 2
+    assert len(re.findall(r'class="alert-link"', page)) == 4

@@ -73,6 +73,7 @@ def queue_page(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     selected: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     check: Annotated[str | None, Query(max_length=4)] = None,
+    group: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
     ctx.need(Perm.VIEW_ALERTS)
     flt = _filter(pack, rule_id, category, severity, unit, date_from, date_to, status, assignee)
@@ -82,7 +83,15 @@ def queue_page(
         users = decisions.assignees(session)
     params = {k: v for k, v in {"pack": pack, "rule_id": rule_id, "category": category, "severity": severity,
                                 "unit": unit, "date_from": date_from, "date_to": date_to, "status": status,
-                                "assignee": assignee, "sort": sort, "limit": limit}.items() if v}
+                                "assignee": assignee, "sort": sort, "limit": limit,
+                                "group": group if group == "person" else None}.items() if v}
+    if group == "person":
+        # one person's alerts together, in the page's order otherwise (grouping within the page:
+        # the keyset pages stay the queue's)
+        first_seen: dict[str, int] = {}
+        for i, r in enumerate(rows):
+            first_seen.setdefault(r["person"], i)
+        rows = sorted(rows, key=lambda r: first_seen[r["person"]])
     here = {**params, **({"cursor": cursor} if cursor else {})}
     next_url = f"/alerts?{urlencode({**params, 'cursor': next_cursor})}" if next_cursor else ""
     options = ctx.app.filter_options()
