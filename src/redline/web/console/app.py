@@ -118,6 +118,9 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         body = {"type": "about:blank", "title": "Invalid request", "status": 422,
                 "detail": "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())}
+        if not request.url.path.startswith("/api/"):
+            # a person typed or followed a bad address (/alerts/abc): a page in their language
+            return pages.error_page(context(request), 422, body["detail"])
         return JSONResponse(body, status_code=422)
 
     return app
