@@ -61,7 +61,7 @@ def _contexts(engine: Engine) -> dict[str, str]:
         return {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
 
 
-def _pending(version: str) -> Any:
+def pending_clause(version: str) -> Any:
     """Messages not screened with `version`, or whose text changed length since (SQL clause)."""
     state = ScanState.__table__
     msg = Message.__table__
@@ -82,7 +82,7 @@ def pending_batches(engine: Engine, version: str, batch: int = BATCH) -> Iterato
         query = (
             select(msg.c.id, msg.c.text, msg.c.conversation, msg.c.sender)
             .outerjoin(state, state.c.message_id == msg.c.id)
-            .where(_pending(version), msg.c.id > last)
+            .where(pending_clause(version), msg.c.id > last)
             .order_by(msg.c.id)
             .limit(batch)
         )
@@ -101,7 +101,7 @@ def count_pending(engine: Engine, version: str) -> tuple[int, int]:
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(msg)).scalar_one()
         pending = conn.execute(
-            select(func.count()).select_from(msg.outerjoin(state, state.c.message_id == msg.c.id)).where(_pending(version))
+            select(func.count()).select_from(msg.outerjoin(state, state.c.message_id == msg.c.id)).where(pending_clause(version))
         ).scalar_one()
     return int(total), int(pending)
 
