@@ -15,3 +15,11 @@ def line(msgid: str, text: str, *, sender: str = "zhangsan", to: str = "lisi", r
     record = {"msgid": msgid, "action": "send", "from": sender, "tolist": [to], "roomid": room,
               "msgtime": T0_MS + n * 1000, "msgtype": "text", "text": {"content": text}}
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def packet(msgid: str, sender: str, to: str, fen: int, *, day: int) -> str:
+    """A one-to-one red packet (红包) of `fen`, `day` days after T0."""
+    record = {"msgid": msgid, "action": "send", "from": sender, "tolist": [to], "roomid": "",
+              "msgtime": T0_MS + day * 86_400_000, "msgtype": "redpacket",
+              "redpacket": {"type": 1, "wish": "恭喜发财", "totalcnt": 1, "totalamount": fen}}
+    return json.dumps(record, ensure_ascii=False) + "\n"
