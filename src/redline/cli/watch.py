@@ -85,6 +85,10 @@ def register(app: typer.Typer) -> None:
             watcher.catch_up()
             watcher.poll()
             return
+        for src in sources:
+            media = getattr(src, "media", None)  # WeCom files: fetched apart, never ahead of the text
+            if media is not None:
+                threading.Thread(target=media.run, args=(engine, stop), daemon=True, name="media").start()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         logging.getLogger("redline.watch").info("watching %s (pid %d)", ", ".join(source), os.getpid())

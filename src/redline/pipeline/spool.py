@@ -151,21 +151,34 @@ class Spool:
 
 def read_chunk(chunk: Chunk, *, owner: str = "self") -> BundleRead | None:
     """The chunk through `redline ingest`'s readers; None when the format is not recognised."""
+    if chunk.appended:
+        with chunk.path.open("rb") as handle:
+            handle.seek(chunk.start)
+            data = handle.read(chunk.end - chunk.start)
+        # the new lines alone, under the file's own name (format detection looks at it)
+        return bundle_of(data, chunk.path.name, owner=owner, where=chunk.path)
+    return _ingested(chunk.path, owner, chunk.path)
+
+
+def bundle_of(data: bytes, name: str, *, owner: str = "self", where: Path | str = "") -> BundleRead:
+    """Rows of `data` (a file's new lines) as `redline ingest` reads a file called `name`."""
     with tempfile.TemporaryDirectory(prefix="redline-watch-") as tmp:
-        work = Path(tmp)
-        source = chunk.path
-        if chunk.appended:
-            # the new lines alone, under the file's own name (format detection looks at it)
-            source = work / chunk.path.name
-            with chunk.path.open("rb") as handle, source.open("wb") as out:
-                handle.seek(chunk.start)
-                out.write(handle.read(chunk.end - chunk.start))
-        report = ingest([source], work / "bundle", owner=owner)
+        source = Path(tmp) / Path(name).name
+        source.write_bytes(data)
+        read = _ingested(source, owner, where or name)
+    if read is None:
+        raise InputError("lines of no format Redline reads", SourceLocation(str(where or name)))
+    return read
+
+
+def _ingested(source: Path, owner: str, where: Path | str) -> BundleRead | None:
+    with tempfile.TemporaryDirectory(prefix="redline-watch-") as tmp:
+        report = ingest([source], Path(tmp) / "bundle", owner=owner)
         if report.failed:
-            if any("not recognised" in f for f in report.failed) and not chunk.appended:
+            if any("not recognised" in f for f in report.failed):
                 return None
-            raise InputError("; ".join(report.failed), SourceLocation(chunk.path))
-        return read_bundle(work / "bundle")
+            raise InputError("; ".join(f.replace(str(source), str(where)) for f in report.failed), SourceLocation(where))
+        return read_bundle(Path(tmp) / "bundle")
 
 
 def _absent(engine: Engine, table: pa.Table, column: str, key: InstrumentedAttribute[str]) -> pa.Table:
@@ -194,7 +207,13 @@ def without_placeholders(engine: Engine, bundle: BundleRead) -> BundleRead:
 
 def load_chunk(engine: Engine, chunk: Chunk, *, owner: str = "self") -> Loaded:
     """Read and load one chunk with its new position, in one transaction."""
-    bundle = read_chunk(chunk, owner=owner)
+    try:
+        bundle = read_chunk(chunk, owner=owner)
+    except InputError:
+        if not chunk.appended:  # a broken dropped file: reported once, read again when it changes
+            with engine.begin() as conn:
+                writer(chunk.source, chunk.end, chunk.identity)(conn)
+        raise
     if bundle is None:  # not a format Redline reads: remember it, so it is not retried each poll
         with engine.begin() as conn:
             writer(chunk.source, chunk.end, chunk.identity)(conn)

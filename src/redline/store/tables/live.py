@@ -39,3 +39,21 @@ class WatcherBeat(Base):
     backlog: Mapped[int] = mapped_column(BigInteger, default=0)  # messages not yet screened
     lag_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class MediaItem(Base):
+    """A WeCom archive file (image, voice, video, document) waiting for its own download.
+
+    Queued in the transaction that loads its message, fetched by a worker of its own, so a
+    slow or failing file never holds back the text behind it.
+    """
+
+    __tablename__ = "media_queue"
+    msgid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    sdkfileid: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, done, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    path: Mapped[str] = mapped_column(String(500), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

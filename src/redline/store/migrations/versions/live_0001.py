@@ -1,4 +1,4 @@
-"""Live monitoring: source positions (spool files, WeCom seq) and watcher heartbeats.
+"""Live monitoring: source positions (spool files, WeCom seq), watcher heartbeats, media queue.
 
 Revision ID: live_0001
 Revises: 0001_core
@@ -38,8 +38,23 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("watcher", name="pk_watcher_beats"),
     )
+    op.create_table(
+        "media_queue",
+        sa.Column("msgid", sa.String(128), nullable=False),
+        sa.Column("sdkfileid", sa.Text(), nullable=False),
+        sa.Column("name", sa.String(300), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("path", sa.String(500), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("msgid", name="pk_media_queue"),
+    )
+    op.create_index("ix_media_queue_status", "media_queue", ["status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_media_queue_status", table_name="media_queue")
+    op.drop_table("media_queue")
     op.drop_table("watcher_beats")
     op.drop_table("source_positions")
