@@ -13,6 +13,8 @@ from typing import Any
 import orjson
 import pytest
 from sqlalchemy import Engine, select
+from tests.pipeline.wecom_lines import ORDINARY, T0_MS, VIOLATING
+from tests.pipeline.wecom_standin import StandInSdk, new_key, seal
 
 from redline.errors import ConfigError
 from redline.pipeline.positions import read_positions
@@ -20,8 +22,6 @@ from redline.pipeline.wecom import WecomConfig, WecomSource
 from redline.store import make_engine, migrate
 from redline.store.tables.live import MediaItem
 from redline.store.tables.messages import Message
-from tests.pipeline.wecom_lines import ORDINARY, T0_MS, VIOLATING
-from tests.pipeline.wecom_standin import StandInSdk, new_key, seal
 
 STANDIN = "python:tests.pipeline.wecom_standin:factory"
 
