@@ -38,12 +38,8 @@ def test_the_event_stream_names_only_the_newest_alert(console_db: tuple[str, Eng
     _, engine, _ = console_db
 
     async def collect() -> list[str]:
-        out: list[str] = []
         start = 10**9  # newer than any alert: the first checks are idle
-        stream = _events(engine, start, 0.05, 1.0)
-        async for event in stream:
-            out.append(event)
-        return out
+        return [event async for event in _events(engine, start, 0.05, 1.0)]
 
     idle = asyncio.run(collect())
     assert idle[0].startswith("retry:")
