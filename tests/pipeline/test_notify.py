@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -51,7 +51,7 @@ def smtp() -> Iterator[tuple[Sink, int]]:
 class WecomApi(BaseHTTPRequestHandler):
     """gettoken and message/send as WeCom's API answers them; the first token expires at once."""
 
-    sent: list[dict[str, Any]] = []
+    sent: ClassVar[list[dict[str, Any]]] = []
     tokens = 0
 
     def log_message(self, *args: Any) -> None:
