@@ -17,7 +17,7 @@ from redline.pipeline.concerns import Concerns
 from redline.pipeline.screen import ScanSummary, scan_store
 from redline.scan.plan import ScanPlan
 
-AlertHook = Callable[[Engine, int], None]  # (engine, alerts created): the notifier listens here
+AlertHook = Callable[[Engine, int], object]  # (engine, alerts created): the notifier listens here
 
 
 @dataclass(frozen=True, slots=True)
