@@ -31,16 +31,31 @@ _MAPS: Final = {m.spec.table: m for m in TABLE_MAPS}
 
 @dataclass(frozen=True, slots=True)
 class Concerns:
-    """People and conversations (groups and private chats) that new rows touch."""
+    """People and conversations that new rows touch.
+
+    `talk` holds the conversations that only got new messages: their group statistics
+    (daily reports, off-topic share, flattery) move slowly, so the watcher may re-analyse
+    them every half minute instead of on every poll; `conversations` changed otherwise
+    (members, owner, a red packet in the group) and are re-analysed at once.
+    """
 
     people: frozenset[str] = field(default_factory=frozenset)
     conversations: frozenset[str] = field(default_factory=frozenset)
+    talk: frozenset[str] = field(default_factory=frozenset)
 
     def __bool__(self) -> bool:
-        return bool(self.people or self.conversations)
+        return bool(self.people or self.conversations or self.talk)
 
     def __or__(self, other: Concerns) -> Concerns:
-        return Concerns(self.people | other.people, self.conversations | other.conversations)
+        return Concerns(self.people | other.people, self.conversations | other.conversations, self.talk | other.talk)
+
+    def urgent(self) -> Concerns:
+        """Without the conversations that only got messages."""
+        return Concerns(self.people, self.conversations)
+
+    def all_now(self) -> Concerns:
+        """Everything as re-analysed at once (an import: no later run to defer to)."""
+        return Concerns(self.people, self.conversations | self.talk)
 
     @classmethod
     def of_tables(cls, tables: BundleTables) -> Concerns:
@@ -54,9 +69,9 @@ class Concerns:
         people |= _values(tables.events, "person_id", "other_id")
         conversations |= _values(tables.groups, "group_id")
         conversations |= _values(tables.memberships, "group_id")
-        conversations |= _values(tables.messages, "conversation")
         conversations |= _values(tables.payments, "conversation")
-        return cls(frozenset(people), frozenset(conversations))
+        talk = _values(tables.messages, "conversation") - conversations
+        return cls(frozenset(people), frozenset(conversations), frozenset(talk))
 
 
 def _values(table: pa.Table, *columns: str) -> set[str]:
@@ -74,11 +89,13 @@ def tables_concerning(engine: Engine, concerns: Concerns) -> BundleTables:
     memberships; then the people (with their relations and events) that any of those rows
     name, so that a counterparty's post or a member's leaving date is known.
     """
-    people, conversations = sorted(concerns.people), sorted(concerns.conversations)
+    people, conversations = sorted(concerns.people), sorted(concerns.conversations | concerns.talk)
     payments = read_table(engine, _MAPS["payments"], {"payer": people, "payee": people, "conversation": conversations})
-    messages = read_table(engine, _MAPS["messages"], {"conversation": conversations})
     groups = read_table(engine, _MAPS["groups"], {"group_id": conversations})
-    memberships = read_table(engine, _MAPS["memberships"], {"group_id": conversations})
+    # only group chats' messages: no local analysis reads private chats
+    group_ids = sorted(_values(groups, "group_id"))
+    messages = read_table(engine, _MAPS["messages"], {"conversation": group_ids})
+    memberships = read_table(engine, _MAPS["memberships"], {"group_id": group_ids})
     named = (set(people) | _values(payments, "payer", "payee") | _values(memberships, "person_id")
              | _values(messages, "sender") | _values(groups, "owner_id"))
     relations = read_table(engine, _MAPS["relations"], {"person_id": sorted(named), "other_id": sorted(named)})
@@ -89,6 +106,15 @@ def tables_concerning(engine: Engine, concerns: Concerns) -> BundleTables:
         # events are few (elections, promotions, weddings) and unit-wide ones name no person
         events=read_table(engine, _MAPS["events"]),
     )
+
+
+def plan_for(plan: ScanPlan, tables: BundleTables) -> ScanPlan:
+    """`plan` without the analyses that have nothing to read: payment typologies when no
+    payment is concerned, group checks when no group is (each costs a fixed second or so)."""
+    keep = {k: v for k, v in plan.record_triggers.items()
+            if not (k.startswith("payments.") and tables.payments.num_rows == 0)
+            and not (k.startswith("groups.") and tables.groups.num_rows == 0)}
+    return replace(plan, record_triggers=keep)
 
 
 def local_plan(plan: ScanPlan) -> ScanPlan:

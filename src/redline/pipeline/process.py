@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from redline.pipeline.alerting import refresh_alerts
 from redline.pipeline.concerns import Concerns
-from redline.pipeline.screen import ScanSummary, scan_store
+from redline.pipeline.screen import ScanSummary, run_records, scan_store
 from redline.scan.plan import ScanPlan
 
 AlertHook = Callable[[Engine, int], object]  # (engine, alerts created): the notifier listens here
@@ -30,9 +30,18 @@ class Processed:
 
 def after_load(engine: Engine, plan: ScanPlan, concerns: Concerns, *, files_root: Path | None = None,
                on_alerts: AlertHook | None = None) -> Processed:
-    """Screen the pending messages, rerun the local record analyses for `concerns`, build alerts."""
-    summary = scan_store(engine, plan, files_root=files_root, concerns=concerns)
+    """Screen the pending messages and build their alerts; then rerun the local record
+    analyses for `concerns` and build theirs (the text's alerts do not wait for them)."""
+    summary = scan_store(engine, plan, files_root=files_root, concerns=Concerns())
+    created = _alerts(engine, on_alerts)
+    if concerns:
+        run_records(engine, plan, summary, concerns)
+        created += _alerts(engine, on_alerts)
+    return Processed(summary, created)
+
+
+def _alerts(engine: Engine, on_alerts: AlertHook | None) -> int:
     created = refresh_alerts(engine)
     if created and on_alerts is not None:
         on_alerts(engine, created)
-    return Processed(summary, created)
+    return created

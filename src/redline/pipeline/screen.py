@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from redline.contracts import Finding
-from redline.pipeline.concerns import Concerns, local_plan, tables_concerning
+from redline.pipeline.concerns import Concerns, local_plan, plan_for, tables_concerning
 from redline.scan.context import message_context
 from redline.scan.plan import ScanPlan
 from redline.store.tables.messages import Message
@@ -136,8 +136,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
     analyses read only the rows of the people and groups concerned (none when it is empty).
     """
     from redline.scan.engine import scan_batch
-    from redline.scan.records import run_record_analyzers
-    from redline.store import save_findings, tables_from_store
+    from redline.store import save_findings
 
     started = time.perf_counter()
     summary = ScanSummary(plan.version)
@@ -167,15 +166,29 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
         summary.new_findings += save_findings(engine, found, pack_versions=plan.pack_versions)
         summary.text_findings += len(found)
         summary.by_rule.update(f.rule_id for f in found)
-    if plan.record_triggers and (concerns is None or concerns):
-        tables = tables_from_store(engine) if concerns is None else tables_concerning(engine, concerns)
-        for findings_of_key in run_record_analyzers(plan if concerns is None else local_plan(plan), tables).values():
-            record: list[Finding] = findings_of_key
-            summary.new_findings += save_findings(engine, record, pack_versions=plan.pack_versions)
-            summary.record_findings += len(record)
-            summary.by_rule.update(f.rule_id for f in record)
+    run_records(engine, plan, summary, concerns)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def run_records(engine: Engine, plan: ScanPlan, summary: ScanSummary, concerns: Concerns | None = None) -> None:
+    """The record analyses over the whole store, or (with `concerns`) the local ones over the
+    rows of whom the concerns name; findings saved and counted into `summary`."""
+    from redline.scan.records import run_record_analyzers
+    from redline.store import save_findings, tables_from_store
+
+    if not plan.record_triggers or (concerns is not None and not concerns):
+        return
+    if concerns is None:
+        tables, used = tables_from_store(engine), plan
+    else:
+        tables = tables_concerning(engine, concerns)
+        used = plan_for(local_plan(plan), tables)
+    for findings_of_key in run_record_analyzers(used, tables).values():
+        record: list[Finding] = findings_of_key
+        summary.new_findings += save_findings(engine, record, pack_versions=plan.pack_versions)
+        summary.record_findings += len(record)
+        summary.by_rule.update(f.rule_id for f in record)
 
 
 def _attachments_of(engine: Engine, ids: list[str]) -> list[tuple[str, dict[str, Any] | None]]:

@@ -2,7 +2,8 @@
 
 One poll: every source loads its new data (each chunk committed with its position), then one
 `process.after_load` screens the pending messages and reruns the local record analyses for the
-people and groups the new rows concern, and alerts are built. The analyses that need the whole
+people and groups the new rows concern (a group that only got messages at most every
+`talk_every` seconds: its statistics move slowly), and alerts are built. The analyses that need the whole
 store (`concerns.GLOBAL_ANALYZERS`) run every `global_every` seconds when anything arrived.
 At start the watcher catches up once over the whole store: rows a killed watcher loaded but
 did not get to analyse are analysed then. A stop request (SIGTERM) is honoured between polls,
@@ -30,6 +31,7 @@ from redline.pipeline.status import Beat, save_beat
 from redline.scan.plan import ScanPlan
 
 log = logging.getLogger("redline.watch")
+TALK_EVERY = 30.0  # seconds: groups that only got messages are re-analysed at most this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +51,12 @@ class Watcher:
     """Polls `sources` into `engine` with `plan`; see module doc."""
 
     def __init__(self, engine: Engine, plan: ScanPlan, sources: list[Source], *, name: str,
-                 interval: float = 1.0, global_every: float = 600.0, metrics: Metrics | None = None,
-                 on_alerts: AlertHook | None = None) -> None:
+                 interval: float = 1.0, global_every: float = 600.0, talk_every: float = TALK_EVERY,
+                 metrics: Metrics | None = None, on_alerts: AlertHook | None = None) -> None:
         self.engine, self.plan, self.sources = engine, plan, sources
-        self.interval, self.global_every = interval, global_every
+        self.interval, self.global_every, self.talk_every = interval, global_every, talk_every
+        self._talk: set[str] = set()
+        self._talk_due = 0.0
         self.metrics, self.on_alerts = metrics, on_alerts
         now = datetime.now(UTC)
         self.beat = Beat(watcher=name, plan_version=plan.version, started_at=now, last_pull=now)
@@ -87,7 +91,7 @@ class Watcher:
                 concerns = concerns | Concerns.of_tables(loaded.bundle.tables)
                 newest = loaded.arrived if newest is None else max(newest, loaded.arrived)
         # always: messages loaded by others (`redline load`) are screened here too
-        created = after_load(self.engine, self.plan, concerns, on_alerts=self.on_alerts).new_alerts
+        created = after_load(self.engine, self.plan, self._due(concerns), on_alerts=self.on_alerts).new_alerts
         self._arrived_since_global = self._arrived_since_global or bool(concerns)
         created += self._global_if_due()
         _, backlog = count_pending(self.engine, self.plan.version)
@@ -95,6 +99,17 @@ class Watcher:
         report = PollReport(rows, errors, created, backlog, lag, time.perf_counter() - started, more)
         self._report(report)
         return report
+
+    def _due(self, concerns: Concerns) -> Concerns:
+        """What to re-analyse now: the urgent concerns, and the talk gathered since the last
+        time once `talk_every` has passed."""
+        self._talk |= concerns.talk
+        now = time.monotonic()
+        if not self._talk or now < self._talk_due:
+            return concerns.urgent()
+        self._talk_due = now + self.talk_every
+        talk, self._talk = self._talk, set()
+        return concerns.urgent() | Concerns(conversations=frozenset(talk))
 
     def _global_if_due(self) -> int:
         if not self._arrived_since_global or time.monotonic() < self._global_due:

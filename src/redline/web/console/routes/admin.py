@@ -188,7 +188,7 @@ def import_bundle(ctx: CsrfCtx, bundle: Annotated[UploadFile, File()]) -> Respon
             audit_log.record(ctx.app.engine, actor.username, actor.role, "import.failed", name, {"bytes": size})
             raise
     # screened like any other load: its messages, and the record analyses of whom it concerns
-    processed = after_load(ctx.app.engine, _plan(ctx), Concerns.of_tables(read.tables))
+    processed = after_load(ctx.app.engine, _plan(ctx), Concerns.of_tables(read.tables).all_now())
     new_alerts = processed.new_alerts
     ctx.app.refresh_masker()
     audit_log.record(ctx.app.engine, actor.username, actor.role, "import", name,
