@@ -137,3 +137,20 @@ def test_however_the_writes_are_split_every_line_lands_once(tmp_path: Path, cuts
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Message)).scalar_one() == 12
     engine.dispose()
+
+
+def test_a_file_created_empty_and_then_appended_to_is_read_as_lines(tmp_path: Path) -> None:
+    engine = migrate(make_engine(f"sqlite:///{tmp_path / 'r.db'}"))
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    archive = spool_dir / "archive.log"  # no telling suffix: the first line decides
+    archive.touch()
+    spool = Spool(spool_dir, settle=0.0)
+    assert spool.pull(engine).loaded == []
+    archive.write_text(_lines(2), encoding="utf-8")
+    assert sum(x.rows for x in spool.pull(engine).loaded) == 2
+    with archive.open("a", encoding="utf-8") as handle:
+        handle.write(_lines(1, start=2))
+    [loaded] = spool.pull(engine).loaded
+    assert loaded.rows == 1  # only the new line: read as lines, not the whole file again
+    engine.dispose()

@@ -115,6 +115,8 @@ class Spool:
             # another file under the same name, or the same one truncated: read it from the start
             start = stored.position if stored.identity == identity and stored.position <= stat.st_size else 0
             if source not in self._modes:
+                if stat.st_size == 0:  # nothing to tell the format by yet
+                    continue
                 self._modes[source] = is_appended(path)
             if self._modes[source]:
                 end = self._line_end(path, start, stat.st_size)
