@@ -36,6 +36,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.train",
     "redline.cli.classify",
     "redline.cli.models",
+    "redline.cli.watch",
 )
 
 # Top-level command → the module that registers it, so that `redline ingest …` imports one
@@ -50,6 +51,7 @@ COMMANDS: Final[dict[str, str]] = {
     "audit": "redline.cli.audit", "report": "redline.cli.report", "payments": "redline.cli.payments",
     "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
     "models": "redline.cli.models",
+    "watch": "redline.cli.watch",
 }
 
 app = typer.Typer(
