@@ -1,0 +1,113 @@
+"""frames: every frame's own examples, evasions, notices, and errors that point at the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from redline.detectors.frames import FramesConfig, FramesDetector
+from redline.errors import PackError
+from redline.rules.frames import load_frame_file, shipped_frames
+from redline.scan.engine import scan_hits
+from tests.detectors.conftest import build
+
+FRAMES = shipped_frames()
+CASES = [
+    (fid, text, expect)
+    for fid, frame in sorted(FRAMES.items())
+    for expect, texts in ((True, frame.examples.match), (False, frame.examples.no_match))
+    for text in texts
+]
+# more hard cases than the data files hold: ordinary chat and notices that share the words
+EXTRA = [
+    ("leak-unreleased-document", "通知还没发，大家先别急", False),  # state and object, no act
+    ("leak-unreleased-document", "文件我先发你，已印发的那版", False),  # no state
+    ("leak-unreleased-document", "紅頭文件還沒印發，我先拍照發群裡", True),  # traditional characters
+    ("leak-unreleased-document", "这个方 案 还 没 定 稿，先 发 你 们", True),  # spaced out
+    ("expose-personal-data", "查出来是感冒，在家休息", False),
+    ("stakes-card-game", "斗地主三缺一，谁来", False),
+    ("stakes-card-game", "今晚开黑上分，输了别骂人", False),
+    ("buy-votes", "投票时间截至周五，请大家按时投票", False),
+    ("feed-ai-assistant", "email里的方案我上传好了", False),  # ai inside email
+    ("feed-ai-assistant", "把材料上传到 AI 让它润色", True),
+    ("collect-gift-money", "同事结婚，咱们几个凑份子买个礼物", False),  # no superior
+    ("spread-unverified", "提醒大家：听说有人冒充客服，请勿转发扩散不实信息", False),
+]
+
+
+def _found(frame_id: str, texts: list[str]) -> list[list[str]]:
+    detector = build(FramesDetector, [{"frames": [frame_id]}])
+    hits = scan_hits([detector], texts)
+    out: list[list[str]] = [[] for _ in texts]
+    for hit in hits:
+        out[hit.row].append(hit.why)
+    return out
+
+
+@pytest.mark.parametrize(("frame_id", "text", "expect"), CASES, ids=[f"{c[0]}:{c[1][:12]}" for c in CASES])
+def test_frame_examples(frame_id: str, text: str, expect: bool) -> None:
+    assert bool(_found(frame_id, [text])[0]) is expect
+
+
+@pytest.mark.parametrize(("frame_id", "text", "expect"), EXTRA, ids=[f"{c[0]}:{c[1][:12]}" for c in EXTRA])
+def test_hard_cases(frame_id: str, text: str, expect: bool) -> None:
+    assert bool(_found(frame_id, [text])[0]) is expect
+
+
+def test_every_frame_has_examples_both_ways() -> None:
+    for fid, frame in FRAMES.items():
+        assert frame.examples.match and frame.examples.no_match, fid
+
+
+def test_why_names_the_frame_and_its_slots() -> None:
+    [whys] = _found("leak-unreleased-document", ["这个红头文件还没正式印发，我先拍照发群里"])
+    assert whys == ["frame 未发布文件外传; act 拍照; object 红头文件; state 还没正式印发"]
+
+
+def test_window_is_respected() -> None:
+    far = "红头文件" + "，".join(["今天天气不错"] * 8) + "，还没印发，先拍照"
+    assert _found("leak-unreleased-document", [far]) == [[]]
+
+
+def test_batch_rows_stay_apart() -> None:
+    texts = ["红头文件", "还没印发", "拍照发群里", "红头文件还没印发，拍照发群里"]
+    assert [bool(w) for w in _found("leak-unreleased-document", texts)] == [False, False, False, True]
+
+
+def test_unknown_frame_is_a_config_error() -> None:
+    with pytest.raises(ValueError, match="did you mean 'buy-votes'"):
+        FramesConfig.model_validate({"frames": ["buy-vote"]})
+
+
+def test_frame_file_errors_point_at_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "frames:\n"
+        "  - id: ok-frame\n"
+        "    title: 测试\n"
+        "    category: secrets\n"
+        "    means: a test\n"
+        "    anchor: tool\n"
+        "    slots:\n"
+        "      act: [上传]\n"
+        "      objekt: [方案]\n",
+        encoding="utf-8",
+    )
+    errors: list[PackError] = []
+    assert load_frame_file(path, errors) == ()
+    text = "\n".join(str(e) for e in errors)
+    assert "bad.yaml:7" in text and "unknown slot 'objekt'" in text and "did you mean 'object'" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="红头文件还没印发拍照发群里上传AI方案内部资料，。 ab", max_size=40), max_size=6))
+def test_scan_is_row_local(texts: list[str]) -> None:
+    """A batch finds in each row what that row finds alone (rows never leak into each other)."""
+    ids = sorted(FRAMES)
+    detector = build(FramesDetector, [{"frames": ids}])
+    together = scan_hits([detector], texts)
+    alone = [h for i, t in enumerate(texts) for h in scan_hits([detector], [t]) if h.row == 0 and i >= 0
+             for h in [h.__class__(i, h.detector, h.label, h.start, h.end, h.score, h.why)]]
+    assert sorted(together, key=lambda h: (h.row, h.start, h.why)) == sorted(alone, key=lambda h: (h.row, h.start, h.why))
