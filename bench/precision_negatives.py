@@ -4,7 +4,8 @@ Ordinary chat: COLD label 0, qq_group_ads label 0, weibo_ner (read from /work/sh
 never copied). Official prose: `data/official-prose/*.txt`, one sentence a line. For each
 set, the share of messages with a lead (all categories, and gifts / gambling / secrets /
 vote_buying), per category counts, and how many messages hold 上分-style game slang and a
-gambling lead. `python -m bench.precision_negatives [--show CATEGORY]`.
+gambling lead. `python -m bench.precision_negatives [--only NAME] [--show CATEGORY|all] [--holdout]`
+(`--holdout` adds `data/official-prose/holdout.txt`: run it once, at the end of a piece of work).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ def chat_texts() -> dict[str, list[str]]:
     return sets
 
 
-def prose_texts() -> dict[str, list[str]]:
-    """The official-prose sets, one file each."""
+def prose_texts(holdout: bool) -> dict[str, list[str]]:
+    """The official-prose sets, one file each; the held-out file only when asked for."""
     return {
         f"prose/{p.stem}": [s for s in p.read_text(encoding="utf-8").splitlines() if s.strip() and not s.startswith("#")]
         for p in sorted(PROSE.glob("*.txt"))
+        if holdout or p.stem != "holdout"
     }
 
 
@@ -80,7 +82,7 @@ def measure(texts: list[str], show: str | None) -> dict[str, object]:
 def main(argv: list[str]) -> int:
     show = argv[argv.index("--show") + 1] if "--show" in argv else None
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
-    sets = {**chat_texts(), **prose_texts()}
+    sets = {**chat_texts(), **prose_texts("--holdout" in argv)}
     out = {name: measure(texts, show) for name, texts in sets.items() if only is None or only in name}
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0
