@@ -79,7 +79,35 @@ def measure(texts: list[str], show: str | None) -> dict[str, object]:
     }
 
 
+def frames_dev(show: bool) -> dict[str, object]:
+    """Recall per category and leads on hard negatives over data/frames-dev/dev.jsonl."""
+    path = PROSE.parent / "frames-dev" / "dev.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    findings = screen([r["text"] for r in rows])
+    cats: dict[int, set[str]] = collections.defaultdict(set)
+    for f in findings:
+        cats[int(str(f["message_id"]))].add(str(f["category"]))
+    per: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    negatives = [i for i, r in enumerate(rows) if r["kind"] != "violation"]
+    for i, r in enumerate(rows):
+        if r["kind"] == "violation":
+            per[r["category"]][0] += 1
+            per[r["category"]][1] += r["category"] in cats[i]
+            if show and r["category"] not in cats[i]:
+                print(f"  MISS [{r['category']}] {r['text']}")
+        elif show and cats[i]:
+            print(f"  LEAD {sorted(cats[i])} {r['text']}")
+    return {
+        "recall": {c: f"{hit}/{n}" for c, (n, hit) in sorted(per.items())},
+        "negatives": len(negatives),
+        "negatives_with_lead": sum(1 for i in negatives if cats[i]),
+    }
+
+
 def main(argv: list[str]) -> int:
+    if "--frames-dev" in argv:
+        print(json.dumps(frames_dev("--show" in argv), ensure_ascii=False, indent=1))
+        return 0
     show = argv[argv.index("--show") + 1] if "--show" in argv else None
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
     sets = {**chat_texts(), **prose_texts("--holdout" in argv)}
