@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from tests.detectors.conftest import build
 
 from redline.detectors.frames import FramesConfig, FramesDetector
 from redline.errors import PackError
 from redline.rules.frames import load_frame_file, shipped_frames
 from redline.scan.engine import scan_hits
-from tests.detectors.conftest import build
 
 FRAMES = shipped_frames()
 CASES = [
@@ -58,7 +58,8 @@ def test_hard_cases(frame_id: str, text: str, expect: bool) -> None:
 
 def test_every_frame_has_examples_both_ways() -> None:
     for fid, frame in FRAMES.items():
-        assert frame.examples.match and frame.examples.no_match, fid
+        assert frame.examples.match, fid
+        assert frame.examples.no_match, fid
 
 
 def test_why_names_the_frame_and_its_slots() -> None:
@@ -98,16 +99,16 @@ def test_frame_file_errors_point_at_the_line(tmp_path: Path) -> None:
     errors: list[PackError] = []
     assert load_frame_file(path, errors) == ()
     text = "\n".join(str(e) for e in errors)
-    assert "bad.yaml:7" in text and "unknown slot 'objekt'" in text and "did you mean 'object'" in text
+    assert "bad.yaml:7" in text
+    assert "unknown slot 'objekt' (did you mean 'object'?)" in text
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(alphabet="红头文件还没印发拍照发群里上传AI方案内部资料，。 ab", max_size=40), max_size=6))
 def test_scan_is_row_local(texts: list[str]) -> None:
     """A batch finds in each row what that row finds alone (rows never leak into each other)."""
-    ids = sorted(FRAMES)
-    detector = build(FramesDetector, [{"frames": ids}])
-    together = scan_hits([detector], texts)
-    alone = [h for i, t in enumerate(texts) for h in scan_hits([detector], [t]) if h.row == 0 and i >= 0
-             for h in [h.__class__(i, h.detector, h.label, h.start, h.end, h.score, h.why)]]
-    assert sorted(together, key=lambda h: (h.row, h.start, h.why)) == sorted(alone, key=lambda h: (h.row, h.start, h.why))
+    detector = build(FramesDetector, [{"frames": sorted(FRAMES)}])
+    together = sorted((h.row, h.start, h.end, h.why) for h in scan_hits([detector], texts))
+    alone = sorted((row, h.start, h.end, h.why) for row, text in enumerate(texts)
+                   for h in scan_hits([detector], [text]))
+    assert together == alone

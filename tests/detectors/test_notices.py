@@ -63,7 +63,15 @@ _PIECES = ["严禁", "禁止", "管理", "工作", "机密文件", "，", ".", "
 def _reference(text: str, start: int, end: int) -> bool:
     """The rule written plainly: a prohibition word ending 0..REACH before the term with no
     clause break between, or a topic word 0..TOPIC_GAP after it with no break between."""
-    from redline.detectors.notices import _CLAUSE_BREAKS, GENRES, PLACE_SUFFIXES, PROHIBITIONS, REACH, TOPIC_GAP, TOPICS
+    from redline.detectors.notices import (
+        _CLAUSE_BREAKS,
+        GENRES,
+        PLACE_SUFFIXES,
+        PROHIBITIONS,
+        REACH,
+        TOPIC_GAP,
+        TOPICS,
+    )
 
     if any(word in text for word in GENRES) or text[end:end + 1] in set(PLACE_SUFFIXES):
         return True

@@ -40,7 +40,7 @@ TOPICS: Final = (
     "债券", "市场", "融资",  # 股票、债券 / 股票市场 / 股票融资: a field of the economy, not chat
 )
 GENRES: Final = (
-    # rebuttals (辟谣)
+    # a rebuttal says the rumour is false (辟谣)
     "系谣言", "是谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
     # reports of cases handled (案件通报)
     "查处", "破获", "抓获", "依法处理", "依法查处", "依法打击", "通报批评", "给予处分", "党纪处分", "政务处分",

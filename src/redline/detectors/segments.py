@@ -107,7 +107,7 @@ def split_by_words(
     around: list[tuple[int, str, str, str, str]] = []
     for i in at.tolist():
         text, s, e = texts[int(rows[i])], int(starts[i]), int(ends[i])
-        if 0 < s and e < len(text) and is_han(text[s - 1]) and is_han(text[e]):
+        if s > 0 and e < len(text) and is_han(text[s - 1]) and is_han(text[e]):
             around.append((i, text[s - 1], text[s], text[e - 1], text[e]))
     if not around:
         return split

@@ -27,7 +27,6 @@ _KEYWORD_ZH: Final = {  # "<keyword> <value>" parts: cues and their context word
     "object": "对象",
     "state": "状态",
     "recipient": "收受人",
-    "favour": "好处",
     "game": "牌局",
     "tool": "工具",
     "occasion": "场合",
