@@ -112,3 +112,25 @@ def test_scan_is_row_local(texts: list[str]) -> None:
     alone = sorted((row, h.start, h.end, h.why) for row, text in enumerate(texts)
                    for h in scan_hits([detector], [text]))
     assert together == alone
+
+
+_TERMS = st.lists(st.sampled_from(["上传", "方案", "a", "", " ", "x" * 3, "未定稿"]), max_size=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(["act", "object", "objekt", "state", "tool"]), _TERMS, max_size=4),
+       st.sampled_from(["act", "tool", "state"]), st.integers(min_value=-5, max_value=300))
+def test_frame_files_load_or_say_where(tmp_path_factory: pytest.TempPathFactory, slots: dict[str, list[str]],
+                                       anchor: str, window: int) -> None:
+    """Any frame file either loads, or every error names the file and a line (never a crash)."""
+    path = tmp_path_factory.mktemp("frames") / "gen.yaml"
+    lines = ["frames:", "  - id: gen-frame", "    title: 测试", "    category: secrets", "    means: generated",
+             f"    anchor: {anchor}", f"    window: {window}", "    slots:"]
+    lines += [f"      {name}: [{', '.join(repr(t) for t in terms)}]" for name, terms in slots.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors: list[PackError] = []
+    frames = load_frame_file(path, errors)
+    assert bool(frames) != bool(errors)
+    for error in errors:
+        assert error.location is not None
+        assert error.location.line is not None
