@@ -134,3 +134,22 @@ def test_frame_files_load_or_say_where(tmp_path_factory: pytest.TempPathFactory,
     for error in errors:
         assert error.location is not None
         assert error.location.line is not None
+
+
+def test_a_broken_frame_file_is_reported_at_the_pack_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack naming frames while the frame files are broken gets an error, not a crash."""
+    from redline.rules import frames as frame_data
+    from redline.rules.load import load_packs
+
+    broken = tmp_path / "frames"
+    broken.mkdir()
+    (broken / "bad.yaml").write_text("frames:\n  - id: x\n", encoding="utf-8")
+    monkeypatch.setattr(frame_data, "SHIPPED_DIR", broken)
+    frame_data.shipped_frames.cache_clear()
+    try:
+        result = load_packs([Path(frame_data.__file__).parent.parent / "packs" / "ai-assistants.yaml"])
+    finally:
+        frame_data.shipped_frames.cache_clear()
+    text = "\n".join(str(e) for e in result.errors)
+    assert "ai-assistants.yaml" in text
+    assert "bad.yaml:2" in text

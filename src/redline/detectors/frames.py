@@ -50,7 +50,10 @@ class FramesConfig(BaseModel):
     @field_validator("frames")
     @classmethod
     def _known(cls, names: list[str]) -> list[str]:
-        known = shipped_frames()
+        try:
+            known = shipped_frames()
+        except PackError as exc:  # reported at the pack's line, naming the frame file's
+            raise ValueError(f"the frame files do not load: {exc}") from exc
         for name in names:
             if name not in known:
                 raise ValueError(f"unknown frame {name!r}{did_you_mean(name, known)}")

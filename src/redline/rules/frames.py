@@ -117,11 +117,12 @@ def load_frame_file(path: Path, errors: list[PackError]) -> tuple[Frame, ...]:
     return parsed.frames
 
 
-def load_frames(dirs: tuple[Path, ...] = (SHIPPED_DIR,)) -> tuple[dict[str, Frame], list[PackError]]:
-    """Every frame of the `*.yaml` files in `dirs`, by id, and the errors met."""
+def load_frames(dirs: tuple[Path, ...] | None = None) -> tuple[dict[str, Frame], list[PackError]]:
+    """Every frame of the `*.yaml` files in `dirs` (the shipped folder by default), by id,
+    and the errors met."""
     errors: list[PackError] = []
     frames: dict[str, Frame] = {}
-    for folder in dirs:
+    for folder in dirs or (SHIPPED_DIR,):
         for path in sorted(folder.glob("*.yaml")):
             for frame in load_frame_file(path, errors):
                 if frame.id in frames:
