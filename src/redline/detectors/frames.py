@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar, Final
 
 import numpy as np
@@ -66,7 +67,8 @@ class FramesDetector:
     name: ClassVar[str] = "frames"
     Config: ClassVar[type[BaseModel]] = FramesConfig
 
-    def __init__(self, frames: list[Frame], triggers: list[tuple[str, list[int], float]]) -> None:
+    def __init__(self, frames: list[Frame], triggers: list[tuple[str, list[int], float]],
+                 cache_dir: Path | None = None) -> None:
         self._frames = frames
         self._triggers = triggers  # (label, frame indices, score)
         self._slot_names = [list(f.slots) for f in frames]
@@ -84,8 +86,8 @@ class FramesDetector:
         self._literals = sorted(entries)
         self._entries = [sorted(set(entries[lit])) for lit in self._literals]
         self._latin = [lit.isascii() for lit in self._literals]  # whole words only
-        self._anchors = LiteralMatcher(sorted(anchors))
-        self._slots = LiteralMatcher(self._literals)
+        self._anchors = LiteralMatcher(sorted(anchors), cache_dir)
+        self._slots = LiteralMatcher(self._literals, cache_dir)
 
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> FramesDetector:
@@ -99,7 +101,7 @@ class FramesDetector:
                 raise PackError(f"{trigger.label}: frames trigger with a {type(config).__name__}")
             ids = [order.setdefault(name, len(order)) for name in config.frames]
             specs.append((trigger.label, ids, config.score))
-        return cls([known[name] for name in order], specs)
+        return cls([known[name] for name in order], specs, ctx.cache_dir)
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger label; offsets in the normalised texts."""

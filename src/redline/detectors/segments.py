@@ -13,6 +13,7 @@ matches inside words all the same.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,15 +29,18 @@ MIN_FREQ: Final = 3  # dictionary words rarer than this do not make a candidate
 _SHIFT: Final = 21
 
 
-def _cache_file() -> Path:
+def _dictionary_file() -> Path:
+    """jieba's dictionary, found without importing jieba (its import costs a tenth of a second)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ImportError("jieba is not installed (it is in requirements.lock)")
+    return Path(spec.origin).parent / "dict.txt"
+
+
+def _cache_file(dictionary: Path) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "redline" / f"word-pairs-jieba-{_jieba_version()}-{MIN_FREQ}.npz"
-
-
-def _jieba_version() -> str:
-    import jieba
-
-    return str(getattr(jieba, "__version__", "0"))
+    stat = dictionary.stat()  # a new jieba dictionary gets new tables
+    return Path(base) / "redline" / f"word-pairs-{stat.st_size}-{int(stat.st_mtime)}-{MIN_FREQ}.npz"
 
 
 @functools.cache
@@ -46,13 +50,14 @@ def _dictionary_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     Reading jieba's 349,046-word dictionary takes a good part of a second, so the two tables
     are kept in the user's cache (a few MB) and read from there after the first time.
     """
-    cached = _cache_file()
+    dictionary = _dictionary_file()
+    cached = _cache_file(dictionary)
     try:
         with np.load(cached) as stored:
             return stored["ends"], stored["starts"]
     except (OSError, KeyError, ValueError):
         pass
-    tables = _read_dictionary()
+    tables = _read_dictionary(dictionary)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.npz")
@@ -63,10 +68,7 @@ def _dictionary_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     return tables
 
 
-def _read_dictionary() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    import jieba
-
-    path = Path(jieba.__file__).parent / "dict.txt"
+def _read_dictionary(path: Path) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     ends: set[int] = set()
     starts: set[int] = set()
     with path.open(encoding="utf-8") as lines:
