@@ -27,6 +27,9 @@ EXTRA = [
     ("leak-unreleased-document", "紅頭文件還沒印發，我先拍照發群裡", True),  # traditional characters
     ("leak-unreleased-document", "这个方 案 还 没 定 稿，先 发 你 们", True),  # spaced out
     ("expose-personal-data", "查出来是感冒，在家休息", False),
+    ("expose-personal-data", "那人的sfz和住址我都扒出来了", True),  # an abbreviation (身份证)
+    ("give-gift-to-official", "给局长塞了个hb，意思一下", True),  # hb: 红包
+    ("give-gift-to-official", "hbase的表局长让我今天送过去", False),  # hb inside a word
     ("stakes-card-game", "斗地主三缺一，谁来", False),
     ("stakes-card-game", "今晚开黑上分，输了别骂人", False),
     ("buy-votes", "投票时间截至周五，请大家按时投票", False),
