@@ -34,6 +34,8 @@ CASES = [
     ("涉密文件已到，请到机要室签字领取", []),
     ("节日期间收到的购物卡一律上交", []),
     ("提醒一下，机密文件别发群里", ["机密文件"]),  # an everyday 提醒 is no notice
+    # in a long text only the passage around a genre word is a notice
+    ("县纪委查处一起问题" + "。" * 3 + "x" * 70 + "这是机密文件", ["机密文件"]),
     # a term that names a place or a works
     ("红包厂的工人今天放假", []),
     ("红包群里发的", ["红包"]),  # 群 is no place suffix
@@ -57,7 +59,7 @@ def test_secret_marks_outside_notices(detect, text: str, flagged: bool) -> None:
 
 
 _PIECES = ["严禁", "禁止", "管理", "工作", "机密文件", "，", ".", "的", "这是", "a", " ", "在群里", "!!!!",
-           "系谣言", "查处", "坡", "厂", "谣言"]
+           "系谣言", "查处", "坡", "厂", "谣言", "x" * 30]
 
 
 def _reference(text: str, start: int, end: int) -> bool:
@@ -65,6 +67,7 @@ def _reference(text: str, start: int, end: int) -> bool:
     clause break between, or a topic word 0..TOPIC_GAP after it with no break between."""
     from redline.detectors.notices import (
         _CLAUSE_BREAKS,
+        GENRE_REACH,
         GENRES,
         PLACE_SUFFIXES,
         PROHIBITIONS,
@@ -73,8 +76,14 @@ def _reference(text: str, start: int, end: int) -> bool:
         TOPICS,
     )
 
-    if any(word in text for word in GENRES) or text[end:end + 1] in set(PLACE_SUFFIXES):
+    if text[end:end + 1] in set(PLACE_SUFFIXES):
         return True
+    for word in GENRES:  # a genre word starting within GENRE_REACH of the hit, in the row
+        at = text.find(word)
+        while at >= 0:
+            if start - GENRE_REACH <= at < end + GENRE_REACH:
+                return True
+            at = text.find(word, at + 1)
     for e in range(REACH + 1):
         at = start - e - 2
         if at >= 0 and text[at:at + 2] in PROHIBITIONS and not set(text[start - e:start]) & set(_CLAUSE_BREAKS):

@@ -60,6 +60,7 @@ GENRES: Final = (
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
 PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡"
+GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
 _CLAUSE_BREAKS: Final = ".!?;,:。！？；，：\n"
@@ -90,7 +91,9 @@ def _member(keys: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]) -> n
     return found
 
 
-def drop_notice_hits(columns: HitColumns, joined: JoinedText) -> HitColumns:
+def drop_notice_hits(
+    columns: HitColumns, joined: JoinedText, *, genres: bool | npt.NDArray[np.bool_] = True,
+) -> HitColumns:
     """`columns` without the hits that a notice quotes (offsets in the normalised batch `joined`).
 
     The two code points right after each hit are looked up (numpy); the REACH characters
@@ -103,8 +106,10 @@ def drop_notice_hits(columns: HitColumns, joined: JoinedText) -> HitColumns:
     row_start, row_end = joined.row_starts[columns.rows], joined.row_ends[columns.rows]
     first, last = row_start + columns.starts, row_start + columns.ends  # absolute [first, last)
     quoted = _before_topic(cps, last, row_end) | _before_place(cps, last, row_end)
-    prohibited, genre = _notice_rows(joined)
-    quoted |= genre[columns.rows]
+    prohibited, genre_at = _notice_rows(joined)
+    if np.any(genres) and len(genre_at):  # `genres`: for every hit, or a mask of the hits it applies to
+        quoted |= genres & _near_genre(genre_at, np.maximum(first - GENRE_REACH, row_start),
+                                       np.minimum(last + GENRE_REACH, row_end))
     near = np.flatnonzero(prohibited[columns.rows])
     if len(near):
         quoted[near] |= _after_prohibition(cps, first[near], row_start[near])
@@ -119,23 +124,35 @@ def _notice_words() -> LiteralMatcher:
 
 # The term detectors of a plan all ask about the same batch: one pass for all. One entry,
 # compared by identity (it holds the batch, so the id cannot be reused while cached).
-_last: tuple[JoinedText, npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None
+_last: tuple[JoinedText, npt.NDArray[np.bool_], npt.NDArray[np.int64]] | None = None
 
 
-def _notice_rows(joined: JoinedText) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(rows with a prohibition word, rows with a genre word) of the batch."""
+def _notice_rows(joined: JoinedText) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """(rows with a prohibition word, sorted absolute offsets of the genre words) of the batch."""
     global _last
     last = _last
     if last is not None and last[0] is joined:
         return last[1], last[2]
     found = _notice_words().scan(joined)
     prohibited = np.zeros(len(joined), dtype=np.bool_)
-    genre = np.zeros(len(joined), dtype=np.bool_)
     is_genre = found.ids >= len(PROHIBITIONS)
     prohibited[found.rows[~is_genre]] = True
-    genre[found.rows[is_genre]] = True
-    _last = (joined, prohibited, genre)
-    return prohibited, genre
+    # genre words as absolute offsets (row start + start in the row): the row boundary is
+    # checked with the row of the nearest one
+    genre_at = np.sort(joined.row_starts[found.rows[is_genre]] + found.starts[is_genre])
+    _last = (joined, prohibited, genre_at)
+    return prohibited, genre_at
+
+
+def _near_genre(
+    genre_at: npt.NDArray[np.int64], lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """A genre word starts in [lo, hi): within GENRE_REACH characters of the hit, inside its
+    row. A chat message is short, so this is the whole message; in a long document (an
+    attachment's text) only the passage around the genre word counts as a notice."""
+    at = np.searchsorted(genre_at, lo)
+    near: npt.NDArray[np.bool_] = (at < len(genre_at)) & (genre_at[np.minimum(at, len(genre_at) - 1)] < hi)
+    return near
 
 
 def _pairs(cps: npt.NDArray[np.uint32], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
