@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import ClassVar, Final
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
-from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
+from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher, Matches
 from redline.detectors.notices import PROHIBITIONS, drop_notice_hits
 from redline.errors import PackError
 from redline.rules.checks import did_you_mean
@@ -32,6 +33,7 @@ from redline.text.normalize import normalize_text
 
 PER_SLOT: Final = 6  # occurrences of one slot tried per row (the combinations stay small)
 _UNLESS: Final = -1  # slot index of an `unless` word
+_UNLESS_BIT: Final = 1 << 40  # its bit in a (row, frame) slot mask
 _PROHIBITIONS: Final = tuple(normalize_text(w) for w in PROHIBITIONS)
 
 
@@ -86,6 +88,14 @@ class FramesDetector:
         self._literals = sorted(entries)
         self._entries = [sorted(set(entries[lit])) for lit in self._literals]
         self._latin = [lit.isascii() for lit in self._literals]  # whole words only
+        # the entries as flat arrays: which (row, frame) pairs have every slot is found with
+        # numpy, and only those rows are looked at in Python
+        counts = np.array([len(e) for e in self._entries], dtype=np.int64)
+        self._entry_count, self._entry_first = counts, np.cumsum(counts) - counts
+        flat = [pair for group in self._entries for pair in group]
+        self._entry_frame = np.array([fi for fi, _ in flat], dtype=np.int64)
+        self._entry_bit = np.array([_UNLESS_BIT if si == _UNLESS else 1 << si for _, si in flat], dtype=np.int64)
+        self._full = np.array([(1 << len(f.slots)) - 1 for f in frames], dtype=np.int64)
         self._anchors = LiteralMatcher(sorted(anchors), cache_dir)
         self._slots = LiteralMatcher(self._literals, cache_dir)
 
@@ -117,6 +127,10 @@ class FramesDetector:
             return out.build(self.name, labels)
         rows = anchored.tolist()
         found = self._slots.scan(JoinedText.from_texts([texts[r] for r in rows]))
+        complete = self._complete_rows(found.ids, found.rows, len(rows))
+        if not complete.any():
+            return out.build(self.name, labels)
+        found = _select(found, complete[found.rows])
         # (row, frame) → slot → spans; frames with an `unless` word in the row are struck
         spans: dict[tuple[int, int], dict[int, list[tuple[int, int, int]]]] = defaultdict(lambda: defaultdict(list))
         struck: set[tuple[int, int]] = set()
@@ -142,6 +156,23 @@ class FramesDetector:
                     out.add(row, index, best[0], best[1], score, best[2])
         return drop_notice_hits(out.build(self.name, labels), joined)
 
+    def _complete_rows(self, ids: npt.NDArray[np.int64], sub_rows: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.bool_]:
+        """Which of the n anchored rows have, for some frame, a term of every slot and no
+        `unless` word (whole-word checks of latin terms come later: this is a superset)."""
+        complete = np.zeros(n, dtype=np.bool_)
+        if not len(ids):
+            return complete
+        counts = self._entry_count[ids]
+        entries = np.repeat(self._entry_first[ids] - (np.cumsum(counts) - counts), counts)
+        entries += np.arange(int(counts.sum()), dtype=np.int64)
+        frames = self._entry_frame[entries]
+        keys, inverse = np.unique(np.repeat(sub_rows, counts) * len(self._frames) + frames, return_inverse=True)
+        masks = np.zeros(len(keys), dtype=np.int64)
+        np.bitwise_or.at(masks, inverse, self._entry_bit[entries])
+        full = self._full[keys % len(self._frames)]
+        complete[keys[masks == full] // len(self._frames)] = True
+        return complete
+
     def _best(self, fi: int, slots: dict[int, list[tuple[int, int, int]]]) -> tuple[int, int, str] | None:
         """The tightest choice of one span per slot, no two overlapping, within the window."""
         frame = self._frames[fi]
@@ -158,6 +189,10 @@ class FramesDetector:
         parts = "; ".join(f"{name} {self._literals[pid]}" for name, (_, _, pid) in zip(
             self._slot_names[fi], combo, strict=True))
         return min(s for s, _, _ in combo), max(e for _, e, _ in combo), f"frame {frame.title}; {parts}"
+
+
+def _select(found: Matches, keep: npt.NDArray[np.bool_]) -> Matches:
+    return Matches(found.ids[keep], found.rows[keep], found.starts[keep], found.ends[keep])
 
 
 def _outermost(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
