@@ -13,8 +13,9 @@ next to other characters; otherwise the distance (REACH) decides.
 Some messages are notices as a whole, wherever the term sits: a rebuttal (网传…系谣言, 不信谣
 不传谣), a report of a case handled (查处, 破获), a warning (谨防, 如发现…请举报), an
 instruction for correct handling (请到机要室签字领取, 一律上交), a training announcement.
-Every term hit in a row with such a GENRE word is dropped (one literal pass per batch, shared
-like the prohibition pass). And a term followed by a place or works suffix is a name, not
+Every term hit within GENRE_REACH characters of such a GENRE word, in its row, is dropped:
+the whole of a chat message, a passage of a long document (one literal pass per batch, shared
+like the prohibition pass). A secret level (机密★) is the document's own and stays. And a term followed by a place or works suffix is a name, not
 the thing (风水坡, 红包厂: PLACE_SUFFIXES).
 """
 
