@@ -44,6 +44,7 @@ DETECTOR_ZH: Final[Mapping[str, str]] = {
     "gift_offer": "送礼用语",
     "flattery": "吹捧用语",
     "near": "上下文组合",
+    "frames": "行为框架",
     "clf.offensive": "低俗分类器",
     "clf.promotion": "推广分类器",
     "clf.conduct": "行为分类模型",
