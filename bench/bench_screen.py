@@ -27,7 +27,7 @@ from redline.rules.compile import compile_plan
 from redline.rules.load import PackSet, load_packs, shipped_pack_paths
 from redline.scan.engine import detect_columns, scan_stream
 from redline.scan.findings import findings_from_columns
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.text.normalize import normalize_batch
 from redline.text.tables import fold_tables
 

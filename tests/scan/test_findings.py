@@ -17,7 +17,7 @@ from redline.scan.findings import (
     findings_from_hits,
     hit_columns,
 )
-from redline.scan.plan import MessageContext, RuleRef, ScanPlan, Scope
+from redline.rules.plan import MessageContext, RuleRef, ScanPlan, Scope
 from redline.scan.reasons import render_text_reason, text_facts
 from redline.text.normalize import normalize_batch
 

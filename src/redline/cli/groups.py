@@ -25,7 +25,7 @@ from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.errors import ConfigError, InputError
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 BundleArg = Annotated[Path, typer.Argument(help="bundle folder or .zip")]
 DefaultsOption = Annotated[bool, typer.Option(

@@ -17,7 +17,7 @@ from redline.rules import build
 from redline.rules.coverage import STATUS_ZH, coverage, summary
 from redline.rules.examples import run_examples
 from redline.rules.load import LoadResult, PackSet
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 PacksOption = Annotated[
     str, typer.Option("--packs", help="`all`, or comma-separated pack ids / YAML files / folders"),

@@ -15,7 +15,7 @@ from redline.errors import PackError
 from redline.rules.checks import empty_lists_reason
 from redline.rules.lexicons import as_build_lexicons
 from redline.rules.load import LoadedRule, PackSet, Registry, TriggerSpec
-from redline.scan.plan import NotCovered, RuleRef, ScanPlan, Scope
+from redline.rules.plan import NotCovered, RuleRef, ScanPlan, Scope
 
 NO_TRIGGER = "no automatic check: the rule has no `when` entry"
 NO_TRIGGER_ZH = "未覆盖：该条没有自动检查"

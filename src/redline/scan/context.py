@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.scan.plan import MessageContext
+from redline.rules.plan import MessageContext
 
 
 def message_context(conversation: str, sender: str, group_types: dict[str, str]) -> MessageContext:

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 
 from redline.errors import InputError, SourceLocation
 from redline.scan.arrow import FINDINGS_SCHEMA, screen_record_batch
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 BATCH_ROWS = 4096
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from redline.contracts import BuildContext, BundleTables, Finding, RecordAnalyzer
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 
 def complete(plan: ScanPlan, finding: Finding) -> Finding:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from redline.scan.arrow import FINDINGS_DDL, screen_record_batches
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -1,6 +1,6 @@
 """The ScanPlan: a compiled, immutable, picklable pack set that the scan engine executes.
 
-`rules.compile` builds it once per process (or Spark executor) from packs + lexicons +
+`rules.compile` (this package) builds it once per process (or Spark executor) from packs + lexicons +
 organisation overrides; `scan.engine.scan_batch(plan, texts, contexts=None)` runs every
 detector of `plan.detectors` once per batch and maps each `Hit` back to its rule through
 `plan.rules[hit.label]`. Record analyzers (payments.*, groups.*) get their triggers from
