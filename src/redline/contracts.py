@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -78,11 +78,16 @@ class Trigger:
 
 @dataclass(frozen=True, slots=True)
 class BuildContext:
-    """What a factory may use to build its detector: lexicons and organisation settings."""
+    """What a factory may use to build its detector: lexicons and organisation settings.
+
+    `probes` (record trigger label → ProbeSet) carries the text detectors the compiler built
+    for the analyzers that probe text (`ProbesText`); detector factories ignore it.
+    """
 
     lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
+    probes: Mapping[str, ProbeSet] = field(default_factory=dict)
 
 
 class TextDetector(Protocol):
@@ -91,6 +96,18 @@ class TextDetector(Protocol):
     name: ClassVar[str]
 
     def scan(self, texts: Sequence[str]) -> list[Hit]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSet:
+    """The text detectors compiled for ONE record trigger's probes (its `probes(config)` entries).
+
+    `keys[i]` is the registry key of probe i; each built detector comes with its probe
+    labels → probe index (a hit whose label is not there belongs to another trigger).
+    """
+
+    keys: tuple[str, ...]
+    detectors: tuple[tuple[TextDetector, Mapping[str, int]], ...]
 
 
 class TextDetectorFactory(Protocol):
@@ -151,3 +168,20 @@ class RecordAnalyzer(Protocol):
     Config: ClassVar[type[BaseModel]]  # parameters in a rule's `when:` entry; overridable
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]: ...
+
+
+@runtime_checkable
+class ProbesText(Protocol):
+    """A record analyzer that runs text detectors over its tables (the group checks).
+
+    `probes(config)` names them as `when:`-style entries (registry key → config); the rules
+    compiler validates them like a pack's own entries and builds them into the plan
+    (`ScanPlan.probes`), and the analyzer is then made with `with_context(ctx)`, `ctx.probes`
+    holding its built detectors. An analyzer never builds a detector itself.
+    """
+
+    @classmethod
+    def probes(cls, config: BaseModel) -> Mapping[str, Any]: ...
+
+    @classmethod
+    def with_context(cls, ctx: BuildContext) -> Self: ...

@@ -27,8 +27,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import Finding
-from redline.scan.context import message_context
 from redline.rules.plan import RuleRef, ScanPlan
+from redline.scan.context import message_context
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
 from redline.store.tables.scan_state import ScanState

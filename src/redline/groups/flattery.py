@@ -80,7 +80,7 @@ class Flattery(TextProbing):
         for trigger in triggers:
             cfg = config_of(trigger, FlatteryConfig)
             msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
-            hits = self.scan(msgs["text"], list(cfg.detectors.items()))
+            hits = self.scan(msgs["text"], trigger)
             if hits.num_rows == 0:
                 continue
             forms = {r["group_id"]: (r, address_forms(r["name"], r["post"], r["display"], cfg.generic_forms))

@@ -75,7 +75,7 @@ class OffTopic(TextProbing):
         for trigger in triggers:
             cfg = config_of(trigger, OffTopicConfig)
             msgs = arrow(con, _MESSAGES, [cfg.non_work_types, cfg.exempt_types])
-            hits = self.scan(msgs["text"], list(cfg.detectors.items()))
+            hits = self.scan(msgs["text"], trigger)
             off = pc.is_in(pa.array(range(msgs.num_rows), pa.int64()), value_set=hits["row"])
             con.register("flagged", msgs.append_column("off", pc.or_(off, msgs["non_work_type"])))
             hit_ids = msgs["id"].take(hits["row"]).to_pylist()

@@ -12,8 +12,8 @@ from itertools import islice
 from typing import Final
 
 from redline.contracts import Finding, Hit, HitColumns, TextDetector
-from redline.scan.findings import findings_from_columns, hit_columns, to_original
 from redline.rules.plan import MessageContext, ScanPlan
+from redline.scan.findings import findings_from_columns, hit_columns, to_original
 from redline.text.normalize import NormalizedBatch, normalize_batch
 
 BATCH_SIZE: Final = 4096  # PERF-NOTES §2: ~4k messages per scan call amortises the Python cost

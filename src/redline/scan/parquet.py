@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from redline.errors import InputError, SourceLocation
-from redline.scan.arrow import FINDINGS_SCHEMA, screen_record_batch
 from redline.rules.plan import ScanPlan
+from redline.scan.arrow import FINDINGS_SCHEMA, screen_record_batch
 
 BATCH_ROWS = 4096
 
