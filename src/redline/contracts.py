@@ -10,9 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, runtime_checkable
 
 from pydantic import BaseModel
+
+# Messages per scan-engine call, for every caller that batches texts (PERF-NOTES §2: ~4k
+# messages per call amortises the Python cost). Here, in the light contracts module, so
+# that a CLI command can name it without importing the engine (numpy) at start-up.
+SCAN_BATCH: Final = 4096
 
 if TYPE_CHECKING:
     import numpy as np

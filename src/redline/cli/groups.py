@@ -26,6 +26,7 @@ from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.errors import ConfigError, InputError
 from redline.rules.plan import ScanPlan
+from redline.vocab import Severity
 
 BundleArg = Annotated[Path, typer.Argument(help="bundle folder or .zip")]
 DefaultsOption = Annotated[bool, typer.Option(
@@ -94,8 +95,7 @@ def audit_tables(
                      for f in completed]
         if progress is not None and task is not None:
             progress.advance(task)
-    rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    return sorted(findings, key=lambda f: (rank.get(f.severity, 4), f.rule_id, f.kind, f.subject_id))
+    return sorted(findings, key=lambda f: (-Severity.rank_of(f.severity), f.rule_id, f.kind, f.subject_id))
 
 
 def _read(bundle: Path) -> BundleTables:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,14 +26,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
-from redline.contracts import Finding
+from redline.contracts import SCAN_BATCH as BATCH, Finding
 from redline.rules.plan import RuleRef, ScanPlan
 from redline.scan.context import message_context
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
 from redline.store.tables.scan_state import ScanState
-
-BATCH: Final = 4096
 
 
 @dataclass(slots=True)

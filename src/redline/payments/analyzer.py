@@ -23,6 +23,16 @@ class TypologyConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Weights(BaseModel):
+    """Score weights of a typology: named parts that add up (clamped to 0..1) to a lead's score.
+
+    A pack sets them like any parameter (`payments.large_sums: {weights: {lucky: 0.05}}`), and
+    `redline packs show` lists them, so a score can be traced to the numbers that made it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
 def fen(yuan: float) -> int:
     """Yuan from a rule's parameters as integer fen."""
     return round(yuan * 100)

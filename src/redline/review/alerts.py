@@ -38,26 +38,30 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from redline.bundle.schema import UTC_OFFSET
 from redline.errors import ConfigError, NotFound
 from redline.store.tables.accounts import Account, ConsoleKey
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.org import Person
 from redline.store.tables.review import Alert
+from redline.vocab import Severity
 
 STATUSES: Final = ("new", "dismissed", "escalated")
 _WATERMARK: Final = "alerts.last_finding"
 _TS: Final = DateTime(timezone=True)
-_INSERT: Final = """
+_RANK: Final = Severity.rank_sql("f.severity")  # severity names → Severity.rank, in SQL
+# only the generated rank CASE is interpolated into these two statements (hence noqa: S608)
+_INSERT: Final = f"""
 INSERT INTO alerts (subject, subject_id, person_id, rule_id, pack, category, severity,
                     severity_rank, unit, time, n_findings, status, tags, created_at)
 SELECT r.subject, r.subject_id, r.person_id, r.rule_id, r.pack, r.category, r.severity,
        r.rank, COALESCE(p.unit, ''), r.time, r.n, 'new', :tags, :now
 FROM (
   SELECT f.subject, f.subject_id, f.person_id, f.rule_id, f.pack, f.category, f.severity,
-         CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS rank, COALESCE(f.time, m.time, pay.time, f.created_at) AS time,
+         {_RANK} AS rank, COALESCE(f.time, m.time, pay.time, f.created_at) AS time,
          COUNT(*) OVER (PARTITION BY f.subject, f.subject_id) AS n,
          ROW_NUMBER() OVER (PARTITION BY f.subject, f.subject_id
-                            ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, f.score DESC, f.id) AS rn
+                            ORDER BY {_RANK} DESC, f.score DESC, f.id) AS rn
   FROM findings f
   LEFT JOIN messages m ON f.subject = 'message' AND m.id = f.subject_id
   LEFT JOIN payments pay ON f.subject = 'payment' AND pay.payment_id = f.subject_id
@@ -65,19 +69,19 @@ FROM (
     SELECT 1 FROM alerts a WHERE a.subject = f.subject AND a.subject_id = f.subject_id)
 ) r LEFT JOIN people p ON p.person_id = r.person_id
 WHERE r.rn = 1
-"""
+"""  # noqa: S608
 # alerts that already existed and got further findings: recount, and raise severity if needed
-_REFRESH: Final = """
+_REFRESH: Final = f"""
 UPDATE alerts SET
   n_findings = (SELECT COUNT(*) FROM findings f
                 WHERE f.subject = alerts.subject AND f.subject_id = alerts.subject_id),
-  severity_rank = (SELECT MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) FROM findings f
+  severity_rank = (SELECT MAX({_RANK}) FROM findings f
                    WHERE f.subject = alerts.subject AND f.subject_id = alerts.subject_id)
 WHERE EXISTS (SELECT 1 FROM findings f WHERE f.id > :watermark
               AND f.subject = alerts.subject AND f.subject_id = alerts.subject_id)
   AND alerts.created_at < :now
-"""
-_SEVERITY_OF_RANK: Final = {1: "low", 2: "medium", 3: "high", 4: "critical"}
+"""  # noqa: S608
+_SEVERITY_OF_RANK: Final = {s.rank: s.value for s in Severity}
 
 
 def build_alerts(engine: Engine) -> int:
@@ -130,7 +134,6 @@ class QueueFilter:
 
 
 SORTS: Final = ("severity", "newest", "oldest")
-_TZ8: Final = timedelta(hours=8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,7 @@ class QueuePage:
 
 def _day_start(day: date) -> datetime:
     # a calendar day in China Standard Time (+08:00, no DST) as a UTC instant
-    return datetime.combine(day, time(0), tzinfo=UTC) - _TZ8
+    return datetime.combine(day, time(0), tzinfo=UTC) - UTC_OFFSET
 
 
 # A filter on pack / rule / category held by fewer findings than this starts a page from those
@@ -279,11 +282,10 @@ def get_alert(session: Session, alert_id: int) -> Alert:
 
 def findings_of(session: Session, alert: Alert) -> list[FindingRow]:
     """The findings an alert groups, most severe first."""
-    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
     rows = list(session.scalars(
         select(FindingRow).where(FindingRow.subject == alert.subject, FindingRow.subject_id == alert.subject_id)
     ))
-    return sorted(rows, key=lambda f: (-rank.get(f.severity, 0), f.id))
+    return sorted(rows, key=lambda f: (-Severity.rank_of(f.severity), f.id))
 
 
 def _distinct_indexed(session: Session, column: Any) -> list[str]:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Final
 
-from redline.contracts import Finding, Hit, HitColumns, TextDetector
+from redline.contracts import SCAN_BATCH, Finding, Hit, HitColumns, TextDetector
 from redline.rules.plan import MessageContext, ScanPlan
 from redline.scan.findings import findings_from_columns, hit_columns, to_original
 from redline.text.normalize import NormalizedBatch, normalize_batch
-
-BATCH_SIZE: Final = 4096  # PERF-NOTES §2: ~4k messages per scan call amortises the Python cost
 
 
 def _normalise(texts: Sequence[str]) -> NormalizedBatch:
@@ -77,7 +74,7 @@ def scan_stream(
     *,
     ids: Iterable[str] | None = None,
     contexts: Iterable[MessageContext | None] | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = SCAN_BATCH,
 ) -> Iterator[Finding]:
     """Findings over any iterable of messages, in batches of `batch_size`.
 
