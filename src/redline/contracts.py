@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -81,6 +81,22 @@ class Trigger:
     config: BaseModel  # an instance of the factory's Config
 
 
+_C = TypeVar("_C", bound=BaseModel)
+
+
+def config_as(trigger: Trigger, config_type: type[_C]) -> _C:
+    """The trigger's config as `config_type`, the factory's or analyzer's declared Config.
+
+    Validated again when it is another model or a mapping (tests, `--defaults`): a field the
+    Config does not declare is an error there (every Config forbids extras), never a default
+    read with `getattr`.
+    """
+    cfg = trigger.config
+    if isinstance(cfg, config_type):
+        return cfg
+    return config_type.model_validate(cfg.model_dump() if isinstance(cfg, BaseModel) else cfg)
+
+
 @dataclass(frozen=True, slots=True)
 class BuildContext:
     """What a factory may use to build its detector: lexicons and organisation settings.
@@ -113,6 +129,18 @@ class ProbeSet:
 
     keys: tuple[str, ...]
     detectors: tuple[tuple[TextDetector, Mapping[str, int]], ...]
+
+
+@runtime_checkable
+class ColumnarDetector(Protocol):
+    """A built detector that also reports its hits as columns (`HitColumns`): the engine then
+    takes the columns and never builds a `Hit` per match (PERF-NOTES)."""
+
+    name: ClassVar[str]
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]: ...
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns: ...
 
 
 class TextDetectorFactory(Protocol):

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from stdnum import luhn
 from stdnum.cn import ric
 
-from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger, config_as
 from redline.detectors.home_address import PREFILTER, find_addresses
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.text.joined import JoinedText, joined_view
@@ -131,7 +131,7 @@ class PiiDetector:
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PiiDetector:
         """One detector for every pii trigger (each keeps its own kinds)."""
-        return cls([(t.label, frozenset(getattr(t.config, "kinds", ()))) for t in triggers], ctx.cache_dir)
+        return cls([(t.label, frozenset(config_as(t, PiiConfig).kinds)) for t in triggers], ctx.cache_dir)
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts (digit folding keeps them)."""

@@ -16,9 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -67,7 +66,7 @@ class ClassifiedContent(TextProbing):
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, ClassifiedContentConfig)
+            cfg = config_as(trigger, ClassifiedContentConfig)
             msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
             keys = self.probe_set(trigger).keys
             hits = self.scan(msgs["body"], trigger)

@@ -17,8 +17,8 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
+from redline.contracts import BundleTables, Finding, Trigger, config_as
+from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import connect, rows
 from redline.groups.workdays import Outside, working_days
 from redline.vocab import Category, Severity, Subject
@@ -95,7 +95,7 @@ class DailyReport:
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, DailyReportConfig)
+            cfg = config_as(trigger, DailyReportConfig)
             # one RE2 alternation per query, not a list of `contains` per message
             terms = "|".join(re.escape(t) for t in cfg.report_terms) or "$^"
             con.execute(_REPORTS, [cfg.party, cfg.min_chars, cfg.require_figure, terms, cfg.exempt_owner])

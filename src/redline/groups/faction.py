@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.circles import find_circles
 from redline.groups.communities import detect
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -101,7 +100,7 @@ class Faction(TextProbing):
         """Graph → circles → events → evidence; everything but the sentences is columnar."""
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, FactionConfig)
+            cfg = config_as(trigger, FactionConfig)
             con = connect(tables)
             edges = weighted_edges(con, channel_counts(con, cfg.graph), cfg.graph)
             part = detect(edges, cfg.resolution, cfg.seed)

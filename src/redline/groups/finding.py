@@ -30,14 +30,6 @@ DEFAULT_SEVERITY: Final[Mapping[str, str]] = {
 C = TypeVar("C", bound=BaseModel)
 
 
-def config_of(trigger: Trigger, config_type: type[C]) -> C:
-    """The trigger's config as this check's Config (a dict-like config is validated)."""
-    cfg = trigger.config
-    if isinstance(cfg, config_type):
-        return cfg
-    return config_type.model_validate(cfg.model_dump() if isinstance(cfg, BaseModel) else cfg)
-
-
 def quote_ids(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
     """`a、b、c 等 7 项` style list for sentences (Chinese enumeration comma)."""
     shown = "、".join(" ".join(i.split()) for i in ids[:limit])

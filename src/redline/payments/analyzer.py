@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.payments.frame import PaymentFrame, frame_of
 from redline.payments.lead import Lead, sorted_leads
 
@@ -55,9 +55,7 @@ class PaymentAnalyzer:
 
     def config_of(self, trigger: Trigger) -> BaseModel:
         """The trigger's config as this typology's Config (validated again if it is not)."""
-        if isinstance(trigger.config, self.Config):
-            return trigger.config
-        return self.Config.model_validate(trigger.config.model_dump())
+        return config_as(trigger, self.Config)
 
     def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
         """The typology's leads in this frame under this config."""

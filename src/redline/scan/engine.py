@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
-from redline.contracts import SCAN_BATCH, Finding, Hit, HitColumns, TextDetector
+from redline.contracts import SCAN_BATCH, ColumnarDetector, Finding, Hit, HitColumns, TextDetector
 from redline.rules.plan import MessageContext, ScanPlan
 from redline.scan.findings import findings_from_columns, hit_columns, to_original
 from redline.text.normalize import NormalizedBatch, normalize_batch
@@ -37,9 +37,8 @@ def detect_columns(detectors: Iterable[TextDetector], batch: NormalizedBatch) ->
     """`detect` as columns: a detector with `scan_columns` never builds a Hit per match."""
     parts: list[HitColumns] = []
     for detector in detectors:
-        scan_columns = getattr(detector, "scan_columns", None)
-        if scan_columns is not None:
-            parts.append(scan_columns(batch.texts))
+        if isinstance(detector, ColumnarDetector):
+            parts.append(detector.scan_columns(batch.texts))
         else:
             parts.extend(hit_columns(detector.scan(batch.texts)))
     return parts
