@@ -261,7 +261,7 @@ def simulate(scenario: Scenario = Scenario()) -> Simulation:
         w.memberships.extend({"group_id": f"fam-{o}", "person_id": p} for p in [o, *fam])
     strangers = (w.person(f"X{i:05d}", official=False, external=rng.random() < 0.5) for i in range(10**6))
     _background(w, units, family, friends, managed, shops, strangers)
-    from redline.payments.plant import plant_cases  # plant builds on World; imported late
+    from redline.simulation.plant import plant_cases  # plant builds on World; imported late
 
 
     cases = plant_cases(w, scenario.cases_per_typology, units, family, managed, strangers)
