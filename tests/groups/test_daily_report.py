@@ -7,7 +7,7 @@ import pytest
 from redline.contracts import Trigger
 from redline.errors import ConfigError
 from redline.groups.daily_report import DailyReport, DailyReportConfig
-from redline.groups.workdays import working_days
+from redline.workdays import working_days
 
 # 2026-10-01..07 is the National Day holiday; Saturday 2026-10-10 is a swapped working day.
 WORKDAYS = ["2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12"]

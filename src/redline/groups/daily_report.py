@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import connect, rows
-from redline.groups.workdays import Outside, working_days
+from redline.workdays import Outside, working_days
 from redline.vocab import Category, Severity, Subject
 
 # A report: an official member's text or file message in a daily-report group, long enough,
