@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import connect, rows
-from redline.workdays import Outside, working_days
 from redline.vocab import Category, Severity, Subject
+from redline.workdays import Outside, working_days
 
 # A report: an official member's text or file message in a daily-report group, long enough,
 # with a figure in it, and naming progress (terms); the owner collects rather than reports.
