@@ -37,7 +37,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def is_lexicon_field(name: str) -> bool:
-    """Config fields holding lexicon names, by the convention documented in scan/plan.py."""
+    """Config fields holding lexicon names, by the convention documented in rules/plan.py."""
     return name in {"lexicon", "lexicons"} or name.endswith(("_lexicon", "_lexicons"))
 
 

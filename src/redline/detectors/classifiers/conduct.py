@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
-from redline.scan.plan import RuleRef
+from redline.rules.plan import RuleRef
 
 DETECTOR: Final = conduct_files.DETECTOR
 
