@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 
 class Category(StrEnum):
@@ -23,6 +24,10 @@ class Category(StrEnum):
     OFF_TOPIC = "off_topic"
     GOVERNANCE = "governance"
     CONDUCT = "conduct"
+
+
+# the categories the conduct classifier learns: every one but the organisation-supplied and group checks
+CONDUCT_CATEGORIES: Final = tuple(c.value for c in Category if c not in (Category.POLITICAL, Category.GOVERNANCE))
 
 
 class Severity(StrEnum):

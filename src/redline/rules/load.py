@@ -25,7 +25,6 @@ from redline.rules.checks import (
     check_lexicon_refs,
     check_overrides,
     check_unique_ids,
-    did_you_mean,
     empty_org_lexicons,
     lexicon_refs,
 )
@@ -38,7 +37,8 @@ from redline.rules.lexicons import (
 from redline.rules.model import Pack, Rule, When
 from redline.rules.overrides import Overrides, RuleOverride, load_overrides, merge_overrides
 from redline.rules.probes import Probe, as_config_mapping, probe_triggers
-from redline.rules.yaml_source import YamlDoc, field_path, load_yaml
+from redline.specs.hints import did_you_mean
+from redline.specs.yaml_source import YamlDoc, field_path, load_yaml
 
 SHIPPED_PACKS: Final = Path(__file__).resolve().parent.parent / "packs"
 

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from redline.contracts import BuildContext, ProbeSet, ProbesText, TextDetectorFactory, Trigger
 from redline.errors import PackError, SourceLocation
-from redline.rules.checks import check_lexicon_refs, did_you_mean
+from redline.rules.checks import check_lexicon_refs
 from redline.rules.lexicons import Lexicon
+from redline.specs.hints import did_you_mean
 
 Probe = tuple[str, Trigger]  # (text registry key, validated trigger)
 
