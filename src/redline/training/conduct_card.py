@@ -132,9 +132,12 @@ written negatives (notices, warnings, rebuttals, hard cases) with a lead:
 {change}
 ## Thresholds
 
-Per category, the lowest score at which at most 0.3 % of held-out written negatives and at
-most 0.05 % of held-out real text are flagged (never below 0.05): the 13 categories together
-stay under the issue's 4 % of negatives. A pack may set its own per rule
+One shared budget: at most 3 % of held-out written negatives flagged by any category, spent
+greedily per category where one more false lead buys the most recall (v1.0.0 gave each
+category 0.3 % alone and flagged 1.9 % in union). Real ordinary text bounds each threshold:
+at most 0.05 % of it per category for gifts, gambling, secrets and vote_buying (their share of
+leads on ordinary chat must not grow), 0.2 % for the others; never below 0.05.
+A pack may set its own per rule
 (`clf.conduct: {{category: gifts, threshold: 0.5}}`).
 
 ## Known failures (held-out)
