@@ -10,7 +10,7 @@ LEAD_BUDGET of the held-out written negatives (notices, warnings, rebuttals … 
 words) flagged in union, spent per category where it buys the most recall (conduct_budget);
 real ordinary text bounds each threshold (REAL_BUDGET for the categories whose ordinary-chat
 leads must not grow, LOOSE_REAL_BUDGET for the rest), and never below FLOOR.
-v1.0.0 gave each category HARD_BUDGET alone (1.9 % of negatives flagged in union).
+v1.0.0 gave each category 0.3 % of the written negatives alone (1.9 % flagged in union).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ C: Final = 30.0
 GATE_C: Final = 30.0
 WRITTEN_WEIGHT: Final = 4.0  # a written row against ~20k real negatives; 1.0 lost recall
 DECISION_WEIGHT: Final = 4.0  # a reviewer's verdict counts like a written row
-HARD_BUDGET: Final = 0.003  # per category: 13 categories stay under ~4 % of negatives in all
 REAL_BUDGET: Final = 0.0005
 LEAD_BUDGET: Final = 0.03  # the target is 4 %; a 2-fold split of held-out rows moved it ±1 point
 LOOSE_REAL_BUDGET: Final = 0.002
