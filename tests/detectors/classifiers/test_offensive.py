@@ -27,9 +27,10 @@ def test_validation_f1_is_at_least_the_card_s(data_dir) -> None:  # type: ignore
     got = figures(val.labels, scores, files.threshold)
     assert got.n > 2000
     assert got.f1 >= card_f1 - 0.02
-    # the comparable figure: COLD's BERT reaches ~0.81, the n-gram baseline ~0.80; this
-    # model (1.1.0, adapted on the calibration half) has 0.8145 on the card
-    assert got.accuracy_at_half >= 0.805
+    # The shipped 1.2.0 model was refitted on both halves of COLD's test rows, so this half is
+    # not unseen here (the card's validation row is from a model fitted without it): this
+    # only checks that the files and the threshold are the ones the card describes.
+    assert got.macro_f1 >= 0.80
 
 
 @pytest.mark.parametrize(
