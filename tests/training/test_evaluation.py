@@ -54,9 +54,9 @@ def test_macro_f1_matches_sklearn() -> None:
 
 def test_macro_f1_threshold_is_the_best_on_a_grid() -> None:
     threshold = threshold_for_macro_f1(LABELS, SCORES)
-    best = macro_f1(LABELS, SCORES >= threshold)
+    best = macro_f1(LABELS, threshold <= SCORES)
     for t in np.unique(SCORES):  # no distinct score does better
-        assert macro_f1(LABELS, SCORES >= t) <= best + 1e-12
+        assert macro_f1(LABELS, t <= SCORES) <= best + 1e-12
 
 
 def test_macro_f1_threshold_separates_separable_scores() -> None:
