@@ -94,7 +94,7 @@ def test_single_small_packet_from_an_inferred_party_is_a_lead(ledger, run, setup
     _unit(ledger)
     setup(ledger)
     packet = ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
-    leads = [f for f in run(KEY, ledger.tables()) if f.person_id == "o1"]
+    leads = [f for f in run(KEY, ledger.tables(), infer_min_officials=2) if f.person_id == "o1"]
     assert [(f.related_ids, f.facts["relation"], f.facts["inferred_from"]) for f in leads] == [
         ((packet,), "inferred_managed", basis)]
     assert "推定为管理服务对象" in leads[0].reason
@@ -115,7 +115,7 @@ def test_no_inference_without_a_link_to_the_officials_unit(ledger, run, setup) -
     _unit(ledger)
     setup(ledger)
     ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
-    assert [f for f in run(KEY, ledger.tables()) if f.person_id == "o1"] == []
+    assert [f for f in run(KEY, ledger.tables(), infer_min_officials=2) if f.person_id == "o1"] == []
 
 
 def test_officials_and_listed_relations_are_never_inferred(ledger, run) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +135,12 @@ def test_inference_can_be_switched_off(ledger, run) -> None:  # type: ignore[no-
     ledger.relate("o2", "c1", "managed")
     ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
     assert run(KEY, ledger.tables(), infer_parties=False) == []
+
+
+def test_paying_colleagues_is_inferred_only_when_a_rule_asks(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    """Off by default (the Spark engine cannot see colleagues' rows); a rule turns it on."""
+    _unit(ledger)
+    ledger.pay("c1", "o2", 66, "2016-04-01T09:00:00")
+    ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
+    assert run(KEY, ledger.tables()) == []
+    assert {f.person_id for f in run(KEY, ledger.tables(), infer_min_officials=2)} == {"o1", "o2"}

@@ -10,7 +10,7 @@ managed party of that official when one of these holds (strongest first):
 - `listed_for_colleague`: relations.csv lists it as managed party or supplier of another
   official of the same unit;
 - `pays_unit`: it pays `min_officials` or more officials of one unit, one way (each of
-  those pairs returns at most `max_return_ratio` of what was received).
+  those pairs returns at most `max_return_ratio` of what was received); 0 turns it off.
 
 Leads built on an inference say so in their reason: a reviewer must check the relation.
 """
@@ -35,7 +35,7 @@ BASIS_EN: Final = {
 }
 
 
-def inferred_parties(frame: PaymentFrame, *, min_officials: int = 2,
+def inferred_parties(frame: PaymentFrame, *, min_officials: int = 0,
                      max_return_ratio: float = 0.5) -> dict[tuple[str, str], str]:
     """{(official, payer): basis} for every non-official payer with no listed relation to the official."""
     rows = frame.rows(
@@ -63,7 +63,7 @@ def inferred_parties(frame: PaymentFrame, *, min_officials: int = 2,
                      AND coalesce(c.unit, '') <> '' AND l.unit = c.unit) AS listed_for_colleague,
              EXISTS (SELECT 1 FROM spread s WHERE s.payer = c.payer AND s.unit = c.unit) AS pays_unit
            FROM cand c""",
-        [max_return_ratio, min_officials],
+        [max_return_ratio, min_officials if min_officials > 0 else 1 << 30],
     )
     out: dict[tuple[str, str], str] = {}
     for row in rows:

@@ -36,7 +36,10 @@ class ManagedPartyGiftsConfig(TypologyConfig):
     # Relation lists are incomplete: also lead on parties inferred from payments and events
     # (see inferred_parties), scored lower and marked as inferred in the reason.
     infer_parties: bool = True
-    infer_min_officials: int = 2  # a payer of this many officials of one unit is likely managed by it
+    # A payer of this many officials of one unit, one way, is likely managed by it (0: off).
+    # Off by default: it reads payments to colleagues, which the Spark engine's per-person
+    # neighbourhoods do not hold, so Spark refuses a trigger that turns it on.
+    infer_min_officials: int = 0
     inferred_score: float = 0.6
 
 
