@@ -54,11 +54,11 @@ def test_examples_and_counter_examples(detect, text: str, flagged: bool) -> None
 
 
 @pytest.mark.parametrize("text", ["黑人就是低等的，别来我们这里"], ids=["race-attack"])
-def test_milder_attacks_need_a_lower_threshold(detect, text: str) -> None:  # type: ignore[no-untyped-def]
-    # Known failure (MODEL.md): the precision-oriented card threshold misses these; a rule
-    # that wants them sets its own threshold.
-    assert detect(OffensiveClassifier, text) == []
-    assert [e for e, _ in detect(OffensiveClassifier, text, {"threshold": 0.5})] == [text]
+def test_milder_attacks_at_the_card_threshold_but_not_a_strict_one(detect, text: str) -> None:  # type: ignore[no-untyped-def]
+    # 1.1.0's precision-oriented threshold (0.613) missed these; 1.2.0's macro-F1 threshold
+    # finds them, and a rule that wants only sure leads still drops them.
+    assert [e for e, _ in detect(OffensiveClassifier, text)] == [text]
+    assert detect(OffensiveClassifier, text, {"threshold": 0.9}) == []
 
 
 def test_why_names_model_version_and_threshold(detect) -> None:  # type: ignore[no-untyped-def]
