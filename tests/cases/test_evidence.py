@@ -15,6 +15,7 @@ import pytest
 from nacl.signing import SigningKey
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from tests.cases.conftest import INV
 
 from redline.cases.package import MANIFEST, SIGNATURE, export_package
 from redline.cases.signing import load_or_create, public_hex
@@ -25,7 +26,6 @@ from redline.review.identity import reveal
 from redline.review.sample import MOBILE, RESIDENT_ID
 from redline.store.tables.audit import AuditEntry
 from redline.store.tables.org import Person
-from tests.cases.conftest import INV
 
 KEY = b"pseudonym-key"
 
@@ -79,7 +79,8 @@ def test_an_exported_package_holds_the_case_and_verifies(case_store: tuple[Engin
     assert last.ok
     with Session(engine) as session:
         export_entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
-    assert export_entry is not None and (export_entry.action, export_entry.target) == (
+    assert export_entry is not None
+    assert (export_entry.action, export_entry.target) == (
         "case.export.package", f"case:{case_id}")
 
 
@@ -161,11 +162,14 @@ def test_redacting_third_parties_keeps_the_subject(case_store: tuple[Engine, int
         manifest = json.loads(archive.read(MANIFEST))
         messages = {m["id"]: m for m in map(json.loads, archive.read("originals/messages.jsonl").splitlines())}
         payments = [json.loads(line) for line in archive.read("originals/payments.jsonl").splitlines()]
-    assert manifest["redacted_third_parties"] is True and "Third parties" in manifest["redaction"]
+    assert manifest["redacted_third_parties"] is True
+    assert "Third parties" in manifest["redaction"]
     assert manifest["subject"] == "p-zhangwei"
     # the ID number is not on the roster as his: masked; his mobile is: kept; his name stays
     text = messages["g1-15"]["text"]
-    assert RESIDENT_ID not in text and MOBILE in text and "张伟" in text
+    assert RESIDENT_ID not in text
+    assert MOBILE in text
+    assert "张伟" in text
     # the managed party 王建国 (b-wanglaoban) is a third party: his id and name are pseudonyms
     assert "王建国" not in messages["dm-01"]["text"] + messages["dm-01"]["sender"]
     assert messages["dm-01"]["sender"].startswith("人员-")
@@ -178,7 +182,7 @@ def test_the_signing_key_is_made_once_with_mode_0600(tmp_path: Path) -> None:
     first = load_or_create(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert public_hex(load_or_create(path)) == public_hex(first)
-    os.chmod(path, 0o644)
+    path.chmod(0o644)
     with pytest.raises(ConfigError, match="readable by others"):
         load_or_create(path)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -180,7 +179,7 @@ def export_package(
             archive.writestr(name, data)
         archive.writestr(MANIFEST, manifest_bytes)
         archive.writestr(SIGNATURE, signature)
-    os.replace(partial, output)
+    partial.replace(output)
     digest = hashlib.sha256(manifest_bytes).hexdigest()
     audit_log.record(engine, actor, role, "case.export.package", f"case:{case_id}",
                      {"manifest_sha256": digest, "files": len(files), "redacted_third_parties": redact_third_parties})

@@ -40,10 +40,10 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
     except KeyError:
         return None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a changed byte inside compressed data
-        raise _Unreadable(name, str(exc)) from exc
+        raise _UnreadableError(name, str(exc)) from exc
 
 
-class _Unreadable(Exception):
+class _UnreadableError(Exception):
     def __init__(self, name: str, why: str) -> None:
         super().__init__(name)
         self.name, self.why = name, why
@@ -58,8 +58,8 @@ def verify_package(path: Path, public_key: str | None = None) -> Checked:
         return Checked(False, 0, path.name, f"not a readable zip: {exc}")
     with archive:
         try:
-            return _check(archive, pinned_hex=public_key.strip().lower() if pinned else None)
-        except _Unreadable as bad:
+            return _check(archive, pinned_hex=public_key.strip().lower() if public_key and pinned else None)
+        except _UnreadableError as bad:
             return Checked(False, 0, bad.name, f"cannot be read (damaged): {bad.why}")
 
 
