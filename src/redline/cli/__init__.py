@@ -36,6 +36,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.train",
     "redline.cli.classify",
     "redline.cli.evidence",
+    "redline.cli.retention",
 )
 
 # Top-level command → the module that registers it, so that `redline ingest …` imports one
@@ -49,7 +50,7 @@ COMMANDS: Final[dict[str, str]] = {
     "stats": "redline.cli.stats", "serve": "redline.cli.serve", "users": "redline.cli.users",
     "audit": "redline.cli.audit", "report": "redline.cli.report", "payments": "redline.cli.payments",
     "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
-    "evidence": "redline.cli.evidence",
+    "evidence": "redline.cli.evidence", "retention": "redline.cli.retention", "hold": "redline.cli.retention",
 }
 
 app = typer.Typer(

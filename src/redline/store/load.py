@@ -213,6 +213,20 @@ def _store_quarantine(
     return QuarantineLoad(source, table.num_rows, gone.rowcount)
 
 
+def _without_held(connection: Connection, mapping: TableMap, table: pa.Table) -> pa.Table:
+    """The rows of `table` minus those whose stored row is under a hold (cases.holds): a
+    re-import leaves held evidence exactly as it was collected."""
+    from redline.cases.holds import held_keys  # the holds live above the store; imported late
+
+    if not table.num_rows or len(mapping.key) != 1:
+        return table
+    frozen = held_keys(connection, mapping.table.name)
+    if not frozen:
+        return table
+    keep = pc.invert(pc.is_in(table.column(mapping.key[0]), value_set=pa.array(sorted(frozen), pa.string())))
+    return table.filter(keep)
+
+
 def load_tables(
     engine: Engine, bundle: BundleRead, progress: Progress | None = None, *, source_name: str,
 ) -> tuple[list[TableLoad], QuarantineLoad]:
@@ -228,7 +242,7 @@ def load_tables(
         with engine.begin() as connection:
             for mapping in TABLE_MAPS:
                 source = getattr(bundle.tables, mapping.spec.table)
-                table = store_ready(_dedupe(source, mapping), mapping)
+                table = _without_held(connection, mapping, store_ready(_dedupe(source, mapping), mapping))
                 if table.num_rows:
                     empty = _is_empty(connection, mapping)
                     loader = _load_postgres if postgres else _load_sqlite
