@@ -23,7 +23,17 @@ from redline.settings import Settings
 from redline.web.common.errors import problem, status_of
 from redline.web.console import pages
 from redline.web.console.deps import LoginRequiredError, context
-from redline.web.console.routes import admin, alerts, attachments, auth, cases, intake, quarantine
+from redline.web.console.routes import (
+    admin,
+    alerts,
+    attachments,
+    auth,
+    cases,
+    custody,
+    intake,
+    people,
+    quarantine,
+)
 from redline.web.console.state import HERE, Console
 
 # no inline scripts or styles, nothing from elsewhere: charts and all come from /static
@@ -74,7 +84,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     )
     app.state.console = Console.build(settings, engine or _engine(settings))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, alerts, cases, admin, intake, attachments, quarantine):
+    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, people, custody):
         app.include_router(module.router)
 
     app.add_middleware(SecurityHeaders)
