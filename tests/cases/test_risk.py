@@ -63,14 +63,15 @@ def test_decay_halves_per_half_life_and_dismissal_zeroes(case_store: tuple[Engin
 
 def test_ranking_puts_the_case_person_first(case_store: tuple[Engine, int]) -> None:
     engine, _ = case_store
-    now = datetime.now(UTC)
+    now = T0 + timedelta(days=10)
     with Session(engine) as session:
         ranked = ranking(session, now)
         zhang = person_risk(session, "p-zhangwei", now)
     assert [r[0] for r in ranked] == ["p-zhangwei", "p-zhaomin"]
     assert ranked[0][1:] == (zhang.score, 3)
-    # new findings: high 4 + medium 2 + critical 8, barely decayed
-    assert zhang.score == pytest.approx(14.0, abs=0.02)
+    # at T0 + 10 days: high dm-01 (9 days old) 4 × 0.5^(9/180) = 3.86; medium g1-15 (T0 + 2.5 h)
+    # 2 × 0.5^(9.896/180) = 1.93; critical pay-03 (its payment at T0 + 3 d 1 h) 8 × 0.5^(6.958/180) = 7.79
+    assert zhang.score == 13.58
 
 
 @pytest.mark.parametrize(("detector", "facts", "source"), [
