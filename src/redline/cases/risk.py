@@ -1,6 +1,7 @@
 """A person's risk, explained: the sum of their findings' contributions, each decaying with age.
 
-Every finding about a person (text, payments, groups, attachments) contributes
+Every finding about a person (text, payments, groups, attachments) and every portal report an
+officer linked to them (counted as a medium lead from the day it was received) contributes
     points = weight(severity) × 0.5 ^ (age in days / half-life)
 rounded to two decimals, and the score is the sum of those rounded points, so the figures
 shown always add up to the score shown. A finding whose alert was dismissed contributes 0
@@ -13,17 +14,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from redline.cases.report_links import reports_of_person
 from redline.store.tables.findings import FindingRow
+from redline.store.tables.intake import PublicReport
+from redline.store.tables.report_links import ReportLink
 from redline.store.tables.review import Alert
 
 WEIGHTS: Final = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0}
 HALF_LIFE_DAYS: Final = 180.0
+REPORT_WEIGHT: Final = WEIGHTS["medium"]  # a report from the public: a lead nobody has read against data yet
+CST: Final = timezone(timedelta(hours=8))
 
 
 def source_of(detector: str, facts: dict[str, object] | None) -> str:
@@ -55,6 +61,7 @@ class Contribution:
     points: float
     reason: str
     case_id: int | None
+    report_id: int | None = None  # a portal report an officer linked to the person
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,15 @@ def contribution(finding: FindingRow, alert: Alert | None, now: datetime) -> Con
         finding.reason, alert.case_id if alert else None)
 
 
+def report_contribution(report_id: int, received_on: date, now: datetime) -> Contribution:
+    """The share of a portal report linked to the person, from the day it was received."""
+    when = datetime.combine(received_on, time(0), tzinfo=CST)
+    age = max(0.0, (now - when).total_seconds() / 86_400)
+    factor = 0.5 ** (age / HALF_LIFE_DAYS)
+    return Contribution(0, None, when, "portal", "", "medium", "report", REPORT_WEIGHT, round(age, 1),
+                        round(factor, 4), round(REPORT_WEIGHT * factor, 2), f"群众举报 #{report_id}", None, report_id)
+
+
 def _alerts_by_subject(session: Session, findings: list[FindingRow]) -> dict[tuple[str, str], Alert]:
     keys = {(f.subject, f.subject_id) for f in findings}
     subject_ids = sorted({k[1] for k in keys})
@@ -95,8 +111,9 @@ def person_risk(session: Session, person_id: str, now: datetime | None = None) -
     now = now or datetime.now(UTC)
     findings = list(session.scalars(select(FindingRow).where(FindingRow.person_id == person_id)))
     alerts = _alerts_by_subject(session, findings)
-    parts = sorted((contribution(f, alerts.get((f.subject, f.subject_id)), now) for f in findings),
-                   key=lambda c: (c.time, c.finding_id), reverse=True)
+    parts = [contribution(f, alerts.get((f.subject, f.subject_id)), now) for f in findings]
+    parts += [report_contribution(rid, day, now) for rid, day in reports_of_person(session, person_id)]
+    parts.sort(key=lambda c: (c.time, c.finding_id), reverse=True)
     return PersonRisk(person_id, round(sum(c.points for c in parts), 2), parts)
 
 
@@ -110,6 +127,11 @@ def ranking(session: Session, now: datetime | None = None, limit: int = 200) -> 
     for f in findings:
         pid = f.person_id or ""
         scores[pid] += contribution(f, alerts.get((f.subject, f.subject_id)), now).points
+        counts[pid] += 1
+    for pid, rid, day in session.execute(
+            select(ReportLink.target, PublicReport.id, PublicReport.received_on)
+            .join(PublicReport, PublicReport.id == ReportLink.report_id).where(ReportLink.kind == "person")):
+        scores[pid] += report_contribution(rid, day, now).points
         counts[pid] += 1
     ranked = sorted(((p, round(s, 2), counts[p]) for p, s in scores.items()), key=lambda r: (-r[1], r[0]))
     return ranked[:limit]

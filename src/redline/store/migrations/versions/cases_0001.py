@@ -1,4 +1,5 @@
-"""Holds (保全): cases, people or groups that retention and re-imports leave alone.
+"""Holds (保全): cases, people or groups that retention and re-imports leave alone; and the
+links an intake officer makes from a portal report to a person, an alert or a case.
 
 Revision ID: cases_0001
 Revises: 0001_core
@@ -33,8 +34,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_holds"),
     )
     op.create_index("ix_holds_scope_target", "holds", ["scope", "target"])
+    op.create_table(
+        "report_links",
+        sa.Column("id", BigIntPK, primary_key=True, autoincrement=True),
+        sa.Column("report_id", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("target", sa.String(300), nullable=False),
+        sa.Column("linked_by", sa.String(64), nullable=False),
+        sa.Column("linked_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_report_links"),
+    )
+    op.create_index("ix_report_links_report_id", "report_links", ["report_id"])
+    op.create_index("ix_report_links_kind_target", "report_links", ["kind", "target"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_links_kind_target", table_name="report_links")
+    op.drop_index("ix_report_links_report_id", table_name="report_links")
+    op.drop_table("report_links")
     op.drop_index("ix_holds_scope_target", table_name="holds")
     op.drop_table("holds")

@@ -1,8 +1,10 @@
-"""A case's holds and its signed evidence package (investigators; every act audited)."""
+"""A case's holds, the portal reports linked to it with their deadlines, and its signed
+evidence package (investigators; intake officers link reports; every act audited)."""
 
 from __future__ import annotations
 
 import tempfile
+from datetime import date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated
 
@@ -10,7 +12,7 @@ from fastapi import APIRouter, Form, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from redline.cases import holds
+from redline.cases import holds, report_links
 from redline.cases.package import export_package
 from redline.cases.signing import load_or_create, public_hex
 from redline.review import cases
@@ -19,6 +21,7 @@ from redline.store.tables.holds import Hold
 from redline.web.console import present
 from redline.web.console.deps import CsrfCtx, CtxDep
 from redline.web.console.pages import render
+from redline.web.console.routes.intake import CHINA, _officer as intake_officer
 
 router = APIRouter()
 CaseId = Annotated[int, Path(ge=1, le=2**53)]
@@ -38,10 +41,31 @@ def custody_page(ctx: CtxDep, case_id: CaseId) -> Response:
         case = cases.case_view(session, case_id).case
         case_holds = holds.history(session, "case", str(case_id))
         person_holds = holds.history(session, "person", case.person_id) if case.person_id else []
+        linked = report_links.reports_of_case(session, case_id)
+    today = datetime.now(CHINA).date()
+    reports = [{"id": r.report_id, "via": r.via, "category": r.category, "status": r.status,
+                "received_on": r.received_on.isoformat(), "accept_due": _day(r.accept_due),
+                "result_due": _day(r.result_due), "closed_on": _day(r.closed_on), "overdue": r.overdue(today)}
+               for r in linked]
     key = load_or_create(ctx.app.settings.signing_key_file) if ctx.actor and ctx.actor.can(Perm.EXPORT) else None
     return render(ctx, "custody.html", case_id=case_id, person=ctx.masker.pseudonym(case.person_id),
                   case_holds=_rows(case_holds), person_holds=_rows(person_holds),
-                  public_key=public_hex(key) if key else "")
+                  public_key=public_hex(key) if key else "", reports=reports)
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@router.post("/intake/{report_id}/link", include_in_schema=False)
+def link_report(ctx: CsrfCtx, report_id: Annotated[int, Path(ge=1, le=2**53)],
+                kind: Annotated[str, Form(max_length=16)], target: Annotated[str, Form(max_length=300)]) -> Response:
+    """An intake officer links the report to a person (pseudonym), an alert or a case."""
+    officer = intake_officer(ctx)
+    if kind == "person":  # officers see pseudonyms; the link stores the person id
+        target = ctx.masker.by_pseudonym.get(target.strip(), target.strip())
+    report_links.link(ctx.app.engine, officer.username, report_id, kind, target)
+    return RedirectResponse(f"/intake/{report_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/holds", include_in_schema=False)

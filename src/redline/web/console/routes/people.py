@@ -18,9 +18,13 @@ from redline.review import audit_log
 from redline.review.accounts import Perm
 from redline.web.console import present
 from redline.web.console.deps import CsrfCtx, Ctx, CtxDep
+from redline.web.console.labels import N_
 from redline.web.console.pages import render
 
 router = APIRouter()
+# values the timeline and the custody page show through _(value)
+LABELS = (N_("text"), N_("payments"), N_("groups"), N_("attachments"), N_("portal"), N_("report"), N_("case"),
+          N_("alert"), N_("opened"), N_("received"), N_("accepted"), N_("closed"))
 Pseudonym = Annotated[str, Path(min_length=3, max_length=40)]
 
 
