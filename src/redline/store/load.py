@@ -28,6 +28,7 @@ from redline.bundle import BundleRead, QuarantineRecord, ReadReport, read_bundle
 from redline.bundle.convert import first_occurrence
 from redline.errors import InputError, SourceLocation
 from redline.store.columns import TABLE_MAPS, TableMap, sqlite_times, store_ready
+from redline.store.holds import held_keys
 from redline.store.quarantine import (
     KEEP_ON_UPDATE,
     QUARANTINE_MAP,
@@ -214,10 +215,8 @@ def _store_quarantine(
 
 
 def _without_held(connection: Connection, mapping: TableMap, table: pa.Table) -> pa.Table:
-    """The rows of `table` minus those whose stored row is under a hold (cases.holds): a
+    """The rows of `table` minus those whose stored row is under a hold (store.holds): a
     re-import leaves held evidence exactly as it was collected."""
-    from redline.cases.holds import held_keys  # the holds live above the store; imported late
-
     if not table.num_rows or len(mapping.key) != 1:
         return table
     frozen = held_keys(connection, mapping.table.name)
