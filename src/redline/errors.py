@@ -3,10 +3,13 @@
     RedlineError                 every error we raise on purpose; carries a SourceLocation
     ├── PackError                rule packs, lexicons, organisation overrides
     ├── InputError               a bundle or source file that cannot be read at all
-    │   └── RecordError          one bad row: collected into quarantine, never raised past a loader
+    │   ├── RecordError          one bad row: collected into quarantine, never raised past a loader
+    │   ├── TooLarge             an upload or archive member over a limit (HTTP 413)
+    │   └── UnsupportedMedia     a file of a kind this place does not take (HTTP 415)
     ├── ConfigError              settings, CLI flags, database URL
     ├── NotFound                 the web layer maps it to 404
-    └── AccessDenied             403, and written to the audit log
+    ├── AccessDenied             403, and written to the audit log
+    └── ServerFault              our side failed (database down, disk full): 5xx, never "your fault"
 """
 
 from __future__ import annotations
@@ -62,6 +65,14 @@ class RecordError(InputError):
     """One bad row; loaders collect these into the quarantine."""
 
 
+class TooLarge(InputError):
+    """An upload, archive member or archive total over its limit."""
+
+
+class UnsupportedMedia(InputError):
+    """A file of a type this place does not accept or cannot read as what it was asked for."""
+
+
 class ConfigError(RedlineError):
     """Bad settings, CLI flags or database URL."""
 
@@ -72,3 +83,14 @@ class NotFound(RedlineError):
 
 class AccessDenied(RedlineError):
     """The caller's role may not do this."""
+
+
+class ServerFault(RedlineError):
+    """The server could not do its part (database unreachable, disk full): not the caller's fault.
+
+    `unavailable` marks faults that may pass (a database restarting): HTTP 503 instead of 500.
+    """
+
+    def __init__(self, message: str, location: SourceLocation | None = None, *, unavailable: bool = False) -> None:
+        super().__init__(message, location)
+        self.unavailable = unavailable

@@ -23,7 +23,7 @@ from redline.detectors import (
     regex,
     secret_marks,
 )
-from redline.detectors.classifiers import offensive, person_name, promotion
+from redline.detectors.classifiers import conduct, offensive, person_name, promotion
 from redline.groups import (
     classified_content,
     daily_report,
@@ -60,6 +60,7 @@ TEXT_DETECTORS: Final[Mapping[str, type[TextDetectorFactory]]] = MappingProxyTyp
     "near": near.NearDetector,
     "clf.offensive": offensive.OffensiveClassifier,
     "clf.promotion": promotion.PromotionClassifier,
+    "clf.conduct": conduct.ConductClassifier,
     "pii.person_name": person_name.PersonNameFactory,
 })
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.ingest.archives import MAX_RATIO, is_archive
+from redline.bundle.archive_limits import MAX_RATIO
+from redline.ingest.archives import is_archive
 from redline.ingest.run import ingest
 
 PREAMBLE = ["微信支付账单明细", "微信昵称：[某]", "起始时间：[2026-02-01 00:00:00] 终止时间：[2026-02-28 23:59:59]", "",

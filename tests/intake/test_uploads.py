@@ -9,7 +9,21 @@ from PIL import Image
 
 from redline.intake.uploads import MAX_FILE_BYTES, Upload, UploadError, check_all, clean
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf(author: str = "", pages: int = 1) -> bytes:
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.set_author(author)
+    document.set_creator("RedlineTestWriter")
+    for n in range(pages):
+        document.add_page()
+        document.set_font("helvetica", size=14)
+        document.cell(text=f"page {n + 1}")
+    return bytes(document.output())
+
+
+PDF = _pdf()
 
 
 def test_photo_loses_exif_and_gps(photo: bytes) -> None:
@@ -36,6 +50,45 @@ def test_refused(upload: Upload, status: int) -> None:
     with pytest.raises(UploadError) as refused:
         check_all([upload])
     assert refused.value.status == status
+
+
+def _mp4_with_gps() -> bytes:
+    """The smallest MP4 filetype and Pillow-free code recognise, with a GPS atom (©xyz) in udta."""
+    def atom(kind: bytes, body: bytes) -> bytes:
+        return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+    gps = atom(b"\xa9xyz", (18).to_bytes(2, "big") + b"\x15\xc7" + b"+39.9075+116.3972/")
+    return atom(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + atom(b"moov", atom(b"udta", gps)) + atom(b"mdat", b"\x00" * 64)
+
+
+def test_pdf_metadata_is_removed() -> None:
+    """Issue 15 item 6: a PDF kept its author. Its pages are re-drawn as images: no author, no
+    producer, no XMP, no embedded files or scripts survive."""
+    cleaned = clean(Upload("scan.pdf", "application/pdf", _pdf(author="Zhang San", pages=2)))
+    assert cleaned.mime == "application/pdf"
+    assert b"Zhang San" not in cleaned.data
+    assert b"RedlineTestWriter" not in cleaned.data
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(cleaned.data)
+    try:
+        assert len(document) == 2
+        kept = document.get_metadata_dict()
+        assert {k: v for k, v in kept.items() if v and not k.endswith("Date")} == {}
+        assert {kept.get("CreationDate"), kept.get("ModDate")} <= {"", "D:19700101000000Z"}
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("upload", [
+    Upload("clip.mp4", "video/mp4", _mp4_with_gps()),
+    Upload("voice.m4a", "audio/mp4", _mp4_with_gps()),
+], ids=["video", "audio"])
+def test_files_that_cannot_be_cleaned_are_refused(upload: Upload) -> None:
+    """An MP4 kept its GPS atom: video and audio cannot be cleaned here, so they are refused."""
+    with pytest.raises(UploadError, match="cannot be cleaned") as refused:
+        check_all([upload])
+    assert refused.value.status == 415
 
 
 def test_names_are_not_trusted() -> None:

@@ -197,7 +197,7 @@ def test_shipped_packs_validate_against_every_key_they_use(registry: Registry) -
     assert messages(result) == []
     packs = {p.pack: len(p.rules) for p in result.packs.packs}
     assert packs == {
-        "fengxin": 2, "liaoyang": 1, "tianjin-2017": 10, "work-group-conventions": 4,
+        "conduct-model": 13, "fengxin": 2, "liaoyang": 1, "tianjin-2017": 10, "work-group-conventions": 4,
         "wuhan-groups": 3, "xianyang-2015": 6, "zhejiang-2017": 10,
     }
     ids = [lr.rule.id for lr in result.packs.rules]

@@ -72,10 +72,10 @@ def test_the_key_ignores_what_is_not_natural() -> None:
 
 
 def test_saving_into_an_unmigrated_database_is_one_clear_error(tmp_path: Path) -> None:
-    from redline.errors import ConfigError
+    from redline.errors import ServerFault
     from redline.store import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    with pytest.raises(ConfigError, match="is the database migrated"):
+    with pytest.raises(ServerFault, match="schema is missing or old"):
         save_findings(engine, [_finding()])
     engine.dispose()

@@ -130,17 +130,45 @@ def screen_files(plan: ScanPlan, paths: Iterable[Path], *, on_file: Callable[[Pa
     return reports
 
 
+def inside(root: Path, raw: str) -> Path | None:
+    """`raw` (an `attachment.path`) resolved under `root`, or None when it would leave it.
+
+    Absolute paths, `..` and symbolic links that point out of the folder are refused: a
+    bundle is untrusted input and must not make the scanner read, or the console later
+    serve, a file of the machine it runs on.
+    """
+    candidate = Path(raw.replace("\\", os.sep))
+    if candidate.is_absolute() or candidate.drive:
+        return None
+    base = root.resolve()
+    path = (base / candidate).resolve()
+    return path if path.is_relative_to(base) else None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedPath:
+    """An attachment path that points outside the files folder: quarantined, never read."""
+
+    message_id: str
+    path: str
+
+
 def attachment_paths(bundle_root: Path, attachments: Iterable[dict[str, Any] | None]) -> list[Path]:
-    """Existing files that bundle messages point to (`attachment.path`, relative to the bundle)."""
+    """Existing files inside `bundle_root` that bundle messages point to (`attachment.path`)."""
     out = []
     for attachment in attachments:
         if not attachment or not attachment.get("path"):
             continue
-        candidate = Path(str(attachment["path"]).replace("\\", os.sep))
-        path = candidate if candidate.is_absolute() else bundle_root / candidate
-        if path.is_file():
+        path = inside(bundle_root, str(attachment["path"]))
+        if path is not None and path.is_file():
             out.append(path)
     return out
+
+
+def refused_paths(root: Path, attachments: Sequence[tuple[str, dict[str, Any] | None]]) -> list[RefusedPath]:
+    """The messages whose `attachment.path` leaves `root` (absolute, `..`, or a link out of it)."""
+    return [RefusedPath(mid, str(att["path"])) for mid, att in attachments
+            if att and att.get("path") and inside(root, str(att["path"])) is None]
 
 
 def message_attachment_findings(plan: ScanPlan, attachments: Sequence[tuple[str, dict[str, Any] | None]],

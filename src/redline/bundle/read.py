@@ -7,12 +7,14 @@ as a whole cannot be read (no such path, not a zip, no people.csv, a required co
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
+from redline.bundle.archive_limits import check_members, copy_member
 from redline.bundle.convert import convert
 from redline.bundle.parse import parse_csv, parse_jsonl
 from redline.bundle.quarantine import QuarantineRecord
@@ -76,6 +78,9 @@ class _Source:
     def _members(archive: zipfile.ZipFile) -> dict[str, bytes]:
         wanted = {spec.filename for spec in FILES}
         found: dict[str, bytes] = {}
+        where = SourceLocation(archive.filename or "")
+        # the limits of the importers' archive reader, checked before anything is inflated
+        check_members(archive.infolist(), where)
         for info in archive.infolist():
             parts = [p for p in info.filename.split("/") if p]
             if info.is_dir() or len(parts) > 2 or parts[-1] not in wanted:
@@ -83,7 +88,10 @@ class _Source:
             name = parts[-1]
             if name in found:
                 raise InputError(f"the zip holds {name} twice", SourceLocation(archive.filename or "", field=name))
-            found[name] = archive.read(info)
+            buffer = io.BytesIO()
+            with archive.open(info) as member:
+                copy_member(member, buffer, info, SourceLocation(where.path, field=info.filename))
+            found[name] = buffer.getvalue()
         return found
 
     @property

@@ -35,6 +35,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.groups",
     "redline.cli.train",
     "redline.cli.classify",
+    "redline.cli.models",
     "redline.cli.evidence",
     "redline.cli.retention",
 )
@@ -50,6 +51,7 @@ COMMANDS: Final[dict[str, str]] = {
     "stats": "redline.cli.stats", "serve": "redline.cli.serve", "users": "redline.cli.users",
     "audit": "redline.cli.audit", "report": "redline.cli.report", "payments": "redline.cli.payments",
     "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
+    "models": "redline.cli.models",
     "evidence": "redline.cli.evidence", "retention": "redline.cli.retention", "hold": "redline.cli.retention",
 }
 

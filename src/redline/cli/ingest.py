@@ -30,6 +30,8 @@ def register(app: typer.Typer) -> None:
             "--zip-password", envvar="REDLINE_ZIP_PASSWORD", show_envvar=True,
             help="Code of password-protected zips (WeChat Pay and Alipay mail bills that way). "
                  "Prefer the environment variable: a command line is visible to other users.")] = None,
+        strict: Annotated[bool, typer.Option(
+            "--strict", help="Exit 1 when nothing was imported (no file recognised, or every file empty).")] = False,
     ) -> None:
         """Turn exports users already have into a canonical bundle, with quarantine and import report.
 
@@ -68,7 +70,13 @@ def register(app: typer.Typer) -> None:
         totals = ", ".join(f"{k} {v}" for k, v in report.written.items()) or "nothing"
         print(f"bundle: {out} ({totals}); quarantined {report.quarantined}; "
               f"payments completed from bills: {report.joined_from_bills}")
+        if not report.written:
+            skipped = sum(1 for s in report.sources if s.get("skipped") == "format not recognised")
+            print(f"nothing was imported / 没有导入任何记录: {len(files)} file(s) found, {skipped} not recognised, "
+                  f"{len(report.failed)} unreadable" + ("" if files else " (the folder is empty)"))
         if report.failed:
             for failure in report.failed:
                 print(f"redline: error: {failure}", file=sys.stderr)
             raise typer.Exit(2)
+        if strict and not report.written:
+            raise typer.Exit(1)

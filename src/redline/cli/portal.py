@@ -7,15 +7,19 @@ import os
 import sys
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from redline.cli.common import DEFAULT_DB, DbOption, settings_for
+from redline.cli.common import (
+    DEFAULT_DATA,
+    DEFAULT_DB,
+    DataOption,
+    DbOption,
+    audited_store,
+    settings_for,
+)
 from redline.errors import ConfigError
-
-DataOption = Annotated[Path, typer.Option("--data", help="Folder for sealed uploads (ciphertext only).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +28,7 @@ def register(app: typer.Typer) -> None:
     @app.command("portal")
     def portal(
         db: DbOption = DEFAULT_DB,
-        data: DataOption = Path("redline-data"),
+        data: DataOption = DEFAULT_DATA,
         host: Annotated[str, typer.Option(help="Address to listen on (put a TLS proxy in front).")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port; must differ from the console's.")] = 8001,
         pow_bits: Annotated[int, typer.Option(help="Proof-of-work difficulty in bits (0: off).")] = 0,
@@ -116,13 +120,12 @@ def register(app: typer.Typer) -> None:
     def purge(
         keep_days: Annotated[int, typer.Option(help="Keep closed reports this many days after closing.")] = 365,
         db: DbOption = DEFAULT_DB,
-        data: DataOption = Path("redline-data"),
+        data: DataOption = DEFAULT_DATA,
     ) -> None:
         """Delete reports closed longer ago than --keep-days, with their files (each deletion audited)."""
         from redline.intake.retention import purge as purge_reports
-        from redline.store.db import migrate
 
         if keep_days < 0:
             raise ConfigError("--keep-days cannot be negative")
-        ids = purge_reports(migrate(settings_for(db).db_url), data, keep_days, date.today())  # noqa: DTZ011 - a calendar day
+        ids = purge_reports(audited_store(db), data, keep_days, date.today())  # noqa: DTZ011 - a calendar day
         print(f"deleted {len(ids)} closed report(s)")

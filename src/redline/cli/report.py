@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.common import DEFAULT_DB, DbOption, settings_for
+from redline.cli.common import DEFAULT_DB, DbOption, audited_store
 from redline.errors import ConfigError
 
 
@@ -27,12 +27,11 @@ def register(app: typer.Typer) -> None:
         from redline.review import audit_log
         from redline.review.identity import load_masker
         from redline.review.keys import console_key
-        from redline.store.db import migrate
 
         kind = output.suffix.lower().lstrip(".")
         if kind not in ("docx", "xlsx"):
             raise ConfigError(f"--output must end in .docx or .xlsx: {output}")
-        engine = migrate(settings_for(db).db_url)
+        engine = audited_store(db)
         casefile = gather(engine, case_id, load_masker(engine, console_key(engine, "pseudonym")))
         body = case_report(casefile) if kind == "docx" else evidence_table(casefile)
         output.write_bytes(body)

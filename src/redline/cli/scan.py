@@ -46,6 +46,7 @@ class ScanSummary:
     text_findings: int = 0
     record_findings: int = 0
     new_findings: int = 0
+    refused_attachments: int = 0  # attachment paths outside --files: quarantined, not read
     by_rule: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -155,8 +156,17 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
         if files_root is not None:
             attached.extend(_attachments_of(engine, ids))
     if attached and files_root is not None:
-        from redline.attachments.screen import message_attachment_findings
+        from redline.attachments.screen import message_attachment_findings, refused_paths
+        from redline.bundle import QuarantineRecord
+        from redline.store.quarantine import quarantine_records
 
+        refused = refused_paths(files_root, attached)
+        summary.refused_attachments = len(refused)
+        quarantine_records(engine, f"scan --files {files_root}", [
+            QuarantineRecord("messages", 0, "attachment.path",
+                             "附件路径指向 --files 文件夹之外，已拒绝读取 / attachment path leads outside the --files "
+                             "folder: refused, not read", f"{r.message_id}\t{r.path}")
+            for r in refused])
         found = message_attachment_findings(plan, attached, files_root)
         summary.new_findings += save_findings(engine, found, pack_versions=plan.pack_versions)
         summary.text_findings += len(found)
@@ -224,6 +234,9 @@ def register(app: typer.Typer) -> None:
             f"{summary.new_findings} new; {summary.seconds:.1f} s",
             markup=False, highlight=False,
         )
+        if summary.refused_attachments:
+            console.print(f"{summary.refused_attachments} attachment path(s) outside {files} refused and quarantined "
+                          "(the console's /quarantine page lists them)", markup=False, highlight=False)
         not_covered = sorted({n.rule_id for n in built.plan.not_covered if n.label is None})
         if not_covered:
             console.print(f"not covered: {', '.join(not_covered)} (see `redline packs coverage`)", markup=False)

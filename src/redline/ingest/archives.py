@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
 
+from redline.bundle.archive_limits import check_members, check_ratio, copy_member
 from redline.errors import InputError, SourceLocation
 
-MAX_MEMBERS: Final = 10_000
-MAX_TOTAL_BYTES: Final = 2 * 1024**3
-MAX_RATIO: Final = 200  # text compresses ~10x; far beyond that is a bomb, not a bill
-_CHUNK: Final = 1024 * 1024
 _AES: Final = 99  # WinZip AES, which the standard library cannot decrypt
 
 
@@ -52,10 +49,7 @@ def unpack(path: Path, dest: Path, password: str | None) -> list[Member]:
         raise InputError(f"not a readable zip archive: {exc}", where) from exc
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
-        if len(infos) > MAX_MEMBERS:
-            raise InputError(f"the archive holds {len(infos)} files; the limit is {MAX_MEMBERS}", where)
-        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-            raise InputError("the archive unpacks to more than 2 GiB: unpack and split it first", where)
+        check_members(infos, where)
         members = []
         for index, info in enumerate(infos):
             members.append(_extract(archive, info, dest / f"{index:05d}", path, password))
@@ -72,20 +66,14 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path, path
     if encrypted and not password:
         raise InputError("the archive is password-protected: give --zip-password (WeChat Pay and Alipay "
                          "send the code in a separate message)", where)
-    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-        raise InputError(f"compression ratio above {MAX_RATIO}: refused as a possible zip bomb", where)
+    check_ratio(info, where)
     # only the base name: a member may not climb out of the folder (../../etc)
     target = folder / (name.name or "member")
     folder.mkdir(parents=True, exist_ok=True)
-    written = 0
     try:
         with archive.open(info, pwd=password.encode("utf-8") if encrypted and password else None) as source, \
                 target.open("wb") as sink:
-            while chunk := source.read(_CHUNK):
-                written += len(chunk)
-                if written > info.file_size:  # the header lied about the size
-                    raise InputError("member larger than its header says: refused as a possible zip bomb", where)
-                sink.write(chunk)
+            copy_member(source, sink, info, where)
     except RuntimeError as exc:  # zipfile signals a wrong password with RuntimeError
         raise InputError("wrong --zip-password for this archive", where) from exc
     except (zipfile.BadZipFile, NotImplementedError, EOFError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,9 @@ FORMATS: Final[dict[str, str]] = {
 }
 MAX_SNIFF: Final = 256 * 1024
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+SNIFF_LINES: Final = 20
+_WECOM_OPENING: Final = re.compile(r'\{\s*"msgid"\s*:\s*"')
+_WECOM_KEY: Final = re.compile(r'"(?:msgtype|action)"\s*:\s*"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +121,23 @@ def _has_header(rows: list[SheetRow], header: tuple[str, ...]) -> bool:
     return True
 
 
+def _is_wecom_record(value: Any) -> bool:
+    return isinstance(value, dict) and "msgid" in value and ("msgtype" in value or "action" in value)
+
+
 def _detect_json(text: str, head: str) -> str | None:
-    first_line = head.split("\n", 1)[0]
-    try:
-        first: Any = orjson.loads(first_line)
-    except orjson.JSONDecodeError:
-        first = None
-    if isinstance(first, dict) and "msgid" in first and ("msgtype" in first or "action" in first):
+    # JSON Lines are sniffed on the complete lines of the head, not the first line only: a first
+    # message with a huge text (a pasted document) must not hide the format of the rest
+    lines = head.split("\n")
+    complete = lines[:-1] if len(lines) > 1 else []
+    for line in (x for x in complete[:SNIFF_LINES] if x.strip()):
+        try:
+            if _is_wecom_record(orjson.loads(line)):
+                return "wecom-archive"
+        except orjson.JSONDecodeError:
+            continue
+    # a first line longer than the head: its opening keys still say what it is
+    if not complete and _WECOM_OPENING.match(head[:4096]) and _WECOM_KEY.search(head[:4096]):
         return "wecom-archive"
     try:
         whole: Any = orjson.loads(text)

@@ -83,7 +83,10 @@ def read_source(path: Path, fmt: str, owner: str) -> SourceResult:
         raise InputError(f"unknown format {chosen!r} (known: {', '.join(FORMATS)})", SourceLocation(path))
     result = SourceResult(path=path, format=chosen)
     if decoded.encoding.startswith("utf-8 (with"):
-        result.note("the file is neither UTF-8 nor GB18030: undecodable bytes were replaced")
+        result.note("the file's encoding is neither UTF-8 nor GB18030 (GBK): undecodable bytes were replaced; "
+                    "re-export it as UTF-8")
+    elif decoded.encoding == "gb18030":
+        result.note("read as GB18030 (GBK), the encoding of Chinese Windows: the file is not UTF-8")
     try:
         _dispatch(chosen, path, decoded, result, owner)
     except CellError as exc:
@@ -102,7 +105,7 @@ def _dispatch(fmt: str, path: Path, decoded: Decoded, result: SourceResult, owne
     if text is None:
         raise InputError(f"a workbook cannot be read as {fmt}", SourceLocation(path))
     readers: dict[str, Callable[[], None]] = {
-        "wecom-archive": lambda: wecom_archive.read_archive(path, result),
+        "wecom-archive": lambda: wecom_archive.read_archive(path, result, decoded.encoding),
         "wecom-api": lambda: wecom_archive.read_api_response(path, _json(path, text), result),
         "pywxdump-csv": lambda: wechat_export.read_pywxdump_csv(path, text, result, owner),
         "chatlog-json": lambda: wechat_export.read_chatlog_json(path, _json(path, text), result, owner),

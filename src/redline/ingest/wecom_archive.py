@@ -43,16 +43,25 @@ def is_external(user_id: str) -> bool:
     return user_id.startswith(("wm", "wo"))
 
 
-def read_archive(path: Path, result: SourceResult) -> None:
-    """Decrypted archive messages, one JSON object a line."""
+def read_archive(path: Path, result: SourceResult, encoding: str = "utf-8") -> None:
+    """Decrypted archive messages, one JSON object a line, in `encoding` (what `detect.decode` found)."""
     seen_people: set[str] = set()
+    # an archive saved on Chinese Windows is GBK (read as its superset GB18030); anything else as UTF-8
+    codec = "gb18030" if encoding == "gb18030" else "utf-8"
     with path.open("rb") as handle:
         for line_no, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
             result.rows_read += 1
             try:
-                record = orjson.loads(raw)
+                line = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                result.reject(line_no, None, f"not {codec.upper()} text (byte {exc.start + 1} of the line): the file's "
+                              "encoding is wrong or mixed; re-export it as UTF-8 (or GBK/GB18030 throughout)",
+                              raw.decode(codec, "replace"))
+                continue
+            try:
+                record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 result.reject(line_no, None, f"not JSON: {exc}", raw.decode("utf-8", "replace"))
                 continue

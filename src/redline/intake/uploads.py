@@ -1,10 +1,14 @@
 """Files from the public: size and type limits, type sniffed from content, names never trusted,
-photos re-encoded without EXIF/GPS before they are sealed."""
+and no metadata kept: photos are re-encoded without EXIF/GPS, PDF pages are re-drawn as
+images (no author, producer, XMP, attachments or scripts survive), and video and audio,
+whose containers carry place and device atoms this code cannot remove reliably, are refused.
+The form says which types are taken and what is done to them."""
 
 from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
@@ -19,7 +23,9 @@ MAX_FILES: Final = 6
 MAX_TOTAL_BYTES: Final = 30 * 1024 * 1024
 MAX_PIXELS: Final = 60_000_000  # decompression bombs: a 1 MB PNG can claim gigapixels
 IMAGE_TYPES: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-OTHER_TYPES: Final = {"application/pdf", "video/mp4", "audio/mpeg", "audio/x-m4a", "audio/mp4"}
+OTHER_TYPES: Final = {"application/pdf"}
+MAX_PDF_PAGES: Final = 30
+PDF_SCALE: Final = 2.0  # 144 dpi: a scanned letter stays readable
 EXTENSIONS: Final = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                      ".pdf": "application/pdf", ".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m4a": "audio/mp4"}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -71,8 +77,11 @@ def clean(upload: Upload) -> CleanFile:
         raise UploadError(f"a file is larger than {MAX_FILE_BYTES // 2**20} MB", 413)
     kind = filetype.guess(upload.data)
     mime = kind.mime if kind else ""
+    if mime.startswith(("video/", "audio/")):
+        raise UploadError("video and audio files cannot be cleaned of the place and device they record, so they "
+                          "are not accepted: send photos or a PDF, or describe what they show", 415)
     if mime not in IMAGE_TYPES and mime not in OTHER_TYPES:
-        raise UploadError("this kind of file is not accepted (photos, PDF, video and audio are)", 415)
+        raise UploadError("this kind of file is not accepted (photos and PDF are)", 415)
     declared = upload.declared_type.split(";")[0].strip().lower()
     if declared not in ("", "application/octet-stream") and declared.split("/")[0] != mime.split("/")[0] \
             and declared != mime:
@@ -80,7 +89,7 @@ def clean(upload: Upload) -> CleanFile:
     by_name = EXTENSIONS.get(PurePath(upload.name).suffix.lower())
     if by_name is not None and by_name.split("/")[0] != mime.split("/")[0]:
         raise UploadError("the file's content does not match its name", 415)
-    data = _strip_metadata(upload.data, mime) if mime in IMAGE_TYPES else upload.data
+    data = _strip_metadata(upload.data, mime) if mime in IMAGE_TYPES else _redraw_pdf(upload.data)
     return CleanFile(display_name=safe_name(upload.name), mime=mime, data=data)
 
 
@@ -113,3 +122,26 @@ def _strip_metadata(data: bytes, mime: str) -> bytes:
             return out.getvalue()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
         raise UploadError("a photo that cannot be read", 415) from exc
+
+
+def _redraw_pdf(data: bytes) -> bytes:
+    """The PDF's pages drawn as images into a new PDF: nothing but the pixels carries over."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise UploadError("a PDF that cannot be read (or is password-protected)", 415) from exc
+    try:
+        if not 1 <= len(document) <= MAX_PDF_PAGES:
+            raise UploadError(f"a PDF must have 1 to {MAX_PDF_PAGES} pages", 413)
+        pages = [document[i].render(scale=PDF_SCALE).to_pil().convert("RGB") for i in range(len(document))]
+    finally:
+        document.close()
+    out = io.BytesIO()
+    # Pillow writes no author or producer unless asked, but stamps the time of writing: a fixed
+    # date instead, so not even the moment of cleaning is kept. Pages are JPEG-compressed.
+    epoch = time.gmtime(0)
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=72 * PDF_SCALE, quality=85,
+                  creationDate=epoch, modDate=epoch)
+    return out.getvalue()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.errors import InputError, SourceLocation
+from redline.errors import InputError, NotFound, SourceLocation
 from redline.intake.sealing import lock, unlock
 from redline.intake.uploads import CleanFile
 from redline.store.tables.intake import ReportFile, ReportMessage
@@ -99,7 +99,12 @@ def read_file(session: Session, data_dir: Path, key: bytes, report_id: int, file
     if row is None or row.report_id != report_id:
         raise InputError("no such file in this report")
     meta = json.loads(unlock(key, row.sealed_meta))
-    return meta, unlock(key, (files_dir(data_dir) / row.stored_name).read_bytes())
+    path = files_dir(data_dir) / row.stored_name
+    if not path.is_file():
+        # the console and the portal were given different data folders (or the file was purged)
+        raise NotFound(f"the sealed file is not under {data_dir}: start `redline serve --data` with the folder "
+                       f"given to `redline portal --data`")
+    return meta, unlock(key, path.read_bytes())
 
 
 def delete_files(session: Session, data_dir: Path, report_id: int) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from redline.errors import AccessDenied, ConfigError
+from redline.review import sessions
 from redline.store.tables.accounts import Account
 
 _HASHER: Final = PasswordHasher()
@@ -102,13 +103,37 @@ def add_account(engine: Engine, username: str, role: str, password: str) -> Acco
     return account
 
 
-def set_password(engine: Engine, username: str, password: str) -> None:
-    """Replace an account's password."""
+def set_password(engine: Engine, username: str, password: str, *, keep_session: str | None = None) -> None:
+    """Replace an account's password and end its sessions (all but `keep_session`, a token)."""
+    if len(password) < 8:
+        raise ConfigError("password too short: at least 8 characters")
     with Session(engine) as session, session.begin():
         account = session.scalar(select(Account).where(Account.username == username))
         if account is None:
             raise ConfigError(f"no account {username!r}")
         account.password_hash = hash_password(password)
+    # whoever learnt the old password may be logged in with it: their sessions end now
+    sessions.end_all(engine, username, keep=keep_session)
+
+
+def change_password(engine: Engine, username: str, current: str, new: str, *, keep_session: str | None = None) -> None:
+    """A user's own change: the current password must be right."""
+    if authenticate(engine, username, current) is None:
+        raise ConfigError("the current password is wrong")
+    if new == current:
+        raise ConfigError("the new password must differ from the current one")
+    set_password(engine, username, new, keep_session=keep_session)
+
+
+def set_active(engine: Engine, username: str, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    with Session(engine) as session, session.begin():
+        account = session.scalar(select(Account).where(Account.username == username))
+        if account is None:
+            raise ConfigError(f"no account {username!r}")
+        account.active = active
+    if not active:
+        sessions.end_all(engine, username)
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Actor | None:

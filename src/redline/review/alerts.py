@@ -206,9 +206,11 @@ def _filtered(session: Session, flt: QueueFilter) -> Select[Any]:
     # keeps most rows, it walks the index of the page's order and stops at the page's end.
     # PostgreSQL weighs the LIMIT itself.
     common = _common(session)
-    if flt.date_from:
+    # a bound at the very ends of the calendar (0001-01-01, 9999-12-31) has no instant before or
+    # after it to compare with: it leaves that side of the range open
+    if flt.date_from and flt.date_from > date.min:
         query = query.where(common(Alert.time >= _day_start(flt.date_from)))
-    if flt.date_to:
+    if flt.date_to and flt.date_to < date.max:
         query = query.where(common(Alert.time < _day_start(flt.date_to + timedelta(days=1))))
     return query
 
@@ -224,6 +226,16 @@ def _decode(cursor: str) -> list[str]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError("bad page cursor") from exc
     return raw.split("|")
+
+
+_BIGINT: Final = 2**63  # what a database integer holds: a larger id in a cursor is no id
+
+
+def _id(text: str) -> int:
+    value = int(text)
+    if not -_BIGINT < value < _BIGINT:
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -244,12 +256,12 @@ def list_alerts(
         if sort == "severity":
             query = query.order_by(Alert.severity_rank.desc(), Alert.id.desc())
             if parts:
-                query = query.where(tuple_(Alert.severity_rank, Alert.id) < (int(parts[0]), int(parts[1])))
+                query = query.where(tuple_(Alert.severity_rank, Alert.id) < (_id(parts[0]), _id(parts[1])))
         else:
             newest = sort == "newest"
             query = query.order_by(*((Alert.time.desc(), Alert.id.desc()) if newest else (Alert.time, Alert.id)))
             if parts:
-                key = (datetime.fromisoformat(parts[0]), int(parts[1]))
+                key = (datetime.fromisoformat(parts[0]), _id(parts[1]))
                 row = tuple_(Alert.time, Alert.id)
                 query = query.where(row < key if newest else row > key)
     except (ValueError, IndexError) as exc:

@@ -4,6 +4,10 @@ Each entry stores the SHA-256 of the previous entry (`prev_hash`) and its own `h
 previous hash and a canonical JSON of its fields, so editing, deleting or reordering any
 entry but the last breaks every later link. Appends are serialised (a process lock, a
 PostgreSQL advisory lock, and a unique `seq` as the last guard) so the chain never forks.
+
+The chain alone cannot notice the newest entries deleted or a chain recomputed after an
+edit: `anchor_to` names an append-only file outside the database that every append also
+writes a checkpoint to (`audit_anchor`), and `verify(engine, anchor)` compares against it.
 """
 
 from __future__ import annotations
@@ -14,18 +18,33 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from redline.review import audit_anchor
 from redline.store.tables.audit import AuditEntry
 
 GENESIS: Final = "0" * 64
 _ADVISORY_KEY: Final = 72_437_001  # any constant: "the audit chain" lock in PostgreSQL
 _LOCK = threading.Lock()
 _HEAD: Final = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+_ANCHORS: dict[str, Path] = {}  # database URL → its anchor file (set at start-up from Settings.audit_anchor)
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def anchor_to(engine: Engine, path: Path | None) -> None:
+    """Write a checkpoint of every entry appended to `engine`'s log to `path` (None: stop)."""
+    if path is None:
+        _ANCHORS.pop(_url(engine), None)
+    else:
+        _ANCHORS[_url(engine)] = path
 
 
 def _utc_naive(at: datetime) -> datetime:
@@ -70,6 +89,10 @@ def record(
                           "detail": payload, "prev_hash": prev,
                           "hash": entry_hash(prev, seq, at, actor, role, action, target, payload)}
                 conn.execute(insert(AuditEntry), values)
+                anchor = _ANCHORS.get(_url(engine))
+                if anchor is not None:
+                    # inside the transaction: if the checkpoint cannot be written, the entry is not either
+                    audit_anchor.append(anchor, seq, str(values["hash"]))
             return AuditEntry(**values)
         except IntegrityError:
             # another process took this seq between our read and write: read the new head again
@@ -86,6 +109,7 @@ class Verification:
     broken_seq: int | None = None
     broken_id: int | None = None
     problem: str = ""
+    anchored: int | None = None  # entries the anchor file vouches for (None: no anchor given)
 
 
 def _entries(engine: Engine, batch: int = 5000) -> Iterator[AuditEntry]:
@@ -95,9 +119,14 @@ def _entries(engine: Engine, batch: int = 5000) -> Iterator[AuditEntry]:
         )
 
 
-def verify(engine: Engine) -> Verification:
-    """Recompute every link in order; stop at the first entry whose link or hash is wrong."""
-    prev, expected_seq, checked = GENESIS, 1, 0
+def verify(engine: Engine, anchor: Path | None = None) -> Verification:
+    """Recompute every link in order; stop at the first entry whose link or hash is wrong.
+
+    With `anchor`, also the first entry the anchor file recorded that is missing from the
+    database (truncation) or has another hash there (rewritten, even with a recomputed chain).
+    """
+    marks = audit_anchor.read(anchor) if anchor is not None else None
+    prev, expected_seq, checked, anchored = GENESIS, 1, 0, 0
     for entry in _entries(engine):
         problem = ""
         if entry.seq != expected_seq:
@@ -109,10 +138,20 @@ def verify(engine: Engine) -> Verification:
             entry.target, entry.detail,
         ):
             problem = "content changed after it was written (hash mismatch)"
+        elif marks is not None and entry.seq in marks.hashes:
+            if marks.hashes[entry.seq] != entry.hash:
+                problem = (f"rewritten: entry {entry.seq} differs from the checkpoint in {anchor}; "
+                           "the chain from it on was recomputed")
+            else:
+                anchored += 1
         if problem:
-            return Verification(False, checked, entry.seq, entry.id, problem)
+            return Verification(False, checked, entry.seq, entry.id, problem, anchored if marks else None)
         prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    return Verification(True, checked)
+    if marks is not None and marks.head >= expected_seq:
+        return Verification(False, checked, expected_seq, None,
+                            f"truncated: entry {expected_seq} to {marks.head} are in the anchor {anchor} "
+                            f"but not in the database", anchored)
+    return Verification(True, checked, anchored=anchored if marks is not None else None)
 
 
 def count(engine: Engine) -> int:

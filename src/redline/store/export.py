@@ -18,8 +18,9 @@ from sqlalchemy import JSON, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from redline.contracts import BundleTables
-from redline.errors import ConfigError, SourceLocation
+from redline.errors import SourceLocation
 from redline.store.columns import EXTRA, TABLE_MAPS, TableMap, times_from_sqlite
+from redline.store.faults import classify
 
 
 def _column(values: list[Any], kind: pa.DataType, sqlite: bool) -> pa.Array:
@@ -59,8 +60,7 @@ def read_table(engine: Engine, mapping: TableMap) -> pa.Table:
             cursor.close()
     except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:
         where = engine.url.render_as_string(hide_password=True)
-        raise ConfigError(f"cannot read table {mapping.table.name} (is the database migrated and loaded?): {exc}",
-                          SourceLocation(where)) from exc
+        raise classify(exc, f"read table {mapping.table.name}", SourceLocation(where)) from exc
     lists = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in mapping.columns]
     arrays = {}
     for field, values in zip(mapping.spec.schema, lists, strict=False):

@@ -20,7 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from redline.contracts import Finding
-from redline.errors import ConfigError, SourceLocation
+from redline.errors import SourceLocation
+from redline.store.faults import classify
 from redline.store.tables.findings import FindingRow
 
 CHUNK = 500  # keys per IN (…) probe: well under SQLite's variable limit
@@ -101,5 +102,5 @@ def save_findings(
             connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_=refreshed), list(rows.values()))
     except SQLAlchemyError as exc:
         where = SourceLocation(engine.url.render_as_string(hide_password=True))
-        raise ConfigError(f"cannot save findings (is the database migrated?): {exc}", where) from exc
+        raise classify(exc, "save findings", where) from exc
     return len(rows) - len(existing)

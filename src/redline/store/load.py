@@ -28,6 +28,7 @@ from redline.bundle import BundleRead, QuarantineRecord, ReadReport, read_bundle
 from redline.bundle.convert import first_occurrence
 from redline.errors import InputError, SourceLocation
 from redline.store.columns import TABLE_MAPS, TableMap, sqlite_times, store_ready
+from redline.store.faults import classify
 from redline.store.holds import held_keys
 from redline.store.quarantine import (
     KEEP_ON_UPDATE,
@@ -257,7 +258,7 @@ def load_tables(
                 ))
             stored = _store_quarantine(connection, source_name, bundle.quarantined, postgres=postgres)
     except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:  # bulk paths use the raw driver
-        raise InputError(f"load failed: {exc}", SourceLocation(str(engine.url.render_as_string(hide_password=True)))) from exc
+        raise classify(exc, "load", SourceLocation(str(engine.url.render_as_string(hide_password=True)))) from exc
     return loads, stored
 
 

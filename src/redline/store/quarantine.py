@@ -12,17 +12,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 
 import pyarrow as pa
-from sqlalchemy import Table, func, select
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.orm import Session
 
 from redline.bundle import QuarantineRecord
 from redline.bundle.schema import QUARANTINE_FILE, FileSpec
 from redline.store.columns import TableMap
-from redline.store.tables.quarantine import QuarantinedRow
+from redline.store.tables.quarantine import SOURCE_CHARS, QuarantinedRow
 
 UTC_TIME: Final = pa.timestamp("us", tz="UTC")
 # PostgreSQL text cannot hold NUL, which is valid UTF-8 in a bundle: shown as ␀ instead, so one
@@ -113,3 +113,24 @@ def quarantine_sources(session: Session, limit: int = 500) -> list[str]:
     """The sources with rows in quarantine (for a filter), sorted."""
     query = select(QuarantinedRow.source).distinct().order_by(QuarantinedRow.source).limit(limit)
     return list(session.scalars(query))
+
+
+def quarantine_records(engine: Engine, source: str, records: Sequence[QuarantineRecord]) -> int:
+    """Add records found outside a bundle load (e.g. attachment paths `scan --files` refused);
+    a record already stored only has its `last_seen` refreshed. Returns how many were new."""
+    if not records:
+        return 0
+    now = datetime.now(UTC)
+    keyed = {quarantine_key(source, r): r for r in records}
+    with Session(engine) as session, session.begin():
+        stored = {row.key: row for row in session.scalars(
+            select(QuarantinedRow).where(QuarantinedRow.key.in_(list(keyed))))}
+        for key, record in keyed.items():
+            if key in stored:
+                stored[key].last_seen = now
+                continue
+            session.add(QuarantinedRow(
+                key=key, source=source[:SOURCE_CHARS], file=record.file, line=record.line, field=record.field,
+                reason=record.reason.translate(_NUL), raw=str(record.raw).translate(_NUL),
+                first_seen=now, last_seen=now))
+    return len(keyed) - len(stored)

@@ -1,4 +1,8 @@
-"""schemathesis against the console's OpenAPI document: no request it can generate makes a 500."""
+"""schemathesis against the console's OpenAPI document: no request it can generate makes a 500.
+
+Every operation is fuzzed with a logged-in analyst (the role of the alert queue) and with an
+investigator (who may also reveal and export), each with a fresh session: a generated
+POST /api/logout ends the session it is sent with. EXAMPLES keeps the run under two minutes."""
 
 from __future__ import annotations
 
@@ -24,12 +28,17 @@ def logged_in(console_template: tuple[Path, dict[str, str]], tmp_path_factory: p
     shutil.copyfile(template, target)
     url = f"sqlite:///{target}"
     app = create_console_app(Settings(db_url=url), make_engine(url))
-    client = TestClient(app)
-    reply = client.post("/api/login", json={"username": "investigator", "password": passwords["investigator"]})
-    assert reply.status_code == 200
     # generated logins must not lock the investigator out of the rest of the run
     app.state.console.throttle = type(app.state.console.throttle)(per_user=10_000, per_address=10_000)
-    return {"app": app, "cookies": dict(client.cookies), "csrf": reply.json()["csrf_token"]}
+    return {"app": app, "passwords": passwords}
+
+
+def _session(logged_in: dict[str, Any], role: str = "investigator") -> dict[str, Any]:
+    """A fresh session per operation: a generated POST /api/logout ends the one it is sent with."""
+    client = TestClient(logged_in["app"])
+    reply = client.post("/api/login", json={"username": role, "password": logged_in["passwords"][role]})
+    assert reply.status_code == 200
+    return {"cookies": dict(client.cookies), "csrf": reply.json()["csrf_token"]}
 
 
 def _operations(app: Any) -> list[Any]:
@@ -37,15 +46,20 @@ def _operations(app: Any) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def _fuzz(operation: Any, logged_in: dict[str, Any], codes: set[tuple[str, int]]) -> None:
-    label = operation.label
+EXAMPLES = 12
+ROLES = ("analyst", "investigator")
 
-    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+def _fuzz(operation: Any, logged_in: dict[str, Any], codes: set[tuple[str, int]], role: str) -> None:
+    label = operation.label
+    session = _session(logged_in, role)
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(case=operation.as_strategy())
     def call(case: Any) -> None:
-        response = case.call(cookies=logged_in["cookies"], headers={"X-CSRF-Token": logged_in["csrf"]})
+        response = case.call(cookies=session["cookies"], headers={"X-CSRF-Token": session["csrf"]})
         codes.add((label, response.status_code))
-        assert response.status_code < 500, (label, case.formatted_path, response.text[:500])
+        assert response.status_code < 500, (role, label, case.formatted_path, case.query, response.text[:500])
 
     call()
 
@@ -55,8 +69,9 @@ def test_no_server_errors(logged_in: dict[str, Any]) -> None:
     operations = _operations(logged_in["app"])
     assert len(operations) >= 12
     codes: set[tuple[str, int]] = set()
-    for operation in operations:
-        _fuzz(operation, logged_in, codes)
+    for role in ROLES:
+        for operation in operations:
+            _fuzz(operation, logged_in, codes, role)
     assert {label for label, _ in codes} == {op.label for op in operations}
     # the session works: the generator reaches real answers, not only 401s
     assert {label for label, code in codes if code == 200} >= {"GET /api/alerts", "GET /api/cases", "GET /api/me"}

@@ -194,3 +194,13 @@ def test_plain_form_text_arrives_intact(portal) -> None:  # type: ignore[no-unty
     client, _, _ = portal
     receipt = _post(client, text=TEXT + " a&b=c+d%", contact="").json()["receipt"]
     assert client.post("/api/follow", data={"receipt": receipt}).json()["messages"][0]["text"] == TEXT + " a&b=c+d%"
+
+
+def test_the_form_says_what_is_done_to_files(portal: tuple[TestClient, object, Path]) -> None:
+    """Issue 15 item 6: the reporter learns before choosing a file which types are taken and cleaned."""
+    page = portal[0].get("/")
+    assert "视频和音频无法去除这些信息" in page.text
+    accept = page.text.split('name="files"', 1)[1].split("accept=\"", 1)[1].split('"', 1)[0]
+    assert set(accept.split(",")) == {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+    english = portal[0].get("/", params={"lang": "en"})
+    assert "Video and audio cannot be cleaned" in english.text

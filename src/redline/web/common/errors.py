@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from redline.errors import AccessDenied, NotFound, RedlineError
+from redline.errors import (
+    AccessDenied,
+    NotFound,
+    RedlineError,
+    ServerFault,
+    TooLarge,
+    UnsupportedMedia,
+)
 
-STATUS: Final[dict[type[RedlineError], int]] = {NotFound: 404, AccessDenied: 403}
+STATUS: Final[dict[type[RedlineError], int]] = {
+    NotFound: 404, AccessDenied: 403, TooLarge: 413, UnsupportedMedia: 415, ServerFault: 500,
+}
 
 
 def status_of(exc: RedlineError) -> int:
-    """404 for NotFound, 403 for AccessDenied, 400 for every other error the user caused."""
+    """The status of an error by its kind: 5xx for ServerFault, 400 for every other error the user caused."""
+    if isinstance(exc, ServerFault) and exc.unavailable:
+        return 503
     for kind, code in STATUS.items():
         if isinstance(exc, kind):
             return code

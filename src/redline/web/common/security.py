@@ -1,56 +1,27 @@
-"""Sessions, CSRF tokens and login throttling for a server-rendered app.
+"""CSRF tokens and login throttling for a server-rendered app.
 
-A session is a signed cookie (itsdangerous): HttpOnly, SameSite=Strict, holding the username,
-role and the session's CSRF token. Forms carry the token in `csrf_token`; JSON clients send
-it in the `X-CSRF-Token` header. Login attempts are throttled per username and per address
+Sessions live on the server (`review.sessions`): the cookie (HttpOnly, SameSite=Strict) holds
+a random token, the session row its CSRF token. Forms carry the CSRF token in `csrf_token`;
+JSON clients send it in the `X-CSRF-Token` header. The login form's own CSRF token is signed
+here (itsdangerous) and bound to a pre-login nonce cookie. Login attempts are throttled per username and per address
 with `limits` (moving window), so guessing passwords is slow even before argon2's cost.
 """
 
 from __future__ import annotations
 
 import hmac
-import secrets
-from dataclasses import dataclass
-from typing import Any, Final
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-SESSION_MAX_AGE: Final = 8 * 3600  # a working day
-
-
-@dataclass(frozen=True, slots=True)
-class SessionData:
-    """What the session cookie holds."""
-
-    username: str
-    role: str
-    csrf: str
-
 
 class SessionCodec:
-    """Signs and reads session cookies and the pre-login CSRF nonce."""
+    """Signs and checks the login form's CSRF token."""
 
     def __init__(self, key: bytes, salt: str) -> None:
-        self._signer = URLSafeTimedSerializer(key, salt=salt)
         self._login_signer = URLSafeTimedSerializer(key, salt=salt + ".login")
-
-    def dump(self, username: str, role: str) -> tuple[str, SessionData]:
-        data = SessionData(username, role, secrets.token_urlsafe(24))
-        return self._signer.dumps({"u": data.username, "r": data.role, "c": data.csrf}), data
-
-    def load(self, cookie: str | None) -> SessionData | None:
-        if not cookie:
-            return None
-        try:
-            raw: Any = self._signer.loads(cookie, max_age=SESSION_MAX_AGE)
-        except BadSignature:
-            return None
-        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in "urc"):
-            return None
-        return SessionData(raw["u"], raw["r"], raw["c"])
 
     def login_token(self, nonce: str) -> str:
         """The login form's CSRF token, bound to the browser's pre-login nonce cookie."""

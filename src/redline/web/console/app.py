@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from redline.errors import AccessDenied, RedlineError
 from redline.review import audit_log
 from redline.settings import Settings
+from redline.store.faults import DB_ERRORS, classify
 from redline.web.common.errors import problem, status_of
 from redline.web.console import pages
 from redline.web.console.deps import LoginRequiredError, context
@@ -83,6 +84,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
         "Log in with POST /api/login, then send the returned csrf_token in X-CSRF-Token.",
     )
     app.state.console = Console.build(settings, engine or _engine(settings))
+    audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, alerts, cases, admin, intake, attachments, quarantine, people, custody):
         app.include_router(module.router)
@@ -108,6 +110,13 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
             return JSONResponse(problem(exc), status_code=code)
         return pages.error_page(context(request), code, str(exc))
 
+    async def database_error(request: Request, exc: Exception) -> Response:
+        # a database error no route turned into a RedlineError: classify by kind (5xx or 400), never a bare 500
+        return await redline_error(request, classify(exc, f"{request.method} {request.url.path}"))
+
+    for kind in DB_ERRORS:
+        app.add_exception_handler(kind, database_error)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static"):
@@ -126,8 +135,4 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
 
 def app_from_env() -> FastAPI:
     """The console for uvicorn's factory mode (`redline serve --workers N`): settings from REDLINE_*."""
-    import os
-
-    app = create_console_app(Settings.from_env())
-    app.state.console.cookie_secure = os.environ.get("REDLINE_SECURE_COOKIES", "") == "1"
-    return app
+    return create_console_app(Settings.from_env())

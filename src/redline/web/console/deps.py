@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from redline.errors import AccessDenied, RedlineError
+from redline.review import sessions
 from redline.review.accounts import Actor, Perm, Role
 from redline.review.pseudonyms import Masker
-from redline.store.tables.accounts import Account
 from redline.web.common import i18n
-from redline.web.common.security import SessionData, same_token
+from redline.web.common.security import same_token
 from redline.web.console.state import LOCALE_DIR, Console
 
 SESSION_COOKIE = "redline_console"
@@ -38,7 +36,7 @@ class Ctx:
     request: Request
     app: Console
     actor: Actor | None
-    session: SessionData | None
+    session: sessions.Live | None
     lang: str
     _: Callable[[str], str]
 
@@ -54,29 +52,14 @@ class Ctx:
         return self.actor
 
 
-ACCOUNT_TTL = 5.0  # seconds a disabled account or changed role may take to apply
-
-
-def _account(app: Console, username: str) -> tuple[str, bool] | None:
-    with Session(app.engine) as session:
-        row = session.execute(select(Account.role, Account.active).where(Account.username == username)).first()
-    return None if row is None else (str(row.role), bool(row.active))
-
-
 def context(request: Request) -> Ctx:
     app = console(request)
     lang = i18n.choose(request.cookies.get(i18n.LANG_COOKIE), request.headers.get("accept-language"))
-    data = app.codec.load(request.cookies.get(SESSION_COOKIE))
-    actor = None
-    if data is not None:
-        # the account may have been disabled or changed role since the cookie was issued
-        username = data.username
-        state = app.cached(f"account:{username}", ACCOUNT_TTL, lambda: _account(app, username))
-        if state is not None and state[1] and state[0] == data.role:
-            actor = Actor(data.username, Role(state[0]))
-        else:
-            data = None
-    return Ctx(request, app, actor, data, lang, i18n.gettext_for(LOCALE_DIR, lang))
+    # looked up on every request: logout, a password change or a disabled account apply at once,
+    # and the role is the account's role now, not the one it had at login
+    live = sessions.resolve(app.engine, request.cookies.get(SESSION_COOKIE), app.idle)
+    actor = Actor(live.username, Role(live.role)) if live is not None else None
+    return Ctx(request, app, actor, live, lang, i18n.gettext_for(LOCALE_DIR, lang))
 
 
 CtxDep = Annotated[Ctx, Depends(context)]

@@ -11,9 +11,9 @@ import io
 from pathlib import Path
 from typing import Any, Final
 
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
-from redline.errors import NotFound
+from redline.errors import NotFound, UnsupportedMedia
 from redline.review.pseudonyms import Masker
 from redline.store.tables.findings import FindingRow
 
@@ -68,14 +68,25 @@ def file_bytes(finding: FindingRow) -> tuple[bytes, str]:
     if data[:5] == b"%PDF-":
         import pypdfium2 as pdfium
 
-        document = pdfium.PdfDocument(data)
         try:
-            image = document[int(facts.get("page") or 1) - 1].render(scale=PDF_SCALE).to_pil()
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise UnsupportedMedia("the PDF attachment cannot be opened") from exc
+        try:
+            page = int(facts.get("page") or 1)
+            if not 1 <= page <= len(document):
+                raise NotFound(f"the PDF attachment has no page {page}")
+            image = document[page - 1].render(scale=PDF_SCALE).to_pil()
         finally:
             document.close()
         out = io.BytesIO()
         image.save(out, format="PNG")
         return out.getvalue(), "image/png"
-    with Image.open(io.BytesIO(data)) as image:
-        mime = Image.MIME.get(image.format or "", "application/octet-stream")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            mime = Image.MIME.get(image.format or "", "")
+    except (UnidentifiedImageError, OSError) as exc:
+        raise UnsupportedMedia("the attachment is neither a picture nor a PDF: open it from the case file") from exc
+    if not mime.startswith("image/"):
+        raise UnsupportedMedia("the attachment is not a picture the browser can show")
     return data, mime

@@ -92,8 +92,23 @@ def queue_rows(session: Session, alerts: Sequence[Alert], masker: Masker, lang: 
     return out
 
 
+_MODEL_EVIDENCE = "evidence n-grams "
+
+
+def _model_evidence(why: str) -> list[str]:
+    """The n-grams a model's lead names in its `why` ("evidence n-grams “随礼”、“转我微信”")."""
+    for part in why.split("; "):
+        if part.startswith(_MODEL_EVIDENCE):
+            return [g.strip("“”") for g in part[len(_MODEL_EVIDENCE):].split("、") if g.strip("“”")]
+    return []
+
+
 def finding_dict(f: FindingRow, masker: Masker) -> dict[str, Any]:
+    facts = f.facts or {}
     return {
+        # a model's finding: the version that raised it and the n-grams that drove its score
+        "model_version": str(facts.get("model_version", "")),
+        "model_evidence": [masker.mask(g) for g in _model_evidence(str(facts.get("why", "")))],
         "id": f.id, "rule_id": f.rule_id, "pack": f.pack, "category": f.category,
         "detector": f.detector, "label": f.label, "severity": f.severity, "score": round(f.score, 3),
         "reason": masker.mask(f.reason), "reason_en": masker.mask(f.reason_en),

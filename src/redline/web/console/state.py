@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -35,7 +36,6 @@ class Console:
     codec: SessionCodec
     pseudonym_key: bytes
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
-    cookie_secure: bool = False
     _masker: Masker | None = None
     _masker_at: float = 0.0
     _options: dict[str, list[str]] | None = None
@@ -51,6 +51,15 @@ class Console:
             codec=SessionCodec(session_key, "redline.console"),
             pseudonym_key=console_key(engine, "pseudonym"),
         )
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.settings.cookie_secure
+
+    @property
+    def idle(self) -> timedelta:
+        """How long an unused console session lives."""
+        return timedelta(minutes=self.settings.session_idle_minutes)
 
     def masker(self) -> Masker:
         """The organisation's masker, rebuilt at most once a minute."""

@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path as PathParam, Query, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from redline.errors import ConfigError, RedlineError
+from redline.errors import ConfigError, RedlineError, TooLarge
 from redline.review import accounts, audit_log
 from redline.review.accounts import Perm
 from redline.review.alerts import build_alerts
@@ -50,7 +50,7 @@ def audit_page(
         entries = [{"seq": e.seq, "at": present.when(e.at), "actor": e.actor, "role": e.role, "action": e.action,
                     "target": e.target, "detail": ctx.masker.mask(json.dumps(e.detail, ensure_ascii=False)),
                     "hash": e.hash[:12]} for e in session.scalars(query)]
-    result = audit_log.verify(ctx.app.engine) if verify else None
+    result = audit_log.verify(ctx.app.engine, ctx.app.settings.audit_anchor) if verify else None
     if verify:
         audit_log.record(ctx.app.engine, who.username, who.role, "audit.verify", "",
                          {"ok": result.ok if result else None})
@@ -72,7 +72,7 @@ class VerifyOut(BaseModel):
 def api_verify(ctx: CtxDep) -> VerifyOut:
     """Verify the whole audit chain (auditors and administrators)."""
     ctx.need(Perm.VIEW_AUDIT)
-    result = audit_log.verify(ctx.app.engine)
+    result = audit_log.verify(ctx.app.engine, ctx.app.settings.audit_anchor)
     return VerifyOut(ok=result.ok, checked=result.checked, broken_seq=result.broken_seq, problem=result.problem)
 
 
@@ -166,7 +166,7 @@ def import_bundle(ctx: CsrfCtx, bundle: Annotated[UploadFile, File()]) -> Respon
             while chunk := bundle.file.read(1 << 20):
                 size += len(chunk)
                 if size > MAX_UPLOAD:
-                    raise ConfigError("upload larger than 512 MB")
+                    raise TooLarge(f"upload larger than {MAX_UPLOAD // 2**20} MB")
                 out.write(chunk)
         try:
             # the upload's own name, not the temporary path: a re-upload then resolves its fixed rows
@@ -200,3 +200,16 @@ def add_account(ctx: CsrfCtx, username: Annotated[str, Form(max_length=64)], rol
     accounts.add_account(ctx.app.engine, username, role, password)
     audit_log.record(ctx.app.engine, actor.username, actor.role, "account.add", f"account:{username}", {"role": role})
     return RedirectResponse(f"/accounts?added={username}", status_code=303)
+
+
+@router.post("/accounts/{username}/active", include_in_schema=False)
+def set_account_active(ctx: CsrfCtx, username: Annotated[str, PathParam(max_length=64)],
+                       active: Annotated[str, Form(pattern="^[01]$")]) -> Response:
+    """Disable (active=0) or enable (1) an account; disabling ends its sessions at once."""
+    actor = ctx.need(Perm.MANAGE_ACCOUNTS)
+    if username == actor.username and active == "0":
+        raise ConfigError("you cannot disable your own account")
+    accounts.set_active(ctx.app.engine, username, active == "1")
+    audit_log.record(ctx.app.engine, actor.username, actor.role,
+                     "account.enable" if active == "1" else "account.disable", f"account:{username}", {})
+    return RedirectResponse("/accounts", status_code=303)

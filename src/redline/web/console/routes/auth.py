@@ -10,10 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from redline.errors import AccessDenied, ConfigError
-from redline.review import audit_log
-from redline.review.accounts import Actor, authenticate
+from redline.review import audit_log, sessions
+from redline.review.accounts import Actor, authenticate, change_password
 from redline.web.common import i18n
-from redline.web.common.security import SESSION_MAX_AGE
 from redline.web.console.deps import (
     LOGIN_NONCE_COOKIE,
     SESSION_COOKIE,
@@ -48,10 +47,18 @@ def _login(ctx: Ctx, username: str, password: str) -> Actor:
 
 
 def _set_session(ctx: Ctx, response: Response, actor: Actor) -> str:
-    cookie, data = ctx.app.codec.dump(actor.username, actor.role)
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_MAX_AGE, httponly=True,
-                        samesite="strict", secure=ctx.app.cookie_secure, path="/")
-    return data.csrf
+    token, csrf = sessions.start(ctx.app.engine, actor.username)
+    # no max_age: a browser session cookie; the server decides how long the session lives
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=ctx.app.cookie_secure,
+                        path="/")
+    return csrf
+
+
+def _end_session(ctx: Ctx, response: Response) -> None:
+    if ctx.session is not None and ctx.actor is not None:
+        sessions.end(ctx.app.engine, ctx.session.token)
+        audit_log.record(ctx.app.engine, ctx.actor.username, ctx.actor.role, "logout", "", {})
+    response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -83,7 +90,15 @@ def login_form(
 @router.post("/logout", include_in_schema=False)
 def logout(ctx: CsrfCtx) -> Response:
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    _end_session(ctx, response)
+    return response
+
+
+@router.post("/api/logout", status_code=204, tags=["session"], responses={401: {"description": "not logged in"}})
+def api_logout(ctx: CsrfCtx) -> Response:
+    """End this session on the server: its cookie no longer works anywhere."""
+    response = Response(status_code=204)
+    _end_session(ctx, response)
     return response
 
 
@@ -125,3 +140,22 @@ def api_me(ctx: CtxDep) -> LoginReply:
     if ctx.actor is None or ctx.session is None:
         raise LoginRequiredError("please log in")
     return LoginReply(username=ctx.actor.username, role=ctx.actor.role, csrf_token=ctx.session.csrf)
+
+
+class PasswordBody(BaseModel):
+    """The current password and the new one (at least 8 characters)."""
+
+    current: str = Field(min_length=1, max_length=200)
+    new: str = Field(min_length=8, max_length=200)
+
+
+@router.post("/api/me/password", response_model=LoginReply, tags=["session"],
+             responses={400: {"description": "wrong current password"}, 401: {"description": "not logged in"}})
+def api_password(ctx: CsrfCtx, body: PasswordBody) -> LoginReply:
+    """Change your password: every other session of the account ends; this one gets a new CSRF token."""
+    if ctx.actor is None or ctx.session is None:  # csrf() has checked both; this tells the type checker
+        raise LoginRequiredError("please log in")
+    actor, token = ctx.actor, ctx.session.token
+    change_password(ctx.app.engine, actor.username, body.current, body.new, keep_session=token)
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "account.password", f"account:{actor.username}", {})
+    return LoginReply(username=actor.username, role=actor.role, csrf_token=sessions.rotate_csrf(ctx.app.engine, token))

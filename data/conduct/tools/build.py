@@ -1,0 +1,300 @@
+"""Build data/conduct/{train,dev}.jsonl from the hand-written lines in data/conduct/hand/.
+
+Run from the repository root:  python data/conduct/tools/build.py
+The output is a pure function of the hand files (variants are seeded by the line's text), so
+the test in tests/training/test_conduct_corpus.py can rebuild and compare.
+
+Hand file format, one message a line (blank lines and lines starting with # are skipped):
+    unit|register|text[|+label,label]
+A file is named after its category (gifts.txt) or is neg_<kind>.txt for negatives.
+
+Hardness is decided here, not by the annotator's mood: a negative is hard unless its kind is
+in EASY_KINDS (ordinary work and family chat); a violation is hard when it contains none of
+its categories' TEXTBOOK words, i.e. a word-list screen would have to understand it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "src"))
+from hardness import is_hard
+from variation import RULE_REGISTER, variants
+
+from redline.training.datasets import is_validation
+
+ROOT = Path(__file__).resolve().parents[1]
+HAND = ROOT / "hand"
+
+CATEGORIES = (
+    "secrets",
+    "privacy",
+    "rumour",
+    "vulgar",
+    "promotion",
+    "gifts",
+    "gambling",
+    "superstition",
+    "factions",
+    "vote_buying",
+    "flattery",
+    "off_topic",
+    "conduct",
+)
+EASY_KINDS = frozenset({"work", "family"})
+# Units that are not a workplace: the message was posted in a private or hobby group.
+NON_WORK_UNITS = {
+    "游戏群": "hobby",
+    "钓鱼群": "hobby",
+    "球友群": "hobby",
+    "跑团": "hobby",
+    "家庭群": "family",
+    "同学群": "friends",
+}
+REGISTERS = {
+    "p": "plain",
+    "t": "terse",
+    "l": "long",
+    "d": "dialect",
+    "e": "emoji",
+    "ty": "typo",
+    "a": "abbr",
+    "h": "homophone",
+    "py": "pinyin",
+    "f": "formal",
+}
+# Counts the variation aims a little past, so a dropped duplicate does not miss the target.
+VIOLATION_TARGET = 640
+NEGATIVE_TARGET = 6400
+SPLIT_SALT = "conduct"  # a hand line and its variants go to dev when its text's hash says so
+
+
+@dataclass
+class HandLine:
+    """One hand-written message with its annotation; `group` names it and its variants."""
+
+    text: str
+    labels: list[str]
+    hard: bool
+    unit: str
+    register: str
+    kind: str
+    source: str  # file:line, for error messages
+    group: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group = hashlib.blake2b(self.text.encode(), digest_size=6).hexdigest()
+
+
+def parse_file(path: Path) -> list[HandLine]:
+    stem = path.stem
+    negative = stem.startswith("neg_")
+    kind = stem[4:] if negative else stem
+    if not negative and stem not in CATEGORIES:
+        raise ValueError(f"{path.name}: not a category or neg_<kind> file")
+    lines: list[HandLine] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        raw = raw.strip()
+        if not raw or raw.startswith("#"):
+            continue
+        where = f"{path.name}:{number}"
+        parts = raw.split("|")
+        extra: list[str] = []
+        if len(parts) > 3 and parts[-1].startswith("+"):
+            extra = [x.strip() for x in parts.pop()[1:].split(",")]
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise ValueError(f"{where}: expected unit|register|text, got {raw!r}")
+        unit, code, text = (p.strip() for p in parts)
+        if code not in REGISTERS:
+            raise ValueError(f"{where}: unknown register {code!r}")
+        labels = [] if negative else [stem, *extra]
+        if negative and extra:
+            raise ValueError(f"{where}: a negative carries no labels")
+        if unknown := set(labels) - set(CATEGORIES):
+            raise ValueError(f"{where}: unknown labels {sorted(unknown)}")
+        hard = kind not in EASY_KINDS if negative else is_hard(text, labels)
+        lines.append(HandLine(text, sorted(set(labels)), hard, unit, REGISTERS[code], kind, where))
+    return lines
+
+
+def load_hand() -> list[HandLine]:
+    lines = [line for path in sorted(HAND.glob("*.txt")) for line in parse_file(path)]
+    seen: dict[str, str] = {}
+    for line in lines:
+        if line.text in seen:
+            raise ValueError(f"{line.source}: duplicate of {seen[line.text]}: {line.text}")
+        seen[line.text] = line.source
+    return lines
+
+
+def wanted_variants(lines: list[HandLine]) -> dict[str, int]:
+    """Variants per hand line of each file kind: enough to reach the targets, at most 4."""
+    by_kind = Counter(line.kind for line in lines)
+    negatives = sum(n for kind, n in by_kind.items() if kind not in CATEGORIES)
+    out: dict[str, int] = {}
+    for kind, n in by_kind.items():
+        target, base = (VIOLATION_TARGET, n) if kind in CATEGORIES else (NEGATIVE_TARGET, negatives)
+        out[kind] = max(0, min(4, math.ceil(target / base) - 1))
+    return out
+
+
+def channel(unit: str) -> str:
+    return NON_WORK_UNITS.get(unit, "work")
+
+
+def records(lines: list[HandLine]) -> list[dict[str, object]]:
+    wanted = wanted_variants(lines)
+    hand_texts = {line.text for line in lines}
+    seen = set(hand_texts)
+    out: list[dict[str, object]] = []
+    for line in lines:
+        split = "dev" if is_validation(line.text, SPLIT_SALT) else "train"
+        base = {
+            "labels": line.labels,
+            "hard": line.hard,
+            "unit": line.unit,
+            "kind": line.kind,
+            "channel": channel(line.unit),
+            "group": line.group,
+            "split": split,
+        }
+        out.append(
+            {
+                "id": line.group,
+                "text": line.text,
+                **base,
+                "register": line.register,
+                "origin": "hand",
+                "rule": None,
+            }
+        )
+        for number, (rule, text) in enumerate(
+            variants(line.text, line.group, wanted[line.kind]), 1
+        ):
+            if text in seen:
+                continue
+            seen.add(text)
+            out.append(
+                {
+                    "id": f"{line.group}-v{number}",
+                    "text": text,
+                    **base,
+                    "register": RULE_REGISTER[rule] or line.register,
+                    "origin": "variant",
+                    "rule": rule,
+                }
+            )
+    return out
+
+
+def stats(rows: list[dict[str, object]]) -> dict[str, Any]:
+    def count(key: str, subset: list[dict[str, object]] | None = None) -> dict[str, int]:
+        return dict(
+            Counter(str(r[key]) for r in (rows if subset is None else subset)).most_common()
+        )
+
+    negatives = [r for r in rows if not r["labels"]]
+    per_category = {
+        c: {
+            "total": sum(c in r["labels"] for r in rows),  # type: ignore[operator]
+            "hand": sum(c in r["labels"] and r["origin"] == "hand" for r in rows),  # type: ignore[operator]
+            "hard": sum(c in r["labels"] and bool(r["hard"]) for r in rows),  # type: ignore[operator]
+        }
+        for c in CATEGORIES
+    }
+    return {
+        "rows": len(rows),
+        "per_category": per_category,
+        "negatives": {
+            "total": len(negatives),
+            "hard": sum(bool(r["hard"]) for r in negatives),
+            "hand": sum(r["origin"] == "hand" for r in negatives),
+            "by_kind": count("kind", negatives),
+        },
+        "origin": count("origin"),
+        "rule": count("rule", [r for r in rows if r["origin"] == "variant"]),
+        "split": count("split"),
+        "register": count("register"),
+        "channel": count("channel"),
+        "units": len({r["unit"] for r in rows}),
+        "unit": count("unit"),
+    }
+
+
+STATS_BEGIN = "<!-- stats:begin (written by tools/build.py) -->"
+STATS_END = "<!-- stats:end -->"
+
+
+def stats_markdown(summary: dict[str, Any]) -> str:
+    """The datasheet's count tables, rendered from stats so they cannot drift."""
+    out = ["| category | rows | hand lines | hard rows |", "|---|---:|---:|---:|"]
+    for category, f in summary["per_category"].items():
+        out.append(f"| {category} | {f['total']} | {f['hand']} | {f['hard']} |")
+    neg = summary["negatives"]
+    out.append(f"| *(none: negatives)* | {neg['total']} | {neg['hand']} | {neg['hard']} |")
+    out.append("")
+    out.append("| negative kind | rows |")
+    out.append("|---|---:|")
+    out += [f"| {kind} | {n} |" for kind, n in neg["by_kind"].items()]
+    for title, key in (
+        ("origin", "origin"),
+        ("variation rule", "rule"),
+        ("split", "split"),
+        ("register", "register"),
+        ("channel", "channel"),
+    ):
+        out += ["", f"| {title} | rows |", "|---|---:|"]
+        out += [f"| {name} | {n} |" for name, n in summary[key].items()]
+    units = summary["unit"]
+    out += [
+        "",
+        f"{summary['units']} units; rows per unit: "
+        + ", ".join(f"{name} {n}" for name, n in units.items())
+        + ".",
+    ]
+    return "\n".join(out)
+
+
+def write_datasheet(summary: dict[str, Any], path: Path) -> None:
+    """Replace the stats block of the datasheet, leaving the prose as written."""
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(STATS_BEGIN)
+    _, _, tail = rest.partition(STATS_END)
+    block = f"{STATS_BEGIN}\n{stats_markdown(summary)}\n{STATS_END}"
+    path.write_text(head + block + tail, encoding="utf-8")
+
+
+def write(rows: list[dict[str, object]], out_dir: Path) -> None:
+    for split in ("train", "dev"):
+        with (out_dir / f"{split}.jsonl").open("w", encoding="utf-8") as f:
+            for row in rows:
+                if row["split"] == split:
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    (out_dir / "stats.json").write_text(
+        json.dumps(stats(rows), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+def main() -> None:
+    rows = records(load_hand())
+    write(rows, ROOT)
+    summary = stats(rows)
+    write_datasheet(summary, ROOT / "DATASHEET.md")
+    out = [f"{category:13} {figures}" for category, figures in summary["per_category"].items()]
+    out.append(f"negatives {summary['negatives']}")
+    out.append(f"origin {summary['origin']} split {summary['split']} units {summary['units']}")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
