@@ -29,9 +29,9 @@ import orjson
 
 from redline.contracts import BuildContext, Trigger
 from redline.detectors.classifiers.conduct import ConductClassifier, ConductConfig
+from redline.text.normalize import normalize_batch
 from redline.training.conduct_data import CATEGORIES, CORPUS_DIR
 from redline.training.datasets import DEFAULT_DATA_DIR, read_jsonl
-from redline.text.normalize import normalize_batch
 
 N_MESSAGES = int(os.environ.get("BENCH_CONDUCT_N", "1000000"))
 BATCH = 4096

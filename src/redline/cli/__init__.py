@@ -38,6 +38,7 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.models",
     "redline.cli.evidence",
     "redline.cli.retention",
+    "redline.cli.watch",
 )
 
 # Top-level command → the module that registers it, so that `redline ingest …` imports one
@@ -53,6 +54,7 @@ COMMANDS: Final[dict[str, str]] = {
     "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
     "models": "redline.cli.models",
     "evidence": "redline.cli.evidence", "retention": "redline.cli.retention", "hold": "redline.cli.retention",
+    "watch": "redline.cli.watch",
 }
 
 app = typer.Typer(

@@ -32,6 +32,7 @@ from redline.web.console.routes import (
     cases,
     custody,
     intake,
+    live,
     people,
     quarantine,
 )
@@ -86,7 +87,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     app.state.console = Console.build(settings, engine or _engine(settings))
     audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, people, custody):
+    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, people, custody):
         app.include_router(module.router)
 
     app.add_middleware(SecurityHeaders)
@@ -128,6 +129,9 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         body = {"type": "about:blank", "title": "Invalid request", "status": 422,
                 "detail": "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())}
+        if not request.url.path.startswith("/api/"):
+            # a person typed or followed a bad address (/alerts/abc): a page in their language
+            return pages.error_page(context(request), 422, body["detail"])
         return JSONResponse(body, status_code=422)
 
     return app

@@ -230,21 +230,41 @@ def _group_context(session: Session, alert: Alert, masker: Masker) -> dict[str, 
         "group": {"id": masker.mask(group.group_id), "name": masker.mask(group.name), "type": group.type,
                   "owner": masker.pseudonym(group.owner_id), "registered": group.registered,
                   "classification": group.classification, "daily_report": group.daily_report},
-        "members": [{"person": masker.pseudonym(m.person_id), "display_name": masker.mask(m.display_name),
+        "members": [{"person": masker.pseudonym(m.person_id), "display_name": masker.mask(display_shape(m.display_name)),
                      "joined": str(m.joined or ""), "left": str(m.left or "")} for m in members],
         "messages": [message_dict(m, masker) for m in reversed(list(recent))],
     }
 
 
+def display_shape(display_name: str) -> str:
+    """What a 备注 looks like without whose it is: the 单位 part kept, the rest one ＊ per
+    character (县委办-＊＊), so a reviewer can judge whether it follows 单位-姓名; a name without
+    a separator is all ＊ (its length and that it has no 单位 part are what matter)."""
+    for sep in ("-", "—", "－", "_", " "):
+        unit, found, rest = display_name.partition(sep)
+        if found and unit:
+            return f"{unit}{sep}{'＊' * len(rest)}"
+    return "＊" * len(display_name)
+
+
 def _person_context(session: Session, alert: Alert, masker: Masker) -> dict[str, Any]:
     person = session.get(Person, alert.subject_id)
-    payments = session.scalars(select(Payment).where(Payment.payee == alert.subject_id)
-                               .order_by(Payment.time.desc()).limit(CONTEXT))
-    return {
+    out: dict[str, Any] = {
         "person": {"pseudonym": masker.pseudonym(alert.subject_id), "unit": person.unit if person else "",
                    "post": masker.mask(person.post) if person else ""},
-        "payments": [payment_dict(p, masker) for p in payments],
+        "payments": [], "memberships": [],
     }
+    if alert.category == "governance":
+        # a member's governance lead is judged on the memberships, not on the person's money
+        rows = session.execute(select(Membership, Group.name, Group.type).join(Group, Group.group_id == Membership.group_id)
+                               .where(Membership.person_id == alert.subject_id).limit(CONTEXT))
+        out["memberships"] = [{"group": masker.mask(name), "type": kind, "display_shape": masker.mask(display_shape(m.display_name)),
+                               "joined": str(m.joined or ""), "left": str(m.left or "")} for m, name, kind in rows]
+        return out
+    payments = session.scalars(select(Payment).where(Payment.payee == alert.subject_id)
+                               .order_by(Payment.time.desc()).limit(CONTEXT))
+    out["payments"] = [payment_dict(p, masker) for p in payments]
+    return out
 
 
 def alert_detail(session: Session, alert: Alert, masker: Masker, lang: str) -> dict[str, Any]:
