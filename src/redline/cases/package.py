@@ -34,7 +34,7 @@ from redline.reports.casefile import gather
 from redline.reports.docx import case_report
 from redline.reports.xlsx import evidence_table
 from redline.review import audit_log
-from redline.review.alerts import findings_of
+from redline.review.alerts import evidence_ids, findings_of
 from redline.review.cases import case_view
 from redline.review.identity import load_masker
 from redline.store.tables.findings import FindingRow
@@ -77,6 +77,9 @@ def originals(session: Session, case_id: int) -> Originals:
     view = case_view(session, case_id)
     findings = [f for alert in view.alerts for f in findings_of(session, alert)]
     ids = {f.subject_id for f in findings} | {str(r) for f in findings for r in (f.related_ids or [])}
+    for alert in view.alerts:  # what each alert is about, by the source's own ids (alert_items)
+        evidence = evidence_ids(session, alert.id)
+        ids.update(evidence["message_ids"] + evidence["payment_ids"])
     ids_list = sorted(ids)
     messages = list(session.scalars(select(Message).where(Message.id.in_(ids_list)).order_by(Message.id)))
     payments = list(session.scalars(

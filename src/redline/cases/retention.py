@@ -37,7 +37,7 @@ from redline.store.tables.findings import FindingRow
 from redline.store.tables.intake import PublicReport
 from redline.store.tables.messages import Message
 from redline.store.tables.payments import Payment
-from redline.store.tables.review import Alert, Case, CaseNote, Decision
+from redline.store.tables.review import Alert, AlertFinding, AlertItem, Case, CaseNote, Decision
 
 CHUNK: Final = 500
 
@@ -95,10 +95,15 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _named_ids(session: Session, dropped: set[int]) -> set[str]:
-    """Every message or payment id a finding names, as subject or related row, leaving out
-    the findings earlier rules of this run deleted (or, in a dry run, would delete)."""
+def _named_ids(session: Session, dropped: set[int], dropped_alerts: set[int]) -> set[str]:
+    """Every message or payment id a finding names (as subject or related row) or an alert is
+    about (alert_items), leaving out the findings and alerts earlier rules of this run deleted
+    (or, in a dry run, would delete)."""
     named: set[str] = set()
+    for alert_id, item in session.execute(select(AlertItem.alert_id, AlertItem.item_id).where(
+            AlertItem.kind.in_(("message", "payment")))):
+        if alert_id not in dropped_alerts:
+            named.add(item)
     query = select(FindingRow.id, FindingRow.subject, FindingRow.subject_id, FindingRow.related_ids)
     for finding_id, subject, subject_id, related in session.execute(query):
         if finding_id in dropped:
@@ -112,15 +117,19 @@ def _named_ids(session: Session, dropped: set[int]) -> set[str]:
 def _drop_alerts(session: Session, alerts: list[Alert], finding_ids: list[int]) -> None:
     """Delete alerts with their findings and decisions."""
     alert_ids = [a.id for a in alerts]
+    for chunk in _chunks(alert_ids):
+        session.execute(delete(AlertFinding).where(AlertFinding.alert_id.in_(chunk)))
+        session.execute(delete(AlertItem).where(AlertItem.alert_id.in_(chunk)))
+        session.execute(delete(Decision).where(Decision.alert_id.in_(chunk)))
     for chunk in _chunks(finding_ids):
+        session.execute(delete(AlertFinding).where(AlertFinding.finding_id.in_(chunk)))
         session.execute(delete(FindingRow).where(FindingRow.id.in_(chunk)))
     for chunk in _chunks(alert_ids):
-        session.execute(delete(Decision).where(Decision.alert_id.in_(chunk)))
         session.execute(delete(Alert).where(Alert.id.in_(chunk)))
 
 
 def _cases(session: Session, cover: Held, cutoff: datetime, dry_run: bool, days: int,
-           dropped: set[int]) -> list[Outcome]:
+           dropped: set[int], dropped_alerts: set[int]) -> list[Outcome]:
     old = [c for c in session.scalars(select(Case).where(Case.status == "concluded").order_by(Case.id))
            if (_aware(c.updated_at) or cutoff) < cutoff]
     kept = [c for c in old if c.id in cover.cases or (c.person_id or "") in cover.people]
@@ -128,6 +137,7 @@ def _cases(session: Session, cover: Held, cutoff: datetime, dry_run: bool, days:
     alerts = list(session.scalars(select(Alert).where(Alert.case_id.in_([c.id for c in gone]))))
     finding_ids = [f.id for a in alerts for f in findings_of(session, a)]
     dropped.update(finding_ids)
+    dropped_alerts.update(a.id for a in alerts)
     if not dry_run and gone:
         _drop_alerts(session, alerts, finding_ids)
         ids = [c.id for c in gone]
@@ -142,13 +152,14 @@ def _cases(session: Session, cover: Held, cutoff: datetime, dry_run: bool, days:
 
 
 def _dismissed(session: Session, cover: Held, cutoff: datetime, dry_run: bool, days: int,
-               dropped: set[int]) -> list[Outcome]:
+               dropped: set[int], dropped_alerts: set[int]) -> list[Outcome]:
     old = list(session.scalars(select(Alert).where(
         Alert.status == "dismissed", Alert.case_id.is_(None), Alert.decided_at < cutoff).order_by(Alert.id)))
     kept = [a for a in old if cover.covers_alert(a)]
     gone = [a for a in old if not cover.covers_alert(a)]
     finding_ids = [f.id for a in gone for f in findings_of(session, a)]
     dropped.update(finding_ids)
+    dropped_alerts.update(a.id for a in gone)
     if not dry_run:
         _drop_alerts(session, gone, finding_ids)
     when = cutoff.isoformat()
@@ -157,10 +168,10 @@ def _dismissed(session: Session, cover: Held, cutoff: datetime, dry_run: bool, d
 
 
 def _unnamed(session: Session, cover: Held, cutoff: datetime, dry_run: bool, days: int,
-             dropped: set[int], *, payments: bool) -> list[Outcome]:
+             dropped: set[int], dropped_alerts: set[int], *, payments: bool) -> list[Outcome]:
     table, key = (Payment, Payment.payment_id) if payments else (Message, Message.id)
     rule, kind = ("payments_without_finding", "payment") if payments else ("messages_without_finding", "message")
-    named = _named_ids(session, dropped)
+    named = _named_ids(session, dropped, dropped_alerts)
     frozen = cover.payment_ids(session) if payments else cover.message_ids(session)
     old = [k for k in session.scalars(select(key).where(table.time < cutoff).order_by(key)) if k not in named]
     gone = [k for k in old if k not in frozen]
@@ -193,22 +204,23 @@ def apply(engine: Engine, policy: RetentionPolicy, *, now: datetime | None = Non
 
     outcomes: list[Outcome] = []
     dropped: set[int] = set()  # findings deleted (or that a dry run would delete) by earlier rules
+    dropped_alerts: set[int] = set()  # and alerts
     with Session(engine) as session, session.begin():
         cover = held(session)
         if policy.concluded_cases_days is not None:
             d = policy.concluded_cases_days
-            outcomes += _cases(session, cover, cutoff(d), dry_run, d, dropped)
+            outcomes += _cases(session, cover, cutoff(d), dry_run, d, dropped, dropped_alerts)
             session.flush()
         if policy.dismissed_alerts_days is not None:
             d = policy.dismissed_alerts_days
-            outcomes += _dismissed(session, cover, cutoff(d), dry_run, d, dropped)
+            outcomes += _dismissed(session, cover, cutoff(d), dry_run, d, dropped, dropped_alerts)
             session.flush()
         if policy.messages_without_finding_days is not None:
             d = policy.messages_without_finding_days
-            outcomes += _unnamed(session, cover, cutoff(d), dry_run, d, dropped, payments=False)
+            outcomes += _unnamed(session, cover, cutoff(d), dry_run, d, dropped, dropped_alerts, payments=False)
         if policy.payments_without_finding_days is not None:
             d = policy.payments_without_finding_days
-            outcomes += _unnamed(session, cover, cutoff(d), dry_run, d, dropped, payments=True)
+            outcomes += _unnamed(session, cover, cutoff(d), dry_run, d, dropped, dropped_alerts, payments=True)
     if policy.portal_reports_days is not None:
         outcomes += _portal(engine, data_dir or Path("redline-data"), policy.portal_reports_days, now, dry_run)
     action = "retention.dry_run" if dry_run else "retention.delete"

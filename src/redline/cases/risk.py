@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from redline.cases.report_links import reports_of_person
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.intake import PublicReport
+from redline.store.tables.messages import Message
+from redline.store.tables.payments import Payment
 from redline.store.tables.report_links import ReportLink
-from redline.store.tables.review import Alert
+from redline.store.tables.review import Alert, AlertFinding
 
 WEIGHTS: Final = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0}
 HALF_LIFE_DAYS: Final = 180.0
@@ -73,10 +75,12 @@ class PersonRisk:
     contributions: list[Contribution]
 
 
-def contribution(finding: FindingRow, alert: Alert | None, now: datetime) -> Contribution:
+def contribution(finding: FindingRow, alert: Alert | None, now: datetime,
+                 subject_time: datetime | None = None) -> Contribution:
     """The share of one finding as of `now`."""
-    # a finding without its own time takes its alert's: the time of the message or payment
-    when = _aware(finding.time or (alert.time if alert and alert.time else None) or finding.created_at)
+    # a finding without its own time takes the time of its message or payment, else its alert's
+    when = _aware(finding.time or subject_time or (alert.time if alert and alert.time else None)
+                  or finding.created_at)
     age = max(0.0, (now - when).total_seconds() / 86_400)
     status = alert.status if alert else "new"
     weight = WEIGHTS.get(finding.severity, 1.0)
@@ -96,13 +100,26 @@ def report_contribution(report_id: int, received_on: date, now: datetime) -> Con
                         round(factor, 4), round(REPORT_WEIGHT * factor, 2), f"群众举报 #{report_id}", None, report_id)
 
 
-def _alerts_by_subject(session: Session, findings: list[FindingRow]) -> dict[tuple[str, str], Alert]:
-    keys = {(f.subject, f.subject_id) for f in findings}
-    subject_ids = sorted({k[1] for k in keys})
-    out: dict[tuple[str, str], Alert] = {}
-    for i in range(0, len(subject_ids), 500):
-        for alert in session.scalars(select(Alert).where(Alert.subject_id.in_(subject_ids[i:i + 500]))):
-            out[(alert.subject, alert.subject_id)] = alert
+def _alerts_of(session: Session, findings: list[FindingRow]) -> dict[int, Alert]:
+    """Each finding's alert (alert_findings: one incident, one alert)."""
+    out: dict[int, Alert] = {}
+    ids = [f.id for f in findings]
+    for i in range(0, len(ids), 500):
+        out.update(dict(session.execute(
+            select(AlertFinding.finding_id, Alert).join(Alert, Alert.id == AlertFinding.alert_id)
+            .where(AlertFinding.finding_id.in_(ids[i:i + 500]))).tuples().all()))
+    return out
+
+
+def _subject_times(session: Session, findings: list[FindingRow]) -> dict[str, datetime]:
+    """When the message or payment a finding is about happened (for findings with no time)."""
+    wanted = sorted({f.subject_id for f in findings if f.time is None and f.subject in ("message", "payment")})
+    out: dict[str, datetime] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        out.update(dict(session.execute(select(Message.id, Message.time).where(Message.id.in_(chunk))).tuples().all()))
+        out.update(dict(session.execute(
+            select(Payment.payment_id, Payment.time).where(Payment.payment_id.in_(chunk))).tuples().all()))
     return out
 
 
@@ -110,8 +127,8 @@ def person_risk(session: Session, person_id: str, now: datetime | None = None) -
     """The person's contributions, newest first, and their sum."""
     now = now or datetime.now(UTC)
     findings = list(session.scalars(select(FindingRow).where(FindingRow.person_id == person_id)))
-    alerts = _alerts_by_subject(session, findings)
-    parts = [contribution(f, alerts.get((f.subject, f.subject_id)), now) for f in findings]
+    alerts, times = _alerts_of(session, findings), _subject_times(session, findings)
+    parts = [contribution(f, alerts.get(f.id), now, times.get(f.subject_id)) for f in findings]
     parts += [report_contribution(rid, day, now) for rid, day in reports_of_person(session, person_id)]
     parts.sort(key=lambda c: (c.time, c.finding_id), reverse=True)
     return PersonRisk(person_id, round(sum(c.points for c in parts), 2), parts)
@@ -121,12 +138,12 @@ def ranking(session: Session, now: datetime | None = None, limit: int = 200) -> 
     """People by score, highest first: (person_id, score, number of findings)."""
     now = now or datetime.now(UTC)
     findings = list(session.scalars(select(FindingRow).where(FindingRow.person_id.is_not(None))))
-    alerts = _alerts_by_subject(session, findings)
+    alerts, times = _alerts_of(session, findings), _subject_times(session, findings)
     scores: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     for f in findings:
         pid = f.person_id or ""
-        scores[pid] += contribution(f, alerts.get((f.subject, f.subject_id)), now).points
+        scores[pid] += contribution(f, alerts.get(f.id), now, times.get(f.subject_id)).points
         counts[pid] += 1
     for pid, rid, day in session.execute(
             select(ReportLink.target, PublicReport.id, PublicReport.received_on)

@@ -15,7 +15,7 @@ from redline.store.tables.findings import FindingRow
 from redline.store.tables.holds import Hold
 from redline.store.tables.messages import Message
 from redline.store.tables.payments import Payment
-from redline.store.tables.review import Alert
+from redline.store.tables.review import Alert, AlertFinding, AlertItem
 
 
 def active(session: Session, scope: str | None = None, target: str | None = None) -> list[Hold]:
@@ -78,11 +78,16 @@ def held(session: Session) -> Held:
     if cases:
         for alert in session.scalars(select(Alert).where(Alert.case_id.in_(cases))):
             alert_ids.add(alert.id)
-            # the alert's findings: those on its subject (as review.alerts.findings_of reads them)
-            for subject_id, related in session.execute(select(FindingRow.subject_id, FindingRow.related_ids).where(
-                    FindingRow.subject == alert.subject, FindingRow.subject_id == alert.subject_id)):
-                items.add(subject_id)
+            # the alert's findings (alert_findings) and what it is about (alert_items)
+            for subject, subject_id, related in session.execute(
+                    select(FindingRow.subject, FindingRow.subject_id, FindingRow.related_ids)
+                    .join(AlertFinding, AlertFinding.finding_id == FindingRow.id)
+                    .where(AlertFinding.alert_id == alert.id)):
+                if subject in ("message", "payment"):
+                    items.add(subject_id)
                 items.update(str(r) for r in related or [])
+            items.update(session.scalars(select(AlertItem.item_id).where(
+                AlertItem.alert_id == alert.id, AlertItem.kind.in_(("message", "payment")))))
     return Held(cases, frozenset(people), groups, frozenset(items), frozenset(alert_ids))
 
 
