@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from redline.scan.plan import RuleRef
+from redline.rules.plan import RuleRef
 from redline.scan.why_zh import why_zh
 
 # Category names as reviewers say them (vocab.Category value → 中文).
@@ -44,6 +44,7 @@ DETECTOR_ZH: Final[Mapping[str, str]] = {
     "gift_offer": "送礼用语",
     "flattery": "吹捧用语",
     "near": "上下文组合",
+    "frames": "行为框架",
     "clf.offensive": "低俗分类器",
     "clf.promotion": "推广分类器",
     "clf.conduct": "行为分类模型",

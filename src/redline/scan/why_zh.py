@@ -21,6 +21,22 @@ _KEYWORD_ZH: Final = {  # "<keyword> <value>" parts: cues and their context word
     "favour": "附近有请托用语",
     "addressee": "称呼对象",
     "issuer": "发文机关",
+    # the frames detector: "frame <title>; act 拍照; object 红头文件; state 还没印发"
+    "frame": "行为框架",
+    "act": "行为",
+    "object": "对象",
+    "state": "状态",
+    "recipient": "收受人",
+    "game": "牌局",
+    "tool": "工具",
+    "occasion": "场合",
+    "bond": "关系",
+    "purpose": "用途",
+    "party": "对方",
+    "gift": "礼品",
+    "vote": "选票",
+    "info": "个人信息",
+    "target": "涉及人",
 }
 _FIXED_ZH: Final = {  # whole parts
     "resident_id: GB 11643 checksum ok": "身份证号（GB 11643 校验位正确）",
