@@ -136,6 +136,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
     to it) are read and screened too, each distinct file once. With `concerns`, the record
     analyses read only the rows of the people and groups concerned (none when it is empty).
     """
+    from redline.pipeline.reach import escalate_by_reach
     from redline.scan.engine import scan_batch
     from redline.store import save_findings
 
@@ -150,6 +151,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
         ids = [r[0] for r in rows]
         contexts = [message_context(conv, sender, group_types) for _, _, conv, sender in rows]
         findings = scan_batch(plan, [r[1] for r in rows], contexts, ids=ids)
+        findings = escalate_by_reach(engine, plan, {r[0]: r[2] for r in rows}, findings)
         summary.new_findings += save_findings(engine, findings, pack_versions=plan.pack_versions)
         # Marked only after the findings are saved: a crash re-screens the batch, never skips it.
         mark_scanned(engine, [(r[0], len(r[1])) for r in rows], plan.version)

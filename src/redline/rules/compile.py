@@ -50,6 +50,7 @@ def rule_ref(lr: LoadedRule, spec: TriggerSpec) -> RuleRef:
         scope=_scope(lr),
         min_score=spec.min_score,
         pack_title=lr.pack.title,
+        urgent_reposts=lr.rule.urgent_reposts,
     )
 
 

@@ -94,6 +94,9 @@ class Rule(_Frozen):
     scope: RuleScope | None = None
     params: dict[str, Any] = Field(default_factory=dict)  # regulation parameters, overridable
     min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    # a finding on a public post (Weibo, 朋友圈) reposted at least this often is one severity
+    # level more urgent: a post reaches far beyond a work group
+    urgent_reposts: int | None = Field(default=None, ge=1)
     notes: str = ""  # how the rule is read, what it does not cover
     examples: Examples = Field(default_factory=Examples)
 

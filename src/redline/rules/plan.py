@@ -83,6 +83,7 @@ class RuleRef:
     scope: Scope | None = None  # None: everywhere
     min_score: float = 0.0  # hits scoring below this are dropped by the engine
     pack_title: str = ""
+    urgent_reposts: int | None = None  # a public post reposted this often: one severity level up
 
     def accepts(self, score: float, ctx: MessageContext | None = None) -> bool:
         """True if a hit with this score, in this context, should become a finding."""
