@@ -30,6 +30,7 @@ from redline.store.tables.payments import Payment
 from redline.store.tables.review import Alert
 
 BATCH: Final = 4096
+LISTED: Final = 200
 # statuses of an alert: escalated into a case = a reviewer confirmed the lead
 CONFIRMED: Final = "escalated"
 DISMISSED: Final = "dismissed"
@@ -90,6 +91,8 @@ class BacktestReport:
     dismissed_saved: int = 0
     reviewer_hours: float = 0.0  # positive: the change adds work; negative: it saves work
     by_rule: dict[str, RuleDelta] = field(default_factory=dict)
+    added_subjects: list[Subject] = field(default_factory=list)
+    removed_subjects: list[Subject] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -103,6 +106,9 @@ class BacktestReport:
             "confirmed_lost": self.confirmed_lost, "dismissed_saved": self.dismissed_saved,
             "reviewer_hours": round(self.reviewer_hours, 2),
             "by_rule": {rid: d.as_dict() for rid, d in sorted(self.by_rule.items())},
+            # the first alerts each way, for a reviewer to open (a big change lists a sample)
+            "added_alerts": [f"{k}:{i}" for k, i in self.added_subjects[:LISTED]],
+            "removed_alerts": [f"{k}:{i}" for k, i in self.removed_subjects[:LISTED]],
         }
 
 
@@ -245,6 +251,7 @@ def compare(before: Iterable[Lead], after: Iterable[Lead], alerts: dict[Subject,
     added = new_alerts.keys() - old_alerts.keys()
     removed = old_alerts.keys() - new_alerts.keys()
     report.added, report.removed = len(added), len(removed)
+    report.added_subjects, report.removed_subjects = sorted(added), sorted(removed)
     report.unchanged = len(old_alerts.keys() & new_alerts.keys())
     for subject in removed:
         state = alerts.get(subject)
