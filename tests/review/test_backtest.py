@@ -74,17 +74,20 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engi
         reply = client.post(f"/api/alerts/{alert_id}/decision", json=body, headers={"X-CSRF-Token": token})
         assert reply.status_code == 200, reply.text
         decided[alert_id] = body["action"]
-    assert "escalate" in decided.values() and "dismiss" in decided.values()
+    assert "escalate" in decided.values()
+    assert "dismiss" in decided.values()
     yield url, engine, decided
     engine.dispose()
 
 
 def _backtest(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> dict[str, Any]:
     capsys.readouterr()
+    code = 0
     try:
         main(["packs", "backtest", "--db", url, "--json", *extra])
     except SystemExit as exc:
-        assert not exc.code
+        code = int(exc.code or 0)
+    assert code == 0
     return dict(json.loads(capsys.readouterr().out))
 
 
@@ -153,7 +156,8 @@ def test_a_new_term(county: tuple[str, Engine, dict[int, str]], tmp_path: Path,
     with Session(engine) as session:
         holding = {mid for mid, text in session.execute(select(Message.id, Message.text)) if NEW_TERM in (text or "")}
     leads = _leads(engine)
-    assert holding and not any(("message", m) in leads for m in holding)  # the term raises nothing today
+    assert holding
+    assert not any(("message", m) in leads for m in holding)
     overrides = tmp_path / "term.yaml"
     overrides.write_text(f"lexicons:\n  {TERM_LIST}: {{add: [{NEW_TERM}]}}\n", encoding="utf-8")
     report = _backtest(capsys, url, "--overrides", str(overrides))
@@ -161,5 +165,6 @@ def test_a_new_term(county: tuple[str, Engine, dict[int, str]], tmp_path: Path,
     assert set(report["added_alerts"]) == {f"message:{m}" for m in holding}
     assert report["removed"] == 0
     grown = {rid: r["added"] for rid, r in report["by_rule"].items() if r["added"]}
-    assert grown and all(n <= len(holding) for n in grown.values())
+    assert grown
+    assert all(n <= len(holding) for n in grown.values())
     assert max(grown.values()) == len(holding)
