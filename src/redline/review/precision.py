@@ -56,7 +56,8 @@ class Tally:
             "per_1000_messages": round(1000 * self.alerts / messages, 3) if messages else None,
             "weeks": [{"week": w, **{k: c[k] for k in ("confirmed", "dismissed", "open")}}
                       for w, c in sorted(self.weeks.items())],
-            "top_dismissal_reasons": [{"reason": r, "count": n} for r, n in self.reasons.most_common(TOP_REASONS)],
+            "top_dismissal_reasons": [{"reason": r, "count": n} for r, n in  # ties by text: a stable list
+                                      sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_REASONS]],
         }
 
 
