@@ -23,7 +23,7 @@ from redline.rules.load import load_packs, shipped_pack_paths
 from redline.store.load import load_bundle
 from redline.store.tables.audit import AuditEntry
 from redline.store.tables.findings import FindingRow
-from redline.web.console import present
+from redline.web.console import present, trial
 from redline.web.console.deps import CsrfCtx, CtxDep
 from redline.web.console.pages import render
 from redline.web.console.routes.alerts import ERRORS
@@ -121,7 +121,20 @@ def packs_page(ctx: CtxDep, errors: str = "") -> Response:
     path = ctx.app.settings.overrides_path
     current = path.read_text(encoding="utf-8") if path and path.exists() else ""
     return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=current,
-                  overrides_path=str(path or ""), errors=[], saved=False)
+                  overrides_path=str(path or ""), errors=[], saved=False, trial=None, trial_rules=[])
+
+
+@router.post("/packs/backtest", response_class=HTMLResponse, include_in_schema=False)
+def trial_overrides(ctx: CsrfCtx, text: Annotated[str, Form(max_length=1_000_000)]) -> Response:
+    """试运行: what the text in the box would add to and remove from the queue; nothing saved."""
+    ctx.need(Perm.EDIT_PACKS)
+    path = ctx.app.settings.overrides_path
+    if path is None:
+        raise ConfigError("no overrides file configured: start the console with REDLINE_OVERRIDES=PATH")
+    result = trial.run_trial(ctx.app, text, path)
+    return render(ctx, "packs.html", status_code=400 if result.errors else 200, coverage=_cached_coverage(ctx),
+                  overrides=text, overrides_path=str(path), errors=result.errors, saved=False, trial=result.report,
+                  trial_rules=trial.touched(result.report))
 
 
 @router.post("/packs/overrides", response_class=HTMLResponse, include_in_schema=False)
@@ -139,12 +152,16 @@ def save_overrides(ctx: CsrfCtx, text: Annotated[str, Form(max_length=1_000_000)
         errors = [str(e).replace(str(candidate), path.name) for e in result.errors]
         candidate.unlink()
         return render(ctx, "packs.html", status_code=400, coverage=_cached_coverage(ctx), overrides=text,
-                      overrides_path=str(path), errors=errors, saved=False)
-    candidate.replace(path)
+                      overrides_path=str(path), errors=errors, saved=False, trial=None, trial_rules=[])
+    # the trial run's report (cached when the reviewer ran 试运行 first) goes into the audit entry
+    report = trial.run_trial(ctx.app, text, path).report
+    candidate.replace(path)  # atomic: the scanner never reads half a file
     ctx.app.forget("coverage")
-    audit_log.record(ctx.app.engine, actor.username, actor.role, "packs.overrides", str(path), {"chars": len(text)})
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "packs.overrides", str(path),
+                     {"chars": len(text), "backtest": trial.audit_summary(report) if report else None})
     return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=text, overrides_path=str(path),
-                  errors=[], saved=True)
+                  errors=[], saved=True, trial=report,
+                  trial_rules=trial.touched(report))
 
 
 @router.get("/import", response_class=HTMLResponse, include_in_schema=False)
