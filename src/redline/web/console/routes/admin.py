@@ -18,6 +18,7 @@ from redline.review import accounts, audit_log
 from redline.review.accounts import Perm
 from redline.review.alerts import build_alerts
 from redline.review.dashboard import dashboard
+from redline.review.precision import precision_stats
 from redline.review.pseudonyms import mask_rejected
 from redline.rules.load import load_packs, shipped_pack_paths
 from redline.store.load import load_bundle
@@ -84,8 +85,13 @@ def dashboard_page(ctx: CtxDep) -> Response:
         "category": [[ctx._(k), v] for k, v in board.by_category], "rule": board.by_rule,
         "unit": board.by_unit, "week": board.by_week,
     }
+    precision = ctx.app.cached("precision", 60.0, lambda: precision_stats(ctx.app.engine))
+    # dismissal reasons are reviewers' free text: they may name people, so they are masked
+    reasons = {id(r): ctx.masker.mask(r["top_dismissal_reasons"][0]["reason"]) if r["top_dismissal_reasons"] else ""
+               for r in precision["rules"]}
+    precision = {**precision, "rules": [{**r, "top_reason": reasons[id(r)]} for r in precision["rules"]]}
     return render(ctx, "dashboard.html", board=board, charts_json=json.dumps(charts, ensure_ascii=False),
-                  coverage=_cached_coverage(ctx))
+                  coverage=_cached_coverage(ctx), precision=precision)
 
 
 def _coverage(app: Any) -> dict[str, Any]:
