@@ -43,15 +43,27 @@ def register(packs_app: typer.Typer) -> None:
         packs: PacksOption = "all",
         since: Annotated[int | None, typer.Option("--since", min=1, help="only the last DAYS days of messages and payments")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        spark: Annotated[str | None, typer.Option(
+            "--spark", help="screen on Spark at this master (e.g. local[2]) instead of in this process")] = None,
     ) -> None:
         """Run a candidate plan (packs + overrides) over the store WITHOUT writing, and compare
         its alerts with today's: added, removed, confirmed lost, dismissed saved, precision."""
         from redline.review.backtest import backtest
         from redline.store import make_engine
 
-        built = load_built(packs, overrides)
+        built = load_built(packs, overrides)  # also reports load errors before Spark starts
         engine = make_engine(db)  # not migrate(): a backtest never writes, not even a schema
-        report = backtest(engine, built.plan, since_days=since)
+        if spark:
+            from redline.review.backtest_spark import backtest_spark
+            from redline.scan.spark import PlanSpec, local_session
+
+            session = local_session(spark, "redline-backtest")
+            try:
+                report = backtest_spark(engine, session, PlanSpec.from_files(packs, overrides), since_days=since)
+            finally:
+                session.stop()
+        else:
+            report = backtest(engine, built.plan, since_days=since)
         if as_json:
             print(json.dumps(report.as_dict(), ensure_ascii=False))
             return
