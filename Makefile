@@ -14,13 +14,14 @@ SYSTEM_PACKAGES := postgresql chromium fonts-wqy-microhei openjdk-17-jre-headles
 # The demo needs only the font: it renders its planted document photos and charts with it.
 DEMO_PACKAGES := fonts-wqy-microhei
 
-.PHONY: venv demo test bench lint system-deps demo-deps assets clean help
+.PHONY: venv demo test bench lint system-deps demo-deps assets clean help screenshots
 
 help:
 	@echo "make demo   - install, build the demo county, scan it, serve the console on $(HOST):$(PORT)"
 	@echo "make test   - install everything the tests need (incl. PostgreSQL, Chromium) and run the suite"
 	@echo "make bench  - run the benchmarks, figures in bench/results/*.json"
 	@echo "make lint   - ruff, mypy on the core, import-linter"
+	@echo "make screenshots - regenerate docs/screenshots/ (the reviewer's day in Chromium)"
 
 venv: $(STAMP)
 
@@ -55,6 +56,10 @@ demo: $(STAMP) demo-deps assets
 
 test: $(STAMP) system-deps assets
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+# the README's pictures (docs/screenshots/): the reviewer's-day browser test on the demo county
+screenshots: $(STAMP) system-deps assets
+	REDLINE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/web/console/test_console_reviewer_day.py -q
 
 bench: $(STAMP) system-deps assets
 	$(PY) -m bench

@@ -61,7 +61,7 @@ def _screen(plan, lines: list[bytes]) -> tuple[int, int]:  # type: ignore[no-unt
 
 def _store_scan(plan, texts: list[str], folder: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from redline.bundle import write_bundle
-    from redline.cli.scan import scan_store
+    from redline.pipeline.screen import scan_store
     from redline.store import load_bundle, make_engine, migrate
 
     cst = timezone(timedelta(hours=8))

@@ -15,6 +15,7 @@ from redline.detectors import (
     canvassing,
     doc_number,
     flattery,
+    frames,
     gambling,
     gift_offer,
     lexicon,
@@ -23,7 +24,7 @@ from redline.detectors import (
     regex,
     secret_marks,
 )
-from redline.detectors.classifiers import offensive, person_name, promotion
+from redline.detectors.classifiers import conduct, offensive, person_name, promotion
 from redline.groups import (
     classified_content,
     daily_report,
@@ -58,8 +59,10 @@ TEXT_DETECTORS: Final[Mapping[str, type[TextDetectorFactory]]] = MappingProxyTyp
     "gift_offer": gift_offer.GiftOfferDetector,
     "flattery": flattery.FlatteryDetector,
     "near": near.NearDetector,
+    "frames": frames.FramesDetector,
     "clf.offensive": offensive.OffensiveClassifier,
     "clf.promotion": promotion.PromotionClassifier,
+    "clf.conduct": conduct.ConductClassifier,
     "pii.person_name": person_name.PersonNameFactory,
 })
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from redline.attachments.specimens import like_a_phone, render_document
 from redline.bundle import write_bundle
-from redline.cli.scan import scan_store
+from redline.pipeline.screen import scan_store
 from redline.rules.build import build_plan
 from redline.store import load_bundle, migrate
 from redline.store.tables.findings import FindingRow

@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from redline.cli.scan import scan_store
 from redline.demo import attachment_cases as ac
+from redline.pipeline.screen import scan_store
 from redline.rules.build import build_plan
 from redline.store import load_bundle, migrate
 from redline.store.tables.findings import FindingRow

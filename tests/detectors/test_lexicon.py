@@ -104,3 +104,22 @@ def test_long_lists_get_whole_pinyin_only(detect) -> None:
     big = {"big": ("机密文件", *(f"项目{i:04d}" for i in range(FULL_SPELLINGS_MAX)))}
     found = detect(LexiconDetector, "jimiwenjian 机mi文件", {"lexicon": "big"}, big)
     assert [ev for ev, _ in found] == ["jimiwenjian"]
+
+
+# A two-character term that a segmenter splits across two words is no hit (快转 in 加快转变),
+# unless the lexicon flags it `|inword`; a term inside one longer word still is (抢红包).
+SPLIT_CASES = [
+    ("快转", "要加快转变经济发展方式", []),
+    ("快转", "要加快转型升级", []),
+    ("快转", "网传明天停水，快转", ["快转"]),
+    ("快转|inword", "要加快转变经济发展方式", ["快转"]),
+    ("红包", "大家抢红包了", ["红包"]),
+    ("股票", "我的股票全绿了", ["股票"]),
+    ("网传", "上网传播正能量", []),
+]
+
+
+@pytest.mark.parametrize(("term", "text", "expected"), SPLIT_CASES, ids=[f"{c[0]}:{c[1]}" for c in SPLIT_CASES])
+def test_terms_split_by_a_segmenter(detect, term: str, text: str, expected: list[str]) -> None:
+    found = detect(LexiconDetector, text, {"lexicon": "t"}, {"t": (term,)})
+    assert [ev for ev, _ in found] == expected

@@ -26,6 +26,21 @@ CASES = [
     ("不得外传的机密文件发群里了", ["不得外传"]),  # the marker stays a hit of its own
     ("严禁在工作群里发与工作无关的内容，发个红包庆祝一下", ["红包"]),
     ("严禁" + "在" * 20 + "收购物卡", ["购物卡"]),  # too far from the prohibition
+    # notices as a whole: rebuttals, case reports, warnings, correct handling, training
+    ("网传县里发了机密文件要求封路，经核实系谣言", []),
+    ("县纪委查处一起违规收受购物卡问题", []),
+    ("警方提醒：谨防有人冒充领导发红包链接", []),
+    ("如发现有人在群里发红包拉票，请举报", []),
+    ("涉密文件已到，请到机要室签字领取", []),
+    ("节日期间收到的购物卡一律上交", []),
+    ("提醒一下，机密文件别发群里", ["机密文件"]),  # an everyday 提醒 is no notice
+    # in a long text only the passage around a genre word is a notice
+    ("县纪委查处一起问题" + "。" * 3 + "x" * 70 + "这是机密文件", ["机密文件"]),
+    # a term that names a place or a works
+    ("红包厂的工人今天放假", []),
+    ("红包群里发的", ["红包"]),  # 群 is no place suffix
+    # known limit: punctuation between 汉字 is gone after normalisation, so 红包，厂里 reads 红包厂里
+    ("红包，厂里发的", []),
 ]
 
 
@@ -43,14 +58,32 @@ def test_secret_marks_outside_notices(detect, text: str, flagged: bool) -> None:
     assert bool(detect(SecretMarksDetector, text)) is flagged
 
 
-_PIECES = ["严禁", "禁止", "管理", "工作", "机密文件", "，", ".", "的", "这是", "a", " ", "在群里", "!!!!"]
+_PIECES = ["严禁", "禁止", "管理", "工作", "机密文件", "，", ".", "的", "这是", "a", " ", "在群里", "!!!!",
+           "系谣言", "查处", "坡", "厂", "谣言", "x" * 30]
 
 
 def _reference(text: str, start: int, end: int) -> bool:
     """The rule written plainly: a prohibition word ending 0..REACH before the term with no
     clause break between, or a topic word 0..TOPIC_GAP after it with no break between."""
-    from redline.detectors.notices import _CLAUSE_BREAKS, PROHIBITIONS, REACH, TOPIC_GAP, TOPICS
+    from redline.detectors.notices import (
+        _CLAUSE_BREAKS,
+        GENRE_REACH,
+        GENRES,
+        PLACE_SUFFIXES,
+        PROHIBITIONS,
+        REACH,
+        TOPIC_GAP,
+        TOPICS,
+    )
 
+    if text[end:end + 1] in set(PLACE_SUFFIXES):
+        return True
+    for word in GENRES:  # a genre word starting within GENRE_REACH of the hit, in the row
+        at = text.find(word)
+        while at >= 0:
+            if start - GENRE_REACH <= at < end + GENRE_REACH:
+                return True
+            at = text.find(word, at + 1)
     for e in range(REACH + 1):
         at = start - e - 2
         if at >= 0 and text[at:at + 2] in PROHIBITIONS and not set(text[start - e:start]) & set(_CLAUSE_BREAKS):

@@ -28,7 +28,7 @@ def _case(tmp_path: Path) -> tuple[Engine, int]:
     engine = migrate(f"sqlite:///{tmp_path / 'r.db'}")
     load_sample(engine)
     with Session(engine) as session:
-        ids = list(session.scalars(select(Alert.id).where(Alert.subject_id.in_(("dm-01", "pay-03", "g1-15")))))
+        ids = list(session.scalars(select(Alert.id).where(Alert.subject_id.in_(("pay-03", "g1-15")))))
     case_id = decide(engine, INV, ids, "escalate", reason="张伟收受红包")
     assert case_id is not None
     set_disposition(engine, INV, case_id, "谈话函询")
@@ -73,3 +73,20 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(io.BytesIO(evidence_table(poisoned)))
     row = next(book["证据 Evidence"].iter_rows(min_row=2, max_row=2))
     assert [c.data_type for c in row if c.value is not None and str(c.value).lstrip("'")[:1] in "=@"] == ["s", "s"]
+
+
+def test_both_exports_hold_every_message_and_payment_the_alerts_cite(tmp_path: Path) -> None:
+    engine, case_id = _case(tmp_path)
+    casefile = gather(engine, case_id, load_masker(engine, b"k"))
+    book = openpyxl.load_workbook(io.BytesIO(evidence_table(casefile)))
+    paid = list(book["支付 Payments"].iter_rows(values_only=True))[1:]
+    said = list(book["消息 Messages"].iter_rows(values_only=True))[1:]
+    assert [r[3] for r in paid] == ["200.00"] * 5  # the five packets, oldest first
+    assert [r[0] for r in paid] == sorted(r[0] for r in paid)
+    assert len(said) == 2
+    assert any("红包" in r[3] for r in said)
+    document = docx.Document(io.BytesIO(case_report(casefile)))
+    headings = [p.text for p in document.paragraphs]
+    assert "涉及支付 Payments (5)" in headings
+    assert "涉及消息 Messages (2)" in headings
+    assert round(document.sections[0].page_width.mm) == 210  # A4

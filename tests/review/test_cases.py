@@ -31,7 +31,8 @@ def test_workflow_open_investigating_concluded(sqlite_store: Engine) -> None:
     with Session(sqlite_store) as session:
         view = cases.case_view(session, case_id)
     assert (view.case.status, view.case.outcome, view.case.disposition) == ("concluded", "violation", "初步核实")
-    assert [d.action for d in view.decisions] == ["escalate", "escalate", "disposition", "status", "status"]
+    # the gift offer and the packets are one alert now: one escalation
+    assert [d.action for d in view.decisions] == ["escalate", "disposition", "status", "status"]
     with pytest.raises(ConfigError, match="cannot go"):
         cases.set_status(sqlite_store, INV, case_id, "investigating")
     with pytest.raises(ConfigError, match="concluded"):

@@ -27,7 +27,7 @@ def test_bad_flag_and_duplicate_are_reported_with_their_line(tmp_path: Path) -> 
     lex = parse_lexicon(path, errors)
     assert lex.terms == ("红包",)
     assert [str(e) for e in errors] == [
-        f"{path}:2:1: unknown term flag 'pinyon' (known: exact, initials, pinyin)",
+        f"{path}:2:1: unknown term flag 'pinyon' (known: exact, initials, inword, pinyin)",
         f"{path}:3:1: duplicate term '红包' (first on line 1)",
     ]
 

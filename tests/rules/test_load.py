@@ -197,7 +197,8 @@ def test_shipped_packs_validate_against_every_key_they_use(registry: Registry) -
     assert messages(result) == []
     packs = {p.pack: len(p.rules) for p in result.packs.packs}
     assert packs == {
-        "fengxin": 2, "liaoyang": 1, "tianjin-2017": 10, "work-group-conventions": 4,
+        "ai-assistants": 1, "conduct-model": 13, "fengxin": 2, "liaoyang": 1, "tianjin-2017": 10,
+        "work-group-conventions": 4,
         "wuhan-groups": 3, "xianyang-2015": 6, "zhejiang-2017": 10,
     }
     ids = [lr.rule.id for lr in result.packs.rules]
@@ -212,6 +213,8 @@ def test_official_wording_is_verbatim_from_the_seed() -> None:
     text = seed.read_text(encoding="utf-8")
     result = load_packs(shipped_pack_paths(), registry=Registry(text={}, record={}))
     for lr in result.packs.rules:
+        if lr.pack.pack == "ai-assistants":  # not from the seed: a summary, says its source note
+            continue
         if lr.pack.pack == "xianyang-2015":  # the report paraphrases the 办法: quoted from it
             assert lr.rule.text.rstrip("。") in text, lr.rule.id
         else:

@@ -12,7 +12,7 @@ def test_term_files_flags_and_paths(tmp_path: Path) -> None:
     path.write_text("lexicons:\n  org-political: {file: terms.txt, add: ['术语丙|initials']}\n", encoding="utf-8")
     errors: list[PackError] = []
     ov = load_overrides(path, errors)
-    assert [str(e) for e in errors] == [f"{tmp_path / 'terms.txt'}:3:1: unknown term flag 'pinyon' (known: exact, initials, pinyin)"]
+    assert [str(e) for e in errors] == [f"{tmp_path / 'terms.txt'}:3:1: unknown term flag 'pinyon' (known: exact, initials, inword, pinyin)"]
     assert ov.added == {"org-political": ("术语丙|initials", "术语甲|pinyin")}
     assert ov.paths == (path, tmp_path / "terms.txt")
 

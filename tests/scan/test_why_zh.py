@@ -22,6 +22,9 @@ from redline.scan.why_zh import why_zh
         ("level with ★", "密级加★标志"),
         ("document number; issuer 市委发; document word", "文号，发文机关“市委发”，有“文件/通知”等字样"),
         ("红包 near 关照", "“红包”附近有“关照”"),
+        ("frame 未发布文件外传; act 拍照; object 红头文件; state 还没印发",
+         "行为框架“未发布文件外传”，行为“拍照”，对象“红头文件”，状态“还没印发”"),
+        ("frame 带彩头的牌局; game 跑得快; stake 一把五十", "行为框架“带彩头的牌局”，牌局“跑得快”，附近有赌注用语“一把五十”"),
         ("model clf.offensive v1.1.0: score 0.912 ≥ threshold 0.613", "模型 clf.offensive v1.1.0 评分 0.912，达到阈值 0.613"),
         ("a note nobody taught it", "a note nobody taught it"),  # kept, not lost
         ("", ""),

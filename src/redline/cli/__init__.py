@@ -35,6 +35,8 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.groups",
     "redline.cli.train",
     "redline.cli.classify",
+    "redline.cli.models",
+    "redline.cli.watch",
 )
 
 # Top-level command → the module that registers it, so that `redline ingest …` imports one
@@ -48,6 +50,8 @@ COMMANDS: Final[dict[str, str]] = {
     "stats": "redline.cli.stats", "serve": "redline.cli.serve", "users": "redline.cli.users",
     "audit": "redline.cli.audit", "report": "redline.cli.report", "payments": "redline.cli.payments",
     "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
+    "models": "redline.cli.models",
+    "watch": "redline.cli.watch",
 }
 
 app = typer.Typer(

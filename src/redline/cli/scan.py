@@ -1,193 +1,23 @@
 """`redline scan`: screen the store incrementally and save findings idempotently.
 
-Only messages not yet screened with the current plan version are read (table `scan_state`,
-alembic branch `rules_0001`); a changed pack, lexicon or override gives a new version and so
-a full rescan. Text rules run in batches; every record analyzer of the plan runs once over
-the store's tables. Findings are saved with `store.save_findings` (idempotent by key).
+The loop itself is `pipeline.screen.scan_store` (shared with the console's import and the
+live watcher); this module is its command line and summary table.
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy import Engine, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
-from redline.contracts import Finding
-from redline.scan.context import message_context
+from redline.pipeline.screen import ScanSummary, scan_store
 from redline.scan.plan import RuleRef, ScanPlan
-from redline.store.tables.messages import Message
-from redline.store.tables.org import Group
-from redline.store.tables.scan_state import ScanState
-
-BATCH: Final = 4096
-
-
-@dataclass(slots=True)
-class ScanSummary:
-    """What one `redline scan` did."""
-
-    plan_version: str
-    messages: int = 0  # messages screened in this run
-    already: int = 0  # messages already screened with this plan version
-    text_findings: int = 0
-    record_findings: int = 0
-    new_findings: int = 0
-    refused_attachments: int = 0  # attachment paths outside --files: quarantined, not read
-    by_rule: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0
-
-
-def _contexts(engine: Engine) -> dict[str, str]:
-    """group id → group type, to tell group messages (and their kind) from private chats."""
-    with engine.connect() as conn:
-        return {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
-
-
-def _pending(version: str) -> Any:
-    """Messages not screened with `version`, or whose text changed length since (SQL clause)."""
-    state = ScanState.__table__
-    msg = Message.__table__
-    return or_(
-        state.c.message_id.is_(None),
-        state.c.plan_version != version,
-        state.c.text_length.is_(None),
-        state.c.text_length != func.length(func.coalesce(msg.c.text, "")),
-    )
-
-
-def pending_batches(engine: Engine, version: str, batch: int = BATCH) -> Iterator[list[tuple[str, str, str, str]]]:
-    """(id, text, conversation, sender) of the pending messages, by id."""
-    state = ScanState.__table__
-    msg = Message.__table__
-    last = ""
-    while True:
-        query = (
-            select(msg.c.id, msg.c.text, msg.c.conversation, msg.c.sender)
-            .outerjoin(state, state.c.message_id == msg.c.id)
-            .where(_pending(version), msg.c.id > last)
-            .order_by(msg.c.id)
-            .limit(batch)
-        )
-        with engine.connect() as conn:
-            rows = [(r[0], r[1] or "", r[2] or "", r[3] or "") for r in conn.execute(query)]
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
-
-
-def count_pending(engine: Engine, version: str) -> tuple[int, int]:
-    """(all messages, pending messages)."""
-    state = ScanState.__table__
-    msg = Message.__table__
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(msg)).scalar_one()
-        pending = conn.execute(
-            select(func.count()).select_from(msg.outerjoin(state, state.c.message_id == msg.c.id)).where(_pending(version))
-        ).scalar_one()
-    return int(total), int(pending)
-
-
-def mark_scanned(engine: Engine, rows: list[tuple[str, int]], version: str) -> None:
-    """Record that these (message id, text length) were screened with `version` (upsert)."""
-    if not rows:
-        return
-    now = datetime.now(UTC)
-    values = [{"message_id": i, "plan_version": version, "scanned_at": now, "text_length": n} for i, n in rows]
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    # the Core table (not the ORM class): plain executemany, no ORM bulk bookkeeping
-    stmt = insert(ScanState.__table__)  # type: ignore[arg-type]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["message_id"],
-        set_={
-            "plan_version": stmt.excluded.plan_version,
-            "scanned_at": stmt.excluded.scanned_at,
-            "text_length": stmt.excluded.text_length,
-        },
-    )
-    with engine.begin() as conn:
-        conn.execute(stmt, values)  # executemany: one compiled statement, not 4,096 VALUES rows
-
-
-def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = None, batch: int = BATCH,
-               files_root: Path | None = None) -> ScanSummary:
-    """Screen pending messages, run the record analyzers, save findings; see module doc.
-
-    With `files_root`, the files that pending messages point to (`attachment.path`, relative
-    to it) are read and screened too, each distinct file once.
-    """
-    from redline.scan.engine import scan_batch
-    from redline.scan.records import run_record_analyzers
-    from redline.store import save_findings, tables_from_store
-
-    started = time.perf_counter()
-    summary = ScanSummary(plan.version)
-    total, pending = count_pending(engine, plan.version)
-    summary.already = total - pending
-    group_types = _contexts(engine)
-    task = progress.add_task("screening messages", total=pending) if progress else None
-    attached: list[tuple[str, dict[str, Any] | None]] = []
-    for rows in pending_batches(engine, plan.version, batch):
-        ids = [r[0] for r in rows]
-        contexts = [message_context(conv, sender, group_types) for _, _, conv, sender in rows]
-        findings = scan_batch(plan, [r[1] for r in rows], contexts, ids=ids)
-        summary.new_findings += save_findings(engine, findings, pack_versions=plan.pack_versions)
-        # Marked only after the findings are saved: a crash re-screens the batch, never skips it.
-        mark_scanned(engine, [(r[0], len(r[1])) for r in rows], plan.version)
-        summary.messages += len(ids)
-        summary.text_findings += len(findings)
-        summary.by_rule.update(f.rule_id for f in findings)
-        if progress is not None and task is not None:
-            progress.advance(task, len(ids))
-        if files_root is not None:
-            attached.extend(_attachments_of(engine, ids))
-    if attached and files_root is not None:
-        from redline.attachments.screen import message_attachment_findings, refused_paths
-        from redline.bundle import QuarantineRecord
-        from redline.store.quarantine import quarantine_records
-
-        refused = refused_paths(files_root, attached)
-        summary.refused_attachments = len(refused)
-        quarantine_records(engine, f"scan --files {files_root}", [
-            QuarantineRecord("messages", 0, "attachment.path",
-                             "附件路径指向 --files 文件夹之外，已拒绝读取 / attachment path leads outside the --files "
-                             "folder: refused, not read", f"{r.message_id}\t{r.path}")
-            for r in refused])
-        found = message_attachment_findings(plan, attached, files_root)
-        summary.new_findings += save_findings(engine, found, pack_versions=plan.pack_versions)
-        summary.text_findings += len(found)
-        summary.by_rule.update(f.rule_id for f in found)
-    if plan.record_triggers:
-        tables = tables_from_store(engine)
-        for findings_of_key in run_record_analyzers(plan, tables).values():
-            record: list[Finding] = findings_of_key
-            summary.new_findings += save_findings(engine, record, pack_versions=plan.pack_versions)
-            summary.record_findings += len(record)
-            summary.by_rule.update(f.rule_id for f in record)
-    summary.seconds = time.perf_counter() - started
-    return summary
-
-
-def _attachments_of(engine: Engine, ids: list[str]) -> list[tuple[str, dict[str, Any] | None]]:
-    """(message id, attachment) for the messages of a batch that carry a file path."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(Message.id, Message.attachment).where(
-            Message.id.in_(ids), Message.attachment.is_not(None)))
-        return [(mid, att) for mid, att in rows if isinstance(att, dict) and att.get("path")]
 
 
 def summary_table(s: ScanSummary, plan: ScanPlan) -> Table:

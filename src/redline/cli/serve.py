@@ -16,10 +16,10 @@ REFRESH_SECONDS = 60.0  # how often new findings (from `redline scan`) become al
 
 
 def _refresh_alerts(engine: object, stop: threading.Event) -> None:
-    from redline.review.alerts import build_alerts
+    from redline.pipeline.alerting import refresh_alerts
 
     while not stop.wait(REFRESH_SECONDS):
-        build_alerts(engine)  # type: ignore[arg-type]
+        refresh_alerts(engine)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:
@@ -52,8 +52,8 @@ def register(app: typer.Typer) -> None:
         """Serve the reviewer console: migrate the schema, group new findings into alerts, listen."""
         import uvicorn
 
+        from redline.pipeline.alerting import refresh_alerts
         from redline.review.accounts import ensure_demo_accounts, list_accounts
-        from redline.review.alerts import build_alerts
         from redline.store.db import migrate
         from redline.web.console.app import create_console_app
 
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db, data_dir=data, cookie_secure=secure_cookies, session_idle_minutes=idle_minutes,
                                 forwarded_allow_ips=forwarded_allow_ips.strip(), audit_anchor=audit_anchor)
         engine = migrate(settings.db_url)
-        created = build_alerts(engine)
+        created = refresh_alerts(engine)
         print(f"redline: {created} new alerts from findings")
         if demo_accounts:
             print("demo accounts (username / role / password):")

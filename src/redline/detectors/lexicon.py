@@ -4,7 +4,9 @@ Terms are normalised exactly as messages are (so 紅包, ＨＯＮＧＢＡＯ a
 红包), then compiled together into one hyperscan literal database scanned once per batch.
 A term of two or more 汉字 also matches its romanised and mixed-script spellings
 (``hongbao``, ``hong bao``, ``jimi wenjian``, ``机mi文件``: `redline.text.pinyin`) unless it
-carries the ``|exact`` flag (for a term whose pinyin is a common word); ``红包|initials``
+carries the ``|exact`` flag (for a term whose pinyin is a common word); a two-character term
+that a segmenter finds split across two words (快转 in 加快转变) is no hit unless it carries
+``|inword`` (`segments`); ``红包|initials``
 also matches ``hb``. Romanised forms match whole words only (initials are noisy).
 Stuttered spellings (红红包包, 不得得外传) are found on the repeat-collapsed view of the rows
 that repeat a 汉字, for terms that do not repeat a character themselves (牛牛 stays literal).
@@ -27,13 +29,14 @@ from pypinyin import Style, lazy_pinyin
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import LiteralMatcher
 from redline.detectors.notices import drop_notice_hits
+from redline.detectors.segments import split_by_words
 from redline.errors import PackError
 from redline.text.joined import joined_view
 from redline.text.normalize import normalize_text
 from redline.text.pinyin import is_han, spellings
 from redline.text.repeats import collapse_repeats
 
-_FLAGS: Final = frozenset({"pinyin", "initials", "exact"})
+_FLAGS: Final = frozenset({"pinyin", "initials", "exact", "inword"})
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 FULL_SPELLINGS_MAX: Final = 1000  # lexicons up to this many terms get every romanised spelling
 _STUTTER: Final = " (repeated characters)"  # appended to the `why` of a stuttered match
@@ -59,6 +62,7 @@ class _Entry:
     term: str  # the term as written in the lexicon (for `why`)
     form: str  # "term", "pinyin" or "initials"
     score: float
+    inword: bool = False  # `|inword`: a hit inside a longer word counts (see `segments`)
 
     @property
     def why(self) -> str:
@@ -116,6 +120,10 @@ class LexiconDetector:
         self._entry_why = np.array([why_id[e.why] for e in flat], dtype=np.int64)
         self._entry_score = np.array([e.score for e in flat], dtype=np.float64)
         self._entry_word = np.array([e.form != "term" for e in flat], dtype=np.bool_)  # whole words only
+        # two-character 汉字 terms a segmenter may find split across two words (快转 in 加快转变)
+        self._entry_splittable = np.array(
+            [e.form == "term" and not e.inword and len(normalize_text(e.term)) == 2 and _has_han(e.term)
+             for e in flat], dtype=np.bool_)
         # literals the collapsed view may report: 汉字 terms with no repeated character
         self._collapsible = np.array(
             [len(lit) >= 2 and _has_han(lit) and not _repeats(lit) for lit in literals], dtype=np.bool_
@@ -140,9 +148,9 @@ class LexiconDetector:
                 # and 15 s of compiling for spellings nobody types
                 full = len(ctx.lexicons[name]) <= FULL_SPELLINGS_MAX
                 for raw in ctx.lexicons[name]:
-                    term = parse_term(raw)[0]
+                    term, flags = parse_term(raw)
                     for literal, form in term_forms(raw, full=full):
-                        entry = _Entry(trigger.label, term, form, config.score)
+                        entry = _Entry(trigger.label, term, form, config.score, "inword" in flags)
                         if entry not in by_literal[literal]:
                             by_literal[literal].append(entry)
         literals = sorted(by_literal)
@@ -175,6 +183,7 @@ class LexiconDetector:
             why_ids = np.concatenate([why_ids, self._entry_why[s_entries[keep]] + len(self._whys) // 2])
             entries = np.concatenate([entries, s_entries[keep]])
         keep = _first_of_overlaps(rows, entries, starts, ends)
+        keep &= ~split_by_words(texts, rows, starts, ends, keep & self._entry_splittable[entries])
         columns = HitColumns(
             self.name, self._labels, self._whys, rows[keep], starts[keep], ends[keep],
             self._entry_label[entries[keep]], why_ids[keep], self._entry_score[entries[keep]],

@@ -9,6 +9,14 @@ it directly. Everyday 不要 / 别 do not count: "不要告诉别人，这是机
 "别外传这份机密文件" (the marker 外传 words are terms of their own). Punctuation between two
 汉字 is gone in the normalised text (so that 机。密 reads 机密), so a clause break is seen only
 next to other characters; otherwise the distance (REACH) decides.
+
+Some messages are notices as a whole, wherever the term sits: a rebuttal (网传…系谣言, 不信谣
+不传谣), a report of a case handled (查处, 破获), a warning (谨防, 如发现…请举报), an
+instruction for correct handling (请到机要室签字领取, 一律上交), a training announcement.
+Every term hit within GENRE_REACH characters of such a GENRE word, in its row, is dropped:
+the whole of a chat message, a passage of a long document (one literal pass per batch, shared
+like the prohibition pass). A secret level (机密★) is the document's own and stays. And a term followed by a place or works suffix is a name, not
+the thing (风水坡, 红包厂: PLACE_SUFFIXES).
 """
 
 from __future__ import annotations
@@ -30,7 +38,30 @@ PROHIBITIONS: Final = (
 )
 TOPICS: Final = (
     "管理", "工作", "培训", "检查", "制度", "规定", "办法", "知识", "教育", "宣传", "专项", "整治", "诈骗",
+    "债券", "市场", "融资",  # 股票、债券 / 股票市场 / 股票融资: a field of the economy, not chat
 )
+GENRES: Final = (
+    # a rebuttal says the rumour is false (辟谣)
+    "系谣言", "是谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
+    # reports of cases handled (案件通报)
+    "查处", "破获", "抓获", "依法处理", "依法查处", "依法打击", "通报批评", "给予处分", "党纪处分", "政务处分",
+    "立案调查", "移送司法", "警示教育", "典型案例", "以案促改", "以案为鉴", "被查", "落马",
+    # warnings and calls to report (提醒, 举报)
+    "谨防", "提醒大家", "温馨提示", "特别提醒", "郑重提醒", "警方提醒", "防骗", "反诈", "防诈", "诈骗", "骗局",
+    "如发现", "请举报", "欢迎举报", "举报电话", "举报邮箱", "一经发现", "一经查实", "坚决反对", "坚决杜绝",
+    "消费提示", "消费警示", "破除迷信", "相信科学", "规范引导", "合法权益",
+    # the voice of a rule or a report: 违规 + the act, 换届纪律 (nobody doing it calls it so)
+    "违规收受", "违规收送", "违规接受", "违规参加", "违规操办", "违规发放", "违规吃喝", "换届纪律",
+    # correct handling (正确处置)
+    "签字领取", "机要室", "保密室", "一律上交", "主动上交", "如数上交", "登记上交", "拒收", "退回",
+    # official drives that sell on purpose (消费帮扶: buying a poor county's produce)
+    "消费帮扶", "消费扶贫", "电商扶贫",
+    # training and study announcements (培训)
+    "培训班", "专题培训", "专题讲座", "专题学习", "宣讲会", "知识竞赛", "知识测试",
+)
+# one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡"
+GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
 _CLAUSE_BREAKS: Final = ".!?;,:。！？；，：\n"
@@ -50,6 +81,8 @@ _PROHIBITION_KEYS: Final = _pair_keys(PROHIBITIONS)
 _TOPIC_KEYS: Final = _pair_keys(TOPICS)
 _IS_BREAK: Final = np.zeros(0x110000, dtype=np.bool_)  # by code point: a table lookup, not isin
 _IS_BREAK[[ord(c) for c in _CLAUSE_BREAKS]] = True
+_IS_PLACE: Final = np.zeros(0x110000, dtype=np.bool_)
+_IS_PLACE[[ord(c) for c in normalize_text(PLACE_SUFFIXES)]] = True
 
 
 def _member(keys: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
@@ -59,7 +92,9 @@ def _member(keys: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]) -> n
     return found
 
 
-def drop_notice_hits(columns: HitColumns, joined: JoinedText) -> HitColumns:
+def drop_notice_hits(
+    columns: HitColumns, joined: JoinedText, *, genres: bool | npt.NDArray[np.bool_] = True,
+) -> HitColumns:
     """`columns` without the hits that a notice quotes (offsets in the normalised batch `joined`).
 
     The two code points right after each hit are looked up (numpy); the REACH characters
@@ -71,32 +106,54 @@ def drop_notice_hits(columns: HitColumns, joined: JoinedText) -> HitColumns:
     cps = joined.codepoints
     row_start, row_end = joined.row_starts[columns.rows], joined.row_ends[columns.rows]
     first, last = row_start + columns.starts, row_start + columns.ends  # absolute [first, last)
-    quoted = _before_topic(cps, last, row_end)
-    near = np.flatnonzero(_prohibition_rows(joined)[columns.rows])
+    quoted = _before_topic(cps, last, row_end) | _before_place(cps, last, row_end)
+    prohibited, genre_at = _notice_rows(joined)
+    if np.any(genres) and len(genre_at):  # `genres`: for every hit, or a mask of the hits it applies to
+        quoted |= genres & _near_genre(genre_at, np.maximum(first - GENRE_REACH, row_start),
+                                       np.minimum(last + GENRE_REACH, row_end))
+    near = np.flatnonzero(prohibited[columns.rows])
     if len(near):
         quoted[near] |= _after_prohibition(cps, first[near], row_start[near])
     return _take(columns, ~quoted)
 
 
 @functools.cache
-def _prohibitions() -> LiteralMatcher:
-    return LiteralMatcher(PROHIBITIONS)
+def _notice_words() -> LiteralMatcher:
+    """Prohibition words (ids below len(PROHIBITIONS)) and genre words, one database."""
+    return LiteralMatcher([normalize_text(w) for w in (*PROHIBITIONS, *GENRES)])
 
 
 # The term detectors of a plan all ask about the same batch: one pass for all. One entry,
 # compared by identity (it holds the batch, so the id cannot be reused while cached).
-_last: tuple[JoinedText, npt.NDArray[np.bool_]] | None = None
+_last: tuple[JoinedText, npt.NDArray[np.bool_], npt.NDArray[np.int64]] | None = None
 
 
-def _prohibition_rows(joined: JoinedText) -> npt.NDArray[np.bool_]:
+def _notice_rows(joined: JoinedText) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """(rows with a prohibition word, sorted absolute offsets of the genre words) of the batch."""
     global _last
     last = _last
     if last is not None and last[0] is joined:
-        return last[1]
-    rows = np.zeros(len(joined), dtype=np.bool_)
-    rows[_prohibitions().scan(joined).rows] = True
-    _last = (joined, rows)
-    return rows
+        return last[1], last[2]
+    found = _notice_words().scan(joined)
+    prohibited = np.zeros(len(joined), dtype=np.bool_)
+    is_genre = found.ids >= len(PROHIBITIONS)
+    prohibited[found.rows[~is_genre]] = True
+    # genre words as absolute offsets (row start + start in the row): the row boundary is
+    # checked with the row of the nearest one
+    genre_at = np.sort(joined.row_starts[found.rows[is_genre]] + found.starts[is_genre])
+    _last = (joined, prohibited, genre_at)
+    return prohibited, genre_at
+
+
+def _near_genre(
+    genre_at: npt.NDArray[np.int64], lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """A genre word starts in [lo, hi): within GENRE_REACH characters of the hit, inside its
+    row. A chat message is short, so this is the whole message; in a long document (an
+    attachment's text) only the passage around the genre word counts as a notice."""
+    at = np.searchsorted(genre_at, lo)
+    near: npt.NDArray[np.bool_] = (at < len(genre_at)) & (genre_at[np.minimum(at, len(genre_at) - 1)] < hi)
+    return near
 
 
 def _pairs(cps: npt.NDArray[np.uint32], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -141,6 +198,16 @@ def _before_topic(
     quoted: npt.NDArray[np.bool_] = (right_after & (last + 2 <= row_end)) | (
         one_later & (last + 3 <= row_end) & ~_IS_BREAK[c0])
     return quoted
+
+
+def _before_place(
+    cps: npt.NDArray[np.uint32], last: npt.NDArray[np.int64], row_end: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """The character right after the hit is a place or works suffix (风水坡, 红包厂)."""
+    if not len(cps):
+        return np.zeros(len(last), dtype=np.bool_)
+    after: npt.NDArray[np.bool_] = (last < row_end) & _IS_PLACE[cps[np.minimum(last, len(cps) - 1)]]
+    return after
 
 
 def _take(columns: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
@@ -81,7 +82,11 @@ class SecretMarksDetector:
                 for index, (_, allow_weak) in enumerate(self._labels):
                     if allow_weak or not weak:
                         out.add(row, index, start, end, score, note)
-        return drop_notice_hits(out.build(self.name, [label for label, _ in self._labels]), joined)
+        # a level (机密★1年) is the document's own, even in a report of a case handled; a
+        # weak marking (内部文件) in a notice (请到机要室签字领取) is not
+        columns = out.build(self.name, [label for label, _ in self._labels])
+        weak_why = np.array([why == "marking" for why in columns.whys], dtype=np.bool_)
+        return drop_notice_hits(columns, joined, genres=weak_why[columns.why_ids] if len(weak_why) else False)
 
     def marks(self, text: str) -> list[tuple[int, int, float, str]]:
         """Every marking in one normalised text: (start, end, score, note), no overlaps."""

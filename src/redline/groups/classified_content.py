@@ -109,12 +109,12 @@ class ClassifiedContent(TextProbing):
             findings.append(group_finding(
                 trigger, detector=self.name, kind="classified_content", category=Category.SECRETS,
                 severity=severity, group_id=gid, person_id=sender or None, message_ids=ids,
-                reason=(f"{who}于 {first} 至 {last} 在群“{e['group_name']}”({gid})发布 {len(ids)} 条"
+                reason=(f"{who}{f'于 {first}' if first == last else f'于 {first} 至 {last}'} 在群“{e['group_name']}”({gid})发布 {len(ids)} 条"
                         f"疑似涉密内容（{quote_ids(marks)}；消息 {quote_ids(ids)}），"
                         "违反“上网不涉密、涉密不上网”。"),
                 reason_en=(f"{who} posted {len(ids)} message(s) with apparent classified content "
                            f"({quote_ids_en(marks)}; messages {quote_ids_en(ids)}) in group "
-                           f"'{e['group_name']}' ({gid}) between {first} and {last}."),
+                           f"'{e['group_name']}' ({gid}) " + (f"on {first}." if first == last else f"between {first} and {last}.")),
                 facts={"group_name": e["group_name"], "evidence": marks,
                        "detectors": sorted(e["detectors"])},
                 evidence=marks[0],

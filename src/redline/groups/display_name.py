@@ -26,6 +26,16 @@ SEPARATORS: Final = "-—–_·・|/ "
 _SEP_CLASS: Final = "[" + re.escape(SEPARATORS) + "]"
 _TOKEN_RE: Final = re.compile(r"\{(unit|name|post)\}")
 
+_FIELD_WORDS: Final = {"zh": {"unit": "单位", "name": "姓名", "post": "职务"}, "en": {"unit": "unit", "name": "name", "post": "post"}}
+
+
+def pattern_words(pattern: str, lang: str) -> str:
+    """A display-name pattern as a reader says it: `{unit}-{name}` → 单位-姓名 (reasons never
+    show the placeholder syntax)."""
+    words = _FIELD_WORDS[lang]
+    return re.sub(r"\{(\w+)\}", lambda m: words.get(m.group(1), m.group(1)), pattern)
+
+
 PROBLEMS: Final = {
     "missing": ("未设置群备注名", "has no display name"),
     "pattern": ("群备注名“{display}”不符合“{pattern}”格式",
@@ -137,8 +147,8 @@ class DisplayName:
         hits = hits.append_column("real", real_val).filter(keep)
         findings = []
         for r in hits.to_pylist():
-            zh, en = (t.format(display=r["display_name"], pattern=cfg.pattern, shown=r["shown"],
-                               real=r["real"]) for t in PROBLEMS[r["problem"]])
+            zh, en = (t.format(display=r["display_name"], pattern=pattern_words(cfg.pattern, lang), shown=r["shown"],
+                               real=r["real"]) for t, lang in zip(PROBLEMS[r["problem"]], ("zh", "en"), strict=True))
             who = person_label(r["person_id"], r["name"])
             gid, gname = r["group_id"], r["group_name"]
             findings.append(group_finding(

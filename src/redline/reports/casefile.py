@@ -14,7 +14,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from redline.review.alerts import findings_of
-from redline.review.cases import DISPOSITIONS_EN, case_view, counterparty_graph, timeline
+from redline.review.cases import (
+    DISPOSITIONS_EN,
+    case_evidence,
+    case_view,
+    counterparty_graph,
+    timeline,
+)
 from redline.review.pseudonyms import Masker
 
 CST: Final = timezone(timedelta(hours=8))
@@ -58,6 +64,10 @@ class CaseFile:
     owner: str
     opened: str
     evidence: list[EvidenceRow]
+    # every message and payment the case's alerts cite, oldest first, never cut (the timeline
+    # after them is context and may be)
+    messages: list[tuple[str, str, str, str]]  # time, conversation, sender, text
+    payments: list[tuple[str, str, str, str, str, str, str]]  # time, payer, payee, yuan, kind, memo, status
     timeline: list[tuple[str, str, str, str, str]]  # time, kind, counterparty, amount (yuan), text
     counterparties: list[tuple[str, int, int, int, int]]  # pseudonym, n in, fen in, n out, fen out
     notes: list[tuple[str, str, str]]  # time, author, text
@@ -77,6 +87,7 @@ def gather(engine: Engine, case_id: int, masker: Masker) -> CaseFile:
                     alert.id, f.id, _when(f.time or alert.time), f.rule_id, f.pack, f.category, f.severity,
                     f.subject, subject_id, masker.mask(f.evidence), masker.mask(f.reason), alert.status,
                 ))
+        proof = case_evidence(session, case_id)
         items = timeline(session, case.person_id) if case.person_id else []
         edges = counterparty_graph(session, case.person_id) if case.person_id else []
         return CaseFile(
@@ -84,6 +95,11 @@ def gather(engine: Engine, case_id: int, masker: Masker) -> CaseFile:
             status=case.status, outcome=case.outcome or "", disposition=case.disposition or "",
             disposition_en=DISPOSITIONS_EN.get(case.disposition or "", ""), owner=case.owner or "",
             opened=_when(case.created_at), evidence=rows,
+            messages=[(_when(m.time), _conversation(m.conversation, masker), masker.pseudonym(m.sender),
+                       masker.mask(m.text)) for m in proof.messages],
+            payments=[(_when(p.time), masker.pseudonym(p.payer), masker.pseudonym(p.payee),
+                       "" if p.amount_fen is None else f"{p.amount_fen / 100:,.2f}", p.kind, masker.mask(p.memo),
+                       p.status) for p in proof.payments],
             timeline=[
                 (_when(i.time), i.kind,
                  masker.pseudonym(i.counterparty) if i.kind == "payment" else _conversation(i.counterparty, masker),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from redline.reports.casefile import CaseFile
 
@@ -30,6 +30,8 @@ def case_report(case: CaseFile) -> bytes:
     style = document.styles["Normal"]
     style.font.size = Pt(10.5)
     style.font.name = "WenQuanYi Micro Hei"
+    for section in document.sections:  # A4, as offices print (python-docx defaults to US Letter)
+        section.page_width, section.page_height = Mm(210), Mm(297)
     document.add_heading(f"问题线索处置报告 / Case report #{case.case_id}", level=1)
     document.add_paragraph(f"标题 Title: {case.title}")
     document.add_paragraph(f"涉及人员 Person: {case.person or '—'}")
@@ -49,12 +51,19 @@ def case_report(case: CaseFile) -> bytes:
     document.add_heading("证据 Evidence", level=2)
     _table(document, ["告警 Alert", "时间 Time", "规则 Rule", "类别 Category", "严重度 Severity", "证据 Evidence", "说明 Reason"],
            [(r.alert_id, r.time, r.rule_id, r.category, r.severity, r.evidence, r.reason) for r in case.evidence])
+    if case.messages:
+        document.add_heading(f"涉及消息 Messages ({len(case.messages)})", level=2)
+        _table(document, ["时间 Time", "会话 Conversation", "发送人 Sender", "内容 Text"], list(case.messages))
+    if case.payments:
+        document.add_heading(f"涉及支付 Payments ({len(case.payments)})", level=2)
+        _table(document, ["时间 Time", "付款人 Payer", "收款人 Payee", "金额 Yuan", "类型 Kind", "备注 Memo", "状态 Status"],
+               list(case.payments))
     if case.counterparties:
         document.add_heading("资金往来 Counterparties", level=2)
         _table(document, ["对方 Counterparty", "收入笔数 In", "收入金额 Yuan in", "支出笔数 Out", "支出金额 Yuan out"],
                [(p, ni, f"{fi / 100:,.2f}", no, f"{fo / 100:,.2f}") for p, ni, fi, no, fo in case.counterparties])
     if case.timeline:
-        document.add_heading("时间线 Timeline", level=2)
+        document.add_heading("时间线（最近 200 条） Timeline (latest 200)", level=2)
         _table(document, ["时间 Time", "类型 Kind", "对方/会话 Counterparty", "金额 Yuan", "内容 Text"],
                list(case.timeline[:200]))
     if case.notes:

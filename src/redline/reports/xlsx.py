@@ -21,7 +21,8 @@ def _cell(value: object) -> object:
 
 
 def evidence_table(case: CaseFile) -> bytes:
-    """The .xlsx bytes: sheet 证据 (findings), sheet 时间线 (messages and payments)."""
+    """The .xlsx bytes: sheets 证据 (findings), 消息 and 支付 (every message and payment the
+    alerts cite), 时间线 (the person's messages and payments around them)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "证据 Evidence"
@@ -32,6 +33,14 @@ def evidence_table(case: CaseFile) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    said = book.create_sheet("消息 Messages")
+    said.append(["时间 Time", "会话 Conversation", "发送人 Sender", "内容 Text"])
+    for row in case.messages:
+        said.append([_cell(v) for v in row])
+    paid = book.create_sheet("支付 Payments")
+    paid.append(["时间 Time", "付款人 Payer", "收款人 Payee", "金额 Yuan", "类型 Kind", "备注 Memo", "状态 Status"])
+    for row in case.payments:
+        paid.append([_cell(v) for v in row])
     times = book.create_sheet("时间线 Timeline")
     times.append(["时间 Time", "类型 Kind", "对方/会话 Counterparty", "金额 Yuan", "内容 Text"])
     for row in case.timeline:

@@ -1,8 +1,7 @@
-"""Alerts: findings on the same subject grouped for review, and the queue that pages them.
+"""Alerts: one incident each (built by `alert_build`), and the queue that pages them.
 
-`build_alerts` is set-based SQL (one INSERT … SELECT with window functions), so grouping a
-million findings is one statement, not a Python loop. The queue pages by keyset on indexed
-columns (`ix_alerts_queue`), so page 1 and page 10,000 cost the same.
+The queue pages by keyset on indexed columns (`ix_alerts_queue`), so page 1 and page 10,000
+cost the same.
 
 An alert shows its most severe finding's pack / rule / category, but the queue's filters on
 those match ANY finding the alert groups: a reviewer asking for "gifts" must see the alert
@@ -18,99 +17,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
-    DateTime,
-    Engine,
     Select,
     and_,
-    bindparam,
     exists,
     func,
-    insert,
     literal,
     literal_column,
     or_,
     select,
-    text,
     tuple_,
-    update,
 )
 from sqlalchemy.orm import Session
 
 from redline.errors import ConfigError, NotFound
-from redline.store.tables.accounts import Account, ConsoleKey
+from redline.review.alert_build import (
+    build_alerts as build_alerts,  # the builders import it from here
+)
+from redline.store.tables.accounts import Account
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.org import Person
-from redline.store.tables.review import Alert
+from redline.store.tables.review import Alert, AlertFinding, AlertItem
 
 STATUSES: Final = ("new", "dismissed", "escalated")
-_WATERMARK: Final = "alerts.last_finding"
-_TS: Final = DateTime(timezone=True)
-_INSERT: Final = """
-INSERT INTO alerts (subject, subject_id, person_id, rule_id, pack, category, severity,
-                    severity_rank, unit, time, n_findings, status, tags, created_at)
-SELECT r.subject, r.subject_id, r.person_id, r.rule_id, r.pack, r.category, r.severity,
-       r.rank, COALESCE(p.unit, ''), r.time, r.n, 'new', :tags, :now
-FROM (
-  SELECT f.subject, f.subject_id, f.person_id, f.rule_id, f.pack, f.category, f.severity,
-         CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS rank, COALESCE(f.time, m.time, pay.time, f.created_at) AS time,
-         COUNT(*) OVER (PARTITION BY f.subject, f.subject_id) AS n,
-         ROW_NUMBER() OVER (PARTITION BY f.subject, f.subject_id
-                            ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, f.score DESC, f.id) AS rn
-  FROM findings f
-  LEFT JOIN messages m ON f.subject = 'message' AND m.id = f.subject_id
-  LEFT JOIN payments pay ON f.subject = 'payment' AND pay.payment_id = f.subject_id
-  WHERE f.id > :watermark AND NOT EXISTS (
-    SELECT 1 FROM alerts a WHERE a.subject = f.subject AND a.subject_id = f.subject_id)
-) r LEFT JOIN people p ON p.person_id = r.person_id
-WHERE r.rn = 1
-"""
-# alerts that already existed and got further findings: recount, and raise severity if needed
-_REFRESH: Final = """
-UPDATE alerts SET
-  n_findings = (SELECT COUNT(*) FROM findings f
-                WHERE f.subject = alerts.subject AND f.subject_id = alerts.subject_id),
-  severity_rank = (SELECT MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) FROM findings f
-                   WHERE f.subject = alerts.subject AND f.subject_id = alerts.subject_id)
-WHERE EXISTS (SELECT 1 FROM findings f WHERE f.id > :watermark
-              AND f.subject = alerts.subject AND f.subject_id = alerts.subject_id)
-  AND alerts.created_at < :now
-"""
-_SEVERITY_OF_RANK: Final = {1: "low", 2: "medium", 3: "high", 4: "critical"}
-
-
-def build_alerts(engine: Engine) -> int:
-    """Group findings not yet in an alert into alerts; returns how many alerts were created.
-
-    Incremental: only findings newer than the last build are looked at (a watermark on
-    findings.id kept in console_keys).
-    """
-    now = datetime.now(UTC)
-    with engine.begin() as conn:
-        mark_row = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == _WATERMARK)).first()
-        watermark = int(mark_row[0]) if mark_row else 0
-        top = conn.execute(select(func.max(FindingRow.id))).scalar() or 0
-        if top <= watermark:
-            return 0
-        before = conn.execute(select(func.count()).select_from(Alert)).scalar() or 0
-        conn.execute(
-            text(_INSERT).bindparams(bindparam("tags", type_=JSON), bindparam("now", type_=_TS)),
-            {"tags": [], "now": now, "watermark": watermark},
-        )
-        if watermark:  # on the first build every alert is new: nothing to refresh
-            conn.execute(text(_REFRESH).bindparams(bindparam("now", type_=_TS)), {"watermark": watermark, "now": now})
-        for rank, name in _SEVERITY_OF_RANK.items():
-            conn.execute(update(Alert).where(Alert.severity_rank == rank, Alert.severity != name).values(severity=name))
-        after = conn.execute(select(func.count()).select_from(Alert)).scalar() or 0
-        if after - before > 10_000:
-            # fresh statistics, so the planners pick the queue indexes for filtered pages
-            conn.execute(text("ANALYZE alerts"))
-        if mark_row:
-            conn.execute(update(ConsoleKey).where(ConsoleKey.name == _WATERMARK).values(value=str(top)))
-        else:
-            conn.execute(insert(ConsoleKey).values(name=_WATERMARK, value=str(top)))
-    return int(after - before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,16 +90,16 @@ def _any_finding(session: Session, flt: QueueFilter) -> ColumnElement[bool] | No
         return None
     some = select(literal(1)).select_from(FindingRow).where(*conds).limit(FEW_FINDINGS).subquery()
     if (session.scalar(select(func.count()).select_from(some)) or 0) < FEW_FINDINGS:
-        subjects = select(FindingRow.subject, FindingRow.subject_id).where(*conds)
-        return tuple_(Alert.subject, Alert.subject_id).in_(subjects)
+        holders = select(AlertFinding.alert_id).join(FindingRow, FindingRow.id == AlertFinding.finding_id).where(*conds)
+        return Alert.id.in_(holders)
     # common: the alert's own (most severe) finding answers from the row the walk reads anyway,
     # and an alert of one finding has no other (n_findings as of the last build, like severity);
-    # the others are probed through ix_findings_subject (one or two rows), never through the
-    # index of the filter's column (a quarter of the table), whatever SQLite's statistics say
+    # the others are probed through the alert's own findings (alert_findings by alert_id), never
+    # through the index of the filter's column (a quarter of the table), whatever SQLite's statistics say
     own = and_(*(a == v for a, v in ((Alert.pack, flt.pack), (Alert.rule_id, flt.rule_id),
                                      (Alert.category, flt.category)) if v))
-    probe = select(literal(1)).where(FindingRow.subject == Alert.subject, FindingRow.subject_id == Alert.subject_id,
-                                     *map(_common(session), conds))
+    probe = select(literal(1)).select_from(AlertFinding).join(FindingRow, FindingRow.id == AlertFinding.finding_id).where(
+        AlertFinding.alert_id == Alert.id, *map(_common(session), conds))
     if session.get_bind().dialect.name == "postgresql":
         # OFFSET 0 keeps PostgreSQL from trading the probe for a hash of every finding of the
         # value (a hashed SubPlan: 16,000 heap reads before the first row of a rule's page)
@@ -293,9 +222,33 @@ def findings_of(session: Session, alert: Alert) -> list[FindingRow]:
     """The findings an alert groups, most severe first."""
     rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
     rows = list(session.scalars(
-        select(FindingRow).where(FindingRow.subject == alert.subject, FindingRow.subject_id == alert.subject_id)
+        select(FindingRow).join(AlertFinding, AlertFinding.finding_id == FindingRow.id).where(AlertFinding.alert_id == alert.id)
     ))
     return sorted(rows, key=lambda f: (-rank.get(f.severity, 0), f.id))
+
+
+def evidence_ids(session: Session, alert_id: int) -> dict[str, list[str]]:
+    """The source's own ids of what the alert is about: message_ids, payment_ids, group_ids, person_ids."""
+    out: dict[str, list[str]] = {"message_ids": [], "payment_ids": [], "group_ids": [], "person_ids": []}
+    rows = session.execute(select(AlertItem.kind, AlertItem.item_id).where(AlertItem.alert_id == alert_id)
+                           .order_by(AlertItem.kind, AlertItem.item_id))
+    for kind, item_id in rows:
+        if f"{kind}_ids" in out:
+            out[f"{kind}_ids"].append(item_id)
+    return out
+
+
+RELATED_KINDS: Final = ("person", "payment", "message", "group", "conversation")
+
+
+def related_alerts(session: Session, alert_id: int, limit: int = 20) -> list[Alert]:
+    """Other alerts about the same people, money, messages, groups or conversations (both ways by construction:
+    they share a row value in alert_items)."""
+    mine = select(AlertItem.kind, AlertItem.item_id).where(AlertItem.alert_id == alert_id,
+                                                           AlertItem.kind.in_(RELATED_KINDS))
+    others = (select(AlertItem.alert_id).where(tuple_(AlertItem.kind, AlertItem.item_id).in_(mine),
+                                               AlertItem.alert_id != alert_id).distinct())
+    return list(session.scalars(select(Alert).where(Alert.id.in_(others)).order_by(Alert.time.desc(), Alert.id).limit(limit)))
 
 
 def _distinct_indexed(session: Session, column: Any) -> list[str]:
@@ -317,3 +270,21 @@ def filter_options(session: Session) -> dict[str, list[str]]:
         "pack": _distinct_indexed(session, FindingRow.pack), "rule_id": _distinct_indexed(session, FindingRow.rule_id),
         "unit": distinct(Person.unit), "assignee": distinct(Account.username),
     }
+
+
+def next_alert(session: Session, after: Alert) -> Alert | None:
+    """The undecided alert a reviewer meets next in the default queue (most severe first): the
+    one after `after` in that order, else the first one."""
+    new = select(Alert).where(Alert.status == "new", Alert.id != after.id).order_by(
+        Alert.severity_rank.desc(), Alert.id.desc()).limit(1)
+    later = new.where(tuple_(Alert.severity_rank, Alert.id) < (after.severity_rank, after.id))
+    return session.scalars(later).first() or session.scalars(new).first()
+
+
+COUNT_CAP: Final = 10_000  # beyond this the queue says "10,000+": counting a million costs seconds
+
+
+def count_alerts(session: Session, flt: QueueFilter, cap: int = COUNT_CAP) -> int:
+    """How many alerts match `flt`, counted up to `cap` (an index range read, then a stop)."""
+    matching = _filtered(session, flt).with_only_columns(Alert.id).limit(cap).subquery()
+    return int(session.scalar(select(func.count()).select_from(matching)) or 0)

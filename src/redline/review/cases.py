@@ -20,7 +20,7 @@ from redline.review import audit_log
 from redline.review.accounts import Actor, Perm
 from redline.store.tables.messages import Message
 from redline.store.tables.payments import Payment
-from redline.store.tables.review import Alert, Case, CaseNote, Decision
+from redline.store.tables.review import Alert, AlertItem, Case, CaseNote, Decision
 
 STATUSES: Final = ("open", "investigating", "concluded")
 TRANSITIONS: Final = {"open": ("investigating", "concluded"), "investigating": ("concluded",), "concluded": ()}
@@ -127,24 +127,57 @@ class TimelineItem:
     direction: str = ""  # "in" | "out" for payments
 
 
-def timeline(session: Session, person_id: str, limit: int = 200) -> list[TimelineItem]:
-    """The person's latest messages and payments, merged by time (newest first)."""
-    items = [
-        TimelineItem(m.time, "message", m.id, m.text, m.conversation)
-        for m in session.scalars(
-            select(Message).where(Message.sender == person_id).order_by(Message.time.desc()).limit(limit))
-    ]
-    for p in session.scalars(
-        select(Payment).where(or_(Payment.payer == person_id, Payment.payee == person_id))
-        .order_by(Payment.time.desc()).limit(limit)
-    ):
-        incoming = p.payee == person_id
-        items.append(TimelineItem(
-            p.time, "payment", p.payment_id, p.memo, p.payer if incoming else p.payee,
-            p.amount_fen, "in" if incoming else "out",
-        ))
-    items.sort(key=lambda i: i.time.replace(tzinfo=None) if i.time.tzinfo is None else i.time.astimezone(UTC).replace(tzinfo=None), reverse=True)
-    return items[:limit]
+TIMELINE_KINDS: Final = ("all", "message", "payment", "group")
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _payment_item(p: Payment, person_id: str | None) -> TimelineItem:
+    incoming = p.payee == person_id
+    return TimelineItem(p.time, "payment", p.payment_id, p.memo, p.payer if incoming else p.payee,
+                        p.amount_fen, "in" if incoming else "out")
+
+
+def timeline(session: Session, person_id: str, limit: int = 200, offset: int = 0, kind: str = "all") -> list[TimelineItem]:
+    """The person's messages and payments merged by time, newest first: one page of `limit`
+    after `offset`. `kind` keeps messages, payments, or the messages in group conversations."""
+    if kind not in TIMELINE_KINDS:
+        raise ConfigError(f"unknown timeline kind {kind!r}; one of {', '.join(TIMELINE_KINDS)}")
+    want = offset + limit  # each source's first `want` rows hold the merged page
+    items: list[TimelineItem] = []
+    if kind in ("all", "message", "group"):
+        query = select(Message).where(Message.sender == person_id)
+        if kind == "group":
+            query = query.where(~Message.conversation.startswith("dm:"))
+        items += [TimelineItem(m.time, "message", m.id, m.text, m.conversation)
+                  for m in session.scalars(query.order_by(Message.time.desc(), Message.id.desc()).limit(want))]
+    if kind in ("all", "payment"):
+        items += [_payment_item(p, person_id) for p in session.scalars(
+            select(Payment).where(or_(Payment.payer == person_id, Payment.payee == person_id))
+            .order_by(Payment.time.desc(), Payment.payment_id.desc()).limit(want))]
+    items.sort(key=lambda i: (_naive_utc(i.time), i.item_id), reverse=True)
+    return items[offset:want]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvidence:
+    """Every message and payment the case's alerts are about, oldest first — never cut."""
+
+    messages: list[Message]
+    payments: list[Payment]
+
+
+def case_evidence(session: Session, case_id: int) -> CaseEvidence:
+    """All the evidence of the case's alerts (the items their findings cite), whatever its size."""
+    alert_ids = select(Alert.id).where(Alert.case_id == case_id)
+    ids = select(AlertItem.item_id).where(AlertItem.alert_id.in_(alert_ids))
+    messages = session.scalars(select(Message).where(Message.id.in_(ids.where(AlertItem.kind == "message")))
+                               .order_by(Message.time, Message.id))
+    payments = session.scalars(select(Payment).where(Payment.payment_id.in_(ids.where(AlertItem.kind == "payment")))
+                               .order_by(Payment.time, Payment.payment_id))
+    return CaseEvidence(list(messages), list(payments))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,9 @@
-"""Dashboard figures: findings by category, rule, unit and week; reviewer workload and time to decision.
+"""Dashboard figures: alerts by category, rule, unit and week; reviewer workload and time to decision.
+
+Every figure counts alerts (incidents), not findings: one gambling game is one alert however
+many packs' rules its messages break. "By rule" counts the alerts holding a finding of the
+rule (an alert breaking two rules counts under both), so those bars may sum to more than the
+alerts.
 
 Counting is done by the database (GROUP BY); only the last few thousand decisions are
 read into Python, to take medians.
@@ -15,7 +20,7 @@ from sqlalchemy import Engine, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from redline.store.tables.findings import FindingRow
-from redline.store.tables.review import Alert, Decision
+from redline.store.tables.review import Alert, AlertFinding, Decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,7 @@ class Dashboard:
     by_status: list[tuple[str, int]]
     workload: list[Workload]
     total_findings: int
+    total_alerts: int
 
 
 def _week(engine: Engine) -> Any:
@@ -60,7 +66,7 @@ def dashboard(engine: Engine, weeks: int = 26) -> Dashboard:
             return [(str(k or "—"), int(n or 0)) for k, n in session.execute(query)]
 
         n = func.count()
-        by_week = grouped(_week(engine), Alert, func.sum(Alert.n_findings), limit=weeks)
+        by_week = grouped(_week(engine), Alert, n, limit=weeks)
         by_week.sort()
         decided = session.execute(
             select(Decision.actor, Decision.created_at, Alert.created_at)
@@ -72,13 +78,15 @@ def dashboard(engine: Engine, weeks: int = 26) -> Dashboard:
         for actor, at, created in decided:
             hours.setdefault(actor, []).append((_as_utc(at) - _as_utc(created)).total_seconds() / 3600)
         counts = grouped(Decision.actor, Decision, n)
+        rule_holders = AlertFinding.__table__.join(FindingRow.__table__, FindingRow.id == AlertFinding.finding_id)
         return Dashboard(
-            by_category=grouped(FindingRow.category, FindingRow, n),
-            by_rule=grouped(FindingRow.rule_id, FindingRow, n),
-            by_unit=grouped(Alert.unit, Alert, func.sum(Alert.n_findings)),
+            by_category=grouped(Alert.category, Alert, n),
+            by_rule=grouped(FindingRow.rule_id, rule_holders, func.count(func.distinct(AlertFinding.alert_id))),
+            by_unit=grouped(Alert.unit, Alert, n),
             by_week=by_week,
             by_status=grouped(Alert.status, Alert, n),
             workload=[Workload(actor, k, round(statistics.median(hours[actor]), 2) if hours.get(actor) else None)
                       for actor, k in counts],
             total_findings=int(session.scalar(select(func.count()).select_from(FindingRow)) or 0),
+            total_alerts=int(session.scalar(select(func.count()).select_from(Alert)) or 0),
         )

@@ -16,10 +16,26 @@ from sqlalchemy.orm import Session
 
 from redline.errors import ConfigError, NotFound
 from redline.review import audit_log
-from redline.review.accounts import Actor, Perm
+from redline.review.accounts import ROLE_PERMS, Actor, Perm, Role
+from redline.store.tables.accounts import Account
 from redline.store.tables.review import Alert, Case, Decision
 
-ACTIONS: Final = ("dismiss", "tag", "assign", "escalate", "reopen")
+ACTIONS: Final = ("dismiss", "tag", "assign", "escalate", "reopen", "note")
+# who an alert may be assigned to: someone who can decide on it (an analyst or an investigator)
+ASSIGNABLE: Final = tuple(r.value for r in Role if Perm.DECIDE in ROLE_PERMS[r])
+
+
+def assignees(session: Session) -> list[tuple[str, str]]:
+    """(username, role) of the active accounts an alert can be assigned to, by username."""
+    rows = session.execute(select(Account.username, Account.role).where(
+        Account.active, Account.role.in_(ASSIGNABLE)).order_by(Account.username))
+    return [(u, r) for u, r in rows]
+
+
+def actions_for(status: str) -> tuple[str, ...]:
+    """What can still be done to an alert in this status (the page offers only these)."""
+    return {"new": ("dismiss", "tag", "assign", "escalate", "note"), "dismissed": ("reopen", "tag", "note"),
+            "escalated": ("tag", "assign", "note")}.get(status, ())
 
 
 def _alerts(session: Session, alert_ids: Sequence[int]) -> list[Alert]:
@@ -50,6 +66,8 @@ def decide(
     reason, value = reason.strip(), value.strip()
     if action == "dismiss" and not reason:
         raise ConfigError("a dismissal needs a reason")
+    if action == "note" and not reason:
+        raise ConfigError("a note needs text")
     if action in ("tag", "assign") and not value:
         raise ConfigError(f"{action} needs a value")
     if len(value) > 64 or len(reason) > 4000:
@@ -57,6 +75,8 @@ def decide(
     now = datetime.now(UTC)
     result: int | None = None
     with Session(engine) as session, session.begin():
+        if action == "assign" and value not in {u for u, _ in assignees(session)}:
+            raise ConfigError(f"cannot assign to {value!r}: not an active analyst or investigator account")
         alerts = _alerts(session, alert_ids)
         in_case = [a.id for a in alerts if a.status == "escalated"]
         if action in ("dismiss", "escalate", "reopen") and in_case:
@@ -67,6 +87,8 @@ def decide(
         elif action == "reopen":
             for alert in alerts:
                 alert.status, alert.decided_at = "new", None
+        elif action == "note":
+            pass  # a note changes nothing: it is its Decision row, shown in the alert's history
         elif action == "tag":
             for alert in alerts:
                 if value not in alert.tags:
@@ -74,6 +96,11 @@ def decide(
         elif action == "assign":
             for alert in alerts:
                 alert.assignee = value
+                if alert.case_id is not None:
+                    # the case of an escalated alert is worked by whoever the alert is assigned to
+                    case = session.get(Case, alert.case_id)
+                    if case is not None and case.status != "concluded":
+                        case.owner = value
         else:
             case = _target_case(session, actor, alerts, case_id, reason, now)
             for alert in alerts:
@@ -105,9 +132,13 @@ def _target_case(
         return case
     people = {a.person_id for a in alerts if a.person_id}
     person_id = sorted(people)[0] if len(people) == 1 else None
+    # the case belongs to whoever the alerts were assigned to (an investigator picked before the
+    # escalation), not to the analyst who escalated; unassigned, it is the escalator's
+    assigned = {a.assignee for a in alerts if a.assignee}
+    owner = assigned.pop() if len(assigned) == 1 else actor.username
     case = Case(
         title=reason[:300] or f"alerts {', '.join(str(a.id) for a in alerts[:5])}",
-        person_id=person_id, status="open", owner=actor.username, created_at=now, updated_at=now,
+        person_id=person_id, status="open", owner=owner, created_at=now, updated_at=now,
     )
     session.add(case)
     session.flush()

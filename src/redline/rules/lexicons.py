@@ -5,7 +5,9 @@ Format: one term a line, `#` starts a comment; header comments may set `# title:
 are "not covered" until the organisation fills it through its overrides file). A term may
 carry flags: `红包|initials` asks the lexicon detector to also match its initials (opt-in,
 since initials such as `hb` are noisy); `|exact` turns off the pinyin and mixed-script
-spellings every term of two or more 汉字 gets; `|pinyin` is accepted (it is the default).
+spellings every term of two or more 汉字 gets; `|inword` lets a two-character term match
+where a word segmenter splits it across two words (快转 in 加快转变 is otherwise no hit);
+`|pinyin` is accepted (it is the default).
 Flags are kept verbatim.
 """
 
@@ -20,7 +22,7 @@ from typing import Final
 from redline.errors import PackError, SourceLocation
 from redline.rules.yaml_source import display_path
 
-TERM_FLAGS: Final = frozenset({"pinyin", "initials", "exact"})
+TERM_FLAGS: Final = frozenset({"pinyin", "initials", "exact", "inword"})
 LEXICON_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _HEADER: Final = re.compile(r"^#\s*(title|org_supplied)\s*:\s*(.*?)\s*$")
 SHIPPED_DIR: Final = Path(__file__).resolve().parent.parent / "lexicons"

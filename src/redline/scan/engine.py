@@ -48,6 +48,16 @@ def detect_columns(detectors: Iterable[TextDetector], batch: NormalizedBatch) ->
     return parts
 
 
+def reconcile(plan: ScanPlan, batch: NormalizedBatch, parts: list[HitColumns]) -> list[HitColumns]:
+    """Let detectors that judge other detectors' hits (a model's veto of a weak rule hit, a
+    model lead dropped where a rule already caught the message) see the batch's hits once."""
+    for detector in plan.detectors:
+        judge = getattr(detector, "reconcile_columns", None)
+        if judge is not None:
+            parts = judge(batch.texts, parts, plan.rules)
+    return parts
+
+
 def scan_batch(
     plan: ScanPlan,
     texts: Sequence[str],
@@ -67,7 +77,7 @@ def scan_batch(
     if ids is not None and len(ids) != len(texts):
         raise ValueError("ids must have one entry per text")
     batch = _normalise(texts)
-    parts = detect_columns(plan.detectors, batch)
+    parts = reconcile(plan, batch, detect_columns(plan.detectors, batch))
     return findings_from_columns(plan, batch, parts, ids, contexts, first_row=first_row)
 
 

@@ -191,6 +191,8 @@ def findings_from_columns(
     order = unique[np.lexsort((unique, o_ends[unique], label_rank[unique], rule_rank[unique],
                                o_starts[unique], rows[unique]))]
 
+    # a model's findings record the model version that produced them
+    versions = {str(getattr(d, "name", "")): getattr(d, "version", None) for d in plan.detectors}
     frames: list[ReasonFrame | None] = [None] * len(key_list)
     why_list = list(whys)
     reasons: dict[tuple[int, int, str, float], tuple[dict[str, Any], str, str]] = {}
@@ -214,6 +216,9 @@ def findings_from_columns(
                 "detector": ref.detector, "label": ref.label, "evidence": evidence,
                 "score": round(score, 4), "why": why,
             }
+            version = versions.get(ref.detector)
+            if version is not None:
+                facts["model_version"] = str(version)
             rendered = reasons[(kid, wid, evidence, score)] = (facts, *frame.render(evidence, why))
         facts, reason, reason_en = rendered
         ctx = contexts[row] if contexts is not None else None

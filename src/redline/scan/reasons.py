@@ -44,10 +44,15 @@ DETECTOR_ZH: Final[Mapping[str, str]] = {
     "gift_offer": "送礼用语",
     "flattery": "吹捧用语",
     "near": "上下文组合",
+    "frames": "行为框架",
     "clf.offensive": "低俗分类器",
     "clf.promotion": "推广分类器",
+    "clf.conduct": "行为分类模型",
     "pii.person_name": "人名识别",
 }
+
+# detectors whose findings are a model's lead with no rule term behind them
+MODEL_LEAD_DETECTORS: Final = frozenset({"clf.conduct"})
 
 _MAX_EVIDENCE: Final = 40  # characters quoted in a sentence; the span itself is kept whole
 
@@ -109,6 +114,14 @@ def text_reason_frame(rule_id: str, rule_text: str, category: str, detector: str
     cat_zh = CATEGORY_ZH.get(category, category)
     det_zh = DETECTOR_ZH.get(detector, detector)
     basis_zh = f"依据 {rule_id}：{rule_text}" if rule_text else f"依据 {rule_id}"
+    if detector in MODEL_LEAD_DETECTORS:
+        # no term list matched: the reviewer must know this is a model's guess, to be checked
+        return ReasonFrame(
+            f"”（{det_zh}", f"），这是模型给出的线索而非词表命中，疑似{cat_zh}问题，请人工核实；{basis_zh.rstrip('。')}。",
+            f'" (detector {detector}',
+            f'), a model\'s lead, not a term-list hit: a possible {category.replace("_", " ")} '
+            f"matter under rule {rule_id}, for a reviewer to check.",
+        )
     return ReasonFrame(
         f"”（{det_zh}", f"），疑似{cat_zh}问题，{basis_zh.rstrip('。')}。",
         f'" (detector {detector}',

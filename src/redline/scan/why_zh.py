@@ -21,6 +21,22 @@ _KEYWORD_ZH: Final = {  # "<keyword> <value>" parts: cues and their context word
     "favour": "附近有请托用语",
     "addressee": "称呼对象",
     "issuer": "发文机关",
+    # the frames detector: "frame <title>; act 拍照; object 红头文件; state 还没印发"
+    "frame": "行为框架",
+    "act": "行为",
+    "object": "对象",
+    "state": "状态",
+    "recipient": "收受人",
+    "game": "牌局",
+    "tool": "工具",
+    "occasion": "场合",
+    "bond": "关系",
+    "purpose": "用途",
+    "party": "对方",
+    "gift": "礼品",
+    "vote": "选票",
+    "info": "个人信息",
+    "target": "涉及人",
 }
 _FIXED_ZH: Final = {  # whole parts
     "resident_id: GB 11643 checksum ok": "身份证号（GB 11643 校验位正确）",
@@ -41,6 +57,11 @@ _FIXED_ZH: Final = {  # whole parts
 _TERM: Final = re.compile(r"^term (?P<term>.+?)(?P<form> \((?:pinyin|initials)\))?(?P<stutter> \(repeated characters\))?$")
 _FORM_ZH: Final = {" (pinyin)": "的拼音或拼音混写", " (initials)": "的拼音首字母"}
 _NEAR: Final = re.compile(r"^(?P<a>.+) near (?P<b>.+)$")
+# the category-model note of clf.conduct, e.g. model clf.conduct v1.0.0, gifts score 0.873 over 0.420
+_CATEGORY_MODEL: Final = re.compile(
+    r"^model (?P<name>\S+) (?P<version>v\S+): (?P<category>[a-z_]+) score (?P<score>[\d.]+) "
+    r"≥ threshold (?P<threshold>[\d.]+)$")
+_EVIDENCE_GRAMS: Final = "evidence n-grams "
 _MODEL: Final = re.compile(r"^model (?P<name>\S+) (?P<version>v\S+): score (?P<score>[\d.]+) ≥ threshold (?P<threshold>[\d.]+)$")
 
 
@@ -61,6 +82,15 @@ def _part_zh(part: str) -> str:
     for keyword, zh in _KEYWORD_ZH.items():
         if part.startswith(keyword + " "):
             return f"{zh}“{part[len(keyword) + 1:].strip()}”"
+    if part.startswith(_EVIDENCE_GRAMS):
+        return f"起主要作用的字词{part[len(_EVIDENCE_GRAMS):]}"
+    category_model = _CATEGORY_MODEL.match(part)
+    if category_model:
+        from redline.scan.reasons import CATEGORY_ZH  # reasons imports this module
+
+        cat = CATEGORY_ZH.get(category_model["category"], category_model["category"])
+        return (f"模型 {category_model['name']} {category_model['version']} 判断“{cat}”的评分 "
+                f"{category_model['score']}，达到阈值 {category_model['threshold']}")
     model = _MODEL.match(part)
     if model:
         return (f"模型 {model['name']} {model['version']} 评分 {model['score']}，"

@@ -8,6 +8,7 @@ columns restored from `extra`), rows ordered by natural key.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import orjson
@@ -45,17 +46,36 @@ def _extras(values: list[Any]) -> dict[str, pa.Array]:
     return {n: pa.array([row.get(n) for row in parsed], type=pa.string()) for n in names}
 
 
-def read_table(engine: Engine, mapping: TableMap) -> pa.Table:
-    """One bundle table from the store, with the canonical schema (plus extra columns)."""
+def _where(any_of: Mapping[str, Collection[str]], sqlite: bool) -> tuple[str, list[Any]]:
+    """`WHERE a IN (…) OR b IN (…)` in the raw driver's parameter style, and its values."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, values in any_of.items():
+        if sqlite:
+            clauses.append(f'"{column}" IN ({", ".join("?" for _ in values)})' if values else "0")
+            params.extend(values)
+        else:
+            clauses.append(f'"{column}" = ANY(%s)')
+            params.append(list(values))
+    return " WHERE " + " OR ".join(clauses), params
+
+
+def read_table(engine: Engine, mapping: TableMap, any_of: Mapping[str, Collection[str]] | None = None) -> pa.Table:
+    """One bundle table from the store, with the canonical schema (plus extra columns).
+
+    `any_of` keeps the rows whose value in one of the named columns is among the given ones
+    (the live pipeline re-analyses only the people and groups a new row concerns).
+    """
     sqlite = engine.dialect.name == "sqlite"
     cols = ", ".join(f'"{c}"' for c in mapping.columns)
     order = ", ".join(f'"{k}"' for k in mapping.key)
-    # Identifiers come from our own table metadata, never from input.
-    sql = f'SELECT {cols} FROM "{mapping.table.name}" ORDER BY {order}'  # noqa: S608
+    where, params = _where(any_of, sqlite) if any_of is not None else ("", [])
+    # Identifiers come from our own table metadata, never from input; values are parameters.
+    sql = f'SELECT {cols} FROM "{mapping.table.name}"{where} ORDER BY {order}'  # noqa: S608
     try:
         with engine.connect() as connection:
             cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute(sql)  # the raw driver: plain tuples, no per-row SQLAlchemy objects
+            cursor.execute(sql, params)  # the raw driver: plain tuples, no per-row SQLAlchemy objects
             rows = cursor.fetchall()
             cursor.close()
     except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:

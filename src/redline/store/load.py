@@ -216,9 +216,11 @@ def _store_quarantine(
 
 def load_tables(
     engine: Engine, bundle: BundleRead, progress: Progress | None = None, *, source_name: str,
+    also: Callable[[Connection], None] | None = None,
 ) -> tuple[list[TableLoad], QuarantineLoad]:
     """Upsert every table of an already-read bundle and its quarantine (as source `source_name`),
-    in one transaction."""
+    in one transaction; `also` runs in that transaction last (the live watcher records how far
+    it read a file there, so rows and position commit together or not at all)."""
     if len(source_name) > SOURCE_CHARS:
         raise InputError(f"bundle name longer than {SOURCE_CHARS} characters: pass a shorter name",
                          SourceLocation(source_name[:80]))
@@ -244,6 +246,8 @@ def load_tables(
                     file.rows_quarantined if file else 0,
                 ))
             stored = _store_quarantine(connection, source_name, bundle.quarantined, postgres=postgres)
+            if also is not None:
+                also(connection)
     except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as exc:  # bulk paths use the raw driver
         raise classify(exc, "load", SourceLocation(str(engine.url.render_as_string(hide_password=True)))) from exc
     return loads, stored

@@ -7,11 +7,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from redline.training import offensive, person_name, promotion
+from redline.training import conduct, offensive, person_name, promotion
 
 Recipe = Callable[[Path, Path], dict[str, Any]]
 
 RECIPES: Final[Mapping[str, Recipe]] = MappingProxyType({
+    "clf.conduct": conduct.train,
     "clf.offensive": offensive.train,
     "clf.promotion": promotion.train,
     "pii.person_name": person_name.train,
@@ -19,5 +20,5 @@ RECIPES: Final[Mapping[str, Recipe]] = MappingProxyType({
 
 
 def recipe_for(name: str) -> Recipe | None:
-    """The recipe for a registry key, or None."""
-    return RECIPES.get(name)
+    """The recipe for a registry key (`clf.` may be left out: `conduct`), or None."""
+    return RECIPES.get(name) or RECIPES.get(f"clf.{name}")

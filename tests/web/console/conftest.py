@@ -64,3 +64,45 @@ def login(console_app: Any, console_db: tuple[str, Engine, dict[str, str]]) -> C
         return client, reply.json()["csrf_token"]
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def demo_county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, Any]]:
+    """The small demo county (scale 0.03: the planted cases, little else), scanned, its alerts
+    built, one account per role: (store, role → password, planted.json). Built once (~30 s)."""
+    import json
+    import subprocess
+    import sys
+
+    from redline.review.alerts import build_alerts
+
+    root = tmp_path_factory.mktemp("demo-county")
+    url = f"sqlite:///{root / 'demo.db'}"
+    for args in (("demo", "--db", url, "--out", str(root / "out"), "--scale", "0.03"), ("scan", "--db", url)):
+        done = subprocess.run([sys.executable, "-m", "redline", *args], capture_output=True, text=True,
+                              timeout=900, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+    engine = make_engine(url)
+    build_alerts(engine)
+    passwords = {role: password for _, role, password in ensure_demo_accounts(engine)}
+    engine.dispose()
+    planted = json.loads(next(root.glob("out/**/planted.json")).read_text(encoding="utf-8"))
+    return root / "demo.db", passwords, planted
+
+
+@pytest.fixture
+def demo_client(demo_county: tuple[Path, dict[str, str], dict[str, Any]], tmp_path: Path) -> Callable[[str], TestClient]:
+    """demo_client(role) → a logged-in client on a fresh copy of the demo county."""
+    template, passwords, _ = demo_county
+    shutil.copyfile(template, tmp_path / "demo.db")
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = create_console_app(Settings(db_url=url), make_engine(url))
+
+    def _client(role: str) -> TestClient:
+        client = TestClient(app)
+        reply = client.post("/api/login", json={"username": role, "password": passwords[role]})
+        assert reply.status_code == 200, reply.text
+        client.headers["X-CSRF-Token"] = reply.json()["csrf_token"]
+        return client
+
+    return _client

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from redline.attachments.specimens import FONT, like_a_phone, render_document
 from redline.bundle import write_bundle
-from redline.cli.scan import scan_store
+from redline.pipeline.screen import scan_store
 from redline.review.accounts import ensure_demo_accounts
 from redline.review.alerts import build_alerts
 from redline.rules.build import build_plan

@@ -25,9 +25,9 @@ def test_queue_page_filters_sorts_and_pages(login: Callable[..., Any]) -> None:
     client, _ = login("analyst")
     page = client.get("/alerts").text
     assert "告警队列" in page  # Chinese first
-    assert len(re.findall(r'class="alert-link"', page)) == 5
+    assert len(re.findall(r'class="alert-link"', page)) == 4  # the gift offer and its packets are one alert
     gifts = client.get("/alerts?category=gifts&unit=&date_from=&date_to=&sort=newest").text
-    assert len(re.findall(r'class="alert-link"', gifts)) == 2
+    assert len(re.findall(r'class="alert-link"', gifts)) == 1
     one = client.get("/alerts?limit=2").text
     assert len(re.findall(r'class="alert-link"', one)) == 2
     next_url = re.search(r'href="([^"]+)" id="next-page"', one)
@@ -41,12 +41,14 @@ def test_queue_page_filters_sorts_and_pages(login: Callable[..., Any]) -> None:
 
 def test_alert_detail_highlights_evidence_in_its_conversation(login: Callable[..., Any]) -> None:
     client, _ = login("analyst")
-    alert_id = _alert_id(client, "dm-01")
+    alert_id = _alert_id(client, "pay-03")  # the packets, and the offer dm-01 that came with them
     page = client.get(f"/alerts/{alert_id}").text
     assert '<mark class="evidence">红包</mark>' in page
     detail = client.get(f"/api/alerts/{alert_id}").json()
-    messages = detail["context"]["messages"]
-    assert [m["id"] for m in messages] == ["dm-01", "dm-02"]
+    assert (detail["message_ids"], detail["payment_ids"]) == (["dm-01"], [f"pay-{i:02d}" for i in range(1, 6)])
+    assert [r["rule_id"] for r in detail["rules"]] == ["TJ-06"]  # one rule, listed once
+    messages = detail["evidence"]["messages"]
+    assert [m["id"] for m in messages] == ["dm-01"]
     assert [p["text"] for p in messages[0]["parts"] if p["hit"]] == ["红包"]
     group = client.get(f"/api/alerts/{_alert_id(client, 'g1-15')}").json()["context"]["messages"]
     assert len(group) == 30  # g1-15 in a group of 30: 15 before and 14 after (±20 stops at the ends)
@@ -58,7 +60,7 @@ def test_alert_detail_highlights_evidence_in_its_conversation(login: Callable[..
 def test_decision_api_and_escalation_into_a_case(login: Callable[..., Any]) -> None:
     client, token = login("investigator")
     headers = {"X-CSRF-Token": token}
-    dm, pay = _alert_id(client, "dm-01"), _alert_id(client, "pay-03")
+    dm, pay = _alert_id(client, "g1-15"), _alert_id(client, "pay-03")
     reply = client.post(f"/api/alerts/{dm}/decision", json={"action": "escalate", "reason": "礼金线索"}, headers=headers)
     assert reply.status_code == 200
     case_id = reply.json()["case_id"]
@@ -79,7 +81,7 @@ def test_decision_api_and_escalation_into_a_case(login: Callable[..., Any]) -> N
 
 def test_exports_are_pseudonymised_and_audited(login: Callable[..., Any]) -> None:
     client, token = login("investigator")
-    dm = _alert_id(client, "dm-01")
+    dm = _alert_id(client, "pay-03")
     case_id = client.post(f"/api/alerts/{dm}/decision", json={"action": "escalate"},
                           headers={"X-CSRF-Token": token}).json()["case_id"]
     client.post(f"/api/cases/{case_id}/notes", json={"text": "与张伟谈话,电话13812345678"}, headers={"X-CSRF-Token": token})
@@ -94,8 +96,11 @@ def test_exports_are_pseudonymised_and_audited(login: Callable[..., Any]) -> Non
     sheet = client.get(f"/cases/{case_id}/evidence.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(sheet.content))
     rows = list(book["证据 Evidence"].iter_rows(values_only=True))
-    assert len(rows) == 2  # header + the one finding
-    assert rows[1][3] == "TJ-06"
+    assert len(rows) == 3  # header + the offer's finding and the packets'
+    assert {r[3] for r in rows[1:]} == {"TJ-06"}
+    # and every payment and message the alert cites, in both exports
+    assert len(list(book["支付 Payments"].iter_rows(values_only=True))) == 1 + 5
+    assert len(list(book["消息 Messages"].iter_rows(values_only=True))) == 1 + 1
     auditor, _ = login("auditor")
     audit = auditor.get("/audit").text
     assert "case.export.docx" in audit
@@ -150,3 +155,30 @@ def test_import_page_loads_a_bundle_and_shows_quarantine(login: Callable[..., An
     assert re.search(r'id="import-summary">1 行已载入', reply.text)
     auditor, _ = login("auditor")
     assert ">import<" in auditor.get("/audit").text
+
+
+def test_the_queue_works_for_keyboards_screen_readers_and_no_javascript(login: Callable[..., Any]) -> None:
+    client, _ = login("analyst")
+    page = client.get("/alerts?category=&sort=newest").text
+    assert 'class="skip" href="#main"' in page
+    assert 'id="main"' in page
+    boxes = re.findall(r'<input type="checkbox" name="alert_ids"[^>]*>', page)
+    assert boxes
+    assert all("aria-label=" in b for b in boxes)
+    assert not any("checked" in b for b in boxes)
+    checked = re.findall(r'<input type="checkbox" name="alert_ids"[^>]*>', client.get("/alerts?sort=newest&check=all").text)
+    assert checked
+    assert all("checked" in b for b in checked)  # select all, no JavaScript
+    # the language switch comes back to the same filtered page
+    assert "next=/alerts%3Fcategory%3D%26sort%3Dnewest" in page
+    assert page.index('id="bulk"') < page.index('id="queue"')  # the bulk bar above the list
+    assert re.search(r"符合筛选条件的告警：\s*<b>4</b>", page)
+
+
+def test_the_queue_groups_a_page_by_person(login: Callable[..., Any]) -> None:
+    client, _ = login("analyst")
+    page = client.get("/alerts?group=person").text
+    heads = re.findall(r'<tr class="group-head"><th[^>]*>([^<]*)</th>', page)
+    assert len(heads) == len(set(heads))  # each person once, their alerts under them
+    assert len(heads) >= 2
+    assert len(re.findall(r'class="alert-link"', page)) == 4

@@ -37,7 +37,7 @@ def test_analyst_never_sees_a_real_name_or_full_number(login: Callable[..., Any]
     _, engine, _ = console_db
     # a case exists too, so that case pages are crawled
     with Session(engine) as session:
-        ids = list(session.scalars(select(Alert.id).where(Alert.subject_id.in_(("dm-01", "pay-03")))))
+        ids = list(session.scalars(select(Alert.id).where(Alert.subject_id.in_(("dm-03", "pay-03")))))
     decide(engine, Actor("investigator", Role.INVESTIGATOR), ids, "escalate", reason="王建国送红包给张伟")
     client, _ = login("analyst")
     bodies = _crawl(client, engine)

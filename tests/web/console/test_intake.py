@@ -51,6 +51,9 @@ def test_officer_reads_replies_opens_a_case_and_closes(setup: tuple[TestClient, 
     listing = client.get("/intake")
     assert listing.status_code == 200
     assert "2026-12-16" in listing.text  # accept within 15 working days
+    # a report that came in is 已收到 (a payment's 已收款 would read as money taken)
+    assert "已收到，待受理" in listing.text
+    assert "已收款" not in listing.text
     locked = client.get("/intake/1")
     assert TEXT not in locked.text
     wrong = client.post("/intake/1/open", data={"csrf_token": csrf, "passphrase": "not it"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redline.store.base import Base, BigIntPK
@@ -15,7 +15,8 @@ QUEUE_FILTERS = ("category", "unit", "pack", "rule_id", "assignee", "person_id",
 
 
 class Alert(Base):
-    """Findings on one subject grouped for review; rule/category/pack are its most severe finding's.
+    """One incident for review: findings of one category linked by person, conversation or
+    payment within a window (`review.incidents`); rule/category/pack are its most severe finding's.
 
     `severity_rank` (1 low .. 4 critical) and `time` are denormalised so that the queue can be
     sorted and paged by index at a million findings.
@@ -40,9 +41,11 @@ class Alert(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # the finding the alert shows (its reason in the queue); subject/subject_id are that finding's
+    top_finding_id: Mapped[int | None] = mapped_column(BigIntPK, default=None)
 
     __table_args__ = (
-        UniqueConstraint("subject", "subject_id", name="uq_alerts_subject"),
+        Index("ix_alerts_subject", "subject", "subject_id"),
         # the default queue: status filter, most severe first, newest id first (keyset paging)
         Index("ix_alerts_queue", "status", "severity_rank", "id"),
         Index("ix_alerts_queue_time", "status", "time", "id"),
@@ -50,6 +53,29 @@ class Alert(Base):
         # severity order, so a filtered page is an ordered index range too (review_0002)
         *(Index(f"ix_alerts_queue_{c}", c, "status", "severity_rank", "id") for c in QUEUE_FILTERS),
     )
+
+
+class AlertFinding(Base):
+    """Which alert a finding is in: each finding is in at most one alert (review_0004)."""
+
+    __tablename__ = "alert_findings"
+    finding_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("findings.id"), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("alerts.id"), index=True)
+
+
+class AlertItem(Base):
+    """What an alert touches: people, conversations, groups, messages, payments by their own ids.
+
+    Looked up both ways: an alert's evidence (`GET /api/alerts/{id}` lists message_ids,
+    payment_ids, group_ids) and the alerts sharing an item with it (related alerts).
+    """
+
+    __tablename__ = "alert_items"
+    alert_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("alerts.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+    __table_args__ = (Index("ix_alert_items_item", "kind", "item_id"),)
 
 
 # The queue's pack filter matches any finding of an alert and its dropdown lists every pack

@@ -24,7 +24,16 @@ from redline.store.faults import DB_ERRORS, classify
 from redline.web.common.errors import problem, status_of
 from redline.web.console import pages
 from redline.web.console.deps import LoginRequiredError, context
-from redline.web.console.routes import admin, alerts, attachments, auth, cases, intake, quarantine
+from redline.web.console.routes import (
+    admin,
+    alerts,
+    attachments,
+    auth,
+    cases,
+    intake,
+    live,
+    quarantine,
+)
 from redline.web.console.state import HERE, Console
 
 # no inline scripts or styles, nothing from elsewhere: charts and all come from /static
@@ -76,7 +85,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     app.state.console = Console.build(settings, engine or _engine(settings))
     audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, alerts, cases, admin, intake, attachments, quarantine):
+    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live):
         app.include_router(module.router)
 
     app.add_middleware(SecurityHeaders)
@@ -118,6 +127,9 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         body = {"type": "about:blank", "title": "Invalid request", "status": 422,
                 "detail": "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())}
+        if not request.url.path.startswith("/api/"):
+            # a person typed or followed a bad address (/alerts/abc): a page in their language
+            return pages.error_page(context(request), 422, body["detail"])
         return JSONResponse(body, status_code=422)
 
     return app

@@ -11,12 +11,14 @@ from fastapi.templating import Jinja2Templates
 from redline.review.accounts import Perm
 from redline.vocab import Category, Severity
 from redline.web.console.deps import Ctx
+from redline.web.console.labels import pack_label
 from redline.web.console.state import HERE
 
 TEMPLATES: Final = Jinja2Templates(directory=HERE / "templates")
 TEMPLATES.env.autoescape = True
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
+TEMPLATES.env.globals["pack_label"] = pack_label
 
 
 def attrs(value: Any) -> Any:

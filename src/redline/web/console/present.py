@@ -92,8 +92,23 @@ def queue_rows(session: Session, alerts: Sequence[Alert], masker: Masker, lang: 
     return out
 
 
+_MODEL_EVIDENCE = "evidence n-grams "
+
+
+def _model_evidence(why: str) -> list[str]:
+    """The n-grams a model's lead names in its `why` ("evidence n-grams “随礼”、“转我微信”")."""
+    for part in why.split("; "):
+        if part.startswith(_MODEL_EVIDENCE):
+            return [g.strip("“”") for g in part[len(_MODEL_EVIDENCE):].split("、") if g.strip("“”")]
+    return []
+
+
 def finding_dict(f: FindingRow, masker: Masker) -> dict[str, Any]:
+    facts = f.facts or {}
     return {
+        # a model's finding: the version that raised it and the n-grams that drove its score
+        "model_version": str(facts.get("model_version", "")),
+        "model_evidence": [masker.mask(g) for g in _model_evidence(str(facts.get("why", "")))],
         "id": f.id, "rule_id": f.rule_id, "pack": f.pack, "category": f.category,
         "detector": f.detector, "label": f.label, "severity": f.severity, "score": round(f.score, 3),
         "reason": masker.mask(f.reason), "reason_en": masker.mask(f.reason_en),
@@ -215,21 +230,41 @@ def _group_context(session: Session, alert: Alert, masker: Masker) -> dict[str, 
         "group": {"id": masker.mask(group.group_id), "name": masker.mask(group.name), "type": group.type,
                   "owner": masker.pseudonym(group.owner_id), "registered": group.registered,
                   "classification": group.classification, "daily_report": group.daily_report},
-        "members": [{"person": masker.pseudonym(m.person_id), "display_name": masker.mask(m.display_name),
+        "members": [{"person": masker.pseudonym(m.person_id), "display_name": masker.mask(display_shape(m.display_name)),
                      "joined": str(m.joined or ""), "left": str(m.left or "")} for m in members],
         "messages": [message_dict(m, masker) for m in reversed(list(recent))],
     }
 
 
+def display_shape(display_name: str) -> str:
+    """What a 备注 looks like without whose it is: the 单位 part kept, the rest one ＊ per
+    character (县委办-＊＊), so a reviewer can judge whether it follows 单位-姓名; a name without
+    a separator is all ＊ (its length and that it has no 单位 part are what matter)."""
+    for sep in ("-", "—", "－", "_", " "):
+        unit, found, rest = display_name.partition(sep)
+        if found and unit:
+            return f"{unit}{sep}{'＊' * len(rest)}"
+    return "＊" * len(display_name)
+
+
 def _person_context(session: Session, alert: Alert, masker: Masker) -> dict[str, Any]:
     person = session.get(Person, alert.subject_id)
-    payments = session.scalars(select(Payment).where(Payment.payee == alert.subject_id)
-                               .order_by(Payment.time.desc()).limit(CONTEXT))
-    return {
+    out: dict[str, Any] = {
         "person": {"pseudonym": masker.pseudonym(alert.subject_id), "unit": person.unit if person else "",
                    "post": masker.mask(person.post) if person else ""},
-        "payments": [payment_dict(p, masker) for p in payments],
+        "payments": [], "memberships": [],
     }
+    if alert.category == "governance":
+        # a member's governance lead is judged on the memberships, not on the person's money
+        rows = session.execute(select(Membership, Group.name, Group.type).join(Group, Group.group_id == Membership.group_id)
+                               .where(Membership.person_id == alert.subject_id).limit(CONTEXT))
+        out["memberships"] = [{"group": masker.mask(name), "type": kind, "display_shape": masker.mask(display_shape(m.display_name)),
+                               "joined": str(m.joined or ""), "left": str(m.left or "")} for m, name, kind in rows]
+        return out
+    payments = session.scalars(select(Payment).where(Payment.payee == alert.subject_id)
+                               .order_by(Payment.time.desc()).limit(CONTEXT))
+    out["payments"] = [payment_dict(p, masker) for p in payments]
+    return out
 
 
 def alert_detail(session: Session, alert: Alert, masker: Masker, lang: str) -> dict[str, Any]:

@@ -13,14 +13,17 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from redline.bundle import read_bundle
 from redline.errors import ConfigError, RedlineError, TooLarge
+from redline.pipeline.concerns import Concerns
+from redline.pipeline.process import after_load
 from redline.review import accounts, audit_log
 from redline.review.accounts import Perm
-from redline.review.alerts import build_alerts
 from redline.review.dashboard import dashboard
 from redline.review.precision import precision_stats
 from redline.review.pseudonyms import mask_rejected
 from redline.rules.load import load_packs, shipped_pack_paths
+from redline.scan.plan import ScanPlan
 from redline.store.load import load_bundle
 from redline.store.tables.audit import AuditEntry
 from redline.store.tables.findings import FindingRow
@@ -121,6 +124,14 @@ def _cached_coverage(ctx: CtxDep) -> dict[str, Any]:
     return ctx.app.cached("coverage", 300.0, lambda: _coverage(ctx.app))
 
 
+def _plan(ctx: CtxDep) -> ScanPlan:
+    """The plan imports are screened with: compiling every pack takes seconds, so once an hour
+    or after the overrides change."""
+    from redline.rules.build import build_plan
+
+    return ctx.app.cached("plan", 3600.0, lambda: build_plan("all", ctx.app.settings.overrides_path).plan)
+
+
 @router.get("/packs", response_class=HTMLResponse, include_in_schema=False)
 def packs_page(ctx: CtxDep, errors: str = "") -> Response:
     ctx.need(Perm.VIEW_PACKS)
@@ -163,6 +174,7 @@ def save_overrides(ctx: CsrfCtx, text: Annotated[str, Form(max_length=1_000_000)
     report = trial.run_trial(ctx.app, text, path).report
     candidate.replace(path)  # atomic: the scanner never reads half a file
     ctx.app.forget("coverage")
+    ctx.app.forget("plan")
     audit_log.record(ctx.app.engine, actor.username, actor.role, "packs.overrides", str(path),
                      {"chars": len(text), "backtest": trial.audit_summary(report) if report else None})
     return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=text, overrides_path=str(path),
@@ -192,12 +204,15 @@ def import_bundle(ctx: CsrfCtx, bundle: Annotated[UploadFile, File()]) -> Respon
                     raise TooLarge(f"upload larger than {MAX_UPLOAD // 2**20} MB")
                 out.write(chunk)
         try:
+            read = read_bundle(target)
             # the upload's own name, not the temporary path: a re-upload then resolves its fixed rows
-            report = load_bundle(ctx.app.engine, target, name=name)
+            report = load_bundle(ctx.app.engine, read, name=name)
         except RedlineError:
             audit_log.record(ctx.app.engine, actor.username, actor.role, "import.failed", name, {"bytes": size})
             raise
-    new_alerts = build_alerts(ctx.app.engine)
+    # screened like any other load: its messages, and the record analyses of whom it concerns
+    processed = after_load(ctx.app.engine, _plan(ctx), Concerns.of_tables(read.tables).all_now())
+    new_alerts = processed.new_alerts
     ctx.app.refresh_masker()
     audit_log.record(ctx.app.engine, actor.username, actor.role, "import", name,
                      {"bytes": size, "rows": report.rows_loaded, "quarantined": len(report.quarantined),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from redline.errors import ConfigError
 from redline.review import alerts as queue, audit_log, decisions
 from redline.review.accounts import Perm
-from redline.web.console import present
+from redline.web.console import alert_view, present
 from redline.web.console.deps import CsrfCtx, Ctx, CtxDep
 from redline.web.console.pages import render
 
@@ -71,18 +71,42 @@ def queue_page(
     unit: Text = None, date_from: Text = None, date_to: Text = None, status: Text = "new",
     assignee: Text = None, sort: Text = "severity", cursor: Text = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    selected: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    check: Annotated[str | None, Query(max_length=4)] = None,
+    group: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
     ctx.need(Perm.VIEW_ALERTS)
     flt = _filter(pack, rule_id, category, severity, unit, date_from, date_to, status, assignee)
     rows, next_cursor = _page(ctx, flt, sort or "severity", cursor, limit)
+    with Session(ctx.app.engine) as session:
+        total = queue.count_alerts(session, flt)
+        users = decisions.assignees(session)
     params = {k: v for k, v in {"pack": pack, "rule_id": rule_id, "category": category, "severity": severity,
                                 "unit": unit, "date_from": date_from, "date_to": date_to, "status": status,
-                                "assignee": assignee, "sort": sort, "limit": limit}.items() if v}
+                                "assignee": assignee, "sort": sort, "limit": limit,
+                                "group": group if group == "person" else None}.items() if v}
+    if group == "person":
+        # one person's alerts together, in the page's order otherwise (grouping within the page:
+        # the keyset pages stay the queue's)
+        first_seen: dict[str, int] = {}
+        for i, r in enumerate(rows):
+            first_seen.setdefault(r["person"], i)
+        rows = sorted(rows, key=lambda r: first_seen[r["person"]])
+    here = {**params, **({"cursor": cursor} if cursor else {})}
     next_url = f"/alerts?{urlencode({**params, 'cursor': next_cursor})}" if next_cursor else ""
     options = ctx.app.filter_options()
+    # list and preview: the selected alert beside the queue (a link per row, so it works without
+    # JavaScript; j/k in console.js follow those links)
+    ids = [r["id"] for r in rows]
+    chosen = selected if selected in ids else None
+    preview = _detail(ctx, chosen) if chosen else None
+    after = ids[ids.index(chosen) + 1] if chosen and ids.index(chosen) + 1 < len(ids) else None
     return render(ctx, "queue.html", rows=rows, params=params, next_url=next_url,
                   first_url=f"/alerts?{urlencode(params)}", options=options, sorts=queue.SORTS,
-                  statuses=queue.STATUSES, back=f"/alerts?{urlencode({**params, **({'cursor': cursor} if cursor else {})})}")
+                  statuses=queue.STATUSES, back=f"/alerts?{urlencode({**here, **({'selected': after} if after else {})})}",
+                  here=f"/alerts?{urlencode(here)}", total=total, cap=queue.COUNT_CAP, preview=preview,
+                  selected=chosen, check_all=check == "all", assignees=users, wrong_hit_reasons=WRONG_HIT_REASONS,
+                  lang_query=urlencode({**here, **({"selected": chosen} if chosen else {})}))
 
 
 @router.post("/alerts/bulk", include_in_schema=False)
@@ -104,26 +128,56 @@ def _detail(ctx: Ctx, alert_id: int) -> dict[str, Any]:
     with Session(ctx.app.engine) as session:
         alert = queue.get_alert(session, alert_id)
         detail = present.alert_detail(session, alert, ctx.masker, ctx.lang)
+        findings = queue.findings_of(session, alert)
+        shown = alert_view.evidence(session, alert, findings, ctx.masker)
+        detail.update(
+            rules=alert_view.rules_folded(findings, ctx.masker, ctx.lang), evidence=shown,
+            message_ids=shown["message_ids"], payment_ids=shown["payment_ids"], group_ids=shown["group_ids"],
+            related=alert_view.related(session, alert, ctx.masker),
+            history=alert_view.history(session, alert_id, ctx.masker),
+        )
     # every view of evidence is audited
     audit_log.record(ctx.app.engine, actor.username, actor.role, "alert.view", f"alert:{alert_id}")
     return detail
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-def alert_page(ctx: CtxDep, alert_id: AlertId) -> Response:
-    return render(ctx, "alert.html", a=_detail(ctx, alert_id))
+def alert_page(ctx: CtxDep, alert_id: AlertId, done: Annotated[str | None, Query(max_length=16)] = None) -> Response:
+    detail = _detail(ctx, alert_id)
+    with Session(ctx.app.engine) as session:
+        alert = queue.get_alert(session, alert_id)
+        following = queue.next_alert(session, alert)
+        users = decisions.assignees(session)
+    # after a decision the page confirms it and offers the next undecided alert
+    return render(ctx, "alert.html", a=detail, done=done if done in decisions.ACTIONS else None,
+                  next_id=following.id if following else None, actions=decisions.actions_for(alert.status),
+                  assignees=users)
+
+
+# why a hit was wrong: recorded with the dismissal (Decision.value "wrong_hit:<why>"), so rule
+# tuning and the classifier can read which rules misfire and how
+WRONG_HIT_REASONS: Final = ("wording", "context", "returned", "data", "other")
 
 
 @router.post("/alerts/{alert_id}/decision", include_in_schema=False)
 def decide_form(
     ctx: CsrfCtx, alert_id: AlertId, action: Annotated[str, Form(max_length=16)],
     reason: Annotated[str, Form(max_length=4000)] = "", value: Annotated[str, Form(max_length=64)] = "",
-    case_id: Annotated[str, Form(max_length=20)] = "",
+    case_id: Annotated[str, Form(max_length=20)] = "", wrong_hit: Annotated[str, Form(max_length=16)] = "",
+    back: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     actor = ctx.need(Perm.DECIDE)
     target = int(case_id) if case_id.strip().isdigit() else None
+    if wrong_hit:
+        if wrong_hit not in WRONG_HIT_REASONS:
+            raise ConfigError(f"unknown wrong-hit reason {wrong_hit!r}")
+        action, value, reason = "dismiss", f"wrong_hit:{wrong_hit}", reason or wrong_hit
     result = decisions.decide(ctx.app.engine, actor, [alert_id], action, reason=reason, value=value, case_id=target)
-    return RedirectResponse(f"/cases/{result}" if result else f"/alerts/{alert_id}", status_code=303)
+    if result:
+        return RedirectResponse(f"/cases/{result}", status_code=303)
+    if back.startswith("/alerts?") or back == "/alerts":
+        return RedirectResponse(back, status_code=303)  # from the queue's preview: on to the next alert
+    return RedirectResponse(f"/alerts/{alert_id}?done={action}", status_code=303)
 
 
 # ---- JSON API ----
@@ -157,16 +211,24 @@ class AlertPage(BaseModel):
 
 
 class AlertDetail(AlertOut):
-    """An alert with its findings and the context of its subject."""
+    """An alert (one incident) with its findings, each rule once, the ids of its evidence as the
+    source names them, related alerts, its decision history, and the context of its main subject."""
 
     findings: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+    evidence: dict[str, Any]
+    message_ids: list[str]
+    payment_ids: list[str]
+    group_ids: list[str]
+    related: list[dict[str, Any]]
+    history: list[dict[str, Any]]
     context: dict[str, Any]
 
 
 class DecisionIn(BaseModel):
-    """A decision on one alert; `reason` is required to dismiss."""
+    """A decision on one alert; `reason` is required to dismiss, and is the text of a note."""
 
-    action: Literal["dismiss", "tag", "assign", "escalate", "reopen"]
+    action: Literal["dismiss", "tag", "assign", "escalate", "reopen", "note"]
     reason: str = Field(default="", max_length=4000)
     value: str = Field(default="", max_length=64)
     case_id: int | None = Field(default=None, ge=1, le=2**53)

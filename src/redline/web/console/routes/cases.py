@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Form, Path
+from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -27,16 +27,26 @@ router = APIRouter()
 CaseId = Annotated[int, Path(ge=1, le=2**53)]
 
 
-def _case_dict(ctx: Ctx, case_id: int) -> dict[str, Any]:
+PAGE: Final = 100  # context rows per page (the evidence above them is never cut)
+
+
+def _case_dict(ctx: Ctx, case_id: int, kind: str = "all", page: int = 1) -> dict[str, Any]:
     actor = ctx.need(Perm.VIEW_CASES)
     masker = ctx.masker
+    if kind not in cases.TIMELINE_KINDS:
+        kind = "all"
+    page = max(1, min(page, 10_000))
     with Session(ctx.app.engine) as session:
         view = cases.case_view(session, case_id)
         c = view.case
         rows = present.queue_rows(session, view.alerts, masker, ctx.lang)
-        items = cases.timeline(session, c.person_id) if c.person_id else []
+        proof = cases.case_evidence(session, case_id)
+        # one row more than the page says whether there is a next page
+        items = cases.timeline(session, c.person_id, PAGE + 1, (page - 1) * PAGE, kind) if c.person_id else []
+        more, items = len(items) > PAGE, items[:PAGE]
         edges = cases.counterparty_graph(session, c.person_id) if c.person_id else []
         groups = {i.counterparty for i in items if i.kind == "message" and not i.counterparty.startswith("dm:")}
+        groups |= {m.conversation for m in proof.messages if not m.conversation.startswith("dm:")}
         names = dict(session.execute(select(Group.group_id, Group.name).where(Group.group_id.in_(groups))).all())
     audit_log.record(ctx.app.engine, actor.username, actor.role, "case.view", f"case:{case_id}")
     return {
@@ -45,6 +55,12 @@ def _case_dict(ctx: Ctx, case_id: int) -> dict[str, Any]:
         "created": present.when(c.created_at), "updated": present.when(c.updated_at),
         "next_statuses": list(cases.TRANSITIONS.get(c.status, ())),
         "alerts": rows,
+        "evidence": {
+            "messages": [{**present.message_dict(m, masker), "conversation": present.conversation_label(m.conversation, masker, names)}
+                         for m in proof.messages],
+            "payments": [present.payment_dict(p, masker) for p in proof.payments],
+        },
+        "context": {"kind": kind, "page": page, "more": more, "kinds": list(cases.TIMELINE_KINDS)},
         "notes": [{"time": present.when(n.created_at), "author": n.author, "text": masker.mask(n.text)} for n in view.notes],
         "decisions": [{"time": present.when(d.created_at), "actor": d.actor, "action": d.action,
                        "value": masker.mask(d.value), "reason": masker.mask(d.reason)} for d in view.decisions],
@@ -75,8 +91,9 @@ def cases_page(ctx: CtxDep, status: str | None = None) -> Response:
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
-def case_page(ctx: CtxDep, case_id: CaseId) -> Response:
-    case = _case_dict(ctx, case_id)
+def case_page(ctx: CtxDep, case_id: CaseId, kind: Annotated[str, Query(max_length=16)] = "all",
+              page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    case = _case_dict(ctx, case_id, kind, page)
     return render(ctx, "case.html", c=case, graph_json=json.dumps(case["graph"], ensure_ascii=False),
                   dispositions=cases.DISPOSITIONS, outcomes=cases.OUTCOMES)
 
@@ -156,6 +173,8 @@ class CaseOut(BaseModel):
     alerts: list[AlertOut]
     notes: list[dict[str, Any]]
     decisions: list[dict[str, Any]]
+    evidence: dict[str, Any]
+    context: dict[str, Any]
     timeline: list[dict[str, Any]]
     graph: dict[str, Any]
 
@@ -221,9 +240,11 @@ def api_cases(ctx: CtxDep, status: Literal["open", "investigating", "concluded"]
 
 
 @router.get("/api/cases/{case_id}", response_model=CaseOut, tags=["cases"], responses=ERRORS)
-def api_case(ctx: CtxDep, case_id: CaseId) -> CaseOut:
-    """One case in full."""
-    return CaseOut(**_case_dict(ctx, case_id))
+def api_case(ctx: CtxDep, case_id: CaseId, kind: Literal["all", "message", "payment", "group"] = "all",
+             page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> CaseOut:
+    """One case: every message and payment its alerts cite (`evidence`, never cut), then one
+    page of the person's other messages and payments (`timeline`, 100 a page, `kind` filters)."""
+    return CaseOut(**_case_dict(ctx, case_id, kind, page))
 
 
 @router.post("/api/cases/{case_id}/status", response_model=CaseSummary, tags=["cases"], responses=ERRORS)

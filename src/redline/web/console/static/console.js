@@ -7,6 +7,28 @@
       document.querySelectorAll('input[name="alert_ids"]').forEach(function (b) { b.checked = box.checked; });
     });
   });
+  // List and preview: j / k select the next / previous alert (the row's preview link, so the
+  // server renders the preview, as it does without JavaScript); o opens it; x ticks its box;
+  // d, w and e go to the preview's dismiss, wrong-hit and escalate forms.
+  var queue = document.getElementById("queue");
+  if (queue) {
+    document.addEventListener("keydown", function (ev) {
+      var t = ev.target;
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || (t && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(t.tagName))) { return; }
+      var rows = Array.prototype.slice.call(queue.querySelectorAll("tbody tr[data-id]"));
+      if (!rows.length) { return; }
+      var at = rows.findIndex(function (r) { return r.classList.contains("selected"); });
+      var go = function (row) { var a = row && row.querySelector("a.preview-link"); if (a) { window.location.href = a.href; } };
+      var focus = function (id) { var el = document.getElementById(id); if (el) { el.focus(); ev.preventDefault(); } };
+      if (ev.key === "j") { go(rows[Math.min(rows.length - 1, at + 1)]); }
+      else if (ev.key === "k") { go(rows[Math.max(0, at - 1)]); }
+      else if (ev.key === "o" && at >= 0) { window.location.href = "/alerts/" + rows[at].getAttribute("data-id"); }
+      else if (ev.key === "x" && at >= 0) { var box = rows[at].querySelector('input[name="alert_ids"]'); if (box) { box.checked = !box.checked; } }
+      else if (ev.key === "d") { focus("preview-reason"); }
+      else if (ev.key === "w") { focus("preview-wrong-why"); }
+      else if (ev.key === "e") { focus("preview-escalate-button"); }
+    });
+  }
   if (typeof echarts === "undefined") { return; }
   var charts = document.querySelector("[data-charts]");
   if (charts) {

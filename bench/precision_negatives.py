@@ -1,0 +1,120 @@
+"""Leads on text that breaks no rule, measured as a user runs it: `redline screen --packs all`.
+
+Ordinary chat: COLD label 0, qq_group_ads label 0, weibo_ner (read from /work/shared/datasets,
+never copied). Official prose: `data/official-prose/*.txt`, one sentence a line. For each
+set, the share of messages with a lead (all categories, and gifts / gambling / secrets /
+vote_buying), per category counts, and how many messages hold 上分-style game slang and a
+gambling lead. `python -m bench.precision_negatives [--only NAME] [--show CATEGORY|all] [--holdout]`
+(`--holdout` adds `data/official-prose/holdout.txt`: run it once, at the end of a piece of work).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+DATASETS = Path("/work/shared/datasets")
+PROSE = Path(__file__).resolve().parent.parent / "data" / "official-prose"
+WATCHED = ("gifts", "gambling", "secrets", "vote_buying")
+SLANG = ("上分", "开黑", "代打", "上王者", "掉分")
+
+
+def chat_texts() -> dict[str, list[str]]:
+    """The ordinary-chat sets: texts that break no rule."""
+    sets: dict[str, list[str]] = {}
+    for name, keep in (("cold", lambda r: r["label"] == 0), ("qq_group_ads", lambda r: r["label"] == 0),
+                       ("weibo_ner", lambda r: True)):
+        rows = [json.loads(line) for line in (DATASETS / name / "train.jsonl").open(encoding="utf-8")]
+        sets[name] = [r["text"] for r in rows if keep(r)]
+    return sets
+
+
+def prose_texts(holdout: bool) -> dict[str, list[str]]:
+    """The official-prose sets, one file each; the held-out file only when asked for."""
+    return {
+        f"prose/{p.stem}": [s for s in p.read_text(encoding="utf-8").splitlines() if s.strip() and not s.startswith("#")]
+        for p in sorted(PROSE.glob("*.txt"))
+        if holdout or p.stem != "holdout"
+    }
+
+
+def screen(texts: list[str]) -> list[dict[str, object]]:
+    """Findings of `redline screen --packs all` over the texts (ids are line numbers)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        src.write_text("".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n"
+                               for i, t in enumerate(texts)), encoding="utf-8")
+        out = Path(tmp) / "out.jsonl"
+        subprocess.run([sys.executable, "-m", "redline", "screen", "-i", str(src), "-o", str(out), "--packs", "all"],
+                       check=True, capture_output=True)
+        return [json.loads(line) for line in out.open(encoding="utf-8")]
+
+
+def measure(texts: list[str], show: str | None) -> dict[str, object]:
+    findings = screen(texts)
+    by_cat: dict[str, set[int]] = collections.defaultdict(set)
+    for f in findings:
+        by_cat[str(f["category"])].add(int(str(f["message_id"])))
+    led = set().union(*by_cat.values()) if by_cat else set()
+    watched = set().union(*(by_cat.get(c, set()) for c in WATCHED))
+    slang = {i for i, t in enumerate(texts) if any(s in t for s in SLANG)}
+    if show:
+        for f in findings:
+            if show in (f["category"], "all"):
+                i = int(str(f["message_id"]))
+                print(f"  [{f['category']}/{f['rule_id']}/{f['detector']}] {f['evidence']!r}: {texts[i][:90]}")
+    return {
+        "messages": len(texts),
+        "with_lead": len(led),
+        "share_with_lead": round(len(led) / max(len(texts), 1), 5),
+        "with_watched_lead": len(watched),
+        "share_watched": round(len(watched) / max(len(texts), 1), 5),
+        "slang_messages": len(slang),
+        "slang_with_gambling_lead": len(slang & by_cat.get("gambling", set())),
+        "by_category": {c: len(v) for c, v in sorted(by_cat.items())},
+    }
+
+
+def frames_dev(show: bool) -> dict[str, object]:
+    """Recall per category and leads on hard negatives over data/frames-dev/dev.jsonl."""
+    path = PROSE.parent / "frames-dev" / "dev.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    findings = screen([r["text"] for r in rows])
+    cats: dict[int, set[str]] = collections.defaultdict(set)
+    for f in findings:
+        cats[int(str(f["message_id"]))].add(str(f["category"]))
+    per: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    negatives = [i for i, r in enumerate(rows) if r["kind"] != "violation"]
+    for i, r in enumerate(rows):
+        if r["kind"] == "violation":
+            per[r["category"]][0] += 1
+            per[r["category"]][1] += r["category"] in cats[i]
+            if show and r["category"] not in cats[i]:
+                print(f"  MISS [{r['category']}] {r['text']}")
+        elif show and cats[i]:
+            print(f"  LEAD {sorted(cats[i])} {r['text']}")
+    return {
+        "recall": {c: f"{hit}/{n}" for c, (n, hit) in sorted(per.items())},
+        "negatives": len(negatives),
+        "negatives_with_lead": sum(1 for i in negatives if cats[i]),
+    }
+
+
+def main(argv: list[str]) -> int:
+    if "--frames-dev" in argv:
+        print(json.dumps(frames_dev("--show" in argv), ensure_ascii=False, indent=1))
+        return 0
+    show = argv[argv.index("--show") + 1] if "--show" in argv else None
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    sets = {**chat_texts(), **prose_texts("--holdout" in argv)}
+    out = {name: measure(texts, show) for name, texts in sets.items() if only is None or only in name}
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

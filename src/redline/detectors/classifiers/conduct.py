@@ -1,0 +1,229 @@
+"""`clf.conduct`: the work-chat conduct model as a detector — leads the rules miss, vetoes of weak hits.
+
+A pack names it per rule, with the category the rule is about:
+
+    - clf.conduct: {category: gifts}                         # leads (the card's threshold)
+    - clf.conduct: {category: gifts, threshold: 0.5}         # a stricter lead
+    - clf.conduct: {category: gambling, leads: false,
+                    veto: {below: 0.02, hits_under: 0.9}}    # only vetoes this rule's weak hits
+    - clf.conduct: {category: gambling,
+                    veto: {rules: ["*"], below: 0.02}}       # leads, and vetoes every gambling rule's
+
+Rules stay first. After every detector has run, the engine gives this detector the batch's
+hits (`reconcile_columns`): a lead of the model is dropped where a rule of the same category
+already caught the message (the rule's finding says more), and a hit of a rule that asked for
+a veto is dropped where the hit is weak (score under `hits_under`) and the model is confident
+the message is benign in that category (score under `below`); `veto.rules` may name other
+rules (or "*": every rule filing under the category) whose weak hits it judges. Each lead's `why` gives the
+model's version, score, threshold and the n-grams that drove the score; its span is the
+strongest of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, Final
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.detectors.classifiers import conduct_files
+from redline.detectors.classifiers.conduct_files import ConductModel
+from redline.scan.plan import RuleRef
+
+DETECTOR: Final = conduct_files.DETECTOR
+
+
+class VetoConfig(BaseModel):
+    """When the model may drop a hit of this rule's other triggers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    below: float = Field(default=0.02, ge=0.0, le=1.0)  # the model's score in the category
+    hits_under: float = Field(default=1.0, ge=0.0, le=1.0)  # only hits scoring less are weak
+    # whose hits: this rule's own (empty), named rule ids, or "*" = every rule of the category
+    rules: tuple[str, ...] = ()
+
+
+class ConductConfig(BaseModel):
+    """A `when:` entry: `clf.conduct: {category: gifts, threshold: 0.4, leads: true, veto: {...}}`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    category: str
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the version's calibrated one
+    leads: bool = True
+    veto: VetoConfig | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from redline.training.conduct_data import CATEGORIES
+
+        if value not in CATEGORIES:
+            raise ValueError(f"clf.conduct has no category {value!r}; one of: {', '.join(CATEGORIES)}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Lead:
+    label: str
+    rule_id: str
+    column: int
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Veto:
+    rule_ids: frozenset[str]  # {"*"}: any rule
+    category: str  # only hits filed under this category (a rule may file under several)
+    column: int
+    below: float
+    hits_under: float
+
+    def covers(self, ref: RuleRef) -> bool:
+        return ref.category == self.category and ("*" in self.rule_ids or ref.rule_id in self.rule_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ConductDetector:
+    """The built detector: one model pass per batch serves every rule's trigger."""
+
+    name: ClassVar[str] = DETECTOR
+    loaded: ConductModel
+    leads: tuple[_Lead, ...]
+    vetoes: tuple[_Veto, ...]
+    lead_rules: Mapping[str, str] = field(default_factory=dict)  # lead label → category
+
+    @property
+    def version(self) -> str:
+        """The model version every finding of this detector records."""
+        return self.loaded.version
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]:
+        """A hit per (message, lead trigger) whose category score reaches the trigger's threshold."""
+        if not self.leads or not len(texts):
+            return []
+        model = self.loaded.model
+        rows = model.passing(texts)
+        if not rows.size:
+            return []
+        subset = [texts[i] for i in rows.tolist()]
+        scores = model.full_scores(subset)
+        hits: list[Hit] = []
+        for lead in self.leads:
+            for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
+                row = int(rows[j])
+                hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
+        hits.sort(key=lambda h: (h.row, h.label))
+        return hits
+
+    def _hit(self, text: str, row: int, lead: _Lead, score: float) -> Hit:
+        evidence = self.loaded.model.evidence(text, lead.column)
+        start, end = evidence.main
+        grams = "、".join(f"“{text[s:e]}”" for s, e, _ in evidence.spans)
+        why = (f"model {DETECTOR} v{self.version}: {self.loaded.model.categories[lead.column]} score "
+               f"{score:.3f} ≥ threshold {lead.threshold:.3f}; evidence n-grams {grams}")
+        return Hit(row, DETECTOR, lead.label, start, end, score, why)
+
+    def reconcile_columns(self, texts: Sequence[str], parts: list[HitColumns],
+                          rules: Mapping[str, RuleRef]) -> list[HitColumns]:
+        """Drop own leads where a rule of the same category hit; drop vetoed weak rule hits."""
+        if self.vetoes:
+            parts = self._apply_vetoes(texts, parts, rules)
+        if not self.leads:
+            return parts
+        caught: set[tuple[int, str]] = set()
+        for part in parts:
+            if part.detector == DETECTOR or not len(part):
+                continue
+            cats = [rules[lb].category if lb in rules else "" for lb in part.labels]
+            caught.update(zip(part.rows.tolist(), (cats[i] for i in part.label_ids.tolist()), strict=True))
+        if not caught:
+            return parts
+        out = []
+        for part in parts:
+            if part.detector != DETECTOR or not len(part):
+                out.append(part)
+                continue
+            cats = [rules[lb].category if lb in rules else "" for lb in part.labels]
+            keep = np.array([(r, cats[i]) not in caught for r, i in
+                             zip(part.rows.tolist(), part.label_ids.tolist(), strict=True)], dtype=bool)
+            out.append(_take(part, keep))
+        return out
+
+    def _veto_for(self, label: str, rules: Mapping[str, RuleRef]) -> _Veto | None:
+        ref = rules.get(label)
+        if ref is None:
+            return None
+        return next((v for v in self.vetoes if v.covers(ref)), None)
+
+    def _apply_vetoes(self, texts: Sequence[str], parts: list[HitColumns],
+                      rules: Mapping[str, RuleRef]) -> list[HitColumns]:
+        candidates: list[tuple[int, npt.NDArray[np.bool_], npt.NDArray[np.int64]]] = []
+        for p, part in enumerate(parts):
+            if part.detector == DETECTOR or not len(part):
+                continue
+            veto_of = [self._veto_for(lb, rules) for lb in part.labels]
+            if not any(veto_of):
+                continue
+            under = np.array([v.hits_under if v else -1.0 for v in veto_of])[part.label_ids]
+            weak = part.scores < under
+            if weak.any():
+                candidates.append((p, weak, part.rows[weak]))
+        if not candidates:
+            return parts
+        rows = np.unique(np.concatenate([c[2] for c in candidates]))
+        # the full model on just these rows: a veto must not depend on the gate
+        scores = self.loaded.model.full_scores([texts[i] for i in rows.tolist()])
+        out = list(parts)
+        for p, weak, _ in candidates:
+            part = parts[p]
+            veto_of = [self._veto_for(lb, rules) for lb in part.labels]
+            keep = np.ones(len(part), dtype=bool)
+            for i in np.flatnonzero(weak).tolist():
+                veto = veto_of[int(part.label_ids[i])]
+                if veto is None:
+                    continue
+                j = int(np.searchsorted(rows, part.rows[i]))
+                keep[i] = scores[j, veto.column] >= veto.below
+            out[p] = _take(part, keep)
+        return out
+
+
+def _take(part: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:
+    if keep.all():
+        return part
+    return replace(part, rows=part.rows[keep], starts=part.starts[keep], ends=part.ends[keep],
+                   label_ids=part.label_ids[keep], why_ids=part.why_ids[keep], scores=part.scores[keep])
+
+
+class ConductClassifier:
+    """Factory of clf.conduct (one built detector per plan, the active model version)."""
+
+    name: ClassVar[str] = DETECTOR
+    Config: ClassVar[type[BaseModel]] = ConductConfig
+
+    @classmethod
+    def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> ConductDetector:
+        """Load the active version; resolve each trigger's category column and threshold."""
+        loaded = conduct_files.active(version=ctx.params.get("conduct_model_version"))
+        categories = loaded.model.categories
+        leads: list[_Lead] = []
+        vetoes: list[_Veto] = []
+        for trigger in triggers:
+            config = trigger.config
+            if not isinstance(config, ConductConfig):
+                config = ConductConfig.model_validate(config)
+            column = categories.index(config.category)
+            if config.leads:
+                threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
+                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold)))
+            if config.veto is not None:
+                vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
+                                    config.veto.below, config.veto.hits_under))
+        return ConductDetector(loaded, tuple(leads), tuple(vetoes),
+                               {lead.label: categories[lead.column] for lead in leads})

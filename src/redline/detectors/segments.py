@@ -1,0 +1,137 @@
+"""A short term that a word segmenter puts across two words is no hit (快转 in 加快转变).
+
+Two-character terms (快转, 股票, 网传) turn up inside ordinary words: 加快转变 reads 加快 / 转变,
+and 快转 is then not written at all. Only hits of two characters with 汉字 on both sides can
+be split so; for those, jieba's dictionary is asked first (numpy, no segmentation): does a
+word end with the character before and the hit's first character (加快), and does one start
+with its last character and the one after (转变)? Only the few hits where both are true are
+segmented with jieba (on a dozen characters around the hit), and dropped when a jieba word
+crosses the hit's start or end without containing it. A lexicon term flagged `|inword`
+matches inside words all the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from redline.text.pinyin import is_han
+
+CONTEXT: Final = 6  # characters each side of a hit given to jieba
+MIN_FREQ: Final = 3  # dictionary words rarer than this do not make a candidate
+_SHIFT: Final = 21
+
+
+def _dictionary_file() -> Path:
+    """jieba's dictionary, found without importing jieba (its import costs a tenth of a second)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ImportError("jieba is not installed (it is in requirements.lock)")
+    return Path(spec.origin).parent / "dict.txt"
+
+
+def _cache_file(dictionary: Path) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    stat = dictionary.stat()  # a new jieba dictionary gets new tables
+    return Path(base) / "redline" / f"word-pairs-{stat.st_size}-{int(stat.st_mtime)}-{MIN_FREQ}.npz"
+
+
+@functools.cache
+def _dictionary_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(sorted keys of every word's last two characters, of every word's first two).
+
+    Reading jieba's 349,046-word dictionary takes a good part of a second, so the two tables
+    are kept in the user's cache (a few MB) and read from there after the first time.
+    """
+    dictionary = _dictionary_file()
+    cached = _cache_file(dictionary)
+    try:
+        with np.load(cached) as stored:
+            return stored["ends"], stored["starts"]
+    except (OSError, KeyError, ValueError):
+        pass
+    tables = _read_dictionary(dictionary)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.npz")
+        np.savez(tmp, ends=tables[0], starts=tables[1])
+        tmp.replace(cached)
+    except OSError:
+        pass  # a read-only home: the tables are rebuilt in the next process
+    return tables
+
+
+def _read_dictionary(path: Path) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    ends: set[int] = set()
+    starts: set[int] = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, freq, *_ = line.split(" ")
+            if len(word) >= 2 and int(freq) >= MIN_FREQ:
+                ends.add((ord(word[-2]) << _SHIFT) | ord(word[-1]))
+                starts.add((ord(word[0]) << _SHIFT) | ord(word[1]))
+    return np.array(sorted(ends), dtype=np.int64), np.array(sorted(starts), dtype=np.int64)
+
+
+def _member(keys: npt.NDArray[np.int64], table: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    found: npt.NDArray[np.bool_] = table[at] == keys
+    return found
+
+
+@functools.cache
+def _tokenizer() -> object:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
+
+
+def split_by_words(
+    texts: Sequence[str], rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64], candidates: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Mask of the hits (among `candidates`: two-character hits that may be split) that a
+    segmenter splits across two words."""
+    split = np.zeros(len(rows), dtype=np.bool_)
+    at = np.flatnonzero(candidates & (ends - starts == 2))
+    if not len(at):
+        return split
+    around: list[tuple[int, str, str, str, str]] = []
+    for i in at.tolist():
+        text, s, e = texts[int(rows[i])], int(starts[i]), int(ends[i])
+        if s > 0 and e < len(text) and is_han(text[s - 1]) and is_han(text[e]):
+            around.append((i, text[s - 1], text[s], text[e - 1], text[e]))
+    if not around:
+        return split
+    word_ends, word_starts = _dictionary_pairs()
+    left = np.array([(ord(b) << _SHIFT) | ord(f) for _, b, f, _, _ in around], dtype=np.int64)
+    right = np.array([(ord(la) << _SHIFT) | ord(n) for _, _, _, la, n in around], dtype=np.int64)
+    both = _member(left, word_ends) & _member(right, word_starts)
+    for (i, *_), maybe in zip(around, both.tolist(), strict=True):
+        if maybe:
+            split[i] = _crossed(texts[int(rows[i])], int(starts[i]), int(ends[i]))
+    return split
+
+
+def _crossed(text: str, start: int, end: int) -> bool:
+    """A jieba word crosses the hit's start or end without containing the hit."""
+    lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+    tokenizer = _tokenizer()
+    at = lo
+    for word in tokenizer.cut(text[lo:hi], HMM=False):  # type: ignore[attr-defined]
+        w_start, w_end = at, at + len(word)
+        at = w_end
+        contains = w_start <= start and end <= w_end
+        if not contains and (w_start < start < w_end or w_start < end < w_end):
+            return True
+    return False

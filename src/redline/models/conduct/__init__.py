@@ -1,0 +1,1 @@
+"""Package data: the clf.conduct model versions (v*/ folders) and active.json."""

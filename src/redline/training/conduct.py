@@ -1,0 +1,184 @@
+"""Training recipe of `clf.conduct`: fit, calibrate per category on held-out rows, write a version.
+
+Model (chosen by measurement, see the model card's "what was tried"): one logistic
+regression per category over hashed character 1–3-grams (2^18 buckets, scaled by
+1/sqrt(n-grams)), written work-chat rows weighted 4× against the many real negatives; plus a
+one-output "gate" over 1–2-grams (2^16 buckets) that decides which messages are scored.
+
+Thresholds are calibrated on the held-out rows (never on the test set): for each category the
+lowest score at which at most HARD_BUDGET of the held-out written negatives (notices, warnings,
+rebuttals … that share the words) and at most REAL_BUDGET of held-out real ordinary text are
+flagged, and never below FLOOR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from redline.detectors.classifiers import conduct_files
+from redline.detectors.classifiers.hashing import NgramHasher
+from redline.detectors.classifiers.multilabel import MultiLabelModel
+from redline.detectors.classifiers.versions import ModelVersions
+from redline.training import conduct_card
+from redline.training.conduct_data import CATEGORIES, CORPUS_DIR, WRITTEN, Rows, load
+from redline.training.evaluation import average_precision, prf
+from redline.training.linear import feature_matrix
+
+HASHER: Final = NgramHasher(n_min=1, n_max=3, bits=18, fold_digits=True, markers=True)
+GATE_HASHER: Final = NgramHasher(n_min=1, n_max=2, bits=16, fold_digits=True, markers=True)
+C: Final = 30.0
+GATE_C: Final = 30.0
+WRITTEN_WEIGHT: Final = 4.0  # a written row against ~20k real negatives; 1.0 lost recall
+DECISION_WEIGHT: Final = 4.0  # a reviewer's verdict counts like a written row
+HARD_BUDGET: Final = 0.003  # per category: 13 categories stay under ~4 % of negatives in all
+REAL_BUDGET: Final = 0.0005
+FLOOR: Final = 0.05  # below this a "lead" is noise whatever the budgets say
+GATE_RECALL: Final = 0.99  # of held-out violations, the share the gate must let through
+
+
+def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64],
+                 c: float) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """One logistic regression per label column → (buckets, K) float16-rounded weights and biases."""
+    k = labels.shape[1]
+    w = np.zeros((matrix.shape[1], k), dtype=np.float32)
+    b = np.zeros(k)
+    for j in range(k):
+        y = labels[:, j]
+        if not y.any() or y.all():
+            b[j] = -10.0 if not y.any() else 10.0  # nothing to learn: never (always) flag
+            continue
+        # liblinear's dual solver: deterministic, and fast with far more features than rows
+        model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
+        model.fit(matrix, y, sample_weight=weights)
+        w[:, j] = model.coef_.ravel().astype(np.float16).astype(np.float32)
+        b[j] = float(model.intercept_[0])
+    return w, b
+
+
+def fit(train: Rows) -> MultiLabelModel:
+    """The model (gate threshold still open: calibrate() sets it) fitted on `train`."""
+    weights = np.array([WRITTEN_WEIGHT if s in WRITTEN else DECISION_WEIGHT if s == "decision" else 1.0
+                        for s in train.sources])
+    w, b = _fit_columns(feature_matrix(HASHER, train.texts), train.labels, weights, C)
+    any_label = np.asarray(train.labels.any(axis=1), dtype=bool)
+    gw, gb = _fit_columns(feature_matrix(GATE_HASHER, train.texts), any_label[:, None], weights, GATE_C)
+    return MultiLabelModel(tuple(CATEGORIES), HASHER, w, b, GATE_HASHER, gw[:, 0], float(gb[0]), gate_threshold=-np.inf)
+
+
+def _quantile_threshold(scores: npt.NDArray[np.float64], budget: float) -> float:
+    """The lowest threshold flagging at most `budget` of these scores."""
+    if not scores.size:
+        return 0.0
+    allowed = int(np.floor(budget * scores.size))
+    ranked = np.sort(scores)[::-1]
+    return float(np.nextafter(ranked[allowed], np.inf)) if allowed < ranked.size else 0.0
+
+
+def calibrate(model: MultiLabelModel, held: Rows) -> tuple[MultiLabelModel, dict[str, float]]:
+    """Gate threshold (GATE_RECALL of held-out violations pass) and one threshold per category."""
+    full = model.full_scores(held.texts)
+    hard = held.negative & held.source_is(*WRITTEN)
+    real = held.negative & held.source_is("real")
+    thresholds = {}
+    for k, name in enumerate(model.categories):
+        t = max(_quantile_threshold(full[hard, k], HARD_BUDGET), _quantile_threshold(full[real, k], REAL_BUDGET), FLOOR)
+        thresholds[name] = t
+    gate = model.gate_logits(held.texts)
+    positives = gate[~held.negative]
+    gate_threshold = float(np.quantile(positives, 1 - GATE_RECALL)) if positives.size else -np.inf
+    calibrated = MultiLabelModel(model.categories, model.hasher, model.weights, model.bias, model.gate_hasher,
+                                 model.gate_weights, model.gate_bias, gate_threshold, model.min_chars)
+    return calibrated, thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOutFigures:
+    """Per-category precision/recall/AP and the share of negatives with a lead, on held-out rows."""
+
+    per_category: dict[str, dict[str, float]]
+    macro_recall: float
+    macro_precision: float
+    hard_negatives_with_lead: float
+    real_negatives_with_lead: float
+    gate_pass_real: float  # share of real ordinary text the full model has to score
+    gate_recall_cost: float  # flagged violations lost because the gate stopped them
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+def held_out_figures(model: MultiLabelModel, thresholds: Mapping[str, float], held: Rows) -> HeldOutFigures:
+    """Figures of a calibrated model on the held-out rows (the gate applied, as in use)."""
+    scores = model.scores(held.texts)
+    full = model.full_scores(held.texts)
+    t = np.array([thresholds[c] for c in model.categories])
+    predicted, ungated = scores >= t, full >= t
+    per: dict[str, dict[str, float]] = {}
+    for k, name in enumerate(model.categories):
+        p, r, _ = prf(held.labels[:, k], predicted[:, k])
+        ap = average_precision(held.labels[:, k], full[:, k]) if held.labels[:, k].any() else 0.0
+        per[name] = {"n": int(held.labels[:, k].sum()), "precision": round(p, 4), "recall": round(r, 4),
+                     "average_precision": round(ap, 4), "threshold": round(float(t[k]), 4)}
+    lead = np.asarray(predicted.any(axis=1), dtype=bool)
+    hard = held.negative & held.source_is(*WRITTEN)
+    real = held.negative & held.source_is("real")
+    caught_ungated = (ungated & held.labels).sum()
+    lost = caught_ungated - (predicted & held.labels).sum()
+    passing = np.zeros(len(held), dtype=bool)
+    passing[model.passing(held.texts)] = True
+    return HeldOutFigures(
+        per_category=per,
+        macro_recall=round(float(np.mean([v["recall"] for v in per.values()])), 4),
+        macro_precision=round(float(np.mean([v["precision"] for v in per.values()])), 4),
+        hard_negatives_with_lead=round(float(lead[hard].mean()) if hard.any() else 0.0, 4),
+        real_negatives_with_lead=round(float(lead[real].mean()) if real.any() else 0.0, 4),
+        gate_pass_real=round(float(passing[real].mean()) if real.any() else 0.0, 4),
+        gate_recall_cost=round(float(lost / max(caught_ungated, 1)), 4),
+    )
+
+
+def train(data_dir: Path, out_root: Path, *, decisions: Rows | None = None,
+          corpus_dir: Path = CORPUS_DIR, activate: bool = True) -> dict[str, Any]:
+    """Fit, calibrate, write the next version beside the old ones; report the change on held-out rows."""
+    train_rows, held = load(data_dir, corpus_dir, decisions)
+    versions = ModelVersions.of(conduct_files.NAME, out_root)
+    previous: dict[str, Any] | None = None
+    if versions.available():
+        old = conduct_files.load(versions.folder(versions.active()))
+        previous = {"version": old.version, **held_out_figures(old.model, old.thresholds, held).as_dict()}
+    model, thresholds = calibrate(fit(train_rows), held)
+    figs = held_out_figures(model, thresholds, held)
+    version = versions.next_version()
+    counts = {s: int(sum(1 for x in train_rows.sources if x == s)) for s in sorted(set(train_rows.sources))}
+    extra = {"held_out": figs.as_dict(), "training_rows": counts, "held_out_rows": len(held),
+             "c": C, "written_weight": WRITTEN_WEIGHT}
+    folder = versions.folder(version)
+    sha = conduct_files.save(folder, model, version, thresholds, extra)
+    conduct_card.write(folder, version, sha, figs.as_dict(), counts, len(held), previous,
+                       conduct_card.failures(model, thresholds, held))
+    if activate:
+        versions.use(version)
+    return {"model": conduct_files.DETECTOR, "version": version, "sha256": sha, "folder": str(folder),
+            "held_out": figs.as_dict(), "previous": previous, "change": _change(previous, figs.as_dict())}
+
+
+def _change(previous: Mapping[str, Any] | None, now: Mapping[str, Any]) -> dict[str, Any]:
+    """What moved on the held-out rows: headline figures and per-category recall/precision."""
+    if previous is None:
+        return {}
+    out: dict[str, Any] = {k: round(float(now[k]) - float(previous[k]), 4)
+                           for k in ("macro_recall", "macro_precision", "hard_negatives_with_lead",
+                                     "real_negatives_with_lead")}
+    out["per_category"] = {
+        c: {m: round(now["per_category"][c][m] - previous["per_category"][c][m], 4) for m in ("precision", "recall")}
+        for c in now["per_category"]
+    }
+    return out

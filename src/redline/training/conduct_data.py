@@ -1,0 +1,155 @@
+"""Training data of `clf.conduct`: labelled work-chat conduct, real ordinary text, reviewers' decisions.
+
+Sources (read in place, never copied):
+- `data/conduct/*.jsonl` in the repository (our corpus, item 1 of issue 20) — when present;
+- `../shared/datasets/conduct_pilot` (the project's own, a second author's voice);
+- real ordinary text as negatives: COLD comments with label 0, QQ group chat with label 0,
+  Weibo NER posts (all): people writing about their lives, games and hobbies;
+- reviewers' decisions from a store (`--with-decisions`): an alert escalated into a case is a
+  confirmed violation of its category, a dismissed one a message that breaks no rule.
+
+The held-out part (a hash of the text, 20 %) is fixed across versions, so that the change a
+retrain makes can be read on the same rows; decisions only ever join the training part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from redline.training.datasets import hash_fraction, normalized, read_jsonl
+from redline.vocab import Category
+
+CATEGORIES: Final = tuple(c.value for c in Category if c not in (Category.POLITICAL, Category.GOVERNANCE))
+SALT: Final = "conduct"
+HELD_OUT: Final = 0.2
+CORPUS_DIR: Final = Path(__file__).resolve().parents[3] / "data" / "conduct"
+# what a row says about where it came from; "hard"/"written" rows are work chat written for
+# Redline, "real" rows are ordinary text from the world, "decision" rows a reviewer's verdict
+WRITTEN: Final = ("corpus", "pilot")
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Texts (normalised), a (n, K) label matrix over CATEGORIES, and each row's source."""
+
+    texts: list[str]
+    labels: npt.NDArray[np.bool_]
+    sources: list[str]
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Rows:
+        idx = np.flatnonzero(keep).tolist()
+        return Rows([self.texts[i] for i in idx], self.labels[idx], [self.sources[i] for i in idx])
+
+    def __add__(self, other: Rows) -> Rows:
+        return Rows(self.texts + other.texts, np.concatenate([self.labels, other.labels]),
+                    self.sources + other.sources)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def negative(self) -> npt.NDArray[np.bool_]:
+        out: npt.NDArray[np.bool_] = ~np.asarray(self.labels.any(axis=1), dtype=bool)
+        return out
+
+    def source_is(self, *names: str) -> npt.NDArray[np.bool_]:
+        return np.array([s in names for s in self.sources], dtype=bool)
+
+
+def label_vector(labels: Iterable[str]) -> npt.NDArray[np.bool_]:
+    """Category names → a boolean row over CATEGORIES (`none` and unknown names are ignored)."""
+    row = np.zeros(len(CATEGORIES), dtype=bool)
+    for name in labels:
+        if name in CATEGORIES:
+            row[CATEGORIES.index(name)] = True
+    return row
+
+
+def row_labels(record: dict[str, Any]) -> list[str]:
+    """The categories of one `{"text", "labels": [...]}` or `{"text", "label": "..."}` line."""
+    labels = record.get("labels")
+    if labels is None:
+        label = record.get("label", "none")
+        labels = [] if label in (None, "", "none") else [label]
+    return [str(x) for x in labels]
+
+
+def make_rows(texts: Sequence[str], labels: Sequence[Sequence[str]], source: str) -> Rows:
+    """Rows from raw texts and category lists, normalised as the scan engine will see them."""
+    matrix = np.array([label_vector(ls) for ls in labels], dtype=bool).reshape(len(texts), len(CATEGORIES))
+    return Rows(normalized(list(texts)), matrix, [source] * len(texts))
+
+
+def read_labelled(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Texts and category lists of a JSONL file of `{"text", "labels"}` lines."""
+    texts: list[str] = []
+    labels: list[list[str]] = []
+    with path.open("rb") as fh:
+        for line in fh:
+            if line.strip():
+                record = orjson.loads(line)
+                texts.append(str(record["text"]))
+                labels.append(row_labels(record))
+    return texts, labels
+
+
+def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
+    """Our labelled corpus as (train, held-out), by its own `split` field (empty when absent).
+
+    The corpus splits by hand line, so that a line's register variants never straddle the
+    split; its `train.jsonl` / `dev.jsonl` are read (the `hand/` sources they are built from
+    are not read twice).
+    """
+    parts: dict[str, tuple[list[str], list[list[str]]]] = {"train": ([], []), "dev": ([], [])}
+    for name in ("train", "dev"):
+        path = corpus_dir / f"{name}.jsonl"
+        if not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    record = orjson.loads(line)
+                    side = parts["dev" if record.get("split", name) == "dev" else "train"]
+                    side[0].append(str(record["text"]))
+                    side[1].append(row_labels(record))
+    return make_rows(*parts["train"], "corpus"), make_rows(*parts["dev"], "corpus")
+
+
+def pilot(data_dir: Path) -> Rows:
+    rows = list(read_jsonl(data_dir, "conduct_pilot"))
+    return make_rows([r["text"] for r in rows], [row_labels(r) for r in rows], "pilot")
+
+
+def real_negatives(data_dir: Path) -> Rows:
+    """Ordinary text that breaks no work-chat rule (see the module docstring)."""
+    texts = [r["text"] for r in read_jsonl(data_dir, "cold") if int(r["label"]) == 0]
+    texts += [r["text"] for r in read_jsonl(data_dir, "qq_group_ads") if int(r["label"]) == 0]
+    texts += [r["text"] for r in read_jsonl(data_dir, "weibo_ner")]
+    return make_rows(texts, [[] for _ in texts], "real")
+
+
+def held_out_mask(rows: Rows) -> npt.NDArray[np.bool_]:
+    """The fixed held-out rows: a hash of the normalised text (identical texts on one side)."""
+    return np.array([hash_fraction(t, SALT) < HELD_OUT for t in rows.texts], dtype=bool)
+
+
+def load(data_dir: Path, corpus_dir: Path = CORPUS_DIR, decisions: Rows | None = None) -> tuple[Rows, Rows]:
+    """(training rows, held-out rows); decisions join training unless their text is held out.
+
+    The corpus keeps its own split; the pilot and the real negatives are split by a hash.
+    """
+    corpus_train, corpus_held = corpus(corpus_dir)
+    others = pilot(data_dir) + real_negatives(data_dir)
+    held = held_out_mask(others)
+    train, test = corpus_train + others.where(~held), corpus_held + others.where(held)
+    if decisions is not None and len(decisions):
+        held_texts = set(test.texts)
+        train = train + decisions.where(np.array([t not in held_texts for t in decisions.texts], dtype=bool))
+    return train, test
