@@ -26,7 +26,7 @@ from redline.settings import Settings
 from redline.store.db import make_engine
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
-from redline.store.tables.review import Alert
+from redline.store.tables.review import Alert, AlertFinding
 from redline.web.console.app import create_console_app
 
 with warnings.catch_warnings():
@@ -62,9 +62,8 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engi
     reply = client.post("/api/login", json={"username": "investigator", "password": passwords["investigator"]})
     token = reply.json()["csrf_token"]
     with Session(engine) as session:
-        subjects = set(session.execute(select(FindingRow.subject, FindingRow.subject_id)
-                                       .where(FindingRow.rule_id == OFF_RULE)).tuples())
-        ids = sorted(a.id for a in session.scalars(select(Alert)) if (a.subject, a.subject_id) in subjects)
+        ids = sorted(set(session.scalars(select(AlertFinding.alert_id).join(
+            FindingRow, FindingRow.id == AlertFinding.finding_id).where(FindingRow.rule_id == OFF_RULE))))
     decided: dict[int, str] = {}
     for n, alert_id in enumerate(ids):
         if n % 3 == 2:
@@ -92,12 +91,28 @@ def _backtest(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> dict
 
 
 def _leads(engine: Engine) -> dict[tuple[str, str], set[str]]:
-    """subject → the rules of its (non-attachment) findings, straight from the table."""
+    """subject → the rules of its findings, straight from the table (no attachments in the demo)."""
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     with Session(engine) as session:
         for rid, kind, sid in session.execute(select(FindingRow.rule_id, FindingRow.subject, FindingRow.subject_id)):
             out[(kind, sid)].add(rid)
     return out
+
+
+def _alerts(engine: Engine) -> dict[int, set[tuple[str, str, str]]]:
+    """alert id → its leads (rule, subject kind, subject id)."""
+    out: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+    with Session(engine) as session:
+        for aid, rid, kind, sid in session.execute(
+                select(AlertFinding.alert_id, FindingRow.rule_id, FindingRow.subject, FindingRow.subject_id)
+                .join(FindingRow, FindingRow.id == AlertFinding.finding_id)):
+            out[aid].add((rid, kind, sid))
+    return out
+
+
+def _all_leads(engine: Engine) -> set[tuple[str, str, str]]:
+    with Session(engine) as session:
+        return set(session.execute(select(FindingRow.rule_id, FindingRow.subject, FindingRow.subject_id)).tuples())
 
 
 def _fingerprint(engine: Engine) -> tuple[int, int, int]:
@@ -113,12 +128,12 @@ def test_a_rule_switched_off(county: tuple[str, Engine, dict[int, str]], tmp_pat
     overrides = tmp_path / "off.yaml"
     overrides.write_text(f"rules:\n  {OFF_RULE}: {{enabled: false}}\n", encoding="utf-8")
     report = _backtest(capsys, url, "--overrides", str(overrides))
-    leads = _leads(engine)
-    with Session(engine) as session:
-        alert_of = {(a.subject, a.subject_id): a.id for a in session.scalars(select(Alert))}
-    of_rule = [s for s, rules in leads.items() if OFF_RULE in rules]
-    only_rule = [s for s, rules in leads.items() if rules == {OFF_RULE}]
-    actions = [decided.get(alert_of[s]) for s in of_rule]
+    alerts = _alerts(engine)
+    # each lead of the rule with the decision on its alert (None: open, or in no alert)
+    lead_alert = {lead: aid for aid, leads in alerts.items() for lead in leads}
+    of_rule = [lead for lead in _all_leads(engine) if lead[0] == OFF_RULE]
+    actions = [decided.get(lead_alert[lead]) if lead in lead_alert else None for lead in of_rule]
+    only_rule = [aid for aid, leads in alerts.items() if {r for r, _, _ in leads} == {OFF_RULE}]
     row = report["by_rule"][OFF_RULE]
     assert row["removed"] == len(of_rule) > 0
     assert row["added"] == 0
@@ -129,7 +144,7 @@ def test_a_rule_switched_off(county: tuple[str, Engine, dict[int, str]], tmp_pat
     assert row["precision_after"] is None  # no leads left, so no evidence
     assert report["removed"] == len(only_rule)
     assert report["added"] == 0
-    only_actions = [decided.get(alert_of[s]) for s in only_rule]
+    only_actions = [decided.get(aid) for aid in only_rule]
     assert report["confirmed_lost"] == only_actions.count("escalate")
     assert report["dismissed_saved"] == only_actions.count("dismiss")
     # every other rule keeps all its leads
@@ -145,7 +160,7 @@ def test_a_no_op_change(county: tuple[str, Engine, dict[int, str]], tmp_path: Pa
     overrides.write_text("rules: {}\n", encoding="utf-8")
     report = _backtest(capsys, url, "--overrides", str(overrides))
     assert (report["added"], report["removed"]) == (0, 0)
-    assert report["unchanged"] == len(_leads(engine)) > 0
+    assert report["unchanged"] == len(_alerts(engine)) > 0
     assert all(r["added"] == r["removed"] == 0 for r in report["by_rule"].values())
     assert report["reviewer_hours"] == 0
 

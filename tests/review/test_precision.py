@@ -65,7 +65,8 @@ def decided(tmp_path: Path) -> Engine:
     escalated m1 m2 m5; dismissed m3 m4 m7 ("测试数据") and m6 ("正常往来"); m8 open."""
     engine = migrate(f"sqlite:///{tmp_path / 'p.db'}")
     with Session(engine) as session, session.begin():
-        session.add_all(Message(id=f"m{i}", time=MONDAY + timedelta(days=7 * (i > 4)), conversation="c", text="x")
+        # one conversation each: messages of one conversation would make one incident
+        session.add_all(Message(id=f"m{i}", time=MONDAY + timedelta(days=7 * (i > 4)), conversation=f"c{i}", text="x")
                         for i in range(1, 21))
     save_findings(engine, [_finding("R-A", "lexicon", f"m{i}") for i in range(1, 7)]
                   + [_finding("R-B", "gift_offer", f"m{i}") for i in range(5, 9)])

@@ -2,8 +2,8 @@
 
 A candidate plan runs over what the store holds (messages, payments, groups) and its leads are
 compared with today's findings and alerts. Nothing is written: findings of the candidate stay
-in memory. A *lead* is one (rule, subject) pair; an *alert* is one subject, as the queue groups
-findings on the same subject (`review.alerts`).
+in memory. A *lead* is one (rule, subject) pair; an *alert* is one incident (`review.alert_build`):
+findings linked by person, conversation or payment, each finding in at most one alert.
 
 Of the alerts a change removes, those a reviewer had escalated are true leads lost and those
 dismissed are noise saved. Precision of a rule before and after is estimated from the decisions
@@ -27,7 +27,7 @@ from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
 from redline.store.tables.payments import Payment
-from redline.store.tables.review import Alert
+from redline.store.tables.review import Alert, AlertFinding
 
 BATCH: Final = 4096
 LISTED: Final = 200
@@ -172,23 +172,30 @@ def candidate_findings(engine: Engine, plan: ScanPlan, cutoff: datetime | None =
             yield from found
 
 
-def current_leads(engine: Engine) -> set[Lead]:
-    """Today's leads, from the findings table. Attachment findings are left out: a backtest
+def current_leads(engine: Engine) -> dict[Lead, int | None]:
+    """Today's leads, from the findings table, each with the alert its findings are in (None:
+    not in an alert, e.g. a returned red packet). Attachment findings are left out: a backtest
     reads no files, so it would report every one of them as removed."""
+    out: dict[Lead, int | None] = {}
+    query = (select(FindingRow.rule_id, FindingRow.subject, FindingRow.subject_id, FindingRow.facts,
+                    AlertFinding.alert_id)
+             .outerjoin(AlertFinding, AlertFinding.finding_id == FindingRow.id))
     with engine.connect() as conn:
-        rows = conn.execute(select(FindingRow.rule_id, FindingRow.subject, FindingRow.subject_id,
-                                   FindingRow.facts))
-        # a finding in an attached file carries the file's sha256 among its facts
-        return {(r, s, i) for r, s, i, facts in rows if not (isinstance(facts, dict) and "sha256" in facts)}
+        for rid, kind, sid, facts, alert_id in conn.execute(query):
+            if isinstance(facts, dict) and "sha256" in facts:
+                continue  # a finding in an attached file carries the file's sha256 among its facts
+            lead = (rid, kind, sid)
+            if out.get(lead) is None:
+                out[lead] = alert_id
+    return out
 
 
-def alert_states(engine: Engine) -> dict[Subject, AlertState]:
-    """Today's alert per subject with its status and time to decision."""
+def alert_states(engine: Engine) -> dict[int, AlertState]:
+    """Today's alerts (incidents) with their status and time to decision."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Alert.subject, Alert.subject_id, Alert.status, Alert.created_at,
-                                   Alert.decided_at))
-        return {(s, i): AlertState(st, _hours(c, d) if st in (CONFIRMED, DISMISSED) else None)
-                for s, i, st, c, d in rows}
+        rows = conn.execute(select(Alert.id, Alert.status, Alert.created_at, Alert.decided_at))
+        return {aid: AlertState(st, _hours(c, d) if st in (CONFIRMED, DISMISSED) else None)
+                for aid, st, c, d in rows}
 
 
 def _in_window(lead: Lead, msgs: set[str] | None, pays: set[str] | None) -> bool:
@@ -200,14 +207,24 @@ def _in_window(lead: Lead, msgs: set[str] | None, pays: set[str] | None) -> bool
     return True
 
 
-def compare(before: Iterable[Lead], after: Iterable[Lead], alerts: dict[Subject, AlertState],
+def compare(before: dict[Lead, int | None], after: Iterable[Lead], alerts: dict[int, AlertState],
             report: BacktestReport) -> BacktestReport:
-    """Fill `report` with the difference between two sets of leads (the pure part)."""
-    old, new = set(before), set(after)
+    """Fill `report` with the difference between today's leads (with their alerts) and the
+    candidate's (the pure part).
+
+    Per rule, counts are leads: `removed` is that rule's leads no longer raised, even where
+    their alert survives through another rule, and `confirmed_lost` / `dismissed_saved` are
+    those of them whose alert a reviewer had escalated / dismissed. At the top, counts are
+    alerts: an alert is removed when none of its leads is raised any more; an added alert is
+    a subject (message, payment, group) raised by the candidate that has no lead today. New
+    leads are not grouped into incidents here, so `added` is an upper bound where several of
+    them would form one incident.
+    """
+    new = set(after)
     by_rule: dict[str, RuleDelta] = defaultdict(RuleDelta)
     hours_of_rule: dict[str, list[float]] = defaultdict(list)
-    for rid, kind, sid in old:
-        state = alerts.get((kind, sid))
+    for (rid, kind, sid), alert_id in before.items():
+        state = alerts.get(alert_id) if alert_id is not None else None
         d = by_rule[rid]
         d.leads_before += 1
         if state is not None:
@@ -220,46 +237,52 @@ def compare(before: Iterable[Lead], after: Iterable[Lead], alerts: dict[Subject,
             if state is not None:
                 d.confirmed_lost += state.status == CONFIRMED
                 d.dismissed_saved += state.status == DISMISSED
-    for rid, kind, sid in new:
-        state = alerts.get((kind, sid))
+    for lead in new:
+        rid = lead[0]
         d = by_rule[rid]
         d.leads_after += 1
-        if state is not None:
-            d.confirmed_after += state.status == CONFIRMED
-            d.dismissed_after += state.status == DISMISSED
-        if (rid, kind, sid) not in old:
+        if lead in before:
+            alert_id = before[lead]
+            state = alerts.get(alert_id) if alert_id is not None else None
+            if state is not None:
+                d.confirmed_after += state.status == CONFIRMED
+                d.dismissed_after += state.status == DISMISSED
+        else:
             d.added += 1
-    everyone = [h for hs in hours_of_rule.values() for h in hs]
-    overall = median(everyone) or 0.0
+    overall = median([h for hs in hours_of_rule.values() for h in hs]) or 0.0
     for rid, d in by_rule.items():
         d.median_hours = median(hours_of_rule[rid])
     report.by_rule = {rid: d for rid, d in by_rule.items() if d.leads_before or d.leads_after}
 
-    def subjects(leads: set[Lead]) -> dict[Subject, set[str]]:
-        out: dict[Subject, set[str]] = defaultdict(set)
-        for rid, kind, sid in leads:
-            out[(kind, sid)].add(rid)
-        return out
-
-    old_alerts, new_alerts = subjects(old), subjects(new)
-
-    def cost(rules: set[str]) -> float:
+    def cost(rules: Iterable[str]) -> float:
         # an alert costs what its slowest rule's alerts take to decide, as a median
         known = [h for h in (by_rule[r].median_hours for r in rules) if h is not None]
         return max(known) if known else overall
 
-    added = new_alerts.keys() - old_alerts.keys()
-    removed = old_alerts.keys() - new_alerts.keys()
-    report.added, report.removed = len(added), len(removed)
-    report.added_subjects, report.removed_subjects = sorted(added), sorted(removed)
-    report.unchanged = len(old_alerts.keys() & new_alerts.keys())
-    for subject in removed:
-        state = alerts.get(subject)
+    rules_of_alert: dict[int, set[str]] = defaultdict(set)
+    surviving: set[int] = set()
+    for lead, alert_id in before.items():
+        if alert_id is not None:
+            rules_of_alert[alert_id].add(lead[0])
+            if lead in new:
+                surviving.add(alert_id)
+    removed = sorted(set(rules_of_alert) - surviving)
+    known_subjects = {(kind, sid) for _, kind, sid in before}
+    added_rules: dict[Subject, set[str]] = defaultdict(set)
+    for rid, kind, sid in new:
+        if (kind, sid) not in known_subjects:
+            added_rules[(kind, sid)].add(rid)
+    report.added, report.removed = len(added_rules), len(removed)
+    report.unchanged = len(surviving)
+    report.added_subjects = sorted(added_rules)
+    report.removed_subjects = [("alert", str(a)) for a in removed]
+    for alert_id in removed:
+        state = alerts.get(alert_id)
         if state is not None:
             report.confirmed_lost += state.status == CONFIRMED
             report.dismissed_saved += state.status == DISMISSED
-    report.reviewer_hours = (sum(cost(new_alerts[s]) for s in added)
-                             - sum(cost(old_alerts[s]) for s in removed))
+    report.reviewer_hours = (sum(cost(r) for r in added_rules.values())
+                             - sum(cost(rules_of_alert[a]) for a in removed))
     return report
 
 
@@ -269,7 +292,7 @@ def backtest(engine: Engine, plan: ScanPlan, *, since_days: int | None = None) -
     msgs, pays = _window(engine, cutoff)
     after = {(f.rule_id, str(f.subject), f.subject_id) for f in candidate_findings(engine, plan, cutoff)}
     after = {lead for lead in after if _in_window(lead, msgs, pays)}
-    before = {lead for lead in current_leads(engine) if _in_window(lead, msgs, pays)}
+    before = {lead: a for lead, a in current_leads(engine).items() if _in_window(lead, msgs, pays)}
     report = BacktestReport(plan.version, since_days)
     with engine.connect() as conn:
         if msgs is None:

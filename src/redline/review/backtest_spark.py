@@ -77,7 +77,7 @@ def backtest_spark(engine: Engine, spark: SparkSession, spec: PlanSpec, *,
     with tempfile.TemporaryDirectory(prefix="redline-backtest-") as folder:
         after = {lead for lead in spark_leads(engine, spark, spec, cutoff, Path(folder))
                  if _in_window(lead, msgs, pays)}
-    before = {lead for lead in current_leads(engine) if _in_window(lead, msgs, pays)}
+    before = {lead: a for lead, a in current_leads(engine).items() if _in_window(lead, msgs, pays)}
     report = BacktestReport(plan_for(spec).version, since_days)
     with engine.connect() as conn:
         report.messages = len(msgs) if msgs is not None else int(

@@ -1,6 +1,6 @@
 """Precision per rule and per detector, honestly: from reviewers' decisions, with intervals.
 
-An alert (one subject) counts for every rule and detector among its findings. Escalated =
+An alert (one incident) counts once for every rule and detector among its findings. Escalated =
 confirmed, dismissed = dismissed, anything else is open and not counted in precision. The
 interval is Wilson's (`quality.wilson`): three confirmations out of four is not "75 %".
 Rules are listed noisiest first: the most alerts a reviewer is expected to dismiss
@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from redline.review.quality import precision, wilson
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
-from redline.store.tables.review import Alert, Decision
+from redline.store.tables.review import Alert, AlertFinding, Decision
 
 _TZ8: Final = timedelta(hours=8)  # weeks are calendar weeks in China Standard Time
 TOP_REASONS: Final = 3
@@ -81,30 +81,32 @@ def precision_stats(engine: Engine) -> dict[str, Any]:
     """`{"messages", "rules": [...], "detectors": [...]}`, rules noisiest first."""
     with engine.connect() as conn:
         messages = int(conn.execute(select(func.count()).select_from(Message)).scalar_one())
-        alerts = {(s, i): (aid, st, t or c) for aid, s, i, st, t, c in conn.execute(
-            select(Alert.id, Alert.subject, Alert.subject_id, Alert.status, Alert.time, Alert.created_at))}
+        alerts = {aid: (st, t or c) for aid, st, t, c in conn.execute(
+            select(Alert.id, Alert.status, Alert.time, Alert.created_at))}
         # the latest dismissal reason of each alert
         reasons: dict[int, str] = {}
         for aid, reason in conn.execute(select(Decision.alert_id, Decision.reason)
                                         .where(Decision.action == "dismiss").order_by(Decision.id)):
             if aid is not None:
                 reasons[aid] = (reason or "").strip()
-        per_rule: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        per_detector: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        per_rule: dict[str, set[int]] = defaultdict(set)
+        per_detector: dict[str, set[int]] = defaultdict(set)
         pack_of: dict[str, str] = {}
-        for rid, pack, det, s, i in conn.execute(select(FindingRow.rule_id, FindingRow.pack, FindingRow.detector,
-                                                        FindingRow.subject, FindingRow.subject_id)):
-            per_rule[rid].add((s, i))
-            per_detector[det].add((s, i))
+        # a finding not in an alert (not yet built, or a returned red packet) no reviewer has seen
+        for rid, pack, det, aid in conn.execute(
+                select(FindingRow.rule_id, FindingRow.pack, FindingRow.detector, AlertFinding.alert_id)
+                .join(AlertFinding, AlertFinding.finding_id == FindingRow.id)):
+            per_rule[rid].add(aid)
+            per_detector[det].add(aid)
             pack_of.setdefault(rid, pack)
 
-    def tally(subjects: set[tuple[str, str]]) -> Tally:
+    def tally(ids: set[int]) -> Tally:
         t = Tally()
-        for subject in subjects:
-            alert = alerts.get(subject)
+        for aid in ids:
+            alert = alerts.get(aid)
             if alert is None:
-                continue  # a finding not yet grouped into an alert: no reviewer has seen it
-            aid, status, when = alert
+                continue
+            status, when = alert
             t.add(status, _week(when))
             if status == "dismissed" and reasons.get(aid):
                 t.reasons[reasons[aid]] += 1
