@@ -38,7 +38,9 @@ class Example:
 def decision_examples(engine: Engine) -> list[Example]:
     """Every message of every decided alert, by alert and message id."""
     with engine.connect() as conn:
-        status = dict(conn.execute(select(Alert.id, Alert.status).where(Alert.status.in_((CONFIRMED, DISMISSED)))).tuples())
+        # list() first: dict() of a Result would call its keys() (the column names)
+        status: dict[int, str] = dict(list(conn.execute(
+            select(Alert.id, Alert.status).where(Alert.status.in_((CONFIRMED, DISMISSED)))).tuples()))
         if not status:
             return []
         # the decision that put each alert in its present state: the latest of that action
@@ -57,7 +59,8 @@ def decision_examples(engine: Engine) -> list[Example]:
         ids = sorted({mid for _, mid in cats})
         texts: dict[str, str] = {}
         for start in range(0, len(ids), 500):
-            texts.update(conn.execute(select(Message.id, Message.text).where(Message.id.in_(ids[start:start + 500]))).tuples())
+            texts.update((mid, text) for mid, text in conn.execute(
+                select(Message.id, Message.text).where(Message.id.in_(ids[start:start + 500]))))
     return [
         Example(latest.get(aid, 0), aid, mid, texts.get(mid) or "",
                 tuple(sorted(found)) if status[aid] == CONFIRMED else ())
