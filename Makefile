@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 DB ?= sqlite:///redline.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The licensed data sets live beside the repository, never in it; library code reads them only
+# from a flag or this variable (tests and benches that use them get it from here).
+export REDLINE_DATASETS ?= $(abspath $(CURDIR)/../shared/datasets)
 # Debian packages the tests need: PostgreSQL server, Chromium for Playwright, a CJK font
 # for rendered test images and charts, Java for PySpark in local mode.
 SYSTEM_PACKAGES := postgresql chromium fonts-wqy-microhei openjdk-17-jre-headless zip

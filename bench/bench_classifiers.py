@@ -22,7 +22,7 @@ from redline.detectors.classifiers.offensive import OffensiveClassifier
 from redline.detectors.classifiers.person_name import ROSTER_PARAM, PersonNameFactory
 from redline.detectors.classifiers.promotion import PromotionClassifier
 from redline.text.normalize import normalize_batch
-from redline.training.datasets import DEFAULT_DATA_DIR, read_jsonl
+from redline.training.datasets import read_jsonl, resolve_data_dir
 
 BATCH = 8192
 TEXT_MESSAGES = 200_000
@@ -30,7 +30,7 @@ NER_MESSAGES = 40_000
 
 
 def _messages(count: int) -> list[str]:
-    data = DEFAULT_DATA_DIR.resolve()
+    data = resolve_data_dir()  # $REDLINE_DATASETS: the Makefile passes ../shared/datasets
     pool: list[str] = []
     for name in ("cold", "qq_group_ads", "weibo_ner"):
         pool.extend(row["text"] for row in itertools.islice(read_jsonl(data, name), 4000))

@@ -198,7 +198,12 @@ def demo_quality() -> dict[str, Any]:
     from redline.groups.off_topic import OffTopic, OffTopicConfig
 
     probe = OffTopicConfig(threshold=1e-9, min_messages=1)
-    shares = sorted((f.facts["share"] for f in OffTopic().analyze(tables, [Trigger("x", "x#0", probe)])), reverse=True)
+    from redline.rules.compile import record_plan
+    from redline.scan.records import analyzer_for
+
+    calibrate = [Trigger("x", "x#0", probe)]
+    off_topic = analyzer_for(OffTopic, record_plan({OffTopic.name: calibrate}))
+    shares = sorted((f.facts["share"] for f in off_topic.analyze(tables, calibrate)), reverse=True)
     ordinary = sorted(set(tables.groups["group_id"].to_pylist()) - planted_groups)
     on_ordinary = [f for f in findings if f.facts.get("group_id") in ordinary]
     unexplained = [f for f in on_ordinary if f.person_id not in people]

@@ -25,9 +25,9 @@ from bench.chatgen import messages, org_terms
 from redline.detectors.matchers import LiteralMatcher
 from redline.rules.compile import compile_plan
 from redline.rules.load import PackSet, load_packs, shipped_pack_paths
+from redline.rules.plan import ScanPlan
 from redline.scan.engine import detect_columns, scan_stream
 from redline.scan.findings import findings_from_columns
-from redline.scan.plan import ScanPlan
 from redline.text.normalize import normalize_batch
 from redline.text.tables import fold_tables
 

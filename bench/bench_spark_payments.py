@@ -1,7 +1,7 @@
 """Payment analytics, local engine vs Spark local[2], on the same Parquet tables (default about
 1,000,000 payments). BENCH_SPARK_PAYMENTS sets the size.
 
-The payments come from the scenario simulator (`redline.payments.simulate`): about 135
+The payments come from the scenario simulator (`redline.simulation.payments`): about 135
 payments per official-year, so the organisation gets N / 135 officials over 12 months with
 the planted cases scaled alike, and its tables are written as `<table>.parquet` (what
 `redline export --parquet` writes). Both engines read that folder; the Spark findings are
@@ -24,7 +24,7 @@ PER_OFFICIAL_YEAR = 135  # measured: 200 officials, 12 months -> 27,108 payments
 
 
 def _tables(folder: Path, payments: int) -> dict[str, int]:
-    from redline.payments.simulate import Scenario, simulate
+    from redline.simulation.payments import Scenario, simulate
 
     officials = max(20, payments // PER_OFFICIAL_YEAR)
     sim = simulate(Scenario(officials=officials, months=12, cases_per_typology=max(3, officials * 15 // 200), seed=7))
@@ -42,9 +42,9 @@ def run() -> dict[str, object]:
 
     from redline.cli.packs import load_built
     from redline.cli.payments import alert_record
-    from redline.payments.spark import analyze_spark, person_fan_out, read_tables
     from redline.scan.records import run_record_analyzers
     from redline.scan.spark import local_session
+    from redline.scan.spark_payments import analyze_spark, person_fan_out, read_tables
 
     load_before = os.getloadavg()
     folder = Path(tempfile.mkdtemp(prefix="bench-spark-payments-"))
@@ -81,7 +81,7 @@ def run() -> dict[str, object]:
     return {
         "payments": n,
         "rows": rows,
-        "made_by": "redline.payments.simulate (scenario simulator, seed 7, 12 months), written as Parquet",
+        "made_by": "redline.simulation.payments (scenario simulator, seed 7, 12 months), written as Parquet",
         "simulate_seconds": round(simulate_s, 1),
         "local_seconds": round(local_s, 2),
         "local_cpu_seconds": round(local_cpu, 2),

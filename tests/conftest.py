@@ -3,6 +3,11 @@
 `pg_url` starts one server per pytest worker (xdist workers each get their own), `db_url`
 runs a test on SQLite and on PostgreSQL (a fresh database each time), `demo_bundle` builds
 the demo organisation once per session.
+
+Two rules of the test setup: `REDLINE_DATASETS` defaults to `../shared/datasets` relative
+to the repository (library code never guesses that path), and with `CI=true` a test that
+would skip because PostgreSQL, Chromium or Java is missing FAILS instead, so that a green
+CI always means both databases, the browser and Spark ran.
 """
 
 from __future__ import annotations
@@ -20,6 +25,31 @@ from redline.errors import ConfigError
 from redline.store.pgserver import PgServer, find_bin_dir, start_server
 
 _counter = itertools.count()
+REPO = Path(__file__).resolve().parents[1]
+# Skip reasons that mean "a part of the test machine is missing" (the skips name the part).
+MISSING_PARTS: tuple[str, ...] = ("postgresql", "chromium", "java")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("REDLINE_DATASETS", str(REPO.parent / "shared" / "datasets"))
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With CI=true, a skip for a missing PostgreSQL, Chromium or Java is a failure."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if os.environ.get("CI") != "true" or not report.skipped:
+        return
+    reason = _skip_reason(report)
+    if any(part in reason.lower() for part in MISSING_PARTS):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a required part is missing, not skipped: {reason}"
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from redline.contracts import Finding
-
-BATCH = 4096
+from redline.contracts import SCAN_BATCH as BATCH, Finding
 
 
 def screen(texts: Sequence[str], *, packs: str = "all", overrides: Path | str | None = None,

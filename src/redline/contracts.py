@@ -10,9 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
+
+# Messages per scan-engine call, for every caller that batches texts (PERF-NOTES §2: ~4k
+# messages per call amortises the Python cost). Here, in the light contracts module, so
+# that a CLI command can name it without importing the engine (numpy) at start-up.
+SCAN_BATCH: Final = 4096
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,13 +81,34 @@ class Trigger:
     config: BaseModel  # an instance of the factory's Config
 
 
+_C = TypeVar("_C", bound=BaseModel)
+
+
+def config_as(trigger: Trigger, config_type: type[_C]) -> _C:
+    """The trigger's config as `config_type`, the factory's or analyzer's declared Config.
+
+    Validated again when it is another model or a mapping (tests, `--defaults`): a field the
+    Config does not declare is an error there (every Config forbids extras), never a default
+    read with `getattr`.
+    """
+    cfg = trigger.config
+    if isinstance(cfg, config_type):
+        return cfg
+    return config_type.model_validate(cfg.model_dump() if isinstance(cfg, BaseModel) else cfg)
+
+
 @dataclass(frozen=True, slots=True)
 class BuildContext:
-    """What a factory may use to build its detector: lexicons and organisation settings."""
+    """What a factory may use to build its detector: lexicons and organisation settings.
+
+    `probes` (record trigger label → ProbeSet) carries the text detectors the compiler built
+    for the analyzers that probe text (`ProbesText`); detector factories ignore it.
+    """
 
     lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
+    probes: Mapping[str, ProbeSet] = field(default_factory=dict)
 
 
 class TextDetector(Protocol):
@@ -91,6 +117,30 @@ class TextDetector(Protocol):
     name: ClassVar[str]
 
     def scan(self, texts: Sequence[str]) -> list[Hit]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSet:
+    """The text detectors compiled for ONE record trigger's probes (its `probes(config)` entries).
+
+    `keys[i]` is the registry key of probe i; each built detector comes with its probe
+    labels → probe index (a hit whose label is not there belongs to another trigger).
+    """
+
+    keys: tuple[str, ...]
+    detectors: tuple[tuple[TextDetector, Mapping[str, int]], ...]
+
+
+@runtime_checkable
+class ColumnarDetector(Protocol):
+    """A built detector that also reports its hits as columns (`HitColumns`): the engine then
+    takes the columns and never builds a `Hit` per match (PERF-NOTES)."""
+
+    name: ClassVar[str]
+
+    def scan(self, texts: Sequence[str]) -> list[Hit]: ...
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns: ...
 
 
 class TextDetectorFactory(Protocol):
@@ -151,3 +201,20 @@ class RecordAnalyzer(Protocol):
     Config: ClassVar[type[BaseModel]]  # parameters in a rule's `when:` entry; overridable
 
     def analyze(self, tables: BundleTables, triggers: Sequence[Trigger]) -> list[Finding]: ...
+
+
+@runtime_checkable
+class ProbesText(Protocol):
+    """A record analyzer that runs text detectors over its tables (the group checks).
+
+    `probes(config)` names them as `when:`-style entries (registry key → config); the rules
+    compiler validates them like a pack's own entries and builds them into the plan
+    (`ScanPlan.probes`), and the analyzer is then made with `with_context(ctx)`, `ctx.probes`
+    holding its built detectors. An analyzer never builds a detector itself.
+    """
+
+    @classmethod
+    def probes(cls, config: BaseModel) -> Mapping[str, Any]: ...
+
+    @classmethod
+    def with_context(cls, ctx: BuildContext) -> Self: ...

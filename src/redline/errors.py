@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -57,8 +58,22 @@ class PackError(RedlineError):
     """A rule pack, lexicon or overrides file is wrong (schema or meaning)."""
 
 
+class InputReason(StrEnum):
+    """Why an input was refused, for callers that decide by kind (never by message text)."""
+
+    UNREADABLE = "unreadable"  # damaged, wrong type for what was asked, not JSON…
+    NOT_RECOGNISED = "not_recognised"  # no importer recognises the content (a folder walk skips it)
+    TOO_LARGE = "too_large"
+    NOT_FOUND = "not_found"
+
+
 class InputError(RedlineError):
-    """A bundle or source file cannot be read at all."""
+    """A bundle or source file cannot be read at all; `reason` says what kind of refusal it is."""
+
+    def __init__(self, message: str, location: SourceLocation | None = None,
+                 reason: InputReason = InputReason.UNREADABLE) -> None:
+        super().__init__(message, location)
+        self.reason = reason
 
 
 class RecordError(InputError):

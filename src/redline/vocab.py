@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 
 class Category(StrEnum):
@@ -25,6 +26,10 @@ class Category(StrEnum):
     CONDUCT = "conduct"
 
 
+# the categories the conduct classifier learns: every one but the organisation-supplied and group checks
+CONDUCT_CATEGORIES: Final = tuple(c.value for c in Category if c not in (Category.POLITICAL, Category.GOVERNANCE))
+
+
 class Severity(StrEnum):
     """How urgent a lead is for the reviewer; ordered by RANK."""
 
@@ -36,6 +41,20 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return _SEVERITY_RANK[self]
+
+    @classmethod
+    def rank_of(cls, value: str | None) -> int:
+        """The rank of a severity name; 0 for "" or an unknown name (sorts below low)."""
+        return _SEVERITY_RANK.get(value, 0) if isinstance(value, str) else 0  # type: ignore[call-overload]
+
+    @classmethod
+    def rank_sql(cls, column: str, unknown: int = 1) -> str:
+        """A SQL CASE giving the rank of the severity held in `column` (`unknown` otherwise).
+
+        Generated from `rank`, so a query never restates the order.
+        """
+        whens = " ".join(f"WHEN '{s.value}' THEN {s.rank}" for s in cls)
+        return f"CASE {column} {whens} ELSE {unknown} END"
 
 
 _SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}

@@ -11,7 +11,7 @@ from PIL import Image
 from redline.attachments.screen import UNREADABLE_RULE, screen_files
 from redline.attachments.specimens import holiday_photo, like_a_phone, render_document
 from redline.rules.build import build_plan
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 
 @pytest.fixture(scope="module")

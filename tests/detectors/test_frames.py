@@ -10,8 +10,8 @@ from tests.detectors.conftest import build
 
 from redline.detectors.frames import FramesConfig, FramesDetector
 from redline.errors import PackError
-from redline.rules.frames import load_frame_file, shipped_frames
 from redline.scan.engine import scan_hits
+from redline.specs.frames import load_frame_file, shipped_frames
 
 FRAMES = shipped_frames()
 CASES = [
@@ -141,8 +141,8 @@ def test_frame_files_load_or_say_where(tmp_path_factory: pytest.TempPathFactory,
 
 def test_a_broken_frame_file_is_reported_at_the_pack_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A pack naming frames while the frame files are broken gets an error, not a crash."""
-    from redline.rules import frames as frame_data
     from redline.rules.load import load_packs
+    from redline.specs import frames as frame_data
 
     broken = tmp_path / "frames"
     broken.mkdir()

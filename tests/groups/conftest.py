@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from redline.bundle.schema import BY_TABLE
-from redline.contracts import BuildContext, BundleTables, Hit, Trigger
+from redline.contracts import BuildContext, BundleTables, Hit, RecordAnalyzer, Trigger
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -122,8 +122,22 @@ TEXT_DETECTORS = {
 }
 
 
+def analyzer(cls: type[RecordAnalyzer], triggers: Sequence[Trigger], *, stand_ins: bool = True) -> Any:
+    """`cls` made as a plan makes it: its text probes compiled for `triggers` by the rules
+    compiler, with the stand-in detectors above (or the registry's, `stand_ins=False`)."""
+    from redline.registry import RECORD_ANALYZERS
+    from redline.rules.compile import record_plan
+    from redline.rules.load import Registry
+    from redline.scan.records import analyzer_for
+
+    registry = Registry(TEXT_DETECTORS, RECORD_ANALYZERS) if stand_ins else Registry.default()
+    return analyzer_for(cls, record_plan({cls.name: triggers}, registry=registry))
+
+
 class Kit:
     """The row builders, handed to tests as one fixture (tests never import conftest)."""
+
+    analyzer = staticmethod(analyzer)
 
     make = staticmethod(make_bundle)
     person = staticmethod(person)

@@ -27,7 +27,7 @@ def tables(kit):  # type: ignore[no-untyped-def]
 
 
 def test_secrets_in_groups_are_found_per_sender(kit, tables) -> None:  # type: ignore[no-untyped-def]
-    found = ClassifiedContent(kit.text_detectors).analyze(tables, [TRIGGER])
+    found = kit.analyzer(ClassifiedContent, [TRIGGER]).analyze(tables, [TRIGGER])
     assert [(f.facts["group_id"], f.person_id, f.facts["message_ids"], f.severity) for f in found] == [
         ("g", "p2", ["m1", "m3"], "critical"),   # the attachment name carries the 文号
         ("h", "p2", ["m4"], "critical"),          # a social group is no safer
@@ -43,19 +43,20 @@ def test_clean_groups_give_nothing(kit) -> None:  # type: ignore[no-untyped-def]
     tables = k.make(people=[k.person("p1", "张三")], groups=[k.group("g", "群", "p1")],
                     memberships=[k.member("g", "p1", None)],
                     messages=[k.msg("m1", "2026-03-02T09:00:00+08:00", "g", "p1", "保密工作会议明天召开")])
-    assert ClassifiedContent(kit.text_detectors).analyze(tables, [TRIGGER]) == []
+    assert kit.analyzer(ClassifiedContent, [TRIGGER]).analyze(tables, [TRIGGER]) == []
 
 
-def test_unregistered_detector_is_a_config_error(kit, tables) -> None:  # type: ignore[no-untyped-def]
-    from redline.errors import ConfigError
+def test_unregistered_detector_is_a_pack_error_when_compiled(kit) -> None:  # type: ignore[no-untyped-def]
+    from redline.errors import PackError
 
     bad = Trigger("WH-02", "WH-02#3", ClassifiedContentConfig(detectors={"nope": {}}))
-    with pytest.raises(ConfigError, match="nope"):
-        ClassifiedContent(kit.text_detectors).analyze(tables, [bad])
+    with pytest.raises(PackError, match="unknown text detector 'nope'"):
+        kit.analyzer(ClassifiedContent, [bad])
 
 
-def test_with_the_registry_detectors(tables) -> None:  # type: ignore[no-untyped-def]
-    found = ClassifiedContent().analyze(tables, [TRIGGER])  # the text engine's secret_marks, doc_number
+def test_with_the_registry_detectors(kit, tables) -> None:  # type: ignore[no-untyped-def]
+    # the text engine's secret_marks, doc_number
+    found = kit.analyzer(ClassifiedContent, [TRIGGER], stand_ins=False).analyze(tables, [TRIGGER])
     # a bare "绝密" without ★ or a period is below the real detector's bar (m4): only G's posts
     assert [(f.facts["group_id"], f.person_id, f.facts["message_ids"]) for f in found] == [("g", "p2", ["m1", "m3"])]
     assert found[0].severity == "critical"

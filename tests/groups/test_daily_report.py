@@ -7,7 +7,7 @@ import pytest
 from redline.contracts import Trigger
 from redline.errors import ConfigError
 from redline.groups.daily_report import DailyReport, DailyReportConfig
-from redline.groups.workdays import working_days
+from redline.workdays import working_days
 
 # 2026-10-01..07 is the National Day holiday; Saturday 2026-10-10 is a swapped working day.
 WORKDAYS = ["2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12"]
@@ -63,11 +63,12 @@ def test_parties_below_min_reports_are_not_held_to_it(kit) -> None:  # type: ign
 
 
 def test_working_days_outside_the_calendar_fall_back_to_weekdays() -> None:
-    days, guessed = working_days(date(2099, 1, 2), date(2099, 1, 5))  # Fri..Mon
+    # the group check's own choice (DailyReportConfig.outside_calendar); the module refuses by default
+    days, guessed = working_days(date(2099, 1, 2), date(2099, 1, 5), "weekdays")  # Fri..Mon
     assert [d.isoformat() for d in days["day"].to_pylist()] == ["2099-01-02", "2099-01-05"]
     assert guessed
     with pytest.raises(ConfigError):
-        working_days(date(2099, 1, 2), date(2099, 1, 5), "error")
+        working_days(date(2099, 1, 2), date(2099, 1, 5))
 
 
 # A department's own group: every member is of 住建局, so "the unit reported" would always hold.

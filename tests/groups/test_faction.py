@@ -46,7 +46,8 @@ def _org(kit, *, units: dict[str, str] = UNITS, event_date: str | None = "2026-0
 
 def _run(kit, tables) -> list[Any]:  # type: ignore[no-untyped-def]
     cfg = FactionConfig(detectors={"canvassing": {"terms": CANVAS}})
-    return Faction(kit.text_detectors).analyze(tables, [Trigger("TJ-05", "TJ-05#2", cfg)])
+    trigger = Trigger("TJ-05", "TJ-05#2", cfg)
+    return kit.analyzer(Faction, [trigger]).analyze(tables, [trigger])
 
 
 def test_closed_cross_unit_circle_before_promotion_is_found(kit) -> None:  # type: ignore[no-untyped-def]

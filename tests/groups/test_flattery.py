@@ -28,7 +28,7 @@ def _tables(kit, *messages):  # type: ignore[no-untyped-def]
 ], ids=["surname-title", "title", "owner-word", "full-name"])
 def test_praise_naming_the_owner_is_found(kit, text, named) -> None:  # type: ignore[no-untyped-def]
     tables = _tables(kit, kit.msg("m1", "2026-03-02T09:00:00+08:00", "g", "p2", text))
-    [f] = Flattery(kit.text_detectors).analyze(tables, [TRIGGER])
+    [f] = kit.analyzer(Flattery, [TRIGGER]).analyze(tables, [TRIGGER])
     assert (f.kind, f.person_id, f.subject_id, f.facts["addressed_as"]) == ("flattery", "p2", "m1", named)
     assert "陈一新(boss)" in f.reason
 
@@ -37,7 +37,7 @@ def test_praise_answering_the_owner_is_found(kit) -> None:  # type: ignore[no-un
     k = kit
     tables = _tables(kit, k.msg("m1", "2026-03-02T09:00:00+08:00", "g", "boss", "今天部署三项工作"),
                      k.msg("m2", "2026-03-02T09:03:00+08:00", "g", "p2", "讲得太好了"))
-    [f] = Flattery(kit.text_detectors).analyze(tables, [TRIGGER])
+    [f] = kit.analyzer(Flattery, [TRIGGER]).analyze(tables, [TRIGGER])
     assert f.facts["message_ids"] == ["m2", "m1"]
     assert f.facts["answers"] == "m1"
 
@@ -51,7 +51,7 @@ def test_praise_answering_the_owner_is_found(kit) -> None:  # type: ignore[no-un
 ], ids=["colleague", "late", "no-praise", "owner-self", "social"])
 def test_other_messages_are_not_found(kit, messages) -> None:  # type: ignore[no-untyped-def]
     msgs = [kit.msg(i, f"2026-03-02T{t}:00+08:00", g, s, x) for i, t, g, s, x in messages]
-    assert Flattery(kit.text_detectors).analyze(_tables(kit, *msgs), [TRIGGER]) == []
+    assert kit.analyzer(Flattery, [TRIGGER]).analyze(_tables(kit, *msgs), [TRIGGER]) == []
 
 
 def test_address_forms() -> None:
@@ -63,5 +63,6 @@ def test_with_the_registry_detector(kit) -> None:  # type: ignore[no-untyped-def
     k = kit
     tables = _tables(kit, k.msg("m1", "2026-03-02T09:00:00+08:00", "g", "p2", "陈书记高瞻远瞩，讲得太好了"),
                      k.msg("m2", "2026-03-02T09:10:00+08:00", "g", "p3", "收到，马上落实"))
-    found = Flattery().analyze(tables, [Trigger("WH-03", "WH-03#2", FlatteryConfig())])
+    trigger = Trigger("WH-03", "WH-03#2", FlatteryConfig())
+    found = kit.analyzer(Flattery, [trigger], stand_ins=False).analyze(tables, [trigger])
     assert [(f.subject_id, f.facts["addressed_as"]) for f in found] == [("m1", "陈书记")]

@@ -20,7 +20,7 @@ def _tables(kit, n_work: int, n_chat: int, type_: str = "task"):  # type: ignore
 
 
 def test_chatty_work_group_is_found(kit) -> None:  # type: ignore[no-untyped-def]
-    [f] = OffTopic(kit.text_detectors).analyze(_tables(kit, 12, 8), [TRIGGER])
+    [f] = kit.analyzer(OffTopic, [TRIGGER]).analyze(_tables(kit, 12, 8), [TRIGGER])
     assert (f.kind, f.subject_id, f.facts["off_topic"], f.facts["total"]) == ("off_topic", "g", 8, 20)
     assert f.facts["share"] == 0.4
     assert f.facts["senders"] == ["p2"]
@@ -35,4 +35,4 @@ def test_chatty_work_group_is_found(kit) -> None:  # type: ignore[no-untyped-def
     (12, 8, "social"),    # a social group may chat
 ], ids=["below-threshold", "too-few", "social"])
 def test_other_groups_are_not_found(kit, n_work, n_chat, type_) -> None:  # type: ignore[no-untyped-def]
-    assert OffTopic(kit.text_detectors).analyze(_tables(kit, n_work, n_chat, type_), [TRIGGER]) == []
+    assert kit.analyzer(OffTopic, [TRIGGER]).analyze(_tables(kit, n_work, n_chat, type_), [TRIGGER]) == []

@@ -17,10 +17,11 @@ import pytest
 from redline import api
 from redline.bundle import write_bundle
 from redline.cli import main
-from redline.errors import ConfigError
-from redline.groups.off_topic import OffTopic
-from redline.groups.textscan import TextProbing, scan_texts
-from redline.rules.compile import compile_plan
+from redline.contracts import Trigger
+from redline.errors import PackError
+from redline.groups.off_topic import OffTopic, OffTopicConfig
+from redline.groups.textscan import TextProbing
+from redline.rules.compile import record_plan
 from redline.rules.load import load_packs, resolve_pack_paths
 from redline.scan.records import analyzer_for
 
@@ -82,11 +83,11 @@ def test_an_org_folder_list_resolves_through_the_plan(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "org-chat.txt").write_text("# title: 本单位的闲聊用语\n遛狗\n", encoding="utf-8")
     packset = load_packs(resolve_pack_paths(PACK), lexicon_dirs=[folder]).raise_on_error()
-    plan = compile_plan(packset)
-    probes = [("lexicon", {"lexicon": ["org-chat", "off-topic"]})]
+    trigger = Trigger("WG-03", "WG-03#probe", OffTopicConfig(detectors={"lexicon": {"lexicon": ["org-chat", "off-topic"]}}))
     texts = pa.array(["周末一起遛狗吗", WORK, "晚上打麻将三缺一"])
+    plan = record_plan({"groups.off_topic": [trigger]}, lexicons=packset.lexicons)
     analyzer = analyzer_for(OffTopic, plan)
     assert isinstance(analyzer, TextProbing)
-    assert [r["evidence"] for r in analyzer.scan(texts, probes).to_pylist()] == ["遛狗", "打麻将"]
-    with pytest.raises(ConfigError, match="unknown lexicon"):  # without the plan: shipped lists only
-        scan_texts(texts, probes)
+    assert [r["evidence"] for r in analyzer.scan(texts, trigger).to_pylist()] == ["遛狗", "打麻将"]
+    with pytest.raises(PackError, match="unknown lexicon 'org-chat'"):  # the shipped lists alone lack it
+        record_plan({"groups.off_topic": [trigger]})

@@ -97,11 +97,11 @@ def _plant_circle(tables: BundleTables) -> BundleTables:
     return BundleTables(tables.people, tables.relations, groups, members, msgs, pays, tables.events)
 
 
-def test_a_planted_circle_is_found_and_the_demo_has_none(demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_planted_circle_is_found_and_the_demo_has_none(demo, kit) -> None:  # type: ignore[no-untyped-def]
     tables, _, findings = demo
     assert [f for f in findings if f.kind == "faction"] == []
     trigger = Trigger("TJ-05", "TJ-05#3", FactionConfig())
-    [f] = Faction().analyze(_plant_circle(tables), [trigger])
+    [f] = kit.analyzer(Faction, [trigger], stand_ins=False).analyze(_plant_circle(tables), [trigger])
     assert f.facts["members"] == sorted(CIRCLE)
     assert f.person_id == "P10006"
     assert f.facts["event"]["event_id"] == "E013"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from redline.bundle import read_bundle
-from redline.payments.evaluate import run_analyzers
 from redline.registry import RECORD_ANALYZERS
+from redline.simulation.evaluate import run_analyzers
 
 
 @pytest.fixture(scope="module")

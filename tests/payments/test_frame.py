@@ -114,3 +114,16 @@ def test_naive_times_are_refused_not_guessed(ledger) -> None:  # type: ignore[no
 
     with pytest.raises(InputError, match="naive timestamps refused"):
         PaymentFrame(replace(tables, payments=naive))
+
+
+@pytest.mark.parametrize(("yuan", "rejected"), [(5e8, False), (1e9, False), (1e9 + 1, True)],
+                         ids=["5亿", "10亿", "over-10亿"])
+def test_the_absurd_amount_limit_is_the_bundles(ledger, yuan: float, rejected: bool) -> None:  # type: ignore[no-untyped-def]
+    """A payment the bundle loads (up to 10⁹ yuan, bundle.schema.MAX_AMOUNT_FEN) is analysed, not rejected."""
+    from redline.bundle.schema import MAX_AMOUNT_FEN
+
+    _base(ledger)
+    ledger.pay("b1", "o1", yuan, "2016-03-02T10:00:00", pid="BIG", kind="bank", channel="bank", status="paid")
+    frame = PaymentFrame(ledger.tables())
+    assert bool(frame.rejected) is rejected
+    assert (round(yuan * 100) > MAX_AMOUNT_FEN) is rejected

@@ -13,10 +13,10 @@ import pytest
 
 from redline.cli.payments import alert_record
 from redline.contracts import BundleTables, Finding
-from redline.payments.simulate import TYPOLOGIES, Scenario, drop_relations, simulate
-from redline.payments.spark import analyze_spark, bucket_of, split_triggers
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.scan.records import run_record_analyzers
+from redline.scan.spark_payments import analyze_spark, bucket_of, split_triggers
+from redline.simulation.payments import TYPOLOGIES, Scenario, drop_relations, simulate
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow,
               pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime for Spark")]

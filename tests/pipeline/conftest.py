@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redline.rules.build import build_plan
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from redline.bundle import write_bundle
 from redline.pipeline.concerns import GLOBAL_ANALYZERS, Concerns, local_plan, tables_concerning
 from redline.pipeline.spool import Spool
 from redline.pipeline.watcher import Watcher
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.scan.records import run_record_analyzers
 from redline.store import finding_key, load_bundle, make_engine, migrate, tables_from_store
 from redline.store.tables.findings import FindingRow

@@ -12,7 +12,7 @@ from redline.pipeline.metrics import Metrics
 from redline.pipeline.spool import Spool
 from redline.pipeline.status import health
 from redline.pipeline.watcher import Watcher
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.store import make_engine, migrate
 
 

@@ -37,7 +37,7 @@ class TermScanner:
 
 class LexiconConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    lexicon: str
+    lexicon: str | list[str]  # a list as the real detector takes it (the group checks' probes use lists)
     min_count: int = Field(default=1, ge=1)
 
 
@@ -50,7 +50,8 @@ class SubstringLexicon:
         pairs = []
         for t in triggers:
             assert isinstance(t.config, LexiconConfig)
-            pairs += [(t.label, term.split("|")[0]) for term in ctx.lexicons[t.config.lexicon]]
+            names = [t.config.lexicon] if isinstance(t.config.lexicon, str) else t.config.lexicon
+            pairs += [(t.label, term.split("|")[0]) for name in names for term in ctx.lexicons[name]]
         return TermScanner("lexicon", tuple(pairs))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from redline.rules.compile import compile_plan
 from redline.rules.coverage import coverage, summary
 from redline.rules.load import Registry, load_packs, shipped_pack_paths
-from redline.scan.plan import MessageContext
+from redline.rules.plan import MessageContext
 
 PACK = """\
 pack: demo

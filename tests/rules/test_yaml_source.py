@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from ruamel.yaml import YAML
 
 from redline.errors import PackError
-from redline.rules.yaml_source import field_path, parse_yaml_text
+from redline.specs.yaml_source import field_path, parse_yaml_text
 
 DOC = """\
 pack: x

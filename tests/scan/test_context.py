@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from redline.rules.plan import MessageContext, Scope
 from redline.scan.context import message_context
-from redline.scan.plan import MessageContext, Scope
 
 GROUPS = {"G1": "department"}
 

@@ -10,8 +10,8 @@ from redline.contracts import BuildContext, Trigger
 from redline.detectors.gift_offer import GiftOfferDetector
 from redline.detectors.lexicon import LexiconConfig, LexiconDetector
 from redline.detectors.pii import PiiConfig, PiiDetector
+from redline.rules.plan import MessageContext, RuleRef, ScanPlan, Scope
 from redline.scan.engine import scan_batch, scan_stream
-from redline.scan.plan import MessageContext, RuleRef, ScanPlan, Scope
 
 LEXICONS = {"secrets": ("不得外传", "内部资料"), "gifts": ("购物卡",)}
 

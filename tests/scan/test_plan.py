@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from redline.scan.plan import MessageContext, NotCovered, RuleRef, ScanPlan, Scope
+from redline.rules.plan import MessageContext, NotCovered, RuleRef, ScanPlan, Scope
 
 
 def _ref(label: str, rule_id: str, scope: Scope | None = None, min_score: float = 0.0) -> RuleRef:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from redline.scan.plan import RuleRef
+from redline.rules.plan import RuleRef
 from redline.scan.reasons import render_text_reason, text_facts
 
 REF = RuleRef("TJ-06", "tianjin-2017", "1.0.0", "gifts", "high", "收送红包礼券",

@@ -6,7 +6,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from redline.contracts import BundleTables, Finding, Trigger
-from redline.scan.plan import RuleRef, ScanPlan
+from redline.rules.plan import RuleRef, ScanPlan
 from redline.scan.records import run_record_analyzers
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from redline.contracts import Finding
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.versions import ModelVersions
+from redline.errors import ConfigError
 from redline.review.accounts import Actor, Role
 from redline.review.alerts import build_alerts
 from redline.review.decisions import decide
@@ -32,10 +33,13 @@ from redline.store.findings import save_findings
 from redline.store.tables.messages import Message
 from redline.store.tables.review import Alert
 from redline.training.conduct_data import CATEGORIES
-from redline.training.datasets import DEFAULT_DATA_DIR, normalized
+from redline.training.datasets import normalized, resolve_data_dir
 from redline.training.decisions import decision_rows
 
-SHARED = DEFAULT_DATA_DIR.resolve()
+try:
+    SHARED = resolve_data_dir()  # REDLINE_DATASETS, which tests/conftest.py defaults to ../shared/datasets
+except ConfigError:
+    SHARED = Path("/nonexistent")
 pytestmark = pytest.mark.skipif(not (SHARED / "conduct_pilot").is_dir(), reason="shared data sets not present")
 
 VIOLATION = "刘科长乔迁之喜，科里统一随礼每人200，直接转我微信"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ import pytest
 from redline.cli import main
 from redline.detectors.classifiers.base import LinearTextModel, load_model_files, sha256_file
 from redline.detectors.classifiers.crf import CharCRF
-from redline.training.datasets import DEFAULT_DATA_DIR
+from redline.training.datasets import DATASETS_ENV
 
-DATA = DEFAULT_DATA_DIR.resolve()
+DATA = Path(os.environ.get(DATASETS_ENV, "")).resolve()  # tests/conftest.py sets a default
 
 
 def _subset(tmp: Path, name: str, keep: int, per_split: bool = False) -> None:

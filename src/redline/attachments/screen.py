@@ -12,8 +12,8 @@ from typing import Any, Final
 
 from redline.attachments.extract import Extracted, Page, extract
 from redline.contracts import Finding
+from redline.rules.plan import ScanPlan
 from redline.scan.engine import scan_batch
-from redline.scan.plan import ScanPlan
 
 UNREADABLE_RULE: Final = "ATTACHMENT-UNREADABLE"
 MARKING_DETECTORS: Final = frozenset({"secret_marks"})

@@ -17,7 +17,14 @@ import pyarrow.compute as pc
 
 from redline.bundle.parse import RawRows
 from redline.bundle.quarantine import QuarantineRecord
-from redline.bundle.schema import ENUMS, MAX_AMOUNT_FEN, TIMESTAMP, FileSpec, csv_columns
+from redline.bundle.schema import (
+    ENUMS,
+    MAX_AMOUNT_FEN,
+    OFFSET_TEXT,
+    TIMESTAMP,
+    FileSpec,
+    csv_columns,
+)
 from redline.bundle.synonyms import FALLBACK, synonyms
 from redline.errors import InputError, SourceLocation
 
@@ -26,7 +33,7 @@ FALSE_WORDS = ("false", "0", "否")
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 TIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
 OFFSET_RE = r"(Z|[+-]\d{2}:?\d{2})$"
-DEFAULT_OFFSET = "+08:00"  # China Standard Time: exports without an offset are local time
+DEFAULT_OFFSET = OFFSET_TEXT  # exports without an offset are local (China) time
 
 
 @dataclass(slots=True)

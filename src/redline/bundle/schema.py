@@ -9,14 +9,21 @@ columns of a file are kept as string columns after the canonical ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from typing import Final
 
 import pyarrow as pa
 
 from redline import vocab
 
+# China Standard Time, the one definition of +08:00 (Asia/Shanghai has had no DST since 1991,
+# so the fixed offset and the zone agree for every date a bundle holds).
 TZ: Final = "Asia/Shanghai"
 TIMESTAMP: Final = pa.timestamp("us", tz=TZ)
+UTC_OFFSET: Final = timedelta(hours=8)
+CHINA: Final = timezone(UTC_OFFSET, TZ)
+OFFSET_TEXT: Final = "+08:00"  # as an ISO 8601 suffix
+OFFSET_US: Final = 8 * 3_600_000_000  # the offset in microseconds, for epoch arithmetic in SQL
 
 
 @dataclass(frozen=True, slots=True)

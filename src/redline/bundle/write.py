@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from redline.bundle.conform import conform
 from redline.bundle.schema import BY_TABLE, MESSAGES, PEOPLE, TIMESTAMP, TZ, FileSpec, csv_columns
 from redline.errors import InputError, SourceLocation
 
@@ -62,36 +63,12 @@ def _from_rows(spec: FileSpec, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     return pa.table(columns) if columns else spec.schema.empty_table()
 
 
-def _from_arrow(spec: FileSpec, table: pa.Table) -> pa.Table:
-    columns: dict[str, pa.Array] = {}
-    n = table.num_rows
-    for schema_field in spec.schema:
-        name = schema_field.name
-        if name not in table.column_names:
-            columns[name] = pa.nulls(n, schema_field.type)
-            continue
-        column = table.column(name)
-        if pa.types.is_timestamp(column.type) and column.type.tz is None:
-            raise _refuse(spec, "naive timestamps refused: give the column a time zone", name)
-        try:
-            columns[name] = pc.cast(column, schema_field.type)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
-            raise _refuse(spec, f"cannot be {schema_field.type}: {exc}", name) from exc
-    for name in table.column_names:
-        if name not in columns:
-            try:
-                columns[name] = pc.cast(table.column(name), pa.string())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                raise _refuse(spec, f"extra column cannot be written as text: {exc}", name) from exc
-    return pa.table(columns)
-
-
 def internal_table(name: str, data: TableLike) -> pa.Table:
     """Any accepted input for bundle table `name` as an Arrow table with the canonical columns first."""
     spec = BY_TABLE.get(name)
     if spec is None:
         raise InputError(f"unknown bundle table '{name}' (expected one of {', '.join(BY_TABLE)})")
-    table = _from_arrow(spec, data) if isinstance(data, pa.Table) else _from_rows(spec, data)
+    table = conform(data, name, extras=True) if isinstance(data, pa.Table) else _from_rows(spec, data)
     if spec.table == "payments":
         if "amount_yuan" in table.column_names:
             raise _refuse(spec, "internal tables carry amount_fen, not amount_yuan", "amount_yuan")

@@ -25,7 +25,8 @@ from redline.cli.common import DEFAULT_DB, DbOption, StrictOption, rejected_summ
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.errors import ConfigError, InputError
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
+from redline.vocab import Severity
 
 BundleArg = Annotated[Path, typer.Argument(help="bundle folder or .zip")]
 DefaultsOption = Annotated[bool, typer.Option(
@@ -56,13 +57,16 @@ def finding_record(finding: Finding) -> dict[str, Any]:
 Triggers = dict[str, tuple[Trigger, ...]]
 
 
-def group_triggers(packs: str, overrides: Path | None, defaults: bool) -> tuple[Triggers, ScanPlan | None]:
-    """The groups.* triggers to run and their plan, or every check's defaults (and no plan)."""
+def group_triggers(packs: str, overrides: Path | None, defaults: bool) -> tuple[Triggers, ScanPlan]:
+    """The groups.* triggers to run and their plan; with `defaults`, every check's defaults
+    in a plan of their own (no rules; text probes over the shipped lexicons)."""
     from redline.registry import RECORD_ANALYZERS
+    from redline.rules.compile import record_plan
 
     if defaults:
-        return {key: (Trigger(key, f"{key}#default", cls.Config()),)
-                for key, cls in RECORD_ANALYZERS.items() if key.startswith("groups.")}, None
+        triggers = {key: (Trigger(key, f"{key}#default", cls.Config()),)
+                    for key, cls in RECORD_ANALYZERS.items() if key.startswith("groups.")}
+        return triggers, record_plan(triggers, version="defaults")
     plan = load_built(packs, overrides).plan
     found = {k: v for k, v in plan.record_triggers.items() if k.startswith("groups.") and v}
     if not found:
@@ -71,7 +75,7 @@ def group_triggers(packs: str, overrides: Path | None, defaults: bool) -> tuple[
 
 
 def audit_tables(
-    tables: BundleTables, triggers: Triggers, plan: ScanPlan | None = None, *,
+    tables: BundleTables, triggers: Triggers, plan: ScanPlan, *,
     progress: Progress | None = None,
 ) -> list[Finding]:
     """Run the group analyzers over tables; findings completed from their rules, sorted."""
@@ -85,15 +89,13 @@ def audit_tables(
         if progress is not None and task is not None:
             progress.update(task, description=key)
         found = analyzer_for(RECORD_ANALYZERS[key], plan).analyze(tables, trigs)
-        if plan is not None:
-            findings += [complete(plan, f) for f in found]
-        else:  # no rule to take a severity from: each kind's default
-            findings += [f if f.severity else replace(f, severity=DEFAULT_SEVERITY.get(f.kind, "medium"))
-                         for f in found]
+        completed = [complete(plan, f) for f in found]
+        # a defaults plan has no rule to take a severity from: each kind's default
+        findings += [f if f.severity else replace(f, severity=DEFAULT_SEVERITY.get(f.kind, "medium"))
+                     for f in completed]
         if progress is not None and task is not None:
             progress.advance(task)
-    rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    return sorted(findings, key=lambda f: (rank.get(f.severity, 4), f.rule_id, f.kind, f.subject_id))
+    return sorted(findings, key=lambda f: (-Severity.rank_of(f.severity), f.rule_id, f.kind, f.subject_id))
 
 
 def _read(bundle: Path, err: Console, strict: bool) -> BundleTables:

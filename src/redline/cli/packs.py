@@ -17,7 +17,7 @@ from redline.rules import build
 from redline.rules.coverage import STATUS_ZH, coverage, summary
 from redline.rules.examples import run_examples
 from redline.rules.load import LoadResult, PackSet
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 PacksOption = Annotated[
     str, typer.Option("--packs", help="`all`, or comma-separated pack ids / YAML files / folders"),
@@ -95,7 +95,13 @@ def register(app: typer.Typer) -> None:
             console.print(f"  {r.text}", markup=False)
             for t in lr.triggers:
                 cfg = t.trigger.config.model_dump(mode="json", exclude_defaults=True)
+                cfg.pop("weights", None)  # listed in full below
                 console.print(f"  when {t.trigger.label}: {t.key} {cfg or ''}", markup=False)
+                # a typology's score weights (payments.analyzer.Weights), defaults included
+                weights = t.trigger.config.model_dump(mode="json").get("weights")
+                if isinstance(weights, dict) and weights:
+                    listed = ", ".join(f"{k}={v}" for k, v in weights.items())
+                    console.print(f"    score weights: {listed}", markup=False)
             if r.scope is not None:
                 console.print(f"  scope: {r.scope.model_dump(mode='json')}", markup=False)
             if r.params:

@@ -76,11 +76,11 @@ def analyze_bundle(
 def analyze_on_spark(
     source: Path, packs: str = "all", overrides: Path | None = None, master: str = "local[2]"
 ) -> tuple[list[Finding], list[dict[str, Any]]]:
-    """`analyze_bundle` on Spark (redline.payments.spark): the same findings; `source` may also
+    """`analyze_bundle` on Spark (redline.scan.spark_payments): the same findings; `source` may also
     be a folder of Parquet tables. Rejected rows are not listed (only the local engine does)."""
-    from redline.payments.spark import analyze_spark, read_tables, split_triggers
     from redline.scan.records import run_record_analyzers
     from redline.scan.spark import local_session
+    from redline.scan.spark_payments import analyze_spark, read_tables, split_triggers
 
     plan = load_built(packs, overrides).plan
     exact, local_only = split_triggers(plan.record_triggers)
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a simulated organisation as a bundle, with its ground truth in truth.json."""
         from redline.bundle import write_bundle
-        from redline.payments.simulate import Scenario, simulate
+        from redline.simulation.payments import Scenario, simulate
 
         sim = simulate(Scenario(officials=officials, months=months, cases_per_typology=cases, seed=seed))
         t = sim.tables
@@ -174,9 +174,9 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
     ) -> None:
         """Simulate, analyse, and print recall per typology and precision (all vs half the relations)."""
-        from redline.payments.evaluate import evaluate_both
-        from redline.payments.simulate import TYPOLOGIES, Scenario, simulate
         from redline.registry import RECORD_ANALYZERS
+        from redline.simulation.evaluate import evaluate_both
+        from redline.simulation.payments import TYPOLOGIES, Scenario, simulate
 
         sim = simulate(Scenario(officials=officials, months=months, cases_per_typology=cases, seed=seed))
         with err.status("analysing…"):

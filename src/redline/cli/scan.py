@@ -17,7 +17,7 @@ from rich.table import Table
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.pipeline.screen import ScanSummary, scan_store
-from redline.scan.plan import RuleRef, ScanPlan
+from redline.rules.plan import RuleRef, ScanPlan
 
 
 def summary_table(s: ScanSummary, plan: ScanPlan) -> Table:

@@ -22,10 +22,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_built
-from redline.contracts import Finding
+from redline.contracts import SCAN_BATCH as BATCH, Finding
 from redline.errors import InputError, SourceLocation
 
-BATCH: Final = 4096
 OUTPUT_FIELDS: Final = (
     "message_id", "rule_id", "category", "detector", "label", "start", "end", "evidence",
     "severity", "reason",

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
     def train(
         model: Annotated[str, typer.Argument(help=f"one of: {', '.join(RECIPES)} (`clf.` may be left out)")],
         data_dir: Annotated[
-            Path | None, typer.Option("--data-dir", help="datasets folder (default ../shared/datasets)")
+            Path | None, typer.Option("--data-dir", help="datasets folder (default: $REDLINE_DATASETS)")
         ] = None,
         out: Annotated[Path | None, typer.Option("--out", help="models folder to write into")] = None,
         db: DbOption = DEFAULT_DB,

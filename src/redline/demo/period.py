@@ -7,7 +7,7 @@ Unix epoch (int64), the unit of the bundle's Arrow timestamps.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Final
 
@@ -15,9 +15,10 @@ import chinese_calendar
 import numpy as np
 from lunardate import LunarDate
 
+from redline.bundle.schema import CHINA
+
 START: Final = date(2023, 9, 1)
 END: Final = date(2024, 2, 29)  # inclusive: autumn grain purchase, National Day, New Year, Spring Festival
-CST: Final = timezone(timedelta(hours=8))
 US_PER_DAY: Final = 86_400_000_000
 US_PER_MINUTE: Final = 60_000_000
 
@@ -73,7 +74,7 @@ def is_workday(day: date) -> bool:
 
 def day_us(day: date) -> int:
     """Microseconds since the epoch of 00:00 Beijing time on `day`."""
-    return int(datetime(day.year, day.month, day.day, tzinfo=CST).timestamp()) * 1_000_000
+    return int(datetime(day.year, day.month, day.day, tzinfo=CHINA).timestamp()) * 1_000_000
 
 
 def at(day: date, hour: int, minute: int = 0, second: int = 0) -> int:
@@ -87,4 +88,4 @@ def day_array(ds: list[date]) -> np.ndarray:
 
 
 def to_date(us: int) -> date:
-    return datetime.fromtimestamp(us / 1_000_000, tz=CST).date()
+    return datetime.fromtimestamp(us / 1_000_000, tz=CHINA).date()

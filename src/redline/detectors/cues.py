@@ -18,7 +18,7 @@ from typing import ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger, config_as
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.detectors.notices import drop_notice_hits
 from redline.text.joined import JoinedText, joined_view
@@ -77,7 +77,7 @@ class CueDetector:
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> CueDetector:
         """Literal databases for the vocabulary; every trigger gets every hit."""
-        labels = [(t.label, int(getattr(t.config, "window", 16))) for t in triggers]
+        labels = [(t.label, config_as(t, CueConfig).window) for t in triggers]
         kind_of: dict[str, int] = {}
         vocab = cls.VOCABULARY
         # a term listed under several kinds keeps the strongest

@@ -13,7 +13,7 @@ from typing import ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict
 
-from redline.contracts import BuildContext, Hit, Trigger
+from redline.contracts import BuildContext, Hit, Trigger, config_as
 from redline.detectors.matchers import PatternPrefilter
 from redline.text.joined import joined_view
 
@@ -53,7 +53,7 @@ class DocNumberDetector:
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> DocNumberDetector:
         """One detector for every doc_number trigger."""
         return cls([
-            (t.label, IN_CONTEXT if getattr(t.config, "require_context", True) else 0.0) for t in triggers
+            (t.label, IN_CONTEXT if config_as(t, DocNumberConfig).require_context else 0.0) for t in triggers
         ])
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:

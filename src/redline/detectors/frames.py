@@ -1,6 +1,6 @@
 """The frames detector: an act, its object and its state (or recipient, favour, stake …)
 within a window — the act behind the words, as described by the frame data
-(`redline.rules.frames`, `frames/*.yaml`).
+(`redline.specs.frames`, `frames/*.yaml`).
 
 `- frames: {frames: [leak-unreleased-document]}` raises a hit when every slot of a named
 frame has a term in the message, the chosen terms do not overlap, and they fit within the
@@ -26,8 +26,8 @@ from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher, Matches
 from redline.detectors.notices import PROHIBITIONS, drop_notice_hits
 from redline.errors import PackError
-from redline.rules.checks import did_you_mean
-from redline.rules.frames import Frame, shipped_frames
+from redline.specs.frames import Frame, shipped_frames
+from redline.specs.hints import did_you_mean
 from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
 

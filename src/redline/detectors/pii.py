@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger, config_as
 from redline.detectors.home_address import PREFILTER, find_addresses
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.detectors.numbers import MIN_DIGITS, find_numbers
@@ -65,7 +65,7 @@ class PiiDetector:
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PiiDetector:
         """One detector for every pii trigger (each keeps its own kinds)."""
-        return cls([(t.label, frozenset(getattr(t.config, "kinds", ()))) for t in triggers], ctx.cache_dir)
+        return cls([(t.label, frozenset(config_as(t, PiiConfig).kinds)) for t in triggers], ctx.cache_dir)
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts (digit folding keeps them)."""

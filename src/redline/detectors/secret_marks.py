@@ -16,7 +16,7 @@ from typing import ClassVar, Final
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger, config_as
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
 from redline.detectors.notices import drop_notice_hits
 from redline.text.joined import joined_view
@@ -65,7 +65,7 @@ class SecretMarksDetector:
     @classmethod
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> SecretMarksDetector:
         """One detector for every secret_marks trigger."""
-        return cls([(t.label, bool(getattr(t.config, "weak", True))) for t in triggers])
+        return cls([(t.label, config_as(t, SecretMarksConfig).weak) for t in triggers])
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits per trigger; offsets in the normalised texts."""

@@ -16,9 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -67,15 +66,15 @@ class ClassifiedContent(TextProbing):
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, ClassifiedContentConfig)
+            cfg = config_as(trigger, ClassifiedContentConfig)
             msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
-            probes = list(cfg.detectors.items())
-            hits = self.scan(msgs["body"], probes)
+            keys = self.probe_set(trigger).keys
+            hits = self.scan(msgs["body"], trigger)
             hits = hits.filter(pc.greater_equal(hits["score"], cfg.min_score))
             if hits.num_rows == 0:
                 continue
             joined = hits.append_column("probe_key", pa.array(
-                [probes[p][0] for p in hits["probe"].to_pylist()], pa.string()))
+                [keys[p] for p in hits["probe"].to_pylist()], pa.string()))
             findings.extend(self._findings(trigger, cfg, con, msgs, joined))
         return merge_same_subject(findings)
 

@@ -20,11 +20,11 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
+from redline.contracts import BundleTables, Finding, Trigger, config_as
+from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import connect, rows
-from redline.groups.workdays import Outside, working_days
 from redline.vocab import Category, Severity, Subject
+from redline.workdays import Outside, working_days
 
 # A report: an official member's text or file message in a daily-report group, long enough,
 # with a figure in it, and naming progress (terms); the owner collects rather than reports.
@@ -112,7 +112,7 @@ class DailyReport:
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, DailyReportConfig)
+            cfg = config_as(trigger, DailyReportConfig)
             # one RE2 alternation per query, not a list of `contains` per message
             terms = "|".join(re.escape(t) for t in cfg.report_terms) or "$^"
             con.execute(_UNITS)

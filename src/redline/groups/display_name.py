@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
+from redline.contracts import BundleTables, Finding, Trigger, config_as
+from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import arrow, connect
 from redline.vocab import Category, Severity, Subject
 
@@ -107,7 +107,7 @@ class DisplayName:
             ORDER BY cm.group_id, cm.person_id""")
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, DisplayNameConfig)
+            cfg = config_as(trigger, DisplayNameConfig)
             findings.extend(self._check(trigger, cfg, members))
         return merge_same_subject(findings)
 

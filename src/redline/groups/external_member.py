@@ -12,9 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -67,7 +66,7 @@ class ExternalMember:
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, ExternalMemberConfig)
+            cfg = config_as(trigger, ExternalMemberConfig)
             opened = [c.lower() for c in cfg.open_classifications]
             classified = {c.lower() for c in cfg.classified}
             for r in rows(con, _SQL, [cfg.internal_types, opened]):

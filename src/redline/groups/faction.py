@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.circles import find_circles
 from redline.groups.communities import detect
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -101,7 +100,7 @@ class Faction(TextProbing):
         """Graph → circles → events → evidence; everything but the sentences is columnar."""
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, FactionConfig)
+            cfg = config_as(trigger, FactionConfig)
             con = connect(tables)
             edges = weighted_edges(con, channel_counts(con, cfg.graph), cfg.graph)
             part = detect(edges, cfg.resolution, cfg.seed)
@@ -117,7 +116,7 @@ class Faction(TextProbing):
                   OR (e.person_id IS NULL AND cm.official AND cm.unit = e.unit)
                 WHERE list_contains(?, e.kind)""", [cfg.event_kinds])
             pays = {_key(r): r for r in rows(con, _PAYMENTS, [cfg.window_days])}
-            words = self._canvassing(con, cfg)
+            words = self._canvassing(con, trigger, cfg)
             events = rows(con, "SELECT * FROM circle_events ORDER BY date, event_id, community")
             for ev in events:
                 key = _key(ev)
@@ -126,9 +125,9 @@ class Faction(TextProbing):
                                                   words.get(key)))
         return merge_same_subject(findings)
 
-    def _canvassing(self, con: duckdb.DuckDBPyConnection, cfg: FactionConfig) -> dict[tuple[str, int], dict[str, list[str]]]:
+    def _canvassing(self, con: duckdb.DuckDBPyConnection, trigger: Trigger, cfg: FactionConfig) -> dict[tuple[str, int], dict[str, list[str]]]:
         msgs = arrow(con, _MESSAGES, [cfg.window_days])
-        hits = self.scan(msgs["text"], list(cfg.detectors.items()))
+        hits = self.scan(msgs["text"], trigger)
         out: dict[tuple[str, int], dict[str, list[str]]] = {}
         taken = msgs.take(hits["row"]).to_pylist()
         for h, m in zip(hits.to_pylist(), taken, strict=True):

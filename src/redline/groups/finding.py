@@ -14,7 +14,7 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel
 
 from redline.contracts import Finding, Trigger
-from redline.vocab import Subject
+from redline.vocab import Severity, Subject
 
 # How many ids a sentence quotes; the full lists stay in `facts` and `related_ids`.
 MAX_QUOTED: Final = 5
@@ -28,14 +28,6 @@ DEFAULT_SEVERITY: Final[Mapping[str, str]] = {
 }
 
 C = TypeVar("C", bound=BaseModel)
-
-
-def config_of(trigger: Trigger, config_type: type[C]) -> C:
-    """The trigger's config as this check's Config (a dict-like config is validated)."""
-    cfg = trigger.config
-    if isinstance(cfg, config_type):
-        return cfg
-    return config_type.model_validate(cfg.model_dump() if isinstance(cfg, BaseModel) else cfg)
 
 
 def quote_ids(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
@@ -123,7 +115,6 @@ def merge_same_subject(findings: Sequence[Finding]) -> list[Finding]:
     unit in four groups is ONE lead about that person, naming the four groups (sentences
     joined, ids united, the worst severity kept, per-group facts under `facts["items"]`).
     """
-    rank = {"": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
     groups: dict[tuple[str, str, str, str], list[Finding]] = {}
     for f in findings:
         groups.setdefault((f.rule_id, f.label, f.subject, f.subject_id), []).append(f)
@@ -141,7 +132,7 @@ def merge_same_subject(findings: Sequence[Finding]) -> list[Finding]:
         out.append(Finding(
             rule_id=first.rule_id, category=first.category, detector=first.detector,
             subject=first.subject, subject_id=first.subject_id,
-            severity=max((f.severity for f in same), key=lambda s: rank.get(s, 0)),
+            severity=max((f.severity for f in same), key=Severity.rank_of),
             reason="".join(f.reason for f in same), reason_en=" ".join(f.reason_en for f in same),
             person_id=first.person_id, score=max(f.score for f in same), label=first.label,
             kind=first.kind, evidence=first.evidence, related_ids=msg_ids + pay_ids, facts=facts,

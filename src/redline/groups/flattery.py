@@ -15,8 +15,8 @@ import duckdb
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
+from redline.contracts import BundleTables, Finding, Trigger, config_as
+from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import TextProbing
 from redline.vocab import Category, Severity, Subject
@@ -78,9 +78,9 @@ class Flattery(TextProbing):
             LEFT JOIN memberships m ON m.group_id = g.group_id AND m.person_id = g.owner_id""")
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, FlatteryConfig)
+            cfg = config_as(trigger, FlatteryConfig)
             msgs = arrow(con, _MESSAGES, [cfg.exempt_types])
-            hits = self.scan(msgs["text"], list(cfg.detectors.items()))
+            hits = self.scan(msgs["text"], trigger)
             if hits.num_rows == 0:
                 continue
             forms = {r["group_id"]: (r, address_forms(r["name"], r["post"], r["display"], cfg.generic_forms))

@@ -15,7 +15,7 @@ from typing import Final
 import duckdb
 import pyarrow as pa
 
-from redline.bundle.schema import BY_TABLE
+from redline.bundle.conform import conform
 from redline.contracts import BundleTables
 
 TABLES: Final = ("people", "relations", "groups", "memberships", "messages", "payments", "events")
@@ -50,18 +50,6 @@ _VIEWS: Final = (
 )
 
 
-def _conform(name: str, table: pa.Table) -> pa.Table:
-    """Cast to the canonical schema's columns (absent files are empty; extras dropped here)."""
-    schema = BY_TABLE[name].schema
-    columns = []
-    for fld in schema:
-        if fld.name in table.column_names:
-            columns.append(table.column(fld.name).cast(fld.type))
-        else:
-            columns.append(pa.nulls(table.num_rows, fld.type))
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
 def connect(tables: BundleTables, as_of: date | None = None) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB connection with the bundle's tables and the shared views.
 
@@ -71,7 +59,7 @@ def connect(tables: BundleTables, as_of: date | None = None) -> duckdb.DuckDBPyC
     con.execute("SET TimeZone = 'Asia/Shanghai'")
     con.execute("SET enable_progress_bar = false")  # the CLI draws its own
     for name in TABLES:
-        con.register(name, _conform(name, getattr(tables, name)))
+        con.register(name, conform(getattr(tables, name), name))
     ref = as_of or reference_date(con)
     con.execute("CREATE OR REPLACE TEMP TABLE ref_date AS SELECT CAST(? AS DATE) AS as_of", [ref])
     for sql in _VIEWS:

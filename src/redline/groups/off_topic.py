@@ -15,9 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     quote_ids,
@@ -73,9 +72,9 @@ class OffTopic(TextProbing):
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, OffTopicConfig)
+            cfg = config_as(trigger, OffTopicConfig)
             msgs = arrow(con, _MESSAGES, [cfg.non_work_types, cfg.exempt_types])
-            hits = self.scan(msgs["text"], list(cfg.detectors.items()))
+            hits = self.scan(msgs["text"], trigger)
             off = pc.is_in(pa.array(range(msgs.num_rows), pa.int64()), value_set=hits["row"])
             con.register("flagged", msgs.append_column("off", pc.or_(off, msgs["non_work_type"])))
             hit_ids = msgs["id"].take(hits["row"]).to_pylist()

@@ -12,8 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
-from redline.groups.finding import config_of, group_finding, merge_same_subject, person_label
+from redline.contracts import BundleTables, Finding, Trigger, config_as
+from redline.groups.finding import group_finding, merge_same_subject, person_label
 from redline.groups.frame import as_of, connect, rows
 from redline.vocab import Category, Severity
 
@@ -68,7 +68,7 @@ class Owner:
         ref = as_of(con)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, OwnerConfig)
+            cfg = config_as(trigger, OwnerConfig)
             for r in found:
                 if r["type"] in cfg.exempt_types or (cfg.registered_only and not r["registered"]):
                     continue

@@ -12,9 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -76,7 +75,7 @@ class StaleMember:
         con = connect(tables)
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, StaleMemberConfig)
+            cfg = config_as(trigger, StaleMemberConfig)
             g = cfg.grace_days
             params: list[object] = [g, g, cfg.unit_types, g, g, cfg.exempt_types]
             findings.extend(self._finding(trigger, cfg, r) for r in rows(con, _SQL, params))

@@ -12,9 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.finding import (
-    config_of,
     group_finding,
     merge_same_subject,
     person_label,
@@ -57,7 +56,7 @@ class Unregistered:
             GROUP BY ALL ORDER BY g.group_id""")
         findings: list[Finding] = []
         for trigger in triggers:
-            cfg = config_of(trigger, UnregisteredConfig)
+            cfg = config_as(trigger, UnregisteredConfig)
             for r in found:
                 officials: list[str] = r["officials"]  # type: ignore[assignment]
                 if len(officials) < cfg.min_officials or r["type"] in cfg.exempt_types:

@@ -15,8 +15,9 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import ElementTree as SafeET
 
+from redline.bundle.schema import CHINA
 from redline.ingest.result import SourceResult
-from redline.ingest.values import CHINA, CellError, from_epoch, parse_fen
+from redline.ingest.values import CellError, from_epoch, parse_fen
 
 # wcpayinfo.paysubtype of a transfer message → payment status
 TRANSFER_STATUS: Final = {"1": "paid", "3": "received", "4": "returned", "5": "expired", "7": "paid", "8": "received"}

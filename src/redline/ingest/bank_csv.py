@@ -21,11 +21,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
+from redline.bundle.schema import CHINA
 from redline.errors import InputError, SourceLocation
 from redline.ingest.result import SourceResult
 from redline.ingest.tabular import SheetRow, cell, column_index, csv_rows, find_header
 from redline.ingest.values import (
-    CHINA,
     CellError,
     clean,
     is_empty,

@@ -1,4 +1,10 @@
-"""Recognising an export's format from its content (never from its file name)."""
+"""Recognising an export's format from its content (never from its file name).
+
+`sniff(path)` reads the HEAD of a file (`HEAD_BYTES`), never the whole: the `filetype`
+library names binary content (a workbook is a zip; a photo, a video or a PDF is no export),
+and text is recognised by its first lines. Only a JSON document, whose kind is in its
+top-level keys, is parsed whole, and only once its head looks like JSON.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import filetype
 import orjson
 
 from redline.ingest import moments, weibo
@@ -36,7 +43,9 @@ FORMATS: Final[dict[str, str]] = {
     "moments-sns": "WeChat Moments (朋友圈) from the PC client's decrypted Sns.db (FeedsV20, as PyWxDump reads it), "
                    "or that table saved as CSV",
 }
-MAX_SNIFF: Final = 256 * 1024
+MAX_SNIFF: Final = 256 * 1024  # characters of text looked at
+HEAD_BYTES: Final = 4 * MAX_SNIFF  # bytes read to sniff: MAX_SNIFF characters even of 4-byte UTF-8
+_WORKBOOK_KINDS: Final = frozenset({"zip", "xlsx"})
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 SNIFF_LINES: Final = 20
 _WECOM_OPENING: Final = re.compile(r'\{\s*"msgid"\s*:\s*"')
@@ -66,18 +75,49 @@ def decode(path: Path) -> Decoded:
     return Decoded(data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)")
 
 
+def sniff(path: Path) -> str | None:
+    """The format of one file from its head, or None when no importer recognises it."""
+    with path.open("rb") as fh:
+        head_bytes = fh.read(HEAD_BYTES)
+    if head_bytes.startswith(SQLITE_MAGIC):  # a database: the PC client's decrypted Sns.db, or not ours
+        return "moments-sns" if moments.is_sns_database(path) else None
+    kind = filetype.guess(head_bytes)
+    if kind is not None:
+        return _detect_workbook(path) if kind.extension in _WORKBOOK_KINDS and zipfile.is_zipfile(path) else None
+    text = _decode_head(head_bytes)
+    head = text[:MAX_SNIFF].lstrip()
+    if head.startswith(("{", "[")):
+        return detect(path, decode(path))  # a JSON document is told by its top-level keys
+    return _detect_text(head)
+
+
+def _decode_head(data: bytes) -> str:
+    """The head as text, as `decode` would read it; a character cut at the end is dropped."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        for cut in range(4):  # a multi-byte character may straddle the end of the head
+            try:
+                return data[: len(data) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return data.decode("utf-8", errors="replace")
+
+
 def detect(path: Path, decoded: Decoded) -> str | None:
-    """The format of one file, or None when no importer recognises it."""
+    """The format of one decoded file, or None when no importer recognises it."""
     if decoded.encoding == "sqlite":
         return "moments-sns" if moments.is_sns_database(path) else None
     if decoded.text is None:
         return _detect_workbook(path)
     text = decoded.text
     head = text[:MAX_SNIFF].lstrip()
-    if head.startswith(("<msg", "<sysmsg", "<?xml")) or "领取了你的<_wc_custom_link_" in head:
-        return "wechat-appmsg"
     if head.startswith(("{", "[")):
         return _detect_json(text, head)
+    return _detect_text(head)
+
+
+def _detect_text(head: str) -> str | None:
+    if head.startswith(("<msg", "<sysmsg", "<?xml")) or "领取了你的<_wc_custom_link_" in head:
+        return "wechat-appmsg"
     first = head.split("\n", 1)[0].strip()
     if first.startswith("id,MsgSvrID,type_name"):
         return "pywxdump-csv"

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from redline.bundle.schema import CHINA
 from redline.ingest.appmsg import add_money, money_payload, parse_xml
 from redline.ingest.result import Row, SourceResult
-from redline.ingest.values import CHINA, CellError, clean, parse_local_time
+from redline.ingest.values import CellError, clean, parse_local_time
 from redline.ingest.wechat_export import conversation_of, records
 
 HEADER: Final = "localId,TalkerId,Type,SubType,IsSender,CreateTime"

@@ -126,7 +126,8 @@ def parse_timeline(raw: object) -> Element | None:
         root = ElementTree.fromstring(text)
     except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise CellError(f"Content: broken TimelineObject XML ({exc})") from exc
-    return root if root.tag == "TimelineObject" else root.find(".//TimelineObject")
+    found: Element | None = root if root.tag == "TimelineObject" else root.find(".//TimelineObject")
+    return found
 
 
 def _row(*, post_id: str, wxid: str, when: Any, text: str, timeline: Element | None) -> Row:

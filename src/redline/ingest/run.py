@@ -15,7 +15,7 @@ import orjson
 
 from redline.bundle import write_bundle, write_quarantine
 from redline.bundle.schema import FILES, IMPORT_REPORT_FILE, QUARANTINE_FILE
-from redline.errors import InputError, SourceLocation
+from redline.errors import InputError, InputReason, SourceLocation
 from redline.ingest import (
     appmsg,
     archives,
@@ -29,7 +29,7 @@ from redline.ingest import (
     weibo,
 )
 from redline.ingest.accounts import link_accounts
-from redline.ingest.detect import FORMATS, Decoded, decode, detect
+from redline.ingest.detect import FORMATS, Decoded, decode, sniff
 from redline.ingest.join import merge
 from redline.ingest.result import SourceResult
 from redline.ingest.values import CellError
@@ -66,21 +66,23 @@ def expand(sources: Sequence[Path]) -> list[tuple[Path, bool]]:
         elif source.is_file():
             files.append((source, True))
         else:
-            raise InputError("no such file or folder", SourceLocation(source))
+            raise InputError("no such file or folder", SourceLocation(source), InputReason.NOT_FOUND)
     return files
 
 
 def read_source(path: Path, fmt: str, owner: str) -> SourceResult:
     """One file through its importer; raises InputError when the file as a whole is unreadable."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError("file larger than 2 GiB: split it first", SourceLocation(path))
-    decoded = decode(path)
-    chosen = detect(path, decoded) if fmt == "auto" else fmt
+    # The format is sniffed from the head of the file: a video in a folder is skipped
+    # without being read; only a recognised export is read whole (up to MAX_FILE_BYTES).
+    chosen = sniff(path) if fmt == "auto" else fmt
     if chosen is None:
         raise InputError("format not recognised from the content (give --format; see `redline ingest --help`)",
-                         SourceLocation(path))
+                         SourceLocation(path), InputReason.NOT_RECOGNISED)
     if chosen not in FORMATS:
         raise InputError(f"unknown format {chosen!r} (known: {', '.join(FORMATS)})", SourceLocation(path))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError("file larger than 2 GiB: split it first", SourceLocation(path), InputReason.TOO_LARGE)
+    decoded = decode(path)
     result = SourceResult(path=path, format=chosen)
     if decoded.encoding.startswith("utf-8 (with"):
         result.note("the file's encoding is neither UTF-8 nor GB18030 (GBK): undecodable bytes were replaced; "
@@ -148,8 +150,7 @@ def ingest(sources: Sequence[Path], out: Path, *, fmt: str = "auto", owner: str 
         try:
             result = read_source(path, fmt, owner)
         except InputError as exc:
-            unrecognised = "not recognised" in exc.message
-            if unrecognised and not explicit:
+            if exc.reason is InputReason.NOT_RECOGNISED and not explicit:
                 report.sources.append({"path": str(shown), "format": None, "skipped": "format not recognised"})
                 return
             report.failed.append(str(exc).replace(str(path), str(shown), 1))

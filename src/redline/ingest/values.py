@@ -7,17 +7,17 @@ Exports pad cells with spaces and TABs (the Excel "keep as text" trick), write a
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-CHINA: Final = timezone(timedelta(hours=8), "Asia/Shanghai")
+from redline.bundle.schema import CHINA, MAX_AMOUNT_FEN
+
 EMPTY_MARKERS: Final = frozenset({"", "/", "-", "--", "(null)", "null", "None"})
 # yuan: optional sign, currency marks, thousands separators, at most two decimals
 _MONEY = re.compile(r"^([+-])?\s*(?:CNY|RMB|人民币)?\s*[¥￥]?\s*([+-])?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(?:元|\(CN\)|CNY)?$")
 _DATE_FORMATS: Final = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 _TIME_FORMATS: Final = ("%H:%M:%S", "%H:%M", "%H%M%S")
-MAX_FEN: Final = 100_000_000_000  # 10^9 yuan: beyond any real personal payment
 
 
 class CellError(ValueError):
@@ -58,14 +58,14 @@ def parse_fen(cell: object, *, allow_negative: bool = True) -> int | None:
 
 
 def _to_fen(value: Decimal, text: str, allow_negative: bool) -> int:
-    if not value.is_finite() or abs(value) * 100 > MAX_FEN:
+    if not value.is_finite() or abs(value) * 100 > MAX_AMOUNT_FEN:
         raise CellError(f"absurd amount (over 10^9 yuan): {text!r}")
     if value != value.quantize(Decimal("0.01")):
         raise CellError(f"more than two decimals in an amount: {text!r}")
     fen = int(value * 100)
     if fen < 0 and not allow_negative:
         raise CellError(f"negative amount: {text!r}")
-    if abs(fen) > MAX_FEN:
+    if abs(fen) > MAX_AMOUNT_FEN:
         raise CellError(f"absurd amount (over 10^9 yuan): {text!r}")
     return fen
 

@@ -3,32 +3,37 @@
 Under the 2020 rules for handling reports, the reporter is told within 15 working days of
 receipt whether the report was accepted, and within 15 working days of its conclusion what
 the result was. Working days come from `chinese_calendar` (statutory holidays and swapped
-weekend days), never from a hand-typed list.
+weekend days) through `redline.workdays`, never from a hand-typed list or a Monday–Friday guess.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import logging
+from datetime import date
 from typing import Final
 
-import chinese_calendar
+from redline import workdays
 
 WORKING_DAYS: Final = 15
+log = logging.getLogger(__name__)
 
 
 def add_working_days(start: date, days: int = WORKING_DAYS) -> date:
-    """The day `days` working days after `start` (the receipt day itself does not count)."""
-    current, left = start, days
-    while left > 0:
-        current += timedelta(days=1)
-        if _is_workday(current):
-            left -= 1
-    return current
+    """The day `days` working days after `start` (the receipt day itself does not count).
+
+    Refuses (`workdays.CalendarNotCoveredError`) when the official calendar does not cover the
+    days counted: a statutory deadline is never computed on a guessed calendar.
+    """
+    return workdays.add_working_days(start, days)
 
 
-def _is_workday(day: date) -> bool:
+def due_date(start: date) -> date | None:
+    """The deadline 15 working days after `start`, or None when the official calendar does not
+    cover those days yet (each December, before the State Council's next holiday notice reaches
+    chinese-calendar): a report is still received, the deadline is left for the officer to set
+    and the log says why — never a Monday–Friday guess."""
     try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        # beyond the library's years: fall back to Monday–Friday, the rule without holidays
-        return day.weekday() < 5
+        return add_working_days(start)
+    except workdays.CalendarNotCoveredError as exc:
+        log.warning("statutory deadline after %s not computed: %s", start, exc)
+        return None

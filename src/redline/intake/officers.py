@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from redline.errors import AccessDenied, InputError, NotFound
-from redline.intake.deadlines import add_working_days
+from redline.intake.deadlines import due_date
 from redline.intake.sealing import OfficerKeys, new_officer_keys, officer_private_key, open_sealed
 from redline.intake.vault import ThreadMessage, add_message, read_file, thread
 from redline.review import audit_log
@@ -155,7 +155,7 @@ def close(engine: Engine, data_dir: Path, officer_name: str, passphrase: str, re
         add_message(session, data_dir, key, report.id, "outcome", today, {"text": outcome.strip()}, [])
         report.status = "closed"
         report.closed_on = today
-        report.result_due = add_working_days(today) if report.real_name else None
+        report.result_due = due_date(today) if report.real_name else None
     audit_log.record(engine, officer_name, "intake", "report.close", f"report:{report_id}", {})
 
 

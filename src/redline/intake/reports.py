@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from redline.errors import AccessDenied, ConfigError, InputError
 from redline.intake import receipts, sealing
-from redline.intake.deadlines import add_working_days
+from redline.intake.deadlines import due_date
 from redline.intake.sealing import KdfParams, derive, lock, new_key, new_salt, seal, unlock
 from redline.intake.uploads import Upload, check_all
 from redline.intake.vault import ThreadMessage, add_message, remove_files, store_files, thread
@@ -75,7 +75,7 @@ def submit(engine: Engine, data_dir: Path, report: NewReport, today: date) -> st
         lookup=receipts.lookup_of(code), receipt_hash=receipts.hash_code(code), code_salt=salt,
         key_for_code=lock(derive(code, salt, cost=kdf), key), kdf_alg=kdf.alg, kdf_ops=kdf.ops, kdf_mem=kdf.mem,
         category=report.category, real_name=real_name, substantive=len(_LETTERS.sub("", text)) >= MIN_SUBSTANCE,
-        status="received", received_on=today, accept_due=add_working_days(today) if real_name else None,
+        status="received", received_on=today, accept_due=due_date(today) if real_name else None,
     )
     body = {"text": text, "contact": report.contact.strip(), "who": report.who.strip(),
             "where": report.where.strip(), "when": report.when.strip(), "category": report.category}

@@ -12,13 +12,23 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from redline.contracts import BundleTables, Finding, Trigger
+from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.payments.frame import PaymentFrame, frame_of
 from redline.payments.lead import Lead, sorted_leads
 
 
 class TypologyConfig(BaseModel):
     """Base of every typology's Config: frozen, and unknown keys are errors, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Weights(BaseModel):
+    """Score weights of a typology: named parts that add up (clamped to 0..1) to a lead's score.
+
+    A pack sets them like any parameter (`payments.large_sums: {weights: {lucky: 0.05}}`), and
+    `redline packs show` lists them, so a score can be traced to the numbers that made it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -45,9 +55,7 @@ class PaymentAnalyzer:
 
     def config_of(self, trigger: Trigger) -> BaseModel:
         """The trigger's config as this typology's Config (validated again if it is not)."""
-        if isinstance(trigger.config, self.Config):
-            return trigger.config
-        return self.Config.model_validate(trigger.config.model_dump())
+        return config_as(trigger, self.Config)
 
     def leads(self, frame: PaymentFrame, config: BaseModel) -> list[Lead]:
         """The typology's leads in this frame under this config."""

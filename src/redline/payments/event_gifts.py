@@ -11,7 +11,7 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.festivals import from_day_number
 from redline.payments.frame import PaymentFrame
 from redline.payments.lead import Lead, clamp, gift_sentence
@@ -22,6 +22,15 @@ EVENT_EN = {"bid": "bid award", "approval": "approval", "inspection": "inspectio
             "promotion": "promotion", "election": "election"}
 
 
+class EventGiftsWeights(Weights):
+    """Gifts around a decision the official took: the closer, the stronger."""
+
+    base: float = 0.75
+    closeness: float = 0.15  # on the day of the decision, falling to 0 at 60 days
+    count_cap: float = 0.1
+    per_payment: float = 0.02
+
+
 class EventGiftsConfig(TypologyConfig):
     """Which decisions, and how many days before and after them gifts count."""
 
@@ -29,6 +38,7 @@ class EventGiftsConfig(TypologyConfig):
     days_before: int = 60
     days_after: int = 90  # thank-you gifts (事后感谢) come after the decision
     min_total_yuan: float = 0.0
+    weights: EventGiftsWeights = EventGiftsWeights()
 
 
 class EventGifts(PaymentAnalyzer):
@@ -57,8 +67,9 @@ class EventGifts(PaymentAnalyzer):
             kind = row["event_kind"]
             date = from_day_number(row["event_day"]).isoformat()
             gap = min(abs(row["first_day"] - row["event_day"]), abs(row["last_day"] - row["event_day"]))
-            closeness = 0.15 * (1 - min(gap, 60) / 60)
-            score = clamp(0.75 + closeness + min(0.1, 0.02 * row["n"]))
+            w = config.weights
+            closeness = w.closeness * (1 - min(gap, 60) / 60)
+            score = clamp(w.base + closeness + min(w.count_cap, w.per_payment * row["n"]))
             zh, en = gift_sentence(
                 frame.names, row,
                 f"对方是其经办的{EVENT_ZH.get(kind, kind)}事项（{date}，编号 {row['event_id']}）的受益方，"

@@ -12,7 +12,7 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import PaymentFrame
 from redline.payments.holiday_gifts import GREETING
 from redline.payments.large_sums import LUCKY_YUAN
@@ -30,6 +30,17 @@ from redline.payments.lead import (
 from redline.vocab import Category, Relation, Severity
 
 
+class FamilyProxyWeights(Weights):
+    """Gifts routed through a relative: a listed tie to the payer weighs most."""
+
+    listed: float = 0.8  # the payer has a listed relation to the official
+    unlisted: float = 0.5
+    size_cap: float = 0.15
+    size_per_decade: float = 0.04
+    count_cap: float = 0.05
+    per_payment: float = 0.01
+
+
 class FamilyProxyConfig(TypologyConfig):
     """Which relations tie the payer to the official; floors for payers with no listed tie."""
 
@@ -37,6 +48,7 @@ class FamilyProxyConfig(TypologyConfig):
     unlisted_min_count: int = 3
     unlisted_min_total_yuan: float = 1000.0
     max_return_ratio: float = 0.25
+    weights: FamilyProxyWeights = FamilyProxyWeights()
 
 
 class FamilyProxy(PaymentAnalyzer):
@@ -88,9 +100,10 @@ class FamilyProxy(PaymentAnalyzer):
             )
             if not (listed or unlisted_ok):
                 continue
-            base = 0.8 if listed else 0.5
-            size = min(0.15, 0.04 * math.log10(max(row["total_fen"], 100) / 100))
-            score = clamp(base + size + min(0.05, 0.01 * row["n"]))
+            w = config.weights
+            base = w.listed if listed else w.unlisted
+            size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(base + size + min(w.count_cap, w.per_payment * row["n"]))
             p, f, x = (frame.name(row[k]) for k in ("person_id", "relative", "payer"))
             if row["rel"]:
                 tie_zh, tie_en = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]

@@ -34,16 +34,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from redline.bundle.schema import BY_TABLE
+from redline.bundle.conform import conform
+from redline.bundle.schema import MAX_AMOUNT_FEN, OFFSET_US
 from redline.contracts import BundleTables
-from redline.errors import InputError, SourceLocation
 from redline.vocab import PaymentKind, PaymentStatus, Relation
 
 Params: TypeAlias = list[Any] | dict[str, Any] | None
 US_PER_DAY: Final = 86_400_000_000
-SHANGHAI_OFFSET_US: Final = 8 * 3_600_000_000  # Asia/Shanghai has had no DST since 1991
 WECHAT_PACKET_CAP_FEN: Final = 20_000  # one WeChat red packet holds at most 200 yuan
-ABSURD_FEN: Final = 100_000_000 * 100  # 1 亿 yuan in one payment: a unit error, not a gift
 RETURN_WINDOW_DAYS: Final = 7  # a same-amount payment back within a week is a refund (已退还)
 RISK_RELATIONS: Final = (Relation.MANAGED, Relation.SUPPLIER, Relation.SUBORDINATE)
 
@@ -136,21 +134,21 @@ class PaymentFrame:
 
     # -- building --------------------------------------------------------------------------
     def _register(self, tables: BundleTables) -> None:
-        payments = _conform(tables.payments, "payments")
+        payments = conform(tables.payments, "payments")
         micros = pc.cast(payments.column("time"), pa.int64())
         payments = payments.set_column(payments.schema.get_field_index("time"), "t", micros)
         payments = payments.append_column("row_no", pa.array(range(1, payments.num_rows + 1), pa.int64()))
-        events = _conform(tables.events, "events")
-        messages = _conform(tables.messages, "messages").select(["id", "time", "conversation", "sender", "text"])
+        events = conform(tables.events, "events")
+        messages = conform(tables.messages, "messages").select(["id", "time", "conversation", "sender", "text"])
         messages = messages.set_column(1, "t", pc.cast(messages.column("time"), pa.int64()))
         for name, table in (
             ("raw_payments", payments),
-            ("people_src", _conform(tables.people, "people")),
-            ("relations_src", _conform(tables.relations, "relations")),
+            ("people_src", conform(tables.people, "people")),
+            ("relations_src", conform(tables.relations, "relations")),
             ("events_src", events),
             ("messages", messages),
-            ("memberships", _conform(tables.memberships, "memberships")),
-            ("groups", _conform(tables.groups, "groups")),
+            ("memberships", conform(tables.memberships, "memberships")),
+            ("groups", conform(tables.groups, "groups")),
         ):
             self.con.register(name, table)
         self.con.execute(
@@ -196,7 +194,7 @@ class PaymentFrame:
               WHEN payer = payee THEN 'payee|payer and payee are the same person'
               WHEN amount_fen IS NULL THEN 'amount_yuan|missing amount'
               WHEN amount_fen <= 0 THEN 'amount_yuan|amount must be positive, got ' || (amount_fen / 100.0)
-              WHEN amount_fen >= {ABSURD_FEN} THEN 'amount_yuan|absurd amount ' || (amount_fen / 100.0) || ' yuan'
+              WHEN amount_fen > {MAX_AMOUNT_FEN} THEN 'amount_yuan|absurd amount ' || (amount_fen / 100.0) || ' yuan'
               WHEN kind IS NULL OR kind NOT IN {kinds} THEN 'kind|unknown payment kind ' || coalesce(kind, 'null')
               WHEN status IS NOT NULL AND status NOT IN {statuses} THEN 'status|unknown status ' || status
               WHEN kind = 'red_packet' AND channel = 'wechat' AND amount_fen > {WECHAT_PACKET_CAP_FEN}
@@ -212,7 +210,7 @@ class PaymentFrame:
         # bad ones are listed and deleted (cheaper than a second join pass or a second copy).
         self.con.execute(
             f"""CREATE TABLE pay AS
-            SELECT row_no AS rid, payment_id AS pid, t, CAST((t + {SHANGHAI_OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
+            SELECT row_no AS rid, payment_id AS pid, t, CAST((t + {OFFSET_US}) // {US_PER_DAY} AS INTEGER) AS day,
                    payer, payee, amount_fen AS fen, kind, coalesce(conversation, '') AS conv, coalesce(memo, '') AS memo,
                    coalesce(status, 'paid') AS status, nullif(packet_id, '') AS packet_id,
                    payer_official, payer_external, payee_official, a, b,
@@ -342,20 +340,6 @@ class PaymentFrame:
         """Valid payment rows in the frame."""
         row = self.con.execute("SELECT count(*) FROM pay").fetchone()
         return int(row[0]) if row else 0
-
-
-def _conform(table: pa.Table, name: str) -> pa.Table:
-    """The table with at least the canonical columns (absent files arrive empty)."""
-    schema = BY_TABLE[name].schema
-    for fld in schema:
-        if fld.name in table.column_names and pa.types.is_timestamp(table.schema.field(fld.name).type) \
-                and table.schema.field(fld.name).type.tz is None:
-            # A naive time could be UTC or China time: an 8-hour guess would move gifts across days.
-            raise InputError("naive timestamps refused: give the column a time zone",
-                             SourceLocation(f"{name} table", field=fld.name))
-        if fld.name not in table.column_names:
-            table = table.append_column(fld.name, pa.nulls(table.num_rows, fld.type))
-    return table.select([f.name for f in schema]).cast(schema)
 
 
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

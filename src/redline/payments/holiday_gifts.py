@@ -14,7 +14,7 @@ from typing import ClassVar, cast
 import pyarrow as pa
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.festivals import (
     FESTIVAL_EN,
     FESTIVAL_ZH,
@@ -32,6 +32,16 @@ from redline.vocab import Category, Severity
 GREETING = "快乐|节日|过节|心意|礼|红包|拜年|中秋|端午|国庆|春节"
 
 
+class HolidayGiftsWeights(Weights):
+    """Gifts around a holiday: a listed relation weighs most."""
+
+    base: float = 0.5
+    related: float = 0.25  # a listed relation
+    external: float = 0.05  # the payer is outside the organisation
+    size_cap: float = 0.15
+    size_factor: float = 0.05  # times the square root of total / min_total_yuan
+
+
 class HolidayGiftsConfig(TypologyConfig):
     """Which festivals, how many days around the holiday, how much, how one-way."""
 
@@ -41,6 +51,7 @@ class HolidayGiftsConfig(TypologyConfig):
     min_total_yuan: float = 100.0
     max_return_ratio: float = 0.25
     unlisted_gift_like_only: bool = True  # payers with no listed relation: gift-shaped payments only
+    weights: HolidayGiftsWeights = HolidayGiftsWeights()
 
 
 class HolidayGifts(PaymentAnalyzer):
@@ -92,8 +103,9 @@ class HolidayGifts(PaymentAnalyzer):
             if not row["rel"] and config.unlisted_gift_like_only and not row["gift_like"]:
                 continue
             festival = Festival(row["festival"])
-            base = 0.5 + (0.25 if row["rel"] else 0.0) + (0.05 if row["payer_external"] else 0.0)
-            size = min(0.15, 0.05 * (row["total_fen"] / fen(config.min_total_yuan)) ** 0.5)
+            w = config.weights
+            base = w.base + (w.related if row["rel"] else 0.0) + (w.external if row["payer_external"] else 0.0)
+            size = min(w.size_cap, w.size_factor * (row["total_fen"] / fen(config.min_total_yuan)) ** 0.5)
             score = clamp(base + size)
             name_zh, name_en = FESTIVAL_ZH[festival], FESTIVAL_EN[festival]
             zh, en = gift_sentence(

@@ -13,13 +13,26 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import RISK_RELATIONS, PaymentFrame
 from redline.payments.lead import Lead, clamp, gift_sentence, yuan
 from redline.vocab import Category, Severity
 
 # 吉利数: amounts chosen for luck (六六大顺, 发发, 一路发, 一生一世) rather than for a debt.
 LUCKY_YUAN = (520, 666, 888, 1314, 1688, 1888, 2888, 3888, 5888, 6666, 6888, 8888, 9999, 16888, 18888, 66666, 88888)
+
+
+class LargeSumsWeights(Weights):
+    """A large one-off sum; a lucky or round amount is a weak extra sign."""
+
+    large: float = 0.5  # a day total at or above min_yuan
+    lucky_only: float = 0.3  # only a lucky amount
+    non_official: float = 0.1  # the payer is not an official
+    risk_relation: float = 0.15  # a managed party, supplier or subordinate
+    size_cap: float = 0.25
+    size_factor: float = 0.1  # times the square root of total / min_yuan
+    lucky: float = 0.1
+    round_thousand: float = 0.05
 
 
 class LargeSumsConfig(TypologyConfig):
@@ -29,6 +42,7 @@ class LargeSumsConfig(TypologyConfig):
     lucky_yuan: tuple[int, ...] = LUCKY_YUAN
     lucky_min_yuan: float = 666.0  # a lucky amount from a non-official raises a low lead from here
     max_return_ratio: float = 0.5
+    weights: LargeSumsWeights = LargeSumsWeights()
 
 
 class LargeSums(PaymentAnalyzer):
@@ -68,11 +82,12 @@ class LargeSums(PaymentAnalyzer):
         out = []
         for row in rows:
             large = row["max_day_fen"] >= fen(config.min_yuan)
-            size = min(0.25, 0.1 * (row["total_fen"] / fen(config.min_yuan)) ** 0.5) if large else 0.0
-            base = (0.5 if large else 0.3) + (0.1 if not row["payer_official"] else 0.0)
-            base += 0.15 if row["rel"] in risk else 0.0
-            lucky = 0.1 if row["lucky"] else 0.0
-            rnd = 0.05 if row["round_sum"] else 0.0
+            w = config.weights
+            size = min(w.size_cap, w.size_factor * (row["total_fen"] / fen(config.min_yuan)) ** 0.5) if large else 0.0
+            base = (w.large if large else w.lucky_only) + (w.non_official if not row["payer_official"] else 0.0)
+            base += w.risk_relation if row["rel"] in risk else 0.0
+            lucky = w.lucky if row["lucky"] else 0.0
+            rnd = w.round_thousand if row["round_sum"] else 0.0
             score = clamp(base + size + lucky + rnd)
             signs_zh = "".join(
                 s for s, on in (("，金额为吉利数", row["lucky"]), ("，金额为整千", row["round_sum"])) if on

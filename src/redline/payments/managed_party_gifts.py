@@ -11,10 +11,21 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import PaymentFrame
 from redline.payments.lead import RELATION_EN, RELATION_ZH, Lead, clamp, gift_sentence, yuan
 from redline.vocab import Category, PaymentKind, Relation, Severity
+
+
+class ManagedPartyGiftsWeights(Weights):
+    """Relationship first (不论金额大小), then how often and how much."""
+
+    relation: float = 0.75  # a managed party or supplier
+    subordinate: float = 0.65  # a subordinate: everyday give-and-take is likelier
+    repeat_cap: float = 0.15
+    repeat_per_doubling: float = 0.05  # per doubling of the number of gifts
+    size_cap: float = 0.1
+    size_per_decade: float = 0.025  # per tenfold of the total in yuan
 
 
 class ManagedPartyGiftsConfig(TypologyConfig):
@@ -30,6 +41,7 @@ class ManagedPartyGiftsConfig(TypologyConfig):
     give_and_take_min_yuan: float = 500.0
     max_return_ratio: float = 0.5
     high_total_yuan: float = 1000.0  # at or above this total, or 3+ gifts: severity high
+    weights: ManagedPartyGiftsWeights = ManagedPartyGiftsWeights()
     # An official's lucky-draw packet shared in a group is custom, not a gift to the leader.
     include_colleague_packets: bool = False
 
@@ -62,9 +74,10 @@ class ManagedPartyGifts(PaymentAnalyzer):
             ):
                 continue
             # Relationship first (不论金额大小), then how often and how much.
-            base = 0.75 if row["rel"] != Relation.SUBORDINATE else 0.65
-            repeat = min(0.15, 0.05 * math.log2(row["n"])) if row["n"] > 1 else 0.0
-            size = min(0.1, 0.025 * math.log10(max(row["total_fen"], 100) / 100))
+            w = config.weights
+            base = w.relation if row["rel"] != Relation.SUBORDINATE else w.subordinate
+            repeat = min(w.repeat_cap, w.repeat_per_doubling * math.log2(row["n"])) if row["n"] > 1 else 0.0
+            size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
             score = clamp(base + repeat + size)
             high = row["n"] >= 3 or row["total_fen"] >= fen(config.high_total_yuan)
             rz, re_ = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]

@@ -13,13 +13,23 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights
 from redline.payments.frame import PaymentFrame
 from redline.payments.lead import Lead, clamp, period_en, period_zh, yuan
 from redline.vocab import Category, Severity
 
 STAKE_WORDS = ("扫雷", "踩雷", "埋雷", "中雷", "雷号", "牛牛", "接龙", "庄家", "坐庄", "下注", "押注",
                "赔率", "包赔", "翻倍", "尾数", "开奖", "豹子", "手气最佳发")
+
+
+class PacketGamblingWeights(Weights):
+    """A packet session: a claim chain and stake talk are the signs."""
+
+    base: float = 0.5
+    chain: float = 0.25  # the largest claimer sends the next packet
+    stake_talk: float = 0.2  # stake words in the talk
+    count_cap: float = 0.05
+    per_packet: float = 0.005
 
 
 class PacketGamblingConfig(TypologyConfig):
@@ -33,6 +43,7 @@ class PacketGamblingConfig(TypologyConfig):
     min_packets: int = 3
     context_minutes: int = 30  # messages this close to the session count as its talk
     max_family_share: float = 0.5  # sessions mostly among relatives without stake talk are custom
+    weights: PacketGamblingWeights = PacketGamblingWeights()
 
 
 class PacketGambling(PaymentAnalyzer):
@@ -98,8 +109,9 @@ class PacketGambling(PaymentAnalyzer):
             family_share = row["with_family"] / max(row["people"], 1)
             if not (chain or talk) or (family_share >= config.max_family_share and not talk):
                 continue
-            base = 0.5 + (0.25 if chain else 0.0) + (0.2 if talk else 0.0)
-            score = clamp(base + min(0.05, 0.005 * row["packets"]))
+            w = config.weights
+            base = w.base + (w.chain if chain else 0.0) + (w.stake_talk if talk else 0.0)
+            score = clamp(base + min(w.count_cap, w.per_packet * row["packets"]))
             day_lo, day_hi = ((row["t_lo"] + 8 * 3_600_000_000) // 86_400_000_000,
                               (row["t_hi"] + 8 * 3_600_000_000) // 86_400_000_000)
             group = frame.group_names.get(row["conv"], row["conv"])
@@ -135,7 +147,7 @@ class PacketGambling(PaymentAnalyzer):
                            "severity_rule": "high when a relay and stake talk coincide, else medium",
                            "stake_hits": row["hits"], "message_ids": row["msg_ids"] or [],
                            "sent_by_person": sent, "family_share": round(family_share, 3),
-                           "score_parts": {"base": 0.5, "chain": 0.25 if chain else 0.0,
-                                           "stake_talk": 0.2 if talk else 0.0}},
+                           "score_parts": {"base": w.base, "chain": w.chain if chain else 0.0,
+                                           "stake_talk": w.stake_talk if talk else 0.0}},
                 ))
         return out

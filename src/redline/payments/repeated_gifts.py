@@ -12,10 +12,23 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, fen
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import US_PER_DAY, PaymentFrame
 from redline.payments.lead import Lead, clamp, gift_sentence, yuan
 from redline.vocab import Category, Severity
+
+
+class RepeatedGiftsWeights(Weights):
+    """A series of one-way gifts: who gives, how often, how much, never paid back."""
+
+    base: float = 0.45
+    external: float = 0.1  # the payer is outside the organisation
+    related: float = 0.2  # a listed relation
+    repeat_cap: float = 0.2
+    repeat_per_doubling: float = 0.05  # per doubling of count / min_count + 1
+    size_cap: float = 0.15
+    size_per_decade: float = 0.04
+    never_reciprocated: float = 0.05  # not one yuan back
 
 
 class RepeatedGiftsConfig(TypologyConfig):
@@ -26,6 +39,7 @@ class RepeatedGiftsConfig(TypologyConfig):
     gap_days: int = 180  # a longer silence starts a new series
     max_return_ratio: float = 0.25  # back-payments above this share make it give-and-take
     include_officials: bool = False  # official payers are covered by relations, not guessed
+    weights: RepeatedGiftsWeights = RepeatedGiftsWeights()
 
 
 class RepeatedGifts(PaymentAnalyzer):
@@ -59,10 +73,11 @@ class RepeatedGifts(PaymentAnalyzer):
             ratio = row["back_fen"] / row["all_fen"] if row["all_fen"] else 0.0
             if ratio > config.max_return_ratio:
                 continue
-            base = 0.45 + (0.1 if row["payer_external"] else 0.0) + (0.2 if row["rel"] else 0.0)
-            repeat = min(0.2, 0.05 * math.log2(row["n"] / config.min_count + 1))
-            size = min(0.15, 0.04 * math.log10(max(row["total_fen"], 100) / 100))
-            score = clamp(base + repeat + size + (0.05 if ratio == 0 else 0.0))
+            w = config.weights
+            base = w.base + (w.external if row["payer_external"] else 0.0) + (w.related if row["rel"] else 0.0)
+            repeat = min(w.repeat_cap, w.repeat_per_doubling * math.log2(row["n"] / config.min_count + 1))
+            size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(base + repeat + size + (w.never_reciprocated if ratio == 0 else 0.0))
             severity = Severity.HIGH if row["n"] >= 10 or row["total_fen"] >= fen(2000) else Severity.MEDIUM
             back = (
                 "其从未向对方回礼" if row["back_fen"] == 0 else f"其仅回付 {yuan(row['back_fen'])} 元（{ratio:.0%}）"
@@ -85,6 +100,6 @@ class RepeatedGifts(PaymentAnalyzer):
                        "severity_rule": "high if 10+ gifts or 2,000+ yuan, else medium",
                        "payer_external": bool(row["payer_external"]),
                        "score_parts": {"base": round(base, 3), "repeat": round(repeat, 3), "size": round(size, 3),
-                                       "never_reciprocated": 0.05 if ratio == 0 else 0.0}},
+                                       "never_reciprocated": w.never_reciprocated if ratio == 0 else 0.0}},
             ))
         return out

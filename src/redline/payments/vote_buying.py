@@ -13,11 +13,21 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
-from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig
+from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights
 from redline.payments.festivals import from_day_number
 from redline.payments.frame import PaymentFrame
 from redline.payments.lead import Lead, clamp, period_en, period_zh, yuan
 from redline.vocab import Category, Severity
+
+
+class VoteBuyingWeights(Weights):
+    """Money to many voters before an election, far above habit."""
+
+    base: float = 0.6
+    recipients_cap: float = 0.2
+    per_recipient: float = 0.01
+    lift_cap: float = 0.15
+    per_lift: float = 0.02  # per multiple of the habitual number of recipients
 
 
 class VoteBuyingConfig(TypologyConfig):
@@ -27,6 +37,7 @@ class VoteBuyingConfig(TypologyConfig):
     min_recipients: int = 5
     baseline_days: int = 360
     baseline_ratio: float = 3.0  # recipients must exceed habit by this factor
+    weights: VoteBuyingWeights = VoteBuyingWeights()
 
 
 class VoteBuying(PaymentAnalyzer):
@@ -74,7 +85,9 @@ class VoteBuying(PaymentAnalyzer):
             if row["recips"] < config.min_recipients or row["recips"] < config.baseline_ratio * max(habit, 1.0):
                 continue
             lift = row["recips"] / max(habit, 1.0)
-            score = clamp(0.6 + min(0.2, 0.01 * row["recips"]) + min(0.15, 0.02 * lift))
+            wt = config.weights
+            score = clamp(wt.base + min(wt.recipients_cap, wt.per_recipient * row["recips"])
+                          + min(wt.lift_cap, wt.per_lift * lift))
             p = frame.name(row["person_id"])
             date = from_day_number(row["eday"]).isoformat()
             unit = row["unit"] or "本单位"

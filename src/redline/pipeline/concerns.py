@@ -21,7 +21,7 @@ import pyarrow as pa
 from sqlalchemy import Engine
 
 from redline.contracts import BundleTables
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.store.columns import TABLE_MAPS
 from redline.store.export import read_table
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from redline.pipeline.alerting import refresh_alerts
 from redline.pipeline.concerns import Concerns
 from redline.pipeline.screen import ScanSummary, run_records, scan_store
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 AlertHook = Callable[[Engine, int], object]  # (engine, alerts created): the notifier listens here
 

@@ -23,8 +23,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from redline.contracts import Finding
 from redline.pipeline.concerns import Concerns, local_plan, plan_for, tables_concerning
+from redline.rules.plan import ScanPlan
 from redline.scan.context import message_context
-from redline.scan.plan import ScanPlan
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
 from redline.store.tables.scan_state import ScanState

@@ -28,7 +28,7 @@ from redline.pipeline.process import AlertHook, after_load
 from redline.pipeline.screen import count_pending, scan_store
 from redline.pipeline.source import Source
 from redline.pipeline.status import Beat, save_beat
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 log = logging.getLogger("redline.watch")
 TALK_EVERY = 30.0  # seconds: groups that only got messages are re-analysed at most this often

@@ -7,12 +7,12 @@ exports never disagree and neither can show an unmasked name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from typing import Final
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from redline.bundle.schema import CHINA
 from redline.review.alerts import findings_of
 from redline.review.cases import (
     DISPOSITIONS_EN,
@@ -23,13 +23,11 @@ from redline.review.cases import (
 )
 from redline.review.pseudonyms import Masker
 
-CST: Final = timezone(timedelta(hours=8))
-
 
 def _when(value: datetime | None) -> str:
     if value is None:
         return ""
-    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from redline.bundle.schema import UTC_OFFSET
 from redline.errors import ConfigError, NotFound
 from redline.review.alert_build import (
     build_alerts as build_alerts,  # the builders import it from here
@@ -38,6 +39,7 @@ from redline.store.tables.accounts import Account
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.org import Person
 from redline.store.tables.review import Alert, AlertFinding, AlertItem
+from redline.vocab import Severity
 
 STATUSES: Final = ("new", "dismissed", "escalated")
 
@@ -59,7 +61,6 @@ class QueueFilter:
 
 
 SORTS: Final = ("severity", "newest", "oldest")
-_TZ8: Final = timedelta(hours=8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class QueuePage:
 
 def _day_start(day: date) -> datetime:
     # a calendar day in China Standard Time (+08:00, no DST) as a UTC instant
-    return datetime.combine(day, time(0), tzinfo=UTC) - _TZ8
+    return datetime.combine(day, time(0), tzinfo=UTC) - UTC_OFFSET
 
 
 # A filter on pack / rule / category held by fewer findings than this starts a page from those
@@ -220,11 +221,10 @@ def get_alert(session: Session, alert_id: int) -> Alert:
 
 def findings_of(session: Session, alert: Alert) -> list[FindingRow]:
     """The findings an alert groups, most severe first."""
-    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
     rows = list(session.scalars(
         select(FindingRow).join(AlertFinding, AlertFinding.finding_id == FindingRow.id).where(AlertFinding.alert_id == alert.id)
     ))
-    return sorted(rows, key=lambda f: (-rank.get(f.severity, 0), f.id))
+    return sorted(rows, key=lambda f: (-Severity.rank_of(f.severity), f.id))
 
 
 def evidence_ids(session: Session, alert_id: int) -> dict[str, list[str]]:

@@ -20,9 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from redline.errors import ConfigError
+from redline.vocab import Severity
 
 LINK_KINDS: Final = ("person", "conversation", "payment", "message", "group")
-SEVERITY_RANK: Final = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+SEVERITY_RANK: Final = {s.value: s.rank for s in Severity}  # the one order: vocab.Severity.rank
 # dates in a finding's facts that say when the thing it reports happened, most telling first
 _FACT_DATES: Final = ("last_date", "end_date", "start_date", "joined", "first_date", "date", "as_of")
 

@@ -14,7 +14,7 @@ from typing import Final
 from redline.errors import PackError
 from redline.rules.compile import compile_plan
 from redline.rules.load import LoadResult, PackSet, Registry, load_packs, resolve_pack_paths
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 EXAMPLE_OVERRIDES: Final = Path(__file__).resolve().parent.parent / "packs" / "overrides" / "examples.yaml"
 

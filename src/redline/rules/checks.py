@@ -7,7 +7,6 @@ still empty — which make a rule (or one trigger) "not covered" rather than an 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,7 +15,8 @@ from pydantic import BaseModel
 from redline.errors import PackError, SourceLocation
 from redline.rules.lexicons import Lexicon
 from redline.rules.overrides import Overrides
-from redline.rules.yaml_source import YamlDoc
+from redline.specs.hints import did_you_mean
+from redline.specs.yaml_source import YamlDoc
 
 
 def empty_lists_reason(names: Iterable[str]) -> tuple[str, str]:
@@ -30,14 +30,8 @@ def empty_lists_reason(names: Iterable[str]) -> tuple[str, str]:
     return en, "未覆盖：机构自备词表" + "、".join(f"“{n}”" for n in ordered) + "为空"
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """" (did you mean 'x'?)" when a close known name exists, else ""."""
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def is_lexicon_field(name: str) -> bool:
-    """Config fields holding lexicon names, by the convention documented in scan/plan.py."""
+    """Config fields holding lexicon names, by the convention documented in rules/plan.py."""
     return name in {"lexicon", "lexicons"} or name.endswith(("_lexicon", "_lexicons"))
 
 

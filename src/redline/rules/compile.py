@@ -1,5 +1,10 @@
 """Compiling a PackSet into a ScanPlan: each detector factory built ONCE with all its triggers.
 
+This is the one place detectors are built: the text rules' detectors, and the text probes
+of the record analyzers that run detectors over their tables (`ScanPlan.probes`, per
+record trigger; see `rules.probes`). `record_plan` compiles record triggers alone, for
+`groups audit --defaults`, tests and benches.
+
 Dead triggers (an organisation-supplied term list still empty) and rules with no live
 trigger are not compiled; they are listed in `plan.not_covered` with the reason, so that
 coverage reports say plainly what the plan cannot see.
@@ -8,14 +13,16 @@ coverage reports say plainly what the plan cannot see.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from redline.contracts import BuildContext, TextDetector, Trigger
+from redline.contracts import BuildContext, ProbeSet, ProbesText, TextDetector, Trigger
 from redline.errors import PackError
 from redline.rules.checks import empty_lists_reason
-from redline.rules.lexicons import as_build_lexicons
+from redline.rules.lexicons import SHIPPED_DIR, Lexicon, as_build_lexicons, load_lexicons
 from redline.rules.load import LoadedRule, PackSet, Registry, TriggerSpec
-from redline.scan.plan import NotCovered, RuleRef, ScanPlan, Scope
+from redline.rules.plan import NotCovered, RuleRef, ScanPlan, Scope
+from redline.rules.probes import Probe, build_probes, probe_triggers
 
 NO_TRIGGER = "no automatic check: the rule has no `when` entry"
 NO_TRIGGER_ZH = "未覆盖：该条没有自动检查"
@@ -56,6 +63,7 @@ def compile_plan(
     record_triggers: dict[str, list[Trigger]] = defaultdict(list)
     not_covered: list[NotCovered] = []
     disabled: list[str] = []
+    probes: dict[str, tuple[Probe, ...]] = {}
     for lr in packset.rules:
         rid, pack = lr.rule.id, lr.pack.pack
         if not lr.enabled:
@@ -75,6 +83,8 @@ def compile_plan(
             rules[spec.trigger.label] = rule_ref(lr, spec)
             target = text_triggers if spec.kind == "text" else record_triggers
             target[spec.key].append(spec.trigger)
+            if spec.probes:
+                probes[spec.trigger.label] = spec.probes
         if live == 0 and lr.triggers:
             en, zh = empty_lists_reason(n for spec in lr.triggers for n in spec.empty_lexicons)
             not_covered.append(NotCovered(rid, pack, en, zh))
@@ -97,4 +107,37 @@ def compile_plan(
         disabled=tuple(disabled),
         pack_versions={p.pack: p.version for p in packset.packs},
         lexicons=dict(ctx.lexicons),
+        probes=_build_all(probes, registry, ctx),
+    )
+
+
+def _build_all(probes: Mapping[str, Sequence[Probe]], registry: Registry, ctx: BuildContext) -> dict[str, ProbeSet]:
+    return {label: build_probes(p, registry.text, ctx) for label, p in sorted(probes.items())}
+
+
+def record_plan(
+    triggers: Mapping[str, Sequence[Trigger]], *, lexicons: Mapping[str, Lexicon] | None = None,
+    registry: Registry | None = None, version: str = "record-plan",
+) -> ScanPlan:
+    """A plan of record triggers alone, with no rules: their probes validated and built.
+
+    For `groups audit --defaults`, tests and benches, which run analyzers with configs of
+    their own. `lexicons` default to the shipped lists, read by the loader (with its checks).
+    """
+    registry = registry or Registry.default()
+    if lexicons is None:
+        errors: list[PackError] = []
+        lexicons = load_lexicons([SHIPPED_DIR], errors)
+        if errors:
+            raise errors[0]
+    probes: dict[str, tuple[Probe, ...]] = {}
+    for key, trigs in triggers.items():
+        analyzer = registry.record[key]
+        if issubclass(analyzer, ProbesText):
+            for trigger in trigs:
+                probes[trigger.label] = probe_triggers(trigger, analyzer, registry.text, lexicons)
+    ctx = BuildContext(lexicons=as_build_lexicons(lexicons))
+    return ScanPlan(
+        detectors=(), rules={}, record_triggers={k: tuple(v) for k, v in sorted(triggers.items())},
+        version=version, lexicons=dict(ctx.lexicons), probes=_build_all(probes, registry, ctx),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from redline.rules.load import PackSet
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 Status = Literal["covered", "partial", "not covered", "disabled"]
 STATUS_ZH: Final[dict[str, str]] = {

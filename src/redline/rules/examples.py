@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from redline.contracts import Finding
 from redline.rules.load import PackSet
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 
 ScanFn = Callable[[ScanPlan, Sequence[str]], list[Finding]]
 

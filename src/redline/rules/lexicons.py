@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from redline.errors import PackError, SourceLocation
-from redline.rules.yaml_source import display_path
+from redline.specs.yaml_source import display_path
 
 TERM_FLAGS: Final = frozenset({"pinyin", "initials", "exact", "inword"})
 LEXICON_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

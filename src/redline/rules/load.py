@@ -18,14 +18,13 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from redline.contracts import RecordAnalyzer, TextDetectorFactory, Trigger
+from redline.contracts import ProbesText, RecordAnalyzer, TextDetectorFactory, Trigger
 from redline.errors import PackError, SourceLocation
 from redline.release import __version__
 from redline.rules.checks import (
     check_lexicon_refs,
     check_overrides,
     check_unique_ids,
-    did_you_mean,
     empty_org_lexicons,
     lexicon_refs,
 )
@@ -37,7 +36,9 @@ from redline.rules.lexicons import (
 )
 from redline.rules.model import Pack, Rule, When
 from redline.rules.overrides import Overrides, RuleOverride, load_overrides, merge_overrides
-from redline.rules.yaml_source import YamlDoc, field_path, load_yaml
+from redline.rules.probes import Probe, as_config_mapping, probe_triggers
+from redline.specs.hints import did_you_mean
+from redline.specs.yaml_source import YamlDoc, field_path, load_yaml
 
 SHIPPED_PACKS: Final = Path(__file__).resolve().parent.parent / "packs"
 
@@ -73,6 +74,7 @@ class TriggerSpec:
     category: str  # the rule's category unless the entry refines it
     min_score: float
     empty_lexicons: tuple[str, ...] = ()  # org-supplied lists still empty: trigger is dead
+    probes: tuple[Probe, ...] = ()  # a record analyzer's text probes (rules.probes), validated
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,16 +199,11 @@ def _validate_when(
         return None
     kind, config_cls = found
     fields = list(config_cls.model_fields)
-    raw: Any = when.config
-    shorthand: str | None = None
-    if raw is None:
-        raw = {}
-    elif not isinstance(raw, dict):
-        if not fields:
-            errors.append(doc.error(here, f"{when.key!r} takes no value; write `{when.key}: {{}}`"))
-            return None
-        shorthand = fields[0]  # a scalar or list stands for the Config's first field
-        raw = {shorthand: raw}
+    try:
+        raw, shorthand = as_config_mapping(when.key, config_cls, when.config)
+    except PackError as exc:
+        errors.append(doc.error(here, exc.message))
+        return None
     # Rule parameters fill Config fields of the same name; the overrides file wins over both.
     merged = {**{k: v for k, v in rule.params.items() if k in fields}, **raw}
     if ro is not None and when.key in ro.when:
@@ -241,8 +238,18 @@ def _validate_when(
     if lex_errors:
         errors.extend(lex_errors)
         return None
+    trigger = Trigger(rule_id=rule.id, label=trigger_label(rule.id, when.key, config, taken), config=config)
+    probes: tuple[Probe, ...] = ()
+    analyzer = registry.record.get(when.key)
+    if analyzer is not None and issubclass(analyzer, ProbesText):
+        try:
+            probes = probe_triggers(trigger, analyzer, registry.text, lexicons, doc.location(here))
+        except PackError as exc:
+            errors.append(exc)
+            return None
     return TriggerSpec(
-        trigger=Trigger(rule_id=rule.id, label=trigger_label(rule.id, when.key, config, taken), config=config),
+        trigger=trigger,
+        probes=probes,
         key=when.key,
         kind=kind,
         category=str(when.category or rule.category),

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redline.errors import PackError, SourceLocation
 from redline.rules.lexicons import check_term, parse_lexicon
-from redline.rules.yaml_source import YamlDoc, load_yaml
+from redline.specs.yaml_source import YamlDoc, load_yaml
 from redline.vocab import Severity
 
 

@@ -1,4 +1,4 @@
-"""Redline scan package: the batch engine, plans, findings and reasons.
+"""Redline scan package: the batch engine that executes a compiled plan (`redline.rules.plan`), findings and reasons.
 
 `redline.scan` is also callable, as DESIGN.md promises (`redline.scan(bundle, packs=...)`):
 a package and a function cannot share the name, so the package's module object forwards a

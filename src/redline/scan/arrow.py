@@ -9,8 +9,8 @@ from typing import Final
 import pyarrow as pa
 
 from redline.contracts import Finding
+from redline.rules.plan import ScanPlan
 from redline.scan.engine import scan_batch
-from redline.scan.plan import ScanPlan
 
 # the columns of `redline screen` JSON Lines, in order (DESIGN.md)
 FINDINGS_SCHEMA: Final = pa.schema([

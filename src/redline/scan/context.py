@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from redline.scan.plan import MessageContext
+from redline.rules.plan import MessageContext
 
 PUBLIC_PREFIXES: Final = ("weibo:", "moments:")  # conversations of public posts (ingest/weibo, ingest/moments)
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Final
 
-from redline.contracts import Finding, Hit, HitColumns, TextDetector
+from redline.contracts import SCAN_BATCH, ColumnarDetector, Finding, Hit, HitColumns, TextDetector
+from redline.rules.plan import MessageContext, ScanPlan
 from redline.scan.findings import findings_from_columns, hit_columns, to_original
-from redline.scan.plan import MessageContext, ScanPlan
 from redline.text.normalize import NormalizedBatch, normalize_batch
-
-BATCH_SIZE: Final = 4096  # PERF-NOTES §2: ~4k messages per scan call amortises the Python cost
 
 
 def _normalise(texts: Sequence[str]) -> NormalizedBatch:
@@ -40,9 +37,8 @@ def detect_columns(detectors: Iterable[TextDetector], batch: NormalizedBatch) ->
     """`detect` as columns: a detector with `scan_columns` never builds a Hit per match."""
     parts: list[HitColumns] = []
     for detector in detectors:
-        scan_columns = getattr(detector, "scan_columns", None)
-        if scan_columns is not None:
-            parts.append(scan_columns(batch.texts))
+        if isinstance(detector, ColumnarDetector):
+            parts.append(detector.scan_columns(batch.texts))
         else:
             parts.extend(hit_columns(detector.scan(batch.texts)))
     return parts
@@ -87,7 +83,7 @@ def scan_stream(
     *,
     ids: Iterable[str] | None = None,
     contexts: Iterable[MessageContext | None] | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = SCAN_BATCH,
 ) -> Iterator[Finding]:
     """Findings over any iterable of messages, in batches of `batch_size`.
 

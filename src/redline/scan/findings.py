@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.contracts import Finding, Hit, HitColumns
-from redline.scan.plan import MessageContext, RuleRef, ScanPlan
+from redline.rules.plan import MessageContext, RuleRef, ScanPlan
 from redline.scan.reasons import ReasonFrame, text_reason_frame
 from redline.text.normalize import NormalizedBatch
 from redline.vocab import Subject

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from redline.contracts import SCAN_BATCH as BATCH
 from redline.errors import InputError, SourceLocation
+from redline.rules.plan import ScanPlan
 from redline.scan.arrow import FINDINGS_SCHEMA, screen_record_batch
-from redline.scan.plan import ScanPlan
-
-BATCH_ROWS = 4096
 
 
 def screen_parquet_file(plan: ScanPlan, input_path: Path, output_path: Path) -> tuple[int, int]:
@@ -24,7 +23,7 @@ def screen_parquet_file(plan: ScanPlan, input_path: Path, output_path: Path) -> 
         raise InputError(f"Parquet input lacks column(s) {', '.join(sorted(missing))}", SourceLocation(input_path))
     messages = findings = 0
     with pq.ParquetWriter(output_path, FINDINGS_SCHEMA) as writer:
-        for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=["id", "text"]):
+        for batch in source.iter_batches(batch_size=BATCH, columns=["id", "text"]):
             out = screen_record_batch(plan, batch)
             writer.write_batch(out)
             messages += batch.num_rows

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from redline.scan.plan import RuleRef
+from redline.rules.plan import RuleRef
 from redline.scan.why_zh import why_zh
 
 # Category names as reviewers say them (vocab.Category value → 中文).

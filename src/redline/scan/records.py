@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from redline.contracts import BuildContext, BundleTables, Finding, RecordAnalyzer
-from redline.scan.plan import ScanPlan
+from redline.contracts import BuildContext, BundleTables, Finding, ProbesText, RecordAnalyzer
+from redline.rules.plan import ScanPlan
 
 
 def complete(plan: ScanPlan, finding: Finding) -> Finding:
@@ -31,12 +31,11 @@ def complete(plan: ScanPlan, finding: Finding) -> Finding:
 
 
 def analyzer_for(cls: type[RecordAnalyzer], plan: ScanPlan | None) -> RecordAnalyzer:
-    """An instance of `cls`; one with a `with_context` classmethod (the group analyzers' text
-    probes) is built with the plan's resolved lexicons, as the plan's text detectors were."""
-    with_context = getattr(cls, "with_context", None)
-    if plan is None or with_context is None:
+    """An instance of `cls`; an analyzer that probes text (`ProbesText`, the group checks) is
+    made with the detectors the plan compiled for its triggers (`plan.probes`)."""
+    if plan is None or not issubclass(cls, ProbesText):
         return cls()
-    analyzer: RecordAnalyzer = with_context(BuildContext(lexicons=plan.lexicons))
+    analyzer: RecordAnalyzer = cls.with_context(BuildContext(lexicons=plan.lexicons, probes=plan.probes))
     return analyzer
 
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from redline.rules.plan import ScanPlan
 from redline.scan.arrow import FINDINGS_DDL, screen_record_batches
-from redline.scan.plan import ScanPlan
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from sqlalchemy import JSON, Table
 
 import redline.store.tables  # noqa: F401  (registers every table on the metadata)
+from redline.bundle.conform import conform
 from redline.bundle.schema import BY_TABLE, FILES, TIMESTAMP, FileSpec
 from redline.store.base import Base
 
@@ -66,8 +67,9 @@ def extra_json(table: pa.Table, spec: FileSpec) -> pa.Array:
 def store_ready(table: pa.Table, mapping: TableMap) -> pa.Table:
     """A bundle table with the store's null conventions applied (times still as timestamps)."""
     arrays = {}
+    canonical = conform(table, mapping.spec.table)
     for field in mapping.spec.schema:
-        column = table.column(field.name) if field.name in table.column_names else pa.nulls(table.num_rows, field.type)
+        column = canonical.column(field.name)
         if field.name in mapping.not_null:
             if field.type == pa.string():
                 column = pc.fill_null(column, "")

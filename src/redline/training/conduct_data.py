@@ -24,9 +24,9 @@ import numpy.typing as npt
 import orjson
 
 from redline.training.datasets import hash_fraction, normalized, read_jsonl
-from redline.vocab import Category
+from redline.vocab import CONDUCT_CATEGORIES
 
-CATEGORIES: Final = tuple(c.value for c in Category if c not in (Category.POLITICAL, Category.GOVERNANCE))
+CATEGORIES: Final = CONDUCT_CATEGORIES
 SALT: Final = "conduct"
 HELD_OUT: Final = 0.2
 CORPUS_DIR: Final = Path(__file__).resolve().parents[3] / "data" / "conduct"

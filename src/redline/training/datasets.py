@@ -1,11 +1,15 @@
-"""The licensed training data sets in `../shared/datasets` and deterministic splits of them.
+"""The licensed training data sets and deterministic splits of them.
 
-Data is only ever read from the shared folder, never copied into the repository.
+Data is only ever read from the shared folder, never copied into the repository. Where that
+folder is comes from the caller — a `--data-dir` flag, or the environment variable
+`REDLINE_DATASETS` — never from a path guessed outside the repository (the Makefile and
+the test setup pass `../shared/datasets` relative to the repository).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -16,13 +20,18 @@ import orjson
 from redline.errors import ConfigError
 from redline.text.normalize import normalize_batch
 
-# The repo root's sibling: /work/main/../shared/datasets
-DEFAULT_DATA_DIR: Final = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets"
+DATASETS_ENV: Final = "REDLINE_DATASETS"
 
 
-def resolve_data_dir(data_dir: Path | None) -> Path:
-    """The datasets folder to read (the default is the repo root's sibling `shared/datasets`)."""
-    path = (data_dir or DEFAULT_DATA_DIR).resolve()
+def resolve_data_dir(data_dir: Path | None = None) -> Path:
+    """The datasets folder to read: `data_dir` (a flag), else `$REDLINE_DATASETS`; ConfigError if neither
+    names an existing folder."""
+    if data_dir is None:
+        from_env = os.environ.get(DATASETS_ENV, "").strip()
+        if not from_env:
+            raise ConfigError(f"no datasets folder: pass --data-dir or set {DATASETS_ENV}")
+        data_dir = Path(from_env)
+    path = data_dir.resolve()
     if not path.is_dir():
         raise ConfigError(f"datasets folder not found: {path}")
     return path

@@ -8,17 +8,20 @@ from pathlib import Path
 import pytest
 
 from redline.detectors.classifiers.base import model_dir, sha256_file
-from redline.training.datasets import DEFAULT_DATA_DIR
-
-DATA_DIR = DEFAULT_DATA_DIR.resolve()
+from redline.errors import ConfigError
+from redline.training.datasets import resolve_data_dir
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    """../shared/datasets, or a skip when this machine does not have it."""
-    if not (DATA_DIR / "cold" / "train.jsonl").is_file():
-        pytest.skip(f"shared datasets absent at {DATA_DIR}: validation figures cannot be recomputed")
-    return DATA_DIR
+    """$REDLINE_DATASETS (tests/conftest.py defaults it to ../shared/datasets), or a skip."""
+    try:
+        found = resolve_data_dir()
+    except ConfigError as exc:
+        pytest.skip(f"shared datasets absent ({exc}): validation figures cannot be recomputed")
+    if not (found / "cold" / "train.jsonl").is_file():
+        pytest.skip(f"shared datasets absent at {found}: validation figures cannot be recomputed")
+    return found
 
 
 def card_figures(name: str) -> tuple[str, float]:

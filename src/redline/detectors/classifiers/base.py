@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import Hit, Trigger
+from redline.contracts import Hit, Trigger, config_as
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.errors import ConfigError
 
@@ -166,8 +166,7 @@ def build_message_classifier(
     model = LinearTextModel.from_files(files)
     resolved: list[tuple[str, float]] = []
     for trigger in triggers:
-        config = trigger.config
-        threshold = getattr(config, "threshold", None)
+        threshold = config_as(trigger, ClassifierConfig).threshold
         resolved.append((trigger.label, files.threshold if threshold is None else float(threshold)))
     return kind(
         detector=detector,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +32,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
-from redline.scan.plan import RuleRef
+from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
+
+if TYPE_CHECKING:
+    from redline.rules.plan import RuleRef
 
 DETECTOR: Final = conduct_files.DETECTOR
 
@@ -61,8 +64,6 @@ class ConductConfig(BaseModel):
     @field_validator("category")
     @classmethod
     def _known(cls, value: str) -> str:
-        from redline.training.conduct_data import CATEGORIES
-
         if value not in CATEGORIES:
             raise ValueError(f"clf.conduct has no category {value!r}; one of: {', '.join(CATEGORIES)}")
         return value

@@ -23,7 +23,7 @@ from redline.review.dashboard import dashboard
 from redline.review.precision import precision_stats
 from redline.review.pseudonyms import mask_rejected
 from redline.rules.load import load_packs, shipped_pack_paths
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.store.load import load_bundle
 from redline.store.tables.audit import AuditEntry
 from redline.store.tables.findings import FindingRow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from redline.payments.evaluate import evaluate, evaluate_both
-from redline.payments.simulate import TYPOLOGIES, Scenario, drop_relations, simulate
 from redline.registry import RECORD_ANALYZERS
+from redline.simulation.evaluate import evaluate, evaluate_both
+from redline.simulation.payments import TYPOLOGIES, Scenario, drop_relations, simulate
 
 
 @pytest.fixture(scope="module", params=[

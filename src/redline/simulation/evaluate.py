@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from redline.contracts import BundleTables, Finding, RecordAnalyzer, Trigger
-from redline.payments.simulate import TYPOLOGIES, Simulation, drop_relations
+from redline.simulation.payments import TYPOLOGIES, Simulation, drop_relations
 
 
 @dataclass(frozen=True, slots=True)

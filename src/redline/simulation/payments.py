@@ -20,6 +20,7 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from redline.bundle.schema import TIMESTAMP, UTC_OFFSET
 from redline.bundle.write import internal_table
 from redline.contracts import BundleTables
 from redline.payments.festivals import festival_spans
@@ -99,7 +100,7 @@ class World:
     # -- time and money --------------------------------------------------------------------
     def when(self, day: int, minute: int | None = None) -> int:
         """Epoch microseconds of a local (+08:00) day number offset and minute of day."""
-        base = dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8)
+        base = dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC) - UTC_OFFSET
         minute = self.rng.randint(8 * 60, 22 * 60) if minute is None else minute
         return int((base + dt.timedelta(days=day, minutes=minute)).timestamp() * 1_000_000)
 
@@ -137,7 +138,7 @@ class World:
                               "type": "text", "text": text})
 
     def tables(self) -> BundleTables:
-        tz = pa.timestamp("us", tz="Asia/Shanghai")
+        tz = TIMESTAMP
         pay = pa.table({k: pa.array(v) for k, v in self.pay.items()})
         pay = pay.append_column("time", pc.cast(pay.column("t"), tz)).drop_columns(["t"])
         pay = pay.set_column(pay.schema.get_field_index("packet_id"), "packet_id",
@@ -261,7 +262,7 @@ def simulate(scenario: Scenario = Scenario()) -> Simulation:
         w.memberships.extend({"group_id": f"fam-{o}", "person_id": p} for p in [o, *fam])
     strangers = (w.person(f"X{i:05d}", official=False, external=rng.random() < 0.5) for i in range(10**6))
     _background(w, units, family, friends, managed, shops, strangers)
-    from redline.payments.plant import plant_cases  # plant builds on World; imported late
+    from redline.simulation.plant import plant_cases  # plant builds on World; imported late
 
 
     cases = plant_cases(w, scenario.cases_per_typology, units, family, managed, strangers)

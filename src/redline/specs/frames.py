@@ -23,8 +23,8 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from redline.errors import PackError, SourceLocation
-from redline.rules.checks import did_you_mean
-from redline.rules.yaml_source import load_yaml
+from redline.specs.hints import did_you_mean
+from redline.specs.yaml_source import load_yaml
 from redline.text.normalize import normalize_text
 from redline.vocab import Category
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from redline.payments.festivals import festival_spans
-from redline.payments.simulate import Case, World
+from redline.simulation.payments import Case, World
 
 
 def _case(typology: str, person: str, pids: list[str], cp: str = "") -> Case:

@@ -1,6 +1,6 @@
 """The ScanPlan: a compiled, immutable, picklable pack set that the scan engine executes.
 
-`rules.compile` builds it once per process (or Spark executor) from packs + lexicons +
+`rules.compile` (this package) builds it once per process (or Spark executor) from packs + lexicons +
 organisation overrides; `scan.engine.scan_batch(plan, texts, contexts=None)` runs every
 detector of `plan.detectors` once per batch and maps each `Hit` back to its rule through
 `plan.rules[hit.label]`. Record analyzers (payments.*, groups.*) get their triggers from
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from redline.contracts import TextDetector, Trigger
+from redline.contracts import ProbeSet, TextDetector, Trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,9 @@ class ScanPlan:
     `version`: hash of packs + overrides + lexicons; `redline scan` rescans when it changes.
     `not_covered`: rules or triggers that are dead in this plan, with the reason.
     `disabled`: rule ids switched off by the organisation overrides file.
-    `lexicons`: the resolved term lists the detectors were built with, for record analyzers.
+    `lexicons`: the resolved term lists the detectors were built with.
+    `probes`: record trigger label → the text detectors built for that trigger's analyzer
+    (`contracts.ProbesText`); `scan.records.analyzer_for` hands them over in a BuildContext.
     """
 
     detectors: tuple[TextDetector, ...]
@@ -122,9 +124,9 @@ class ScanPlan:
     not_covered: tuple[NotCovered, ...] = ()
     disabled: tuple[str, ...] = ()
     pack_versions: Mapping[str, str] = field(default_factory=dict)  # pack id → version
-    # lexicon name → terms after the organisation's dirs and overrides (BuildContext.lexicons);
-    # record analyzers that run text probes (groups.*) resolve lexicon names here
+    # lexicon name → terms after the organisation's dirs and overrides (BuildContext.lexicons)
     lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    probes: Mapping[str, ProbeSet] = field(default_factory=dict)
 
     def rule(self, label: str) -> RuleRef:
         """The RuleRef of a trigger label (KeyError if the label is not in the plan)."""
@@ -158,4 +160,5 @@ class ScanPlan:
             disabled=self.disabled,
             pack_versions=self.pack_versions,
             lexicons=self.lexicons,
+            probes=self.probes,
         )

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from redline.bundle.conform import conform
 from redline.bundle.schema import BY_TABLE
 from redline.contracts import BundleTables, Finding, Trigger
 from redline.errors import ConfigError, InputError, SourceLocation
@@ -173,14 +174,6 @@ def _read_small(folder: Path, name: str) -> pa.Table:
     return pq.read_table(path) if path.exists() else BY_TABLE[name].schema.empty_table()
 
 
-def _conformed(table: pa.Table, name: str) -> pa.Table:
-    schema = BY_TABLE[name].schema
-    for fld in schema:
-        if fld.name not in table.column_names:
-            table = table.append_column(fld.name, pa.nulls(table.num_rows, fld.type))
-    return table.select(schema.names).cast(schema)
-
-
 def _payments(table: pa.Table) -> pa.Table:
     """Payments with row order, times as epoch microseconds (Spark converts no time zone)."""
     return _messages(table, "payments", PAY_COLUMNS).append_column(
@@ -188,7 +181,7 @@ def _payments(table: pa.Table) -> pa.Table:
 
 
 def _messages(table: pa.Table, name: str = "messages", columns: Sequence[str] = MSG_COLUMNS) -> pa.Table:
-    table = _conformed(table, name)
+    table = conform(table, name)
     return pa.table({"t_us": pc.cast(table.column("time"), pa.int64()),
                      **{c: table.column(c) for c in columns if c != "t_us"}})
 
