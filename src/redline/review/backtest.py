@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 
 from redline.contracts import Finding
 from redline.review.quality import median, precision
-from redline.scan.plan import ScanPlan
+from redline.rules.plan import ScanPlan
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
 from redline.store.tables.org import Group
