@@ -20,7 +20,9 @@ from redline.pipeline.process import after_load
 from redline.review import accounts, audit_log
 from redline.review.accounts import Perm
 from redline.review.dashboard import dashboard
+from redline.review import second_look
 from redline.review.precision import precision_stats
+from redline.review.workload import workload
 from redline.review.pseudonyms import mask_rejected
 from redline.rules.load import load_packs, shipped_pack_paths
 from redline.rules.plan import ScanPlan
@@ -93,8 +95,14 @@ def dashboard_page(ctx: CtxDep) -> Response:
     reasons = {id(r): ctx.masker.mask(r["top_dismissal_reasons"][0]["reason"]) if r["top_dismissal_reasons"] else ""
                for r in precision["rules"]}
     precision = {**precision, "rules": [{**r, "top_reason": reasons[id(r)]} for r in precision["rules"]]}
+    figures = ctx.app.cached("agreement", 60.0, lambda: second_look.agreement(ctx.app.engine))
+    # rows for the template (which sees dicts as objects): overall, per rule, per first reviewer
+    agreement = [{"key": "overall", "label": ctx._("All"), **figures["overall"]}] + [
+        {"key": f"{kind}:{k}", "label": k, **a} for kind in ("rule", "reviewer")
+        for k, a in figures[f"by_{kind}"].items()]
+    load = ctx.app.cached("workload", 60.0, lambda: workload(ctx.app.engine))
     return render(ctx, "dashboard.html", board=board, charts_json=json.dumps(charts, ensure_ascii=False),
-                  coverage=_cached_coverage(ctx), precision=precision)
+                  coverage=_cached_coverage(ctx), precision=precision, agreement=agreement, load=load)
 
 
 def _coverage(app: Any) -> dict[str, Any]:
