@@ -17,13 +17,12 @@ from redline.bundle import read_bundle
 from redline.errors import ConfigError, RedlineError, TooLarge
 from redline.pipeline.concerns import Concerns
 from redline.pipeline.process import after_load
-from redline.review import accounts, audit_log
+from redline.review import accounts, audit_log, second_look
 from redline.review.accounts import Perm
 from redline.review.dashboard import dashboard
-from redline.review import second_look
 from redline.review.precision import precision_stats
-from redline.review.workload import workload
 from redline.review.pseudonyms import mask_rejected
+from redline.review.workload import workload
 from redline.rules.load import load_packs, shipped_pack_paths
 from redline.rules.plan import ScanPlan
 from redline.store.load import load_bundle
