@@ -52,10 +52,13 @@ debian-packages:
 assets: $(STAMP)
 	@if [ -f src/redline/web/assets.mk ]; then $(MAKE) -s -f src/redline/web/assets.mk; fi
 
+DEMO_OVERRIDES := $${REDLINE_DATA:-redline-data}/demo-overrides.yaml
+
 demo: $(STAMP) demo-deps assets
 	$(REDLINE) demo --db $(DB)
-	$(REDLINE) scan --db $(DB) --files "$${REDLINE_DATA:-redline-data}/demo/bundle"
-	$(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT) --demo-accounts
+	mkdir -p "$${REDLINE_DATA:-redline-data}" && cp -n demo/overrides.yaml "$(DEMO_OVERRIDES)"
+	REDLINE_OVERRIDES="$(DEMO_OVERRIDES)" $(REDLINE) scan --db $(DB) --files "$${REDLINE_DATA:-redline-data}/demo/bundle"
+	REDLINE_OVERRIDES="$(DEMO_OVERRIDES)" $(REDLINE) serve --db $(DB) --host $(HOST) --port $(PORT) --demo-accounts
 
 test: $(STAMP) system-deps assets
 	$(PY) -m pytest -n 2 --dist loadgroup -q

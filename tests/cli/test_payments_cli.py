@@ -97,5 +97,5 @@ def test_evaluate_prints_figures(capsys: pytest.CaptureFixture[str]) -> None:
                              "--json")
     assert code == 0, err
     figures = json.loads(out)
-    assert set(figures) == {"complete", "half_managed_removed"}
-    assert figures["complete"]["recall"]["managed_party_gifts"] == 1.0
+    assert set(figures) == {"managed_removed_0%", "managed_removed_50%", "managed_removed_80%"}
+    assert figures["managed_removed_0%"]["recall"]["managed_party_gifts"] == 1.0

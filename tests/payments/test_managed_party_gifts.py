@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 KEY = "payments.managed_party_gifts"
 
 
@@ -64,3 +66,81 @@ def test_min_count_from_the_rule_config(ledger, run) -> None:  # type: ignore[no
     _grain_station(ledger)
     assert run(KEY, ledger.tables(), min_count=22) == []
     assert len(run(KEY, ledger.tables(), min_count=21)) == 1
+
+
+# --- inferred managed parties (relation lists are incomplete) ---------------------------------
+
+
+def _unit(ledger, unit: str = "住建局"):  # type: ignore[no-untyped-def]
+    """Three officials of one unit and one of another, a contractor nobody listed."""
+    for pid, name in (("o1", "赵某"), ("o2", "钱某"), ("o3", "孙某")):
+        ledger.person(pid, name, unit=unit)
+    ledger.person("o9", "周某", unit="文旅局")
+    ledger.person("c1", "某建筑公司", official=False, external=True)
+
+
+@pytest.mark.parametrize(("setup", "basis"), [
+    # a decision by a colleague of the same unit benefited the payer
+    (lambda lg: lg.event("E1", "2016-02-01", "bid", "o2", "c1"), "beneficiary"),
+    # a decision by the unit itself (unit column, no official named)
+    (lambda lg: lg.event("E2", "2016-09-01", "approval", "o3", "c1", unit="住建局"), "beneficiary"),
+    # listed as managed by a colleague only
+    (lambda lg: lg.relate("o2", "c1", "managed"), "listed_for_colleague"),
+    (lambda lg: lg.relate("o3", "c1", "supplier"), "listed_for_colleague"),
+    # pays another official of the same unit as well, one way
+    (lambda lg: lg.pay("c1", "o2", 66, "2016-04-01T09:00:00"), "pays_unit"),
+])
+def test_single_small_packet_from_an_inferred_party_is_a_lead(ledger, run, setup, basis) -> None:  # type: ignore[no-untyped-def]
+    _unit(ledger)
+    setup(ledger)
+    packet = ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
+    leads = [f for f in run(KEY, ledger.tables(), infer_min_officials=2) if f.person_id == "o1"]
+    assert [(f.related_ids, f.facts["relation"], f.facts["inferred_from"]) for f in leads] == [
+        ((packet,), "inferred_managed", basis)]
+    assert "推定为管理服务对象" in leads[0].reason
+    assert "须核实" in leads[0].reason
+    assert leads[0].reason_en.split("yuan from ")[1].count("Inferred managed party") == 1
+    assert leads[0].severity == "medium"
+
+
+@pytest.mark.parametrize("setup", [
+    lambda lg: None,  # nothing links the payer to the unit
+    lambda lg: lg.event("E1", "2016-02-01", "bid", "o9", "c1"),  # a decision of another unit
+    lambda lg: lg.relate("o9", "c1", "managed"),  # managed by another unit
+    lambda lg: lg.pay("c1", "o9", 66, "2016-04-01T09:00:00"),  # pays an official of another unit
+    # pays a colleague too, but that colleague paid it all back: not one way
+    lambda lg: (lg.pay("c1", "o2", 66, "2016-04-01T09:00:00"), lg.pay("o2", "c1", 66, "2016-04-01T12:00:00")),
+])
+def test_no_inference_without_a_link_to_the_officials_unit(ledger, run, setup) -> None:  # type: ignore[no-untyped-def]
+    _unit(ledger)
+    setup(ledger)
+    ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
+    assert [f for f in run(KEY, ledger.tables(), infer_min_officials=2) if f.person_id == "o1"] == []
+
+
+def test_officials_and_listed_relations_are_never_inferred(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    """A colleague's packets and a listed friend's are not managed-party gifts, whoever else they pay."""
+    _unit(ledger)
+    ledger.person("f1", "老同学", official=False, external=True)
+    ledger.relate("o1", "f1", "family")
+    ledger.event("E1", "2016-02-01", "bid", "o2", "f1")
+    ledger.pay("f1", "o1", 200, "2016-03-01T10:00:00")
+    ledger.pay("o2", "o1", 50, "2016-03-01T10:00:00", kind="transfer", channel="alipay")
+    ledger.pay("o2", "o3", 50, "2016-03-01T10:00:00", kind="transfer", channel="alipay")
+    assert run(KEY, ledger.tables()) == []
+
+
+def test_inference_can_be_switched_off(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    _unit(ledger)
+    ledger.relate("o2", "c1", "managed")
+    ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
+    assert run(KEY, ledger.tables(), infer_parties=False) == []
+
+
+def test_paying_colleagues_is_inferred_only_when_a_rule_asks(ledger, run) -> None:  # type: ignore[no-untyped-def]
+    """Off by default (the Spark engine cannot see colleagues' rows); a rule turns it on."""
+    _unit(ledger)
+    ledger.pay("c1", "o2", 66, "2016-04-01T09:00:00")
+    ledger.pay("c1", "o1", 8.8, "2016-03-01T10:00:00")
+    assert run(KEY, ledger.tables()) == []
+    assert {f.person_id for f in run(KEY, ledger.tables(), infer_min_officials=2)} == {"o1", "o2"}

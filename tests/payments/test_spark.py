@@ -144,6 +144,14 @@ def test_a_holiday_window_over_a_year_stays_local(plan: ScanPlan) -> None:
     assert [(t.label, "festival window" in why) for t, why in local_only] == [(wide.label, True)]
 
 
+def test_inferring_parties_from_colleagues_payments_stays_local(plan: ScanPlan) -> None:
+    [trigger, *_] = plan.record_triggers["payments.managed_party_gifts"]
+    wide = replace(trigger, config=trigger.config.model_copy(update={"infer_min_officials": 2}))
+    exact, local_only = split_triggers({"payments.managed_party_gifts": (wide, trigger)})
+    assert exact == {"payments.managed_party_gifts": (trigger,)}
+    assert [(t.label, "whole unit" in why) for t, why in local_only] == [(wide.label, True)]
+
+
 def test_cli_spark_engine_writes_the_local_alerts(spark: Any, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Through the real CLI, with one trigger Spark cannot run exactly: it runs locally, and says so."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redline.registry import RECORD_ANALYZERS
-from redline.simulation.evaluate import evaluate, evaluate_both
+from redline.simulation.evaluate import evaluate, evaluate_both, evaluate_removed
 from redline.simulation.payments import TYPOLOGIES, Scenario, drop_relations, simulate
 
 
@@ -47,3 +47,14 @@ def test_dropping_relations_removes_about_half_the_managed_rows() -> None:
     after = drop_relations(sim).tables.relations.column("relation").to_pylist()
     assert after.count("family") == before.count("family")
     assert 0.35 < after.count("managed") / before.count("managed") < 0.65
+
+
+def test_recall_is_reported_per_share_of_relations_removed() -> None:
+    """0 %, 50 % and 80 % removed; single packets (the hard case) lose recall as relations go."""
+    sim = simulate(Scenario(officials=80, months=6, cases_per_typology=6, seed=31, managed_single=True))
+    got = evaluate_removed(sim, RECORD_ANALYZERS)
+    assert list(got) == ["managed_removed_0%", "managed_removed_50%", "managed_removed_80%"]
+    recall = [r.recall["managed_party_gifts"] for r in got.values()]
+    assert recall[0] == 1.0
+    assert recall[0] >= recall[1] >= recall[2]
+    assert all(len(case.payment_ids) == 1 for case in sim.cases if case.typology == "managed_party_gifts")

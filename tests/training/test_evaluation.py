@@ -9,7 +9,9 @@ from sklearn.metrics import average_precision_score, f1_score, precision_recall_
 from redline.training.evaluation import (
     average_precision,
     figures,
+    macro_f1,
     pr_curve,
+    threshold_for_macro_f1,
     threshold_for_precision,
 )
 
@@ -42,3 +44,22 @@ def test_unreachable_target_falls_back_to_best_f1() -> None:
     labels = np.array([False, True, False, True])
     scores = np.array([0.9, 0.8, 0.7, 0.6])
     assert threshold_for_precision(labels, scores, 0.99) == pytest.approx(0.6)
+
+
+def test_macro_f1_matches_sklearn() -> None:
+    predicted = SCORES >= 0.5
+    assert macro_f1(LABELS, predicted) == pytest.approx(f1_score(LABELS, predicted, average="macro"))
+    assert figures(LABELS, SCORES, 0.5).macro_f1 == pytest.approx(f1_score(LABELS, predicted, average="macro"))
+
+
+def test_macro_f1_threshold_is_the_best_on_a_grid() -> None:
+    threshold = threshold_for_macro_f1(LABELS, SCORES)
+    best = macro_f1(LABELS, threshold <= SCORES)
+    for t in np.unique(SCORES):  # no distinct score does better
+        assert macro_f1(LABELS, t <= SCORES) <= best + 1e-12
+
+
+def test_macro_f1_threshold_separates_separable_scores() -> None:
+    labels = np.array([False, False, False, True, True])
+    scores = np.array([0.1, 0.2, 0.35, 0.4, 0.9])
+    assert threshold_for_macro_f1(labels, scores) == pytest.approx(0.4)

@@ -40,6 +40,7 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _subset(tmp, "weibo_ner", 80, per_split=True)
     _subset(tmp, "qq_group_ads", 2200)  # small already; the nonebot2 rows sit at the end
     _subset(tmp, "lexicon_konsheng", 530)
+    _subset(tmp, "conduct_pilot", 2600)
     return tmp
 
 

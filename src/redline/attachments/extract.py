@@ -102,14 +102,15 @@ def ocr_page(image: Image.Image, number: int | None) -> Page | None:
     """OCR one page image, or None when the probe finds no text on it."""
     if not ocr.has_text(image):
         return None
-    lines = ocr.read_lines(image)
+    red = documents.red_header(image)
+    lines = documents.marking_first(ocr.read_lines(image), red)
     starts, parts, offset = [], [], 0
     for line in lines:
         starts.append(offset)
         parts.append(line.text)
         offset += len(line.text) + 1
     text = documents.repair("\n".join(parts))
-    return Page(number, text, tuple(lines), tuple(starts), documents.red_header(image))
+    return Page(number, text, tuple(lines), tuple(starts), red)
 
 
 def _image(path: Path, digest: str, data: bytes) -> Extracted:

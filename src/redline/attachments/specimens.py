@@ -17,8 +17,9 @@ BODY: Final = ["各乡镇党委、县直各单位：", "为进一步做好换届
 
 def render_document(font: Path, *, marking: str | None, issuer: str = "中共某某县委办公室文件",
                     number: str | None = "县委办〔2026〕12号", title: str = "关于做好换届选举期间有关工作的通知",
-                    lines: list[str] | None = None, red: bool = True) -> Image.Image:
-    """An A4 page at 150 dpi: marking top right, red issuer line, document number, body."""
+                    lines: list[str] | None = None, red: bool = True,
+                    marking_at: tuple[int, int] = (880, 90)) -> Image.Image:
+    """An A4 page at 150 dpi: marking top right (or `marking_at`), red issuer line, document number, body."""
     image = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(image)
 
@@ -26,7 +27,7 @@ def render_document(font: Path, *, marking: str | None, issuer: str = "中共某
         return ImageFont.truetype(str(font), size)
 
     if marking:
-        draw.text((880, 90), marking, fill="black", font=f(36))
+        draw.text(marking_at, marking, fill="black", font=f(36))
     draw.text((150, 220), issuer, fill=(200, 20, 20) if red else "black", font=f(72))
     draw.line((120, 420, 1120, 420), fill=(200, 20, 20) if red else "black", width=5)
     if number:

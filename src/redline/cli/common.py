@@ -12,7 +12,9 @@ import typer
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-from redline.bundle.quarantine import QuarantineRecord
+    # a type only: importing redline.bundle at run time pulls duckdb and pyarrow (~1 s of
+    # process start) into every command, `redline screen` included
+    from redline.bundle.quarantine import QuarantineRecord
 from redline.settings import DEFAULT_DATA_DIR, DEFAULT_DB_URL, Settings
 
 DbOption = Annotated[

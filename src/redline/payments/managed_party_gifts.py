@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import PaymentFrame
+from redline.payments.inferred_parties import BASIS_EN, BASIS_ZH, inferred_parties
 from redline.payments.lead import RELATION_EN, RELATION_ZH, Lead, clamp, gift_sentence, yuan
 from redline.vocab import Category, PaymentKind, Relation, Severity
 
@@ -44,6 +45,14 @@ class ManagedPartyGiftsConfig(TypologyConfig):
     weights: ManagedPartyGiftsWeights = ManagedPartyGiftsWeights()
     # An official's lucky-draw packet shared in a group is custom, not a gift to the leader.
     include_colleague_packets: bool = False
+    # Relation lists are incomplete: also lead on parties inferred from payments and events
+    # (see inferred_parties), scored lower and marked as inferred in the reason.
+    infer_parties: bool = True
+    # A payer of this many officials of one unit, one way, is likely managed by it (0: off).
+    # Off by default: it reads payments to colleagues, which the Spark engine's per-person
+    # neighbourhoods do not hold, so Spark refuses a trigger that turns it on.
+    infer_min_officials: int = 0
+    inferred_score: float = 0.6
 
 
 class ManagedPartyGifts(PaymentAnalyzer):
@@ -100,5 +109,50 @@ class ManagedPartyGifts(PaymentAnalyzer):
                 facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
                        "score_parts": {"relation": base, "repeat": round(repeat, 3), "size": round(size, 3)},
                        "severity_rule": f"high if count >= 3 or total >= {config.high_total_yuan} yuan"},
+            ))
+        if config.infer_parties:
+            out.extend(self._inferred_leads(frame, config))
+        return out
+
+    def _inferred_leads(self, frame: PaymentFrame, config: ManagedPartyGiftsConfig) -> list[Lead]:
+        """Leads on payers with no listed relation whom the payments or events mark as managed."""
+        inferred = inferred_parties(frame, min_officials=config.infer_min_officials,
+                                    max_return_ratio=config.max_return_ratio)
+        if not inferred:
+            return []
+        rows = frame.rows(
+            """SELECT payee AS person_id, payer, NULL AS rel, any_value(payer_official) AS payer_official,
+                      any_value(payer_external) AS payer_external, count(*) AS n, sum(fen) AS total_fen,
+                      min(day) AS first_day, max(day) AS last_day, list(pid ORDER BY t, pid) AS pids,
+                      list(kind ORDER BY t, pid) AS kinds, any_value(back_fen) AS back_fen
+               FROM gift WHERE rel IS NULL AND NOT coalesce(payer_official, false)
+                 AND kind IN (SELECT unnest(?)) AND NOT colleague_packet
+               GROUP BY payee, payer HAVING count(*) >= ? AND sum(fen) >= ?""",
+            [[k.value for k in config.kinds], config.min_count, fen(config.min_total_yuan)],
+        )
+        out = []
+        for row in rows:
+            basis = inferred.get((row["person_id"], row["payer"]))
+            if basis is None:
+                continue
+            repeat = min(0.15, 0.05 * math.log2(row["n"])) if row["n"] > 1 else 0.0
+            size = min(0.1, 0.025 * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(config.inferred_score + repeat + size)
+            zh, en = gift_sentence(
+                frame.names, row,
+                f"推定为管理服务对象（{BASIS_ZH[basis]}；关系名单未登记，须核实）：收受管理服务对象的红包礼金，"
+                "不论金额大小均违反纪律规定。",
+                f"Inferred managed party ({BASIS_EN[basis]}; not in the relation list, to be checked): "
+                "gifts from a managed party are forbidden whatever the amount.",
+            )
+            out.append(Lead(
+                typology="managed_party_gifts", category=Category.GIFTS, person_id=row["person_id"],
+                counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
+                total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
+                last_day=row["last_day"], score=score, severity=Severity.MEDIUM, reason=zh, reason_en=en,
+                facts={"relation": "inferred_managed", "inferred_from": basis, "back_fen": int(row["back_fen"]),
+                       "score_parts": {"inferred": config.inferred_score, "repeat": round(repeat, 3),
+                                       "size": round(size, 3)},
+                       "severity_rule": "medium: the relation is inferred, not listed"},
             ))
         return out

@@ -123,6 +123,10 @@ def split_triggers(
                 local.append((trigger, f"a festival window over {MAX_HOLIDAY_WINDOW_DAYS} days: its calendar "
                                        "follows the span of gift days in the frame"))
                 continue
+            if key == "payments.managed_party_gifts" and cfg.get("infer_min_officials", 0) > 0:
+                local.append((trigger, "inferring managed parties from payments to colleagues needs the "
+                                       "whole unit's rows"))
+                continue
             exact.setdefault(key, []).append(trigger)
     return {k: tuple(v) for k, v in exact.items()}, local
 

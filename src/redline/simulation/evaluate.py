@@ -102,3 +102,24 @@ def evaluate_both(
         "complete": evaluate(sim, run_analyzers(sim.tables, analyzers)),
         "half_managed_removed": evaluate(partial, run_analyzers(partial.tables, analyzers)),
     }
+
+
+# Relation lists are never complete: recall is reported with none, half and most of the
+# managed-party relations removed (the issue-21 figures).
+REMOVED_SHARES: tuple[float, ...] = (0.0, 0.5, 0.8)
+
+
+def removed_key(share: float) -> str:
+    """The result key of one share of removed relations: `managed_removed_50%`."""
+    return f"managed_removed_{round(share * 100)}%"
+
+
+def evaluate_removed(
+    sim: Simulation, analyzers: Mapping[str, type[RecordAnalyzer]], shares: Sequence[float] = REMOVED_SHARES
+) -> dict[str, Evaluation]:
+    """Evaluate with each share of the managed relations removed (0 keeps the list whole)."""
+    out: dict[str, Evaluation] = {}
+    for share in shares:
+        run = drop_relations(sim, "managed", share) if share > 0 else sim
+        out[removed_key(share)] = evaluate(run, run_analyzers(run.tables, analyzers))
+    return out

