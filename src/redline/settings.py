@@ -23,6 +23,7 @@ _ENV: dict[str, str] = {
     "secret_key": "REDLINE_SECRET_KEY", "debug": "REDLINE_DEBUG", "cookie_secure": "REDLINE_SECURE_COOKIES",
     "session_idle_minutes": "REDLINE_SESSION_IDLE_MINUTES", "forwarded_allow_ips": "REDLINE_FORWARDED_ALLOW_IPS",
     "audit_anchor": "REDLINE_AUDIT_ANCHOR", "synonyms_path": "REDLINE_SYNONYMS",
+    "signing_key_path": "REDLINE_SIGNING_KEY",
 }
 
 
@@ -36,6 +37,8 @@ class Settings:
     overrides_path: Path | None = None
     synonyms_path: Path | None = None  # the organisation's words for bundle vocabularies (REDLINE_SYNONYMS)
     secret_key: str = ""
+    # the Ed25519 key that signs evidence packages (cases.signing); None: data_dir/signing.key
+    signing_key_path: Path | None = None
     debug: bool = False
     cookie_secure: bool = False  # mark cookies Secure: behind an HTTPS proxy
     session_idle_minutes: int = 30  # a console session unused this long ends
@@ -57,7 +60,7 @@ class Settings:
             raw = env.get(_ENV.get(f.name, ""), "")
             if raw == "":
                 continue
-            if f.name in ("data_dir", "overrides_path", "synonyms_path", "audit_anchor"):
+            if f.name in ("data_dir", "overrides_path", "synonyms_path", "audit_anchor", "signing_key_path"):
                 values[f.name] = Path(raw)
             elif f.name in ("debug", "cookie_secure"):
                 values[f.name] = raw not in ("0", "false", "no")
@@ -80,3 +83,8 @@ class Settings:
                 continue
             out[_ENV[f.name]] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return out
+
+    @property
+    def signing_key_file(self) -> Path:
+        """Where the instance's signing key lives (created there on first use, mode 0600)."""
+        return self.signing_key_path or self.data_dir / "signing.key"

@@ -28,6 +28,8 @@ CASES = [
     ("严禁" + "在" * 20 + "收购物卡", ["购物卡"]),  # too far from the prohibition
     # notices as a whole: rebuttals, case reports, warnings, correct handling, training
     ("网传县里发了机密文件要求封路，经核实系谣言", []),
+    ("网传县里发了机密文件要求封路，纯属谣言", []),
+    ("不是谣言，机密文件我看过了，先别外传", ["机密文件"]),  # "not a rumour" affirms: no rebuttal
     ("县纪委查处一起违规收受购物卡问题", []),
     ("警方提醒：谨防有人冒充领导发红包链接", []),
     ("如发现有人在群里发红包拉票，请举报", []),

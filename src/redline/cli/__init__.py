@@ -36,6 +36,8 @@ COMMAND_MODULES: Final[tuple[str, ...]] = (
     "redline.cli.train",
     "redline.cli.classify",
     "redline.cli.models",
+    "redline.cli.evidence",
+    "redline.cli.retention",
     "redline.cli.watch",
 )
 
@@ -51,6 +53,7 @@ COMMANDS: Final[dict[str, str]] = {
     "audit": "redline.cli.audit", "report": "redline.cli.report", "payments": "redline.cli.payments",
     "groups": "redline.cli.groups", "train": "redline.cli.train", "classify": "redline.cli.classify",
     "models": "redline.cli.models",
+    "evidence": "redline.cli.evidence", "retention": "redline.cli.retention", "hold": "redline.cli.retention",
     "watch": "redline.cli.watch",
 }
 

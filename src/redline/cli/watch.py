@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.common import DEFAULT_DB, DbOption
+from redline.cli.common import DEFAULT_DB, DbOption, settings_for
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.errors import ConfigError
 from redline.pipeline.source import Source
@@ -58,6 +58,9 @@ def register(app: typer.Typer) -> None:
         notify: Annotated[Path | None, typer.Option(
             "--notify", help="Notifier configuration (TOML): e-mail or WeCom app messages for high alerts")] = None,
         once: Annotated[bool, typer.Option("--once", help="One poll, then exit (cron, tests)")] = False,
+        retention: Annotated[Path | None, typer.Option(
+            "--retention", envvar="REDLINE_RETENTION",
+            help="Retention policy (YAML) to apply on start and then daily; audited")] = None,
     ) -> None:
         """Import, screen and alert continuously: new lines in a spool folder reach the queue in seconds."""
         from redline.pipeline.metrics import Metrics
@@ -78,8 +81,17 @@ def register(app: typer.Typer) -> None:
             from redline.pipeline.notify import Notifier
 
             hook = Notifier.from_config(notify).on_alerts
+        daily = None
+        if retention is not None:
+            from redline.cases.retention import RetentionPolicy, apply as apply_retention
+
+            policy = RetentionPolicy.from_yaml(retention)  # a bad file fails here, before watching
+
+            def daily() -> object:
+                return apply_retention(engine, policy, data_dir=settings_for(db).data_dir, actor="watcher")
         watcher = Watcher(engine, built.plan, sources, name=name or f"{socket.gethostname()}:{','.join(source)}"[:200],
-                          interval=interval, global_every=global_every, metrics=metrics, on_alerts=hook)
+                          interval=interval, global_every=global_every, metrics=metrics, on_alerts=hook,
+                          retention=daily)
         stop = threading.Event()
         if once:
             watcher.catch_up()

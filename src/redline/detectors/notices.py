@@ -41,8 +41,8 @@ TOPICS: Final = (
     "债券", "市场", "融资",  # 股票、债券 / 股票市场 / 股票融资: a field of the economy, not chat
 )
 GENRES: Final = (
-    # a rebuttal says the rumour is false (辟谣)
-    "系谣言", "是谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
+    # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
+    "系谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
     # reports of cases handled (案件通报)
     "查处", "破获", "抓获", "依法处理", "依法查处", "依法打击", "通报批评", "给予处分", "党纪处分", "政务处分",
     "立案调查", "移送司法", "警示教育", "典型案例", "以案促改", "以案为鉴", "被查", "落马",

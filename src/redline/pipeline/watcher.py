@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -52,7 +53,8 @@ class Watcher:
 
     def __init__(self, engine: Engine, plan: ScanPlan, sources: list[Source], *, name: str,
                  interval: float = 1.0, global_every: float = 600.0, talk_every: float = TALK_EVERY,
-                 metrics: Metrics | None = None, on_alerts: AlertHook | None = None) -> None:
+                 metrics: Metrics | None = None, on_alerts: AlertHook | None = None,
+                 retention: Callable[[], object] | None = None, retention_every: float = 86_400.0) -> None:
         self.engine, self.plan, self.sources = engine, plan, sources
         self.interval, self.global_every, self.talk_every = interval, global_every, talk_every
         self._talk: set[str] = set()
@@ -62,6 +64,9 @@ class Watcher:
         self.beat = Beat(watcher=name, plan_version=plan.version, started_at=now, last_pull=now)
         self._global_due = time.monotonic() + global_every
         self._arrived_since_global = False
+        # the retention policy (cases.retention), applied on the first poll and then daily
+        self.retention, self.retention_every = retention, retention_every
+        self._retention_due = time.monotonic()
 
     def catch_up(self) -> None:
         """Screen and analyse the whole store once (what a killed watcher left half done)."""
@@ -94,6 +99,7 @@ class Watcher:
         created = after_load(self.engine, self.plan, self._due(concerns), on_alerts=self.on_alerts).new_alerts
         self._arrived_since_global = self._arrived_since_global or bool(concerns)
         created += self._global_if_due()
+        self._retention_if_due()
         _, backlog = count_pending(self.engine, self.plan.version)
         lag = time.time() - newest if newest is not None else None
         report = PollReport(rows, errors, created, backlog, lag, time.perf_counter() - started, more)
@@ -121,6 +127,16 @@ class Watcher:
         if created and self.on_alerts is not None:
             self.on_alerts(self.engine, created)
         return created
+
+    def _retention_if_due(self) -> None:
+        if self.retention is None or time.monotonic() < self._retention_due:
+            return
+        self._retention_due = time.monotonic() + self.retention_every
+        try:
+            self.retention()  # audits every deletion itself
+        except RedlineError as exc:  # a bad policy or the database away: say so, keep watching
+            log.error("retention failed: %s", exc)
+            self.beat.errors += 1
 
     def _report(self, report: PollReport) -> None:
         now = datetime.now(UTC)

@@ -29,6 +29,7 @@ from redline.bundle.convert import first_occurrence
 from redline.errors import InputError, SourceLocation
 from redline.store.columns import TABLE_MAPS, TableMap, sqlite_times, store_ready
 from redline.store.faults import classify
+from redline.store.holds import held_keys
 from redline.store.quarantine import (
     KEEP_ON_UPDATE,
     QUARANTINE_MAP,
@@ -214,6 +215,18 @@ def _store_quarantine(
     return QuarantineLoad(source, table.num_rows, gone.rowcount)
 
 
+def _without_held(connection: Connection, mapping: TableMap, table: pa.Table) -> pa.Table:
+    """The rows of `table` minus those whose stored row is under a hold (store.holds): a
+    re-import leaves held evidence exactly as it was collected."""
+    if not table.num_rows or len(mapping.key) != 1:
+        return table
+    frozen = held_keys(connection, mapping.table.name)
+    if not frozen:
+        return table
+    keep = pc.invert(pc.is_in(table.column(mapping.key[0]), value_set=pa.array(sorted(frozen), pa.string())))
+    return table.filter(keep)
+
+
 def load_tables(
     engine: Engine, bundle: BundleRead, progress: Progress | None = None, *, source_name: str,
     also: Callable[[Connection], None] | None = None,
@@ -231,7 +244,7 @@ def load_tables(
         with engine.begin() as connection:
             for mapping in TABLE_MAPS:
                 source = getattr(bundle.tables, mapping.spec.table)
-                table = store_ready(_dedupe(source, mapping), mapping)
+                table = _without_held(connection, mapping, store_ready(_dedupe(source, mapping), mapping))
                 if table.num_rows:
                     empty = _is_empty(connection, mapping)
                     loader = _load_postgres if postgres else _load_sqlite

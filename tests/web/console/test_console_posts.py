@@ -20,7 +20,6 @@ from redline.review.alerts import build_alerts
 from redline.settings import Settings
 from redline.store.db import make_engine
 from redline.store.tables.org import Person
-from redline.store.tables.review import Alert
 from redline.web.console.app import create_console_app
 
 from fastapi.testclient import TestClient  # isort: skip
@@ -49,17 +48,24 @@ def test_weibo_repost_alert_shows_reach_and_the_quoted_original(tmp_path: Path) 
     moments = planted["cases"]["moments_article"]
     near = planted["near_misses"]["weibo_rebuttal"]["message_ids"]
     with Session(engine) as session:
-        alerts = {a.subject_id: a.id for a in session.scalars(select(Alert).where(Alert.subject == "message"))}
         name = session.scalar(select(Person.name).where(Person.person_id == case["person_id"]))
-    assert [m for m in near if m in alerts] == []
-    [post_id] = case["message_ids"]
-    assert post_id in alerts
     passwords = {role: password for _, role, password in ensure_demo_accounts(engine)}
     client = TestClient(create_console_app(Settings(db_url=url), engine))
     assert client.post("/api/login", json={"username": "analyst", "password": passwords["analyst"]}).status_code == 200
-    page = client.get(f"/alerts/{alerts[post_id]}")
+    listed = client.get("/api/alerts", params={"limit": 500, "status": "all"}).json()["alerts"]
+    # message id → (category → alert id), from the alerts' own evidence lists
+    alerts: dict[str, dict[str, int]] = {}
+    for row in listed:
+        detail = client.get(f"/api/alerts/{row['id']}").json()
+        for mid in detail["message_ids"]:
+            alerts.setdefault(mid, {})[detail["category"]] = row["id"]
+    assert [m for m in near if m in alerts] == []
+    [post_id] = case["message_ids"]
+    assert post_id in alerts  # one alert for the post, listing every rule it breaks
+    page = client.get(f"/alerts/{next(iter(alerts[post_id].values()))}")
     assert page.status_code == 200
     body = page.text
+    assert "TJ-09" in body  # the rumour rule, whatever category heads the alert
     assert "转发自" in body
     assert "转发 2300" in body
     assert "网传清河县下月要调整一批局长" in body  # the quoted rumour, as context
@@ -69,6 +75,6 @@ def test_weibo_repost_alert_shows_reach_and_the_quoted_original(tmp_path: Path) 
     assert name not in body
     [moments_post] = moments["message_ids"]
     assert moments_post in alerts  # seed case 3 in the 朋友圈, once the organisation lists its term
-    article = client.get(f"/alerts/{alerts[moments_post]}").text
+    article = client.get(f"/alerts/{next(iter(alerts[moments_post].values()))}").text
     assert moments["article"]["title"] in article
     assert "转发自" in article

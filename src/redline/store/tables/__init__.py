@@ -10,5 +10,6 @@ from redline.store.tables import scan_state  # noqa: F401  (rules area)
 from redline.store.tables import intake  # noqa: F401  (portal area)
 from redline.store.tables import quarantine  # noqa: F401  (bundle quarantine)
 from redline.store.tables import sessions  # noqa: F401  (security: console sessions)
+from redline.store.tables import holds, report_links  # noqa: F401  (cases area)
 from redline.store.tables import live  # noqa: F401  (live monitoring)
 # isort: on

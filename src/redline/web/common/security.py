@@ -43,7 +43,8 @@ def same_token(expected: str, given: str | None) -> bool:
 
 
 class LoginThrottle:
-    """At most 5 attempts a minute per username and 20 per client address."""
+    """At most 5 failed attempts a minute per username and 20 per client address; a successful
+    login costs nothing (a reviewer logging in again from a new tab is never locked out)."""
 
     def __init__(self, per_user: int = 5, per_address: int = 20) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
@@ -51,7 +52,11 @@ class LoginThrottle:
         self._address = RateLimitItemPerMinute(per_address)
 
     def allow(self, username: str, address: str) -> bool:
-        """Count one attempt; False when either limit is exhausted."""
-        ok_user = self._limiter.hit(self._user, "user", username.lower())
-        ok_address = self._limiter.hit(self._address, "addr", address)
-        return ok_user and ok_address
+        """False when either limit of failures is exhausted (counts nothing)."""
+        return (self._limiter.test(self._user, "user", username.lower())
+                and self._limiter.test(self._address, "addr", address))
+
+    def failed(self, username: str, address: str) -> None:
+        """Count one failed attempt against the username and the address."""
+        self._limiter.hit(self._user, "user", username.lower())
+        self._limiter.hit(self._address, "addr", address)

@@ -30,8 +30,10 @@ from redline.web.console.routes import (
     attachments,
     auth,
     cases,
+    custody,
     intake,
     live,
+    people,
     quarantine,
     second_look,
 )
@@ -86,7 +88,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     app.state.console = Console.build(settings, engine or _engine(settings))
     audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, second_look):
+    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, people, custody, second_look):
         app.include_router(module.router)
 
     app.add_middleware(SecurityHeaders)

@@ -47,6 +47,11 @@ def conversation_label(conversation: str, masker: Masker, group_names: dict[str,
     if conversation.startswith("dm:"):
         a, _, b = conversation[3:].partition("|")
         return f"{masker.pseudonym(a)} ↔ {masker.pseudonym(b)}"
+    # a public account's id (a Weibo uid, a wxid) identifies its owner as surely as a name
+    if conversation.startswith("weibo:"):
+        return f"微博 {masker.pseudonym(conversation)}"
+    if conversation.startswith("moments:"):
+        return f"朋友圈 {masker.pseudonym(conversation.removeprefix('moments:'))}"
     return masker.mask(group_names.get(conversation, conversation))
 
 

@@ -40,6 +40,7 @@ def _login(ctx: Ctx, username: str, password: str) -> Actor:
         raise AccessDenied("too many login attempts; wait a minute")
     actor = authenticate(ctx.app.engine, username, password)
     if actor is None:
+        ctx.app.throttle.failed(username, address)
         audit_log.record(ctx.app.engine, username[:64], "", "login.failed", "", {"address": address})
         raise ConfigError("wrong username or password")
     audit_log.record(ctx.app.engine, actor.username, actor.role, "login", "", {"address": address})

@@ -1,0 +1,1 @@
+"""Cases that hold up: evidence packages, holds and retention (issue 19)."""
