@@ -26,9 +26,9 @@ def test_removed_leads_count_even_where_the_alert_survives() -> None:
     assert (report["confirmed_lost"], report["dismissed_saved"]) == (0, 1)
     assert report["removed_alerts"] == ["alert:2"]
     assert report["added_alerts"] == ["message:m9"]
-    # R-C has no decided alerts: its alert costs the median of all (2, 4, 4 over the leads = 4);
-    # alert 2 costs R-A's median (3): +4 − 3
-    assert report["reviewer_hours"] == pytest.approx(1.0)
+    # decided lead times: R-A 2 h and 4 h (median 3), R-B 2 h; all of them 2, 4, 2 → median 2.
+    # m9's alert (R-C, never decided) costs the overall median 2; alert 2 costs R-A's 3: 2 − 3
+    assert report["reviewer_hours"] == pytest.approx(-1.0)
 
 
 def test_no_change_reports_nothing() -> None:

@@ -84,12 +84,13 @@ def test_decisions_retrain_a_new_version_beside_the_old_and_roll_back(
     texts = [VIOLATION] * 3 + [DISMISSED] * 6
     t0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     with Session(engine) as session, session.begin():
-        session.add_all(Message(id=f"m{i}", time=t0 + timedelta(minutes=i), conversation="g-1", sender="p-1",
+        # one person and chat each: alerts are incidents, and one chat's messages would make one
+        session.add_all(Message(id=f"m{i}", time=t0 + timedelta(minutes=i), conversation=f"g-{i}", sender=f"p-{i}",
                                 type="text", text=text, extra={}) for i, text in enumerate(texts))
     # alerts as a rule raises them (a gift-offer hit on each message), reviewed through the API
     save_findings(engine, [
         Finding("TJ-06", "gifts", "lexicon", "message", f"m{i}", "high", "收送红包线索", "gift lead",
-                person_id="p-1", label="TJ-06#lexicon", start=0, end=2, evidence=text[:2], pack="tianjin-2017")
+                person_id=f"p-{i}", label="TJ-06#lexicon", start=0, end=2, evidence=text[:2], pack="tianjin-2017")
         for i, text in enumerate(texts)
     ])
     build_alerts(engine)

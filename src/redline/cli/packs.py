@@ -59,6 +59,10 @@ def register(app: typer.Typer) -> None:
     packs_app = typer.Typer(help="Rule packs: list, show, test their examples, coverage.", no_args_is_help=True)
     app.add_typer(packs_app, name="packs")
     console = Console()
+    from redline.cli import packs_backtest, packs_stats
+
+    packs_backtest.register(packs_app)
+    packs_stats.register(packs_app)
 
     @packs_app.command("list")
     def list_packs(

@@ -35,6 +35,7 @@ from redline.web.console.routes import (
     live,
     people,
     quarantine,
+    second_look,
 )
 from redline.web.console.state import HERE, Console
 
@@ -87,7 +88,7 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     app.state.console = Console.build(settings, engine or _engine(settings))
     audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, people, custody):
+    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, people, custody, second_look):
         app.include_router(module.router)
 
     app.add_middleware(SecurityHeaders)

@@ -17,16 +17,18 @@ from redline.bundle import read_bundle
 from redline.errors import ConfigError, RedlineError, TooLarge
 from redline.pipeline.concerns import Concerns
 from redline.pipeline.process import after_load
-from redline.review import accounts, audit_log
+from redline.review import accounts, audit_log, second_look
 from redline.review.accounts import Perm
 from redline.review.dashboard import dashboard
+from redline.review.precision import precision_stats
 from redline.review.pseudonyms import mask_rejected
+from redline.review.workload import workload
 from redline.rules.load import load_packs, shipped_pack_paths
 from redline.rules.plan import ScanPlan
 from redline.store.load import load_bundle
 from redline.store.tables.audit import AuditEntry
 from redline.store.tables.findings import FindingRow
-from redline.web.console import present
+from redline.web.console import present, trial
 from redline.web.console.deps import CsrfCtx, CtxDep
 from redline.web.console.pages import render
 from redline.web.console.routes.alerts import ERRORS
@@ -87,8 +89,19 @@ def dashboard_page(ctx: CtxDep) -> Response:
         "category": [[ctx._(k), v] for k, v in board.by_category], "rule": board.by_rule,
         "unit": board.by_unit, "week": board.by_week,
     }
+    precision = ctx.app.cached("precision", 60.0, lambda: precision_stats(ctx.app.engine))
+    # dismissal reasons are reviewers' free text: they may name people, so they are masked
+    reasons = {id(r): ctx.masker.mask(r["top_dismissal_reasons"][0]["reason"]) if r["top_dismissal_reasons"] else ""
+               for r in precision["rules"]}
+    precision = {**precision, "rules": [{**r, "top_reason": reasons[id(r)]} for r in precision["rules"]]}
+    figures = ctx.app.cached("agreement", 60.0, lambda: second_look.agreement(ctx.app.engine))
+    # rows for the template (which sees dicts as objects): overall, per rule, per first reviewer
+    agreement = [{"key": "overall", "label": ctx._("All"), **figures["overall"]}] + [
+        {"key": f"{kind}:{k}", "label": k, **a} for kind in ("rule", "reviewer")
+        for k, a in figures[f"by_{kind}"].items()]
+    load = ctx.app.cached("workload", 60.0, lambda: workload(ctx.app.engine))
     return render(ctx, "dashboard.html", board=board, charts_json=json.dumps(charts, ensure_ascii=False),
-                  coverage=_cached_coverage(ctx))
+                  coverage=_cached_coverage(ctx), precision=precision, agreement=agreement, load=load)
 
 
 def _coverage(app: Any) -> dict[str, Any]:
@@ -132,7 +145,20 @@ def packs_page(ctx: CtxDep, errors: str = "") -> Response:
     path = ctx.app.settings.overrides_path
     current = path.read_text(encoding="utf-8") if path and path.exists() else ""
     return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=current,
-                  overrides_path=str(path or ""), errors=[], saved=False)
+                  overrides_path=str(path or ""), errors=[], saved=False, trial=None, trial_rules=[])
+
+
+@router.post("/packs/backtest", response_class=HTMLResponse, include_in_schema=False)
+def trial_overrides(ctx: CsrfCtx, text: Annotated[str, Form(max_length=1_000_000)]) -> Response:
+    """试运行: what the text in the box would add to and remove from the queue; nothing saved."""
+    ctx.need(Perm.EDIT_PACKS)
+    path = ctx.app.settings.overrides_path
+    if path is None:
+        raise ConfigError("no overrides file configured: start the console with REDLINE_OVERRIDES=PATH")
+    result = trial.run_trial(ctx.app, text, path)
+    return render(ctx, "packs.html", status_code=400 if result.errors else 200, coverage=_cached_coverage(ctx),
+                  overrides=text, overrides_path=str(path), errors=result.errors, saved=False, trial=result.report,
+                  trial_rules=trial.touched(result.report))
 
 
 @router.post("/packs/overrides", response_class=HTMLResponse, include_in_schema=False)
@@ -150,13 +176,17 @@ def save_overrides(ctx: CsrfCtx, text: Annotated[str, Form(max_length=1_000_000)
         errors = [str(e).replace(str(candidate), path.name) for e in result.errors]
         candidate.unlink()
         return render(ctx, "packs.html", status_code=400, coverage=_cached_coverage(ctx), overrides=text,
-                      overrides_path=str(path), errors=errors, saved=False)
-    candidate.replace(path)
+                      overrides_path=str(path), errors=errors, saved=False, trial=None, trial_rules=[])
+    # the trial run's report (cached when the reviewer ran 试运行 first) goes into the audit entry
+    report = trial.run_trial(ctx.app, text, path).report
+    candidate.replace(path)  # atomic: the scanner never reads half a file
     ctx.app.forget("coverage")
     ctx.app.forget("plan")
-    audit_log.record(ctx.app.engine, actor.username, actor.role, "packs.overrides", str(path), {"chars": len(text)})
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "packs.overrides", str(path),
+                     {"chars": len(text), "backtest": trial.audit_summary(report) if report else None})
     return render(ctx, "packs.html", coverage=_cached_coverage(ctx), overrides=text, overrides_path=str(path),
-                  errors=[], saved=True)
+                  errors=[], saved=True, trial=report,
+                  trial_rules=trial.touched(report))
 
 
 @router.get("/import", response_class=HTMLResponse, include_in_schema=False)
