@@ -172,3 +172,13 @@ def test_whatever_the_detector_reads_the_masker_hides(text: str) -> None:
     for hit in scan_hits([detector], [text]):
         shown = fold_digits(masked[hit.start:hit.end])
         assert sum(c.isdigit() for c in shown) <= 10, (text, masked, hit)
+
+
+@pytest.mark.parametrize("text", [
+    '"p1","13812345678","-3.00"',  # a CSV row: the id's digit is bridged to the mobile by ","
+    "v2 13812345678",
+    "第1期,13812345678",
+])
+def test_a_number_bridged_to_a_neighbours_digit_is_still_masked(text: str) -> None:
+    assert "13812345678" not in mask_numbers(text)
+    assert "138****5678" in mask_numbers(text)

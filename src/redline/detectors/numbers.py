@@ -45,6 +45,7 @@ _RUN: Final = re.compile(rf"(?<![0-9a-zA-Z+]){_BODY}(?![0-9a-zA-Z])", re.ASCII)
 _LOOSE_RUN: Final = re.compile(rf"(?<![0-9+]){_BODY}(?![0-9])", re.ASCII)
 # …and runs too long for any one number: a number glued to other digits hides inside them
 _LONG_RUN: Final = re.compile(rf"(?<![0-9])\d(?:{_GAP}\d){{19,}}(?:{_GAP}[xX])?", re.ASCII)
+_TIGHT_RUN: Final = re.compile(r"(?<![0-9])\d{11,19}(?![0-9])", re.ASCII)
 _NOT_DIGIT: Final = re.compile(r"[^0-9xX]")
 _DIGIT_CHAR: Final = re.compile(r"[0-9xX]")
 MIN_DIGITS: Final = 10  # no mobile, ID or card number has fewer
@@ -193,6 +194,30 @@ def _mobile(text: str, run_start: int, start: int, end: int, number: str) -> Num
     return NumberSpan(start, end, "mobile", number, not notice, score, why)
 
 
+def _shape(folded: str, run_start: int, start: int, body: str) -> NumberSpan | None:
+    """The number a digit run `body` (at `start`) has the shape of, if any."""
+    number = _NOT_DIGIT.sub("", body).upper()
+    end = start + len(body)
+    if "X" in number[:-1]:
+        return None
+    if number.endswith("X") and len(number) != 18:  # an x after a mobile or card is a letter
+        number = number[:-1]
+        end = start + max(i for i, c in enumerate(body) if c.isdigit()) + 1
+    if len(number) == 18:
+        span = _resident_id(folded, start, end, number)
+        if not span.lead and number.isdigit():
+            card = _card(folded, start, end, number)
+            span = card if card.lead else span
+        return span
+    if len(number) == 15:
+        return _resident_id(folded, start, end, number)
+    if 16 <= len(number) <= 19:
+        return _card(folded, start, end, number)
+    if len(number) == 11:  # a mobile's span starts with its +86, where it has one
+        return _mobile(folded, run_start, run_start, end, number)
+    return None
+
+
 def find_numbers(folded: str, *, loose: bool = False) -> list[NumberSpan]:
     """Every ID-, card- or mobile-shaped number in a digit-folded text (see `fold_digits`).
 
@@ -202,28 +227,18 @@ def find_numbers(folded: str, *, loose: bool = False) -> list[NumberSpan]:
     """
     found: list[NumberSpan] = []
     for m in (_LOOSE_RUN if loose else _RUN).finditer(folded):
-        number = _NOT_DIGIT.sub("", m.group(2)).upper()
-        start, end = m.span(2)
-        if "X" in number[:-1]:
-            continue
-        if number.endswith("X") and len(number) != 18:  # an x after a mobile or card is a letter
-            number = number[:-1]
-            end = start + max(i for i, c in enumerate(m.group(2)) if c.isdigit()) + 1
-        span: NumberSpan | None = None
-        if len(number) == 18:
-            span = _resident_id(folded, start, end, number)
-            if not span.lead and number.isdigit():
-                card = _card(folded, start, end, number)
-                span = card if card.lead else span
-        elif len(number) == 15:
-            span = _resident_id(folded, start, end, number)
-        elif 16 <= len(number) <= 19:
-            span = _card(folded, start, end, number)
-        elif len(number) == 11:
-            span = _mobile(folded, m.start(), m.start(), end, number)
+        span = _shape(folded, m.start(), m.start(2), m.group(2))
         if span is not None:
             found.append(span)
     if loose:
+        # a number whose run was bridged to a neighbour's digits across punctuation ("p1","138…")
+        # has no shape as a whole: its own unbroken digits are read too (weakest evidence)
+        taken = [(f.start, f.end) for f in found]
+        for m in _TIGHT_RUN.finditer(folded):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                span = _shape(folded, m.start(), m.start(), m.group())
+                if span is not None:
+                    found.append(span)
         found += [NumberSpan(m.start(), m.end(), "bank_card", _NOT_DIGIT.sub("", m.group()).upper(), False, 0.0,
                              "digit run longer than any number") for m in _LONG_RUN.finditer(folded)]
         found.sort(key=lambda s: s.start)

@@ -33,8 +33,8 @@ SECRET = "機密★1年 关于调整领导班子的请示\n"  # a secrecy markin
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-def _message(mid: str, path: str) -> dict[str, object]:
-    return {"id": mid, "time": WHEN, "conversation": "g1", "sender": "p1", "type": "file", "text": "",
+def _message(mid: str, path: str, conversation: str = "g1", sender: str = "p1") -> dict[str, object]:
+    return {"id": mid, "time": WHEN, "conversation": conversation, "sender": sender, "type": "file", "text": "",
             "attachment": {"name": Path(path).name, "size": 1, "sha256": None, "path": path}}
 
 
@@ -83,8 +83,11 @@ def test_a_file_is_served_only_through_its_own_alert(tmp_path: Path) -> None:
     _png(files / "b.png", "blue")
     (files / "c.txt").write_text("not a picture", encoding="utf-8")
     write_bundle(tmp_path / "bundle", {
-        "people": [{"person_id": "p1", "name": "张三", "unit": "县委办", "post": "科员", "is_official": True}],
-        "messages": [_message("m-a", "a.png"), _message("m-b", "b.png"), _message("m-c", "c.txt")],
+        "people": [{"person_id": "p1", "name": "张三", "unit": "县委办", "post": "科员", "is_official": True},
+                   {"person_id": "p2", "name": "李四", "unit": "财政局", "post": "科员", "is_official": True}],
+        # three incidents: other people and other conversations, so that each file has its own alert
+        "messages": [_message("m-a", "a.png"), _message("m-b", "b.png", "g2", "p2"),
+                     _message("m-c", "c.txt", "g3", "p3")],
     })
     url = f"sqlite:///{tmp_path / 'c.db'}"
     engine = migrate(url)
@@ -103,6 +106,7 @@ def test_a_file_is_served_only_through_its_own_alert(tmp_path: Path) -> None:
     with Session(engine) as session:
         alert_of = {a.subject_id: a.id for a in session.scalars(select(Alert))}
         finding_of = {f.subject_id: f.id for f in session.scalars(select(FindingRow))}
+    assert len(set(alert_of.values())) == 3
 
     own = client.get(f"/alerts/{alert_of['m-a']}/attachment/{finding_of['m-a']}")
     assert own.status_code == 200

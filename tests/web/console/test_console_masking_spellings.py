@@ -107,17 +107,29 @@ def planted(console_db: tuple[str, Engine, dict[str, str]]) -> Engine:
     return engine
 
 
-def _leak_alerts(client: Any) -> list[int]:
+def _leak_evidence(client: Any) -> dict[int, set[str]]:
+    """Alert id → the planted attack messages among its evidence (one incident may hold several)."""
     alerts = client.get("/api/alerts?status=all&limit=500").json()["alerts"]
-    return [a["id"] for a in alerts if a["subject_id"].startswith("leak-") or a["rule_id"] == "ZJ-09"]
+    out = {}
+    for a in alerts:
+        leaks = {m for m in client.get(f"/api/alerts/{a['id']}").json()["message_ids"] if m.startswith("leak-")}
+        if leaks or a["rule_id"] == "ZJ-09":
+            out[a["id"]] = leaks
+    return out
+
+
+def _leak_alerts(client: Any) -> list[int]:
+    return sorted(_leak_evidence(client))
 
 
 @pytest.mark.parametrize("role", ["analyst", "investigator"])
 def test_queue_alert_pages_context_and_api_mask_every_spelling(planted: Engine, login: Callable[..., Any],
                                                                role: str) -> None:
     client, _ = login(role)
-    ids = _leak_alerts(client)
-    assert len(ids) >= len(NUMBERS) + len(NAMES)  # the attack rows did become alerts
+    evidence = _leak_evidence(client)
+    ids = sorted(evidence)
+    # the attack rows did become alerts (incidents: several rows of one sender may share one)
+    assert len(set().union(*evidence.values())) >= len(NUMBERS) + len(NAMES)
     bodies = {"/alerts": client.get("/alerts?status=all&limit=500").text,
               "/api/alerts": _json(client.get("/api/alerts?status=all&limit=500"))}
     for alert_id in ids:
