@@ -103,9 +103,10 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 def _alerts(engine: Engine, severities: list[str], prefix: str = "m") -> int:
+    """One finding per severity, each about another person: separate incidents, separate alerts."""
     findings = [Finding(rule_id="TJ-06", category="gifts", detector="lexicon", subject="message",
                         subject_id=f"{prefix}{i}", severity=s, reason=f"{NAME}说“{EVIDENCE}”", evidence=EVIDENCE,
-                        person_id="p-wang", pack="tianjin-2017") for i, s in enumerate(severities)]
+                        person_id=f"p-wang-{prefix}{i}", pack="tianjin-2017") for i, s in enumerate(severities)]
     save_findings(engine, findings)
     return refresh_alerts(engine)
 

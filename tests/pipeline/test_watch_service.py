@@ -132,7 +132,7 @@ def test_an_appended_line_is_an_alert_within_a_minute_and_kill_9_loses_and_dupli
     first = service.watcher("w1")
     service.append("".join(line(f"ok-{i}", ORDINARY[i % len(ORDINARY)], n=i) for i in range(20)))
     appended = time.monotonic()
-    service.append(line("bad-0", VIOLATING, sender="wanglaoban", n=21))
+    service.append(line("bad-0", VIOLATING, sender="wanglaoban0", to="lisi0", n=21))
     _until("the alert of bad-0", lambda: "bad-0" in service.alerted(), REACH_S, every=0.2)
     assert time.monotonic() - appended < REACH_S
     health = service.client.get("/api/health").json()
@@ -141,18 +141,18 @@ def test_an_appended_line_is_an_alert_within_a_minute_and_kill_9_loses_and_dupli
 
     # a batch in flight, then SIGKILL: whatever it committed stays, the rest is read after the restart
     batch = [line(f"ok-{i}", ORDINARY[i % len(ORDINARY)], n=i) for i in range(100, 2100)]
-    batch[500] = line("bad-1", VIOLATING, sender="wanglaoban", n=600)
-    batch[1500] = line("bad-2", VIOLATING, sender="wanglaoban", n=1600)
+    batch[500] = line("bad-1", VIOLATING, sender="wanglaoban1", to="lisi1", n=600)
+    batch[1500] = line("bad-2", VIOLATING, sender="wanglaoban2", to="lisi2", n=1600)
     service.append("".join(batch))
     time.sleep(0.5)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=20)
     # lines seen before (the same msgid) come again, as a puller that restarted would send them
-    service.append(line("bad-0", VIOLATING, sender="wanglaoban", n=21) + line("ok-5", ORDINARY[1], n=5))
+    service.append(line("bad-0", VIOLATING, sender="wanglaoban0", to="lisi0", n=21) + line("ok-5", ORDINARY[1], n=5))
     # two watchers on one database at once
     second, third = service.watcher("w1"), service.watcher("w2")
-    service.append(line("bad-3", VIOLATING, sender="wanglaoban", n=3000))
-    wanted = {"bad-0", "bad-1", "bad-2", "bad-3"}
+    service.append(line("bad-3", VIOLATING, sender="wanglaoban3", to="lisi3", n=3000))
+    wanted = {"bad-0", "bad-1", "bad-2", "bad-3"}  # four senders: four incidents, four alerts
     _until("every alert", lambda: wanted <= set(service.alerted()), REACH_S * 2)
     _until("an empty backlog", lambda: service.client.get("/api/health").json()["backlog"] == 0, REACH_S)
 

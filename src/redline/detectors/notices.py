@@ -54,6 +54,7 @@ GENRES: Final = (
     "违规收受", "违规收送", "违规接受", "违规参加", "违规操办", "违规发放", "违规吃喝", "换届纪律",
     # correct handling (正确处置)
     "签字领取", "机要室", "保密室", "一律上交", "主动上交", "如数上交", "登记上交", "拒收", "退回",
+    "退还", "婉拒", "谢绝",  # a gift returned or declined (红包已退还) is the rule kept
     # official drives that sell on purpose (消费帮扶: buying a poor county's produce)
     "消费帮扶", "消费扶贫", "电商扶贫",
     # training and study announcements (培训)

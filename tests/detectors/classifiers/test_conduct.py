@@ -167,3 +167,13 @@ def test_config_is_schema_checked() -> None:
     hits = detector.scan(normalize_batch(["", "🧧🧧🧧", "张三" * 400, "\u200b"]).texts)
     assert all(h.detector == "clf.conduct" and h.label == "L" for h in hits)
     assert {h.row for h in hits} <= {2}  # empty and very short messages never reach the model
+
+
+def test_a_courtesy_only_message_gets_no_lead_though_the_model_scores_it(plan) -> None:  # type: ignore[no-untyped-def]
+    thanks, favour = "谢谢老板", "谢谢老板关照，下周的验收费心了，给您备了两张购物卡"
+    model = conduct_files.active()
+    gifts = model.model.categories.index("gifts")
+    assert model.model.full_scores([thanks])[0, gifts] >= model.thresholds["gifts"]  # the model alone would lead
+    rows = {(f.subject_id, f.rule_id) for f in scan_batch(plan, [thanks, favour])}
+    assert ("0", "TM-01") not in rows
+    assert {("1", "TM-01"), ("1", "TG-02")} & rows  # the same words with an act are screened

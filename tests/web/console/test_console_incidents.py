@@ -43,7 +43,9 @@ def test_the_grain_traders_packets_are_one_alert_with_each_rule_once(demo_county
     assert len(rules) == len(set(rules))
     assert set(grain["expected"]["rule_ids"]) <= set(rules)
     assert alert["time"][:4] == "2023"  # the event's time, not the scan's
-    assert len(details) < 40  # the county's 430 findings are a few dozen incidents
+    # the county's ~500 findings are a few dozen incidents (about 25 of the rules, the rest the
+    # conduct model's single-message leads, low severity, each its own incident)
+    assert len(details) < 60
 
 
 def test_the_returned_packet_raises_no_alert(demo_county: Demo, demo_client: Callable[[str], TestClient]) -> None:

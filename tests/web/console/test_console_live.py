@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from redline.contracts import Finding
 from redline.pipeline.alerting import refresh_alerts
@@ -28,6 +28,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 def _new_alert(engine: Engine, subject_id: str) -> int:
+    """A message arriving now (the alert's time is its event's) and a finding on it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from redline.store.tables.messages import Message
+
+    with Session(engine) as session, session.begin():
+        session.add(Message(id=subject_id, time=datetime.now(UTC), conversation=f"live:{subject_id}",
+                            sender=f"live-{subject_id}", text="这是一点心意，收下吧"))
     finding = Finding(rule_id="TJ-06", category="gifts", detector="lexicon", subject="message", subject_id=subject_id,
                       severity="high", reason="示例：礼金用语", reason_en="example: gift words", pack="tianjin-2017")
     save_findings(engine, [finding])
@@ -125,7 +135,9 @@ def test_the_queue_shows_a_new_alert_without_reload(server: tuple[str, dict[str,
         expect(page.locator("#queue")).to_be_visible()
         rows_before = page.locator("#queue tbody tr").count()
         assert _new_alert(engine, "live-browser-1") == 1
-        new_row = page.locator("#queue tbody tr", has_text="live-browser-1")
+        with engine.connect() as conn:
+            newest = conn.execute(text("SELECT max(id) FROM alerts")).scalar()
+        new_row = page.locator(f'#queue tbody tr[data-id="{newest}"]')
         if javascript:
             expect(new_row).to_have_count(1, timeout=20_000)  # no reload: the event brought it
             expect(page.locator("#live-status")).to_contain_text("队列已更新")

@@ -16,7 +16,7 @@ a veto is dropped where the hit is weak (score under `hits_under`) and the model
 the message is benign in that category (score under `below`); `veto.rules` may name other
 rules (or "*": every rule filing under the category) whose weak hits it judges. Each lead's `why` gives the
 model's version, score, threshold and the n-grams that drove the score; its span is the
-strongest of them.
+strongest of them. A message of courtesy formulas only (恭喜发财, 谢谢老板, 站长辛苦了) gets no lead.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
+from redline.detectors.classifiers.courtesy import courtesy_only
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ class ConductDetector:
             return []
         model = self.loaded.model
         rows = model.passing(texts)
+        rows = rows[~courtesy_only([texts[i] for i in rows.tolist()])]  # no act to read (courtesy.py)
         if not rows.size:
             return []
         subset = [texts[i] for i in rows.tolist()]
