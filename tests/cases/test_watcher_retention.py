@@ -30,7 +30,7 @@ def test_retention_runs_on_the_first_poll_then_daily(tmp_path: Path) -> None:
         return apply(engine, policy, actor="watcher")
 
     watcher = Watcher(engine, build_plan("tianjin-2017").plan, [Spool(spool)], name="w", global_every=1e9,
-                      retention=daily)
+                      daily=[daily])
     watcher.poll()
     watcher.poll()
     assert runs == [1]  # the second poll is not a day later

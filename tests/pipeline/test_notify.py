@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -176,3 +177,48 @@ def test_the_configuration_file_builds_the_channels(tmp_path: Path) -> None:
     notifier = Notifier.from_config(path)
     assert [c.name for c in notifier.channels] == ["email", "wecom"]
     assert notifier.min_rank == 4
+
+
+def _reports(engine: Engine, today: date) -> list[int]:
+    """Real-name reports: one overdue for acceptance, one due in two days, one far off, one anonymous."""
+    from sqlalchemy.orm import Session
+
+    from redline.store.tables.intake import PublicReport
+
+    common = {"lookup": "x", "receipt_hash": "secret-hash", "code_salt": b"x", "key_for_code": b"x", "kdf_alg": 1,
+              "kdf_ops": 1, "kdf_mem": 1, "category": "gifts", "received_on": today - timedelta(days=20)}
+    rows = [PublicReport(real_name=True, status="received", accept_due=today - timedelta(days=1), **common),
+            PublicReport(real_name=True, status="accepted", result_due=today + timedelta(days=2), **common),
+            PublicReport(real_name=True, status="received", accept_due=today + timedelta(days=30), **common),
+            PublicReport(real_name=False, status="received", accept_due=today - timedelta(days=3), **common)]
+    with Session(engine) as session, session.begin():
+        session.add_all(rows)
+        session.flush()
+        return [r.id for r in rows]
+
+
+def test_deadline_reminders_go_out_once_a_day_with_numbers_only(engine: Engine, smtp: tuple[Sink, int]) -> None:
+    from sqlalchemy import func, select
+
+    from redline.store.tables.audit import AuditEntry
+
+    sink, port = smtp
+    today = date(2026, 11, 20)
+    overdue, soon, _far, _anonymous = _reports(engine, today)
+    first, second = (Notifier("http://c", [EmailChannel("127.0.0.1", port, "r@x", ["a@x"])]) for _ in range(2))
+    assert first.on_day(engine, today) == 1
+    assert second.on_day(engine, today) == 0  # another watcher's notifier: the day is claimed
+    assert first.on_day(engine, today) == 0  # and once is enough
+    (mail,) = sink.messages
+    assert "实名举报期限提醒：2 件（逾期 1 件）" in str(mail["Subject"])
+    body = mail.get_content()
+    assert f"http://c/intake/{overdue}" in body
+    assert f"http://c/intake/{soon}" in body
+    assert "已逾期" in body
+    assert "即将到期" in body
+    assert "secret-hash" not in body
+    assert second.on_day(engine, today + timedelta(days=1)) == 1  # the next day: again, by whoever comes first
+    with engine.connect() as conn:
+        audited = conn.execute(select(func.count()).select_from(AuditEntry)
+                               .where(AuditEntry.action == "intake.reminder")).scalar_one()
+    assert audited == 2  # one audit entry a day, never one per watcher

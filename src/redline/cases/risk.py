@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from redline.bundle.schema import CHINA as CST  # the one +08:00
 from redline.cases.report_links import reports_of_person
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.intake import PublicReport
@@ -31,7 +32,6 @@ from redline.store.tables.review import Alert, AlertFinding
 WEIGHTS: Final = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0}
 HALF_LIFE_DAYS: Final = 180.0
 REPORT_WEIGHT: Final = WEIGHTS["medium"]  # a report from the public: a lead nobody has read against data yet
-CST: Final = timezone(timedelta(hours=8))
 
 
 def source_of(detector: str, facts: dict[str, object] | None) -> str:

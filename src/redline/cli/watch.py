@@ -12,11 +12,14 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from redline.bundle.schema import CHINA
 from redline.cli.common import DEFAULT_DB, DbOption, settings_for
 from redline.cli.packs import OverridesOption, PacksOption, load_built
 from redline.errors import ConfigError
@@ -56,7 +59,8 @@ def register(app: typer.Typer) -> None:
         global_every: Annotated[float, typer.Option(
             "--global-every", help="Seconds between runs of the whole-store analyses (circles, vote buying)")] = 600.0,
         notify: Annotated[Path | None, typer.Option(
-            "--notify", help="Notifier configuration (TOML): e-mail or WeCom app messages for high alerts")] = None,
+            "--notify", help="Notifier configuration (TOML): e-mail or WeCom app messages for high alerts, and a daily "
+                    "reminder of real-name reports whose statutory deadline is near or past")] = None,
         once: Annotated[bool, typer.Option("--once", help="One poll, then exit (cron, tests)")] = False,
         retention: Annotated[Path | None, typer.Option(
             "--retention", envvar="REDLINE_RETENTION",
@@ -77,21 +81,27 @@ def register(app: typer.Typer) -> None:
         if metrics is not None and metrics_port is not None:
             metrics.serve(metrics_port)
         hook = None
+        daily: list[Callable[[], object]] = []
         if notify is not None:
             from redline.pipeline.notify import Notifier
 
-            hook = Notifier.from_config(notify).on_alerts
-        daily = None
+            notifier = Notifier.from_config(notify)
+            hook = notifier.on_alerts
+
+            def reminders() -> object:  # the intake officers' statutory deadlines, once a day
+                return notifier.on_day(engine, datetime.now(CHINA).date())
+            daily.append(reminders)
         if retention is not None:
             from redline.cases.retention import RetentionPolicy, apply as apply_retention
 
             policy = RetentionPolicy.from_yaml(retention)  # a bad file fails here, before watching
 
-            def daily() -> object:
+            def retain() -> object:
                 return apply_retention(engine, policy, data_dir=settings_for(db).data_dir, actor="watcher")
+            daily.append(retain)
         watcher = Watcher(engine, built.plan, sources, name=name or f"{socket.gethostname()}:{','.join(source)}"[:200],
                           interval=interval, global_every=global_every, metrics=metrics, on_alerts=hook,
-                          retention=daily)
+                          daily=daily)
         stop = threading.Event()
         if once:
             watcher.catch_up()

@@ -1,11 +1,14 @@
-"""Telling reviewers of new high and critical alerts: e-mail (SMTP) or a WeCom application message.
+"""Telling reviewers of new high and critical alerts, and intake officers of the statutory
+deadlines of real-name reports falling due: e-mail (SMTP) or a WeCom application message.
 
 A notice carries the alert's number, category, severity and link, never a name or a word of
 evidence: it leaves Redline for a mail server or WeCom's cloud, which are not places for
 leads. Each alert is announced once however many watchers run: a notifier claims the alerts
 after the last one announced by moving a watermark (compare-and-set in `console_keys`), and
 only the notifier whose move succeeded sends. A failing channel is logged and does not stop
-the watcher (the reviewer still finds the alert in the queue).
+the watcher (the reviewer still finds the alert in the queue). Deadline reminders go out once a
+calendar day (+08:00) however many watchers run (the same compare-and-set on the day), with the
+report numbers and dates only: never the report's text or anything about the reporter.
 
 CONFIG.toml:
 
@@ -34,6 +37,7 @@ import smtplib
 import time
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -43,12 +47,14 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from redline.errors import ConfigError, SourceLocation
+from redline.review.workload import remind
 from redline.scan.reasons import CATEGORY_ZH
 from redline.store.tables.accounts import ConsoleKey
 from redline.store.tables.review import Alert
 
 log = logging.getLogger("redline.notify")
 WATERMARK: Final = "notify.last_alert"
+REMINDER_DAY: Final = "notify.reminder_day"  # the last day whose deadline reminders were sent
 RANKS: Final = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 SEVERITY_ZH: Final = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 DIGEST_FROM: Final = 20  # more new alerts at once than this: one notice for all of them
@@ -84,6 +90,35 @@ def notices(rows: list[tuple[int, str, str]], console_url: str) -> list[Notice]:
             f"新预警 #{alert_id} / new alert — 类别 category：{zh} ({category})；"
             f"严重程度 severity：{SEVERITY_ZH.get(severity, severity)} ({severity})\n{base}/alerts/{alert_id}"))
     return out
+
+
+def reminder_notice(due: list[dict[str, Any]], console_url: str) -> Notice:
+    """One notice for the day's deadline reminders (`workload.remind` rows)."""
+    base = console_url.rstrip("/")
+    which = {"accept": "受理 acceptance", "result": "办结 result"}
+    lines = [f"举报 report #{r['report_id']}：{which.get(str(r['deadline']), r['deadline'])} {r['due']}"
+             f"{'（已逾期 overdue）' if r['overdue'] else '（即将到期 due soon）'}\n{base}/intake/{r['report_id']}"
+             for r in due]
+    overdue = sum(1 for r in due if r["overdue"])
+    return Notice(f"[红线 Redline] 实名举报期限提醒：{len(due)} 件（逾期 {overdue} 件）/ report deadlines",
+                  "\n".join(lines))
+
+
+def claim_day(engine: Engine, day: date) -> bool:
+    """Whether this caller, and no other, sends the reminders of `day` (compare-and-set)."""
+    with engine.begin() as conn:
+        last = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == REMINDER_DAY)).scalar()
+        try:
+            if last is None:
+                conn.execute(insert(ConsoleKey).values(name=REMINDER_DAY, value=day.isoformat()))
+                return True
+            if last >= day.isoformat():
+                return False
+            moved = conn.execute(update(ConsoleKey).where(ConsoleKey.name == REMINDER_DAY, ConsoleKey.value == last)
+                                 .values(value=day.isoformat()))
+            return moved.rowcount == 1
+        except IntegrityError:
+            return False
 
 
 def claim(engine: Engine, min_rank: int, created: int) -> list[tuple[int, str, str]]:
@@ -193,10 +228,20 @@ class Notifier:
         except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError, TypeError) as exc:
             raise ConfigError(f"bad notifier configuration: {exc}", SourceLocation(path)) from exc
 
+    def on_day(self, engine: Engine, today: date) -> int:
+        """Send today's deadline reminders unless another notifier did; returns notices sent."""
+        if not claim_day(engine, today):
+            return 0
+        due = remind(engine, today)  # audited there, sent or not
+        return self._send([reminder_notice(due, self.console_url)]) if due else 0
+
     def on_alerts(self, engine: Engine, created: int) -> int:
         """Announce the alerts this notifier claims; returns how many notices went out."""
+        return self._send(notices(claim(engine, self.min_rank, created), self.console_url))
+
+    def _send(self, outgoing: list[Notice]) -> int:
         sent = 0
-        for notice in notices(claim(engine, self.min_rank, created), self.console_url):
+        for notice in outgoing:
             for channel in self.channels:
                 try:
                     channel.send(notice)

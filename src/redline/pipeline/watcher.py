@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -54,7 +54,7 @@ class Watcher:
     def __init__(self, engine: Engine, plan: ScanPlan, sources: list[Source], *, name: str,
                  interval: float = 1.0, global_every: float = 600.0, talk_every: float = TALK_EVERY,
                  metrics: Metrics | None = None, on_alerts: AlertHook | None = None,
-                 retention: Callable[[], object] | None = None, retention_every: float = 86_400.0) -> None:
+                 daily: Sequence[Callable[[], object]] = (), daily_every: float = 86_400.0) -> None:
         self.engine, self.plan, self.sources = engine, plan, sources
         self.interval, self.global_every, self.talk_every = interval, global_every, talk_every
         self._talk: set[str] = set()
@@ -64,9 +64,10 @@ class Watcher:
         self.beat = Beat(watcher=name, plan_version=plan.version, started_at=now, last_pull=now)
         self._global_due = time.monotonic() + global_every
         self._arrived_since_global = False
-        # the retention policy (cases.retention), applied on the first poll and then daily
-        self.retention, self.retention_every = retention, retention_every
-        self._retention_due = time.monotonic()
+        # daily tasks (the retention policy, deadline reminders), run on the first poll and then
+        # every `daily_every` seconds; each one audits what it does itself
+        self.daily, self.daily_every = tuple(daily), daily_every
+        self._daily_due = time.monotonic()
 
     def catch_up(self) -> None:
         """Screen and analyse the whole store once (what a killed watcher left half done)."""
@@ -99,7 +100,7 @@ class Watcher:
         created = after_load(self.engine, self.plan, self._due(concerns), on_alerts=self.on_alerts).new_alerts
         self._arrived_since_global = self._arrived_since_global or bool(concerns)
         created += self._global_if_due()
-        self._retention_if_due()
+        self._daily_if_due()
         _, backlog = count_pending(self.engine, self.plan.version)
         lag = time.time() - newest if newest is not None else None
         report = PollReport(rows, errors, created, backlog, lag, time.perf_counter() - started, more)
@@ -128,15 +129,16 @@ class Watcher:
             self.on_alerts(self.engine, created)
         return created
 
-    def _retention_if_due(self) -> None:
-        if self.retention is None or time.monotonic() < self._retention_due:
+    def _daily_if_due(self) -> None:
+        if not self.daily or time.monotonic() < self._daily_due:
             return
-        self._retention_due = time.monotonic() + self.retention_every
-        try:
-            self.retention()  # audits every deletion itself
-        except RedlineError as exc:  # a bad policy or the database away: say so, keep watching
-            log.error("retention failed: %s", exc)
-            self.beat.errors += 1
+        self._daily_due = time.monotonic() + self.daily_every
+        for task in self.daily:
+            try:
+                task()
+            except RedlineError as exc:  # a bad policy or the database away: say so, keep watching
+                log.error("daily task %s failed: %s", getattr(task, "__name__", task), exc)
+                self.beat.errors += 1
 
     def _report(self, report: PollReport) -> None:
         now = datetime.now(UTC)

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from sqlalchemy import Engine, func, select
 
+from redline.bundle.schema import UTC_OFFSET
 from redline.review.quality import precision, wilson
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
 from redline.store.tables.review import Alert, AlertFinding, Decision
 
-_TZ8: Final = timedelta(hours=8)  # weeks are calendar weeks in China Standard Time
 TOP_REASONS: Final = 3
 
 
@@ -64,7 +64,7 @@ class Tally:
 def _week(when: datetime | None) -> str | None:
     if when is None:
         return None
-    local = (when.replace(tzinfo=UTC) if when.tzinfo is None else when) + _TZ8
+    local = (when.replace(tzinfo=UTC) if when.tzinfo is None else when) + UTC_OFFSET  # weeks are calendar weeks in China Standard Time
     year, week, _ = local.isocalendar()
     return f"{year}-W{week:02d}"
 

@@ -8,13 +8,14 @@ either (they are often pinyin names): people appear as pseudonyms.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from redline.bundle.schema import CHINA as CST  # China Standard Time, as users read it
 from redline.review.alerts import findings_of
 from redline.review.pseudonyms import Masker, apply_names
 from redline.store.tables.findings import FindingRow
@@ -24,7 +25,6 @@ from redline.store.tables.payments import Payment
 from redline.store.tables.review import Alert
 from redline.web.console.evidence import attachment_views
 
-CST: Final = timezone(timedelta(hours=8))  # China Standard Time, as users read it
 CONTEXT: Final = 20  # messages either side of the evidence
 
 

@@ -7,7 +7,7 @@ Built once by `app.create_portal_app` and reached through `request.app.state.por
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from redline.bundle.schema import CHINA
 from redline.errors import InputError
 from redline.intake.uploads import UploadError
 from redline.web.common.i18n import gettext_for
@@ -23,7 +24,6 @@ from redline.web.portal.guard import Guard, Limits
 
 HERE: Final = Path(__file__).parent
 LOCALE_DIR: Final = HERE / "locales"
-CHINA: Final = timezone(timedelta(hours=8))
 CATEGORY_LABELS: Final = {
     "gifts": "收受红包礼金", "vote_buying": "拉票贿选", "gambling": "赌博", "secrets": "泄露秘密",
     "privacy": "泄露他人隐私", "conduct": "作风问题", "factions": "拉帮结派", "rumour": "造谣传谣",

@@ -7,12 +7,13 @@ read, reply, case and closing is in the audit log (the intake functions write it
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from redline.bundle.schema import CHINA
 from redline.errors import AccessDenied, NotFound
 from redline.intake import officers
 from redline.review.accounts import Actor, Role
@@ -22,7 +23,6 @@ from redline.web.console.pages import render
 router = APIRouter()
 ReportId = Annotated[int, Path(ge=1, le=2**53)]
 Passphrase = Annotated[str, Form(min_length=1, max_length=500)]
-CHINA = timezone(timedelta(hours=8))
 
 
 def _officer(ctx: Ctx) -> Actor:
