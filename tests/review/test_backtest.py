@@ -7,6 +7,7 @@ Expected figures are worked out here from the findings and alerts tables, indepe
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import warnings
@@ -163,6 +164,19 @@ def test_a_no_op_change(county: tuple[str, Engine, dict[int, str]], tmp_path: Pa
     assert report["unchanged"] == len(_alerts(engine)) > 0
     assert all(r["added"] == r["removed"] == 0 for r in report["by_rule"].values())
     assert report["reviewer_hours"] == 0
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime for Spark")
+def test_a_no_op_change_on_spark_matches_the_local_run(county: tuple[str, Engine, dict[int, str]], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Spark's workers get each message's context: group-scoped rules raise what they raise locally."""
+    url, engine, _ = county
+    overrides = tmp_path / "same.yaml"
+    overrides.write_text("rules: {}\n", encoding="utf-8")
+    report = _backtest(capsys, url, "--overrides", str(overrides), "--spark", "local[2]")
+    assert (report["added"], report["removed"]) == (0, 0)
+    assert {rule: (r["added"], r["removed"]) for rule, r in report["by_rule"].items() if r["added"] or r["removed"]} == {}
 
 
 def test_a_new_term(county: tuple[str, Engine, dict[int, str]], tmp_path: Path,

@@ -145,6 +145,12 @@ def _message_rows(engine: Engine, cutoff: datetime | None) -> Iterator[list[tupl
         last = rows[-1][0]
 
 
+def _group_types(engine: Engine) -> dict[str, str]:
+    """Group id → type, for the messages' context (scoped rules)."""
+    with engine.connect() as conn:
+        return {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
+
+
 def _window(engine: Engine, cutoff: datetime | None) -> tuple[set[str] | None, set[str] | None]:
     """Message and payment ids inside the window (None: no window, everything counts)."""
     if cutoff is None:
@@ -162,8 +168,7 @@ def candidate_findings(engine: Engine, plan: ScanPlan, cutoff: datetime | None =
     from redline.scan.records import run_record_analyzers
     from redline.store import tables_from_store
 
-    with engine.connect() as conn:
-        group_types = {gid: gtype or "other" for gid, gtype in conn.execute(select(Group.group_id, Group.type))}
+    group_types = _group_types(engine)
     for rows in _message_rows(engine, cutoff):
         contexts = [message_context(conv, sender, group_types) for _, _, conv, sender in rows]
         yield from scan_batch(plan, [r[1] for r in rows], contexts, ids=[r[0] for r in rows])

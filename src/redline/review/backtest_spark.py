@@ -5,9 +5,9 @@ with the same batch function as `redline screen --spark` (`scan.spark`); the rec
 (payments, groups) are vectorised Arrow and run on the driver as in the local backtest. The
 comparison with today's findings and alerts is `review.backtest.compare`, unchanged.
 
-One difference from the local run: Spark's batch function sees text only, not the
-conversation, so a rule scoped to group types or chats raises its leads on every message.
-Use the local backtest for a change to such a rule.
+Each exported message carries its context (group type, conversation kind, group, sender: the
+columns `redline scan` derives from the store), so rules scoped to group types or chats apply
+on the workers exactly as in the local run.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from redline.review.backtest import (
     BacktestReport,
     Lead,
     _cutoff,
+    _group_types,
     _in_window,
     _message_rows,
     _window,
@@ -32,6 +33,7 @@ from redline.review.backtest import (
     compare,
     current_leads,
 )
+from redline.scan.arrow import CONTEXT_COLUMNS
 from redline.scan.spark import PlanSpec, plan_for, screen_dataframe
 from redline.store.tables.messages import Message
 from redline.store.tables.payments import Payment
@@ -39,15 +41,21 @@ from redline.store.tables.payments import Payment
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string())])
+_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), *((c, pa.string()) for c in CONTEXT_COLUMNS)])
 
 
 def export_messages(engine: Engine, path: Path, cutoff: datetime | None) -> int:
-    """The store's messages (in the window) as Parquet with `id` and `text`; returns how many."""
+    """The store's messages (in the window) as Parquet with `id`, `text` and their context; returns how many."""
+    from redline.scan.context import message_context
+
+    group_types = _group_types(engine)
     n = 0
     with pq.ParquetWriter(path, _SCHEMA, compression="zstd") as out:
         for rows in _message_rows(engine, cutoff):
-            out.write_table(pa.table({"id": [r[0] for r in rows], "text": [r[1] for r in rows]}, schema=_SCHEMA))
+            contexts = [message_context(conv, sender, group_types) for _, _, conv, sender in rows]
+            columns: dict[str, list[str | None]] = {"id": [r[0] for r in rows], "text": [r[1] for r in rows]}
+            columns |= {c: [getattr(ctx, c) for ctx in contexts] for c in CONTEXT_COLUMNS}
+            out.write_table(pa.table(columns, schema=_SCHEMA))
             n += len(rows)
     return n
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from redline.rules.plan import ScanPlan
-from redline.scan.arrow import FINDINGS_DDL, screen_record_batches
+from redline.scan.arrow import CONTEXT_COLUMNS, FINDINGS_DDL, screen_record_batches
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -90,8 +90,10 @@ def local_session(master: str = "local[2]", app_name: str = "redline-screen") ->
 
 
 def screen_dataframe(messages: DataFrame, spec: PlanSpec) -> DataFrame:
-    """Findings of a DataFrame with `id` and `text` columns."""
-    return messages.select(messages["id"].cast("string"), messages["text"].cast("string")).mapInArrow(
+    """Findings of a DataFrame with `id` and `text` columns (and any of CONTEXT_COLUMNS, which
+    scoped rules then respect)."""
+    columns = ["id", "text", *(c for c in CONTEXT_COLUMNS if c in messages.columns)]
+    return messages.select(*(messages[c].cast("string") for c in columns)).mapInArrow(
         partition_function(spec), FINDINGS_DDL)
 
 
