@@ -4,8 +4,7 @@ header line above (室文件县委办), never a verb (印发) taken for an issue
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from redline.text.doc_numbers import ISSUER_END, DocNumber, find_all
 
@@ -74,7 +73,8 @@ def test_generated_document_numbers(case: tuple[str, str, int, int]) -> None:
     number: DocNumber = found[0]
     assert number.issuer == issuer
     assert (number.year, number.serial) == (year, serial)
-    assert "文件" not in number.issuer and "\n" not in text[number.start:number.end]
+    assert "文件" not in number.issuer
+    assert "\n" not in text[number.start:number.end]
     assert text[number.start:number.end].endswith("号")
 
 

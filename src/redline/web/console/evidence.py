@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from PIL import Image, UnidentifiedImageError
-
 from sqlalchemy.orm import Session
 
 from redline.errors import NotFound, UnsupportedMedia
