@@ -19,11 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redline.errors import AccessDenied, RedlineError
 from redline.review import audit_log
+from redline.review.kept_forms import KEPT_FOR
 from redline.settings import Settings
 from redline.store.faults import DB_ERRORS, classify
 from redline.web.common.errors import problem, status_of
 from redline.web.console import pages
-from redline.review.kept_forms import KEPT_FOR
 from redline.web.console.deps import KEPT_COOKIE, LoginRequiredError, context
 from redline.web.console.routes import (
     admin,
