@@ -202,6 +202,7 @@ def test_attachment_alerts_show_the_page_once(county: County, served: tuple[str,
 
         page.goto(f"{base}/alerts/{scan_alert}")
         expect(page.locator("figure.attachment")).to_have_count(1)
+        expect(page.locator("dd.person")).to_contain_text("人员-")  # the file's sender is the alert's person
         expect(page.locator("figure.attachment dd.file")).to_contain_text("第 1 页")
         expect(page.locator("figure.attachment ol.marks")).to_contain_text("县政办〔2024〕3号")
         expect(page.locator("figure.attachment ol.marks")).not_to_contain_text("室文件")
