@@ -28,8 +28,9 @@ NUMBER: Final = re.compile(
 )
 _BEFORE: Final = re.compile(rf"(?P<run>[\u4e00-\u9fff]{{1,16}})(?P<gap>{GAP})$")
 # words that end whatever stands before a 代字: the document word of the header line, verbs
-# that cite a document (根据…文件精神, 印发, 转发), connectives
-_CUT: Final = re.compile(r".*(?:文件|通知|印发|转发|根据|按照|依据|依照|参照|关于|贯彻|落实|执行|现将|见|据|的|和|及|与|是)")
+# that cite or pass on a document (根据…文件精神, 印发, 转发, 附件请查收), connectives
+_CUT: Final = re.compile(r".*(?:文件|通知|印发|转发|下发|签发|发来|根据|按照|依据|依照|参照|关于|贯彻|落实|执行|现将|附件|查收|"
+                         r"收到|收悉|请|见|据|的|和|及|与|是)")
 ISSUER_END: Final = frozenset("发字办政委函党府厅局部组纪综规通税电")
 MIN_ISSUER, MAX_ISSUER = 2, 6
 
