@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from tests.web.axe import violations
@@ -59,15 +59,23 @@ def _run(*args: str) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
+def _drawn(size: tuple[int, int], colour: tuple[int, int, int], lines: list[str]) -> Image.Image:
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((40, 40 + number * 50), line, fill="black", font=ImageFont.truetype(str(FONT), 32))
+    return image
+
+
 def _photo() -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (800, 600), (40, 110, 60)).save(out, "JPEG")
+    _drawn((800, 600), (200, 220, 200), ["粮站门口 11月28日", "（举报人拍摄的现场照片）"]).save(out, "JPEG")
     return out.getvalue()
 
 
 def _pdf() -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (595, 842), (250, 250, 240)).save(out, "PDF")
+    _drawn((595, 842), (250, 250, 240), ["收据", "今收到 红包 200 元", "2023年11月28日"]).save(out, "PDF")
     return out.getvalue()
 
 
@@ -277,7 +285,7 @@ def test_a_dismissal_typed_into_a_lapsed_session_is_not_lost(county: County, ser
         page.fill('input[name="password"]', passwords["investigator"])
         page.click('button[type="submit"]')
         expect(page.locator("h1")).to_have_text("发送您填写的内容")
-        expect(page.locator('#kept-form input[name="reason"]')).to_have_value(reason)
+        expect(page.locator('#kept-form [name="reason"]')).to_have_value(reason)
         expect(page.locator("main")).to_contain_text("排除")
         assert violations(page) == []
         _shot(page, "kept-form")

@@ -21,6 +21,7 @@ TYPED: Final = {
     "value": N_("Value"), "case_id": N_("Into case # (empty: new case)"), "target": N_("Link to"),
     "title": N_("Title"),
 }
+PROSE: Final = frozenset({"reason", "text", "outcome"})  # shown in a box wide enough to reread
 # where a form lived, by the first part of its path, to name it in words
 PLACES: Final = {"alerts": N_("Alert"), "cases": N_("Case"), "intake": N_("Report")}
 
@@ -33,8 +34,8 @@ def _place(action: str) -> dict[str, str]:
 
 
 def _fields(kept: kept_forms.Kept) -> list[dict[str, Any]]:
-    return [{"name": name, "value": value, "label": TYPED.get(name, ""), "long": len(value) > 60 or "\n" in value}
-            for name, value in kept.fields]
+    return [{"name": name, "value": value, "label": TYPED.get(name, ""),
+             "long": name in PROSE or len(value) > 60 or "\n" in value} for name, value in kept.fields]
 
 
 @router.get("/kept", response_class=HTMLResponse, include_in_schema=False)
