@@ -119,3 +119,16 @@ def test_api_clients_get_401_and_nothing_is_kept(console_app: Any, console_db: t
     assert client.post(path, json={"action": "dismiss", "reason": REASON}).status_code == 401
     with Session(console_db[1]) as session:
         assert session.scalars(select(KeptForm)).all() == []
+
+
+def test_a_post_with_nothing_typed_returns_to_its_page(console_app: Any,
+                                                       console_db: tuple[str, Engine, dict[str, str]]) -> None:
+    client = TestClient(console_app)
+    _form_login(client, "analyst", console_db[2]["analyst"])
+    _lapse(console_db[1])
+    posted = client.post("/logout", data={"csrf_token": "x"}, headers={"Referer": "http://testserver/alerts/1"},
+                         follow_redirects=False)
+    assert posted.headers["location"] == "/login?next=/alerts/1"  # a page, never the POST-only address
+    elsewhere = client.post("/logout", data={"csrf_token": "x"}, headers={"Referer": "https://evil.example/x"},
+                            follow_redirects=False)
+    assert elsewhere.headers["location"] == "/login?next=/alerts"
