@@ -143,3 +143,16 @@ def test_files_download_with_their_type_and_preview(with_files: tuple[TestClient
     assert got.status_code == 200
     assert got.headers["content-type"].split(";")[0] == mime
     assert got.headers["content-disposition"].endswith(f'.{extension}"')
+
+
+def test_files_missing_from_the_data_folder_are_named_not_a_crash(with_files: tuple[TestClient, Any],
+                                                                  tmp_path: Path) -> None:
+    client, engine = with_files
+    # the console started with another --data than the portal's
+    other = TestClient(create_console_app(Settings(db_url=str(engine.url), data_dir=tmp_path / "elsewhere"), engine))
+    csrf = _login(other, "officer1", PASSPHRASE)
+    opened = other.post("/intake/1/open", data={"csrf_token": csrf, "passphrase": PASSPHRASE})
+    assert opened.status_code == 200
+    assert TEXT in opened.text
+    assert opened.text.count("redline serve --data") == 2
+    assert 'class="preview"' not in opened.text
