@@ -147,7 +147,7 @@ def test_files_download_with_their_type_and_preview(with_files: tuple[TestClient
 
 def test_files_missing_from_the_data_folder_are_named_not_a_crash(with_files: tuple[TestClient, Any],
                                                                   tmp_path: Path) -> None:
-    client, engine = with_files
+    _, engine = with_files
     # the console started with another --data than the portal's
     other = TestClient(create_console_app(Settings(db_url=str(engine.url), data_dir=tmp_path / "elsewhere"), engine))
     csrf = _login(other, "officer1", PASSPHRASE)
