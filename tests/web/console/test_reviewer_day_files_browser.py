@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -158,9 +159,19 @@ def _context(browser: Any) -> Any:
                                bypass_csp=True)
 
 
-def _shot(page: Any, name: str) -> None:
+# `make screenshots` sets this to docs/screenshots: the README shows some of these pages
+DOCS = os.environ.get("REDLINE_SCREENSHOTS", "")
+FOR_DOCS = {"photo-alert": "attachment-alert", "intake-report": "intake-report", "kept-form": "kept-form"}
+
+
+def _shot(page: Any, name: str, scroll_to: str | None = None) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"files-{name}.png"), full_page=True)
+    if DOCS and name in FOR_DOCS:
+        Path(DOCS).mkdir(parents=True, exist_ok=True)
+        if scroll_to:
+            page.locator(scroll_to).first.evaluate("e => e.scrollIntoView()")
+        page.screenshot(path=str(Path(DOCS) / f"{FOR_DOCS[name]}.png"))  # one screen, as a reader sees it
 
 
 def test_attachment_alerts_show_the_page_once(county: County, served: tuple[str, Path]) -> None:
@@ -203,7 +214,7 @@ def test_attachment_alerts_show_the_page_once(county: County, served: tuple[str,
             assert cited.inner_text().strip(), rule
         expect(page.locator("#rules tbody tr", has_text="TJ-07")).to_contain_text("天津")
         assert violations(page) == []
-        _shot(page, "photo-alert")
+        _shot(page, "photo-alert", scroll_to="figure.attachment")
         # the same image through another alert is refused
         other = page.request.get(f"{base}/alerts/{scan_alert}/attachment/{href.rsplit('/', 1)[1]}")
         assert other.status == 404
