@@ -65,7 +65,8 @@ test: $(STAMP) system-deps assets
 
 # the README's pictures (docs/screenshots/): the reviewer's-day browser test on the demo county
 screenshots: $(STAMP) system-deps assets
-	REDLINE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/web/console/test_console_reviewer_day.py -q
+	REDLINE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/web/console/test_console_reviewer_day.py \
+		tests/web/console/test_reviewer_day_files_browser.py -q
 
 bench: $(STAMP) system-deps assets
 	$(PY) -m bench

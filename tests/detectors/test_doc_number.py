@@ -8,7 +8,9 @@ from redline.detectors.doc_number import DocNumberDetector
 
 CASES = [
     ("某政[2019]3号", ["某政[2019]3号"]),
-    ("印发（2020）8号通知", ["印发（2020）8号"]),
+    ("印发（2020）8号通知", ["（2020）8号"]),  # 印发 is the verb, not an issuer: the document word counts
+    # a red-header page read line by line: the issuer's name and 文件 above the 文号 are not its 代字
+    ("中共某某县委办公室文件\n县委办〔2023〕12号", ["县委办〔2023〕12号"]),
     ("市政办发〔2017〕12号", ["市政办发〔2017〕12号"]),
     ("[2017]第12号文件", ["[2017]第12号"]),
     ("市政办发 〔 2017 〕 12 号", ["市政办发 〔 2017 〕 12 号"]),

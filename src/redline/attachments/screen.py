@@ -46,7 +46,7 @@ def _record(finding: Finding, extracted: Extracted, page: Page) -> dict[str, Any
         # the engine words its reasons for messages; here the text came from a file
         "reason": finding.reason.replace("消息中", "附件中", 1).replace("the message", "the attachment", 1),
         "file": str(extracted.path), "page": page.number, "sha256": extracted.sha256, "kind": extracted.kind,
-        "red_header": page.red_header, "boxes": boxes_for(page, start, end),
+        "red_header": page.red_header, "boxes": boxes_for(page, start, end), "pack": finding.pack,
     }
 
 
@@ -58,7 +58,7 @@ def _unreadable(extracted: Extracted) -> dict[str, Any]:
         "reason": f"附件无法读取，内容未能检查：{problem}。请人工核看该文件（加密或损坏的文件也可能含涉密内容）。"
                   f" / The attachment could not be read ({problem}); please look at it by hand.",
         "file": str(extracted.path), "page": None, "sha256": extracted.sha256, "kind": extracted.kind,
-        "red_header": False, "boxes": [],
+        "red_header": False, "boxes": [], "pack": "",
     }
 
 
@@ -189,6 +189,6 @@ def message_attachment_findings(plan: ScanPlan, attachments: Sequence[tuple[str,
         Finding(rule_id=record["rule_id"], category=record["category"], detector=record["detector"],
                 subject="message", subject_id=message_id, severity=record["severity"], reason=record["reason"],
                 label=record["label"], start=record["start"], end=record["end"], evidence=record["evidence"],
-                score=1.0, facts={k: record[k] for k in ("file", "page", "sha256", "kind", "red_header", "boxes")})
+                score=1.0, pack=record["pack"], facts={k: record[k] for k in ("file", "page", "sha256", "kind", "red_header", "boxes")})
         for record in records for message_id in by_path.get(Path(record["file"]), [])
     ]

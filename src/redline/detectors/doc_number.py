@@ -2,7 +2,8 @@
 
 A 文号 names an official document; pasted into a chat it suggests the document travels
 with it. The bracketed year alone is weak (court cases, invoices use brackets too), so a hit
-needs an issuer prefix (某政, 京办发) or a document word in the message.
+needs an issuer prefix (某政, 京办发) or a document word in the message. The parts of the
+number (机关代字, year, serial) are read by `redline.text.doc_numbers`.
 """
 
 from __future__ import annotations
@@ -15,16 +16,9 @@ from pydantic import BaseModel, ConfigDict
 
 from redline.contracts import BuildContext, Hit, Trigger, config_as
 from redline.detectors.matchers import PatternPrefilter
+from redline.text import doc_numbers
 from redline.text.joined import joined_view
 
-# between the parts of a 文号 evaders put spaces or symbols (〔·2·0·1·7·〕): a short gap of
-# characters that are neither digits, letters, 汉字 nor brackets
-_G: Final = r"[^0-9a-z\u4e00-\u9fff〔〕\[\]()【】]{0,2}"
-_YEAR: Final = rf"(?:1{_G}9|2{_G}0){_G}\d{_G}\d"
-_NUMBER: Final = re.compile(
-    rf"(?P<issuer>[\u4e00-\u9fff]{{0,5}}[发字办政委函党府厅局部组纪综规通]{_G})?[〔\[(【]{_G}{_YEAR}{_G}"
-    rf"[〕\])】]{_G}第?{_G}\d(?:{_G}\d){{0,4}}{_G}号"
-)
 _PREFILTER: Final = r"[〔\[(【][^0-9a-z〔〕\[\]()【】]{0,2}[12]"
 _CONTEXT: Final = re.compile(r"文件|通知|印发|发文|文号|红头|函|纪要|决定|意见|办法|批复|请示|报告")
 BASE, ISSUER_BOOST, CONTEXT_BOOST = 0.5, 0.25, 0.2
@@ -62,16 +56,16 @@ class DocNumberDetector:
         for _, row in self._prefilter.candidates(joined_view(texts)):
             text = texts[row]
             has_context = _CONTEXT.search(text) is not None
-            for m in _NUMBER.finditer(text):
+            for number in doc_numbers.find_all(text):
                 score, why = BASE, "document number"
-                if m.group("issuer"):
+                if number.issuer:
                     score += ISSUER_BOOST
-                    why += f"; issuer {m.group('issuer')}"
+                    why += f"; issuer {number.issuer}"
                 if has_context:
                     score += CONTEXT_BOOST
                     why += "; document word"
                 hits.extend(
-                    Hit(row, self.name, label, m.start(), m.end(), round(score, 2), why)
+                    Hit(row, self.name, label, number.start, number.end, round(score, 2), why)
                     for label, min_score in self._labels
                     if score >= min_score
                 )

@@ -91,6 +91,28 @@ def read_report(engine: Engine, officer_name: str, passphrase: str, report_id: i
     return next(s for s in list_reports(engine) if s.id == report_id), messages
 
 
+def read_report_and_files(engine: Engine, data_dir: Path, officer_name: str, passphrase: str, report_id: int,
+                          ) -> tuple[ReportSummary, list[ThreadMessage], dict[int, bytes]]:
+    """A report's thread and its files' bytes, for the page that previews them (one key
+    derivation for all; the read and each file are audited). A file missing from `data_dir`
+    is left out: the page says so, and its download names the folder to check."""
+    with Session(engine) as session:
+        report, key = _report_key(session, officer_name, passphrase, report_id)
+        messages = thread(session, key, report.id)
+        files: dict[int, bytes] = {}
+        for message in messages:
+            for meta in message.files:
+                try:
+                    files[int(meta["id"])] = read_file(session, data_dir, key, report.id, int(meta["id"]))[1]
+                except NotFound:
+                    continue
+    audit_log.record(engine, officer_name, "intake", "report.read", f"report:{report_id}", {})
+    for file_id in files:
+        audit_log.record(engine, officer_name, "intake", "report.file", f"report:{report_id}",
+                         {"file": file_id, "preview": True})
+    return next(s for s in list_reports(engine) if s.id == report_id), messages, files
+
+
 def read_attachment(engine: Engine, data_dir: Path, officer_name: str, passphrase: str, report_id: int,
                     file_id: int) -> tuple[dict[str, object], bytes]:
     """One decrypted attachment (audited)."""
@@ -103,13 +125,15 @@ def read_attachment(engine: Engine, data_dir: Path, officer_name: str, passphras
 
 def reply(engine: Engine, data_dir: Path, officer_name: str, passphrase: str, report_id: int, text: str,
           today: date) -> None:
-    """A question or message to the reporter, readable with their receipt code."""
+    """A question or message to the reporter, readable with their receipt code.
+
+    Asking is not accepting (受理): the status and its deadline change only when the officer
+    accepts, opens a case or closes the report.
+    """
     if not text.strip():
         raise InputError("a reply needs text")
     with Session(engine) as session, session.begin():
         report, key = _report_key(session, officer_name, passphrase, report_id)
-        if report.status == "received":
-            report.status = "accepted"
         add_message(session, data_dir, key, report.id, "officer", today, {"text": text.strip()}, [])
     audit_log.record(engine, officer_name, "intake", "report.reply", f"report:{report_id}", {})
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -174,7 +174,7 @@ def scan_store(engine: Engine, plan: ScanPlan, *, progress: Progress | None = No
                              "附件路径指向 --files 文件夹之外，已拒绝读取 / attachment path leads outside the --files "
                              "folder: refused, not read", f"{r.message_id}\t{r.path}")
             for r in refused])
-        found = message_attachment_findings(plan, attached, files_root)
+        found = _with_senders(engine, message_attachment_findings(plan, attached, files_root))
         summary.new_findings += save_findings(engine, found, pack_versions=plan.pack_versions)
         summary.text_findings += len(found)
         summary.by_rule.update(f.rule_id for f in found)
@@ -201,6 +201,19 @@ def run_records(engine: Engine, plan: ScanPlan, summary: ScanSummary, concerns: 
         summary.new_findings += save_findings(engine, record, pack_versions=plan.pack_versions)
         summary.record_findings += len(record)
         summary.by_rule.update(f.rule_id for f in record)
+
+
+def _with_senders(engine: Engine, findings: list[Finding]) -> list[Finding]:
+    """A file's findings are about the person who sent it, as a message's text findings are:
+    the alert names them and their unit, and groups the file with their other leads."""
+    ids = sorted({f.subject_id for f in findings})
+    senders: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 500):  # well under SQLite's variable limit
+            chunk = ids[start:start + 500]
+            senders.update(conn.execute(select(Message.id, Message.sender).where(Message.id.in_(chunk)))
+                           .tuples().all())
+    return [replace(f, person_id=f.person_id or senders.get(f.subject_id)) for f in findings]
 
 
 def _attachments_of(engine: Engine, ids: list[str]) -> list[tuple[str, dict[str, Any] | None]]:

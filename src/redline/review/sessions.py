@@ -72,13 +72,27 @@ def resolve(engine: Engine, token: str | None, idle: timedelta = DEFAULT_IDLE) -
         return None
     username, csrf, created, seen, role, active = row
     created, seen = _aware(created), _aware(seen)
-    if not active or now - created > SESSION_MAX_AGE or now - seen > idle:
+    if not active:
         end(engine, token)
+        return None
+    if now - created > SESSION_MAX_AGE or now - seen > idle:
+        # lapsed: refused, but the row stays (until the next login purges old ones) so that a
+        # form posted into it can be kept for its owner (`lapsed_owner`, review.kept_forms)
         return None
     if now - seen > TOUCH_EVERY:
         with engine.begin() as conn:
             conn.execute(update(ConsoleSession).where(ConsoleSession.id == key).values(last_seen=now))
     return Live(token, str(username), str(role), str(csrf))
+
+
+def lapsed_owner(engine: Engine, token: str | None) -> str | None:
+    """Whose session `token` was, when it ended by idling or age (not by logout, a password
+    change or a disabled account: those delete the row). Only asked after `resolve` refused."""
+    if not token or len(token) > 200:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(_LOOKUP, {"key": _key(token)}).first()
+    return str(row.username) if row is not None and row.active else None
 
 
 def end(engine: Engine, token: str) -> None:

@@ -55,8 +55,14 @@ def test_photo_evidence_outlined(tmp_path: Path) -> None:
     investigator = login("investigator")
     page = investigator.get("/alerts/1")
     assert page.status_code == 200
-    assert 'id="attachment-' in page.text
-    assert "<polygon" in page.text
+    # eight findings (four packs × marking and 文号) on one photo: one picture, two boxes
+    assert page.text.count('<figure class="attachment"') == 1
+    assert page.text.count("<polygon") == 2
+    assert '<dd class="sender">人员-' in page.text
+    assert '<dd class="unit">县委办</dd>' in page.text
+    assert "天津市委组织部" in page.text  # TJ-07's pack is named, not blank
+    assert "县委办〔2026〕12号" in page.text
+    assert "文件县委办" not in page.text
     href = page.text.split('<image href="', 1)[1].split('"', 1)[0]
     picture = investigator.get(href)
     assert picture.status_code == 200

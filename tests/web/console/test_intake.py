@@ -7,11 +7,13 @@ import re
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from redline.intake import reports
 from redline.intake.officers import add_officer
+from redline.intake.uploads import Upload
 from redline.review.accounts import add_account, ensure_demo_accounts
 from redline.settings import Settings
 from redline.store.db import migrate
@@ -81,3 +83,76 @@ def test_other_roles_and_missing_csrf_are_refused(setup: tuple[TestClient, str, 
     officer = TestClient(client.app)
     _login(officer, "officer1", PASSPHRASE)
     assert officer.post("/intake/1/open", data={"passphrase": PASSPHRASE}).status_code == 403
+
+
+def _photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _pdf() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (595, 842), "white").save(out, "PDF")
+    return out.getvalue()
+
+
+@pytest.fixture
+def with_files(tmp_path: Path) -> tuple[TestClient, Any]:
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    engine = migrate(url)
+    add_officer(engine, "officer1", PASSPHRASE)
+    add_account(engine, "officer1", "intake", PASSPHRASE)
+    data = tmp_path / "data"
+    # the reporter's names say nothing true about the content: the officer's download goes by content
+    files = [Upload("现场照片", "", _photo()), Upload("收据扫描", "application/pdf", _pdf())]
+    reports.submit(engine, data, reports.NewReport(text=TEXT, category="gifts", files=files), date(2026, 11, 25))
+    return TestClient(create_console_app(Settings(db_url=url, data_dir=data), engine)), engine
+
+
+def test_asking_the_reporter_leaves_the_report_unaccepted(setup: tuple[TestClient, str, dict[str, str]]) -> None:
+    client, code, _ = setup
+    csrf = _login(client, "officer1", PASSPHRASE)
+    client.post("/intake/1/reply", data={"csrf_token": csrf, "passphrase": PASSPHRASE, "text": "请问是哪个粮站？"})
+    engine = client.app.state.console.engine  # type: ignore[attr-defined]
+    assert reports.follow_up(engine, code).status == "received"  # 受理 is the officer's own act
+    accepted = client.post("/intake/1/accept", data={"csrf_token": csrf}, follow_redirects=False)
+    assert accepted.status_code == 303
+    assert reports.follow_up(engine, code).status == "accepted"
+
+
+@pytest.mark.parametrize(("position", "mime", "extension"), [(0, "image/png", "png"), (1, "application/pdf", "pdf")])
+def test_files_download_with_their_type_and_preview(with_files: tuple[TestClient, Any], position: int, mime: str,
+                                                    extension: str) -> None:
+    client, _ = with_files
+    csrf = _login(client, "officer1", PASSPHRASE)
+    opened = client.post("/intake/1/open", data={"csrf_token": csrf, "passphrase": PASSPHRASE})
+    file_ids = re.findall(r'action="/intake/1/files/(\d+)"', opened.text)
+    assert len(file_ids) == 2
+    # previews inline: the photo and the PDF's page as pictures on the report page
+    assert len(re.findall(r'<img[^>]+class="preview"[^>]+src="data:image/(?:jpeg|png);base64,', opened.text)) == 2
+    got = client.post(f"/intake/1/files/{file_ids[position]}", data={"csrf_token": csrf, "passphrase": PASSPHRASE})
+    assert got.status_code == 200
+    assert got.headers["content-type"].split(";")[0] == mime
+    assert got.headers["content-disposition"].endswith(f'.{extension}"')
+
+
+def test_files_missing_from_the_data_folder_are_named_not_a_crash(with_files: tuple[TestClient, Any],
+                                                                  tmp_path: Path) -> None:
+    _, engine = with_files
+    # the console started with another --data than the portal's
+    other = TestClient(create_console_app(Settings(db_url=str(engine.url), data_dir=tmp_path / "elsewhere"), engine))
+    csrf = _login(other, "officer1", PASSPHRASE)
+    opened = other.post("/intake/1/open", data={"csrf_token": csrf, "passphrase": PASSPHRASE})
+    assert opened.status_code == 200
+    assert TEXT in opened.text
+    assert opened.text.count("redline serve --data") == 2
+    assert 'class="preview"' not in opened.text

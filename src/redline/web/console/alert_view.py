@@ -20,6 +20,7 @@ from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
 from redline.store.tables.payments import Payment
 from redline.store.tables.review import Alert, Decision
+from redline.web.console.labels import packs_of_rule
 from redline.web.console.present import alert_row, message_dict, payment_dict, when
 
 SHOWN: Final = 500  # evidence rows on the page; the API lists every id, the case shows them all
@@ -42,6 +43,7 @@ def rules_folded(findings: list[FindingRow], masker: Masker, lang: str) -> list[
     out = []
     for row in rules.values():
         row["hits"] = len(row.pop("_subjects"))
+        row["packs"] = row["packs"] or packs_of_rule(row["rule_id"])
         out.append(row)
     return sorted(out, key=lambda r: (-SEVERITY_RANK.get(r["severity"], 0), r["rule_id"]))
 

@@ -6,7 +6,7 @@ OpenAPI document, every asset served from /static (no CDN: the console runs on i
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,11 +19,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redline.errors import AccessDenied, RedlineError
 from redline.review import audit_log
+from redline.review.kept_forms import KEPT_FOR
 from redline.settings import Settings
 from redline.store.faults import DB_ERRORS, classify
 from redline.web.common.errors import problem, status_of
 from redline.web.console import pages
-from redline.web.console.deps import LoginRequiredError, context
+from redline.web.console.deps import KEPT_COOKIE, LoginRequiredError, context
 from redline.web.console.routes import (
     admin,
     alerts,
@@ -32,6 +33,7 @@ from redline.web.console.routes import (
     cases,
     custody,
     intake,
+    kept,
     live,
     people,
     quarantine,
@@ -68,6 +70,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def _after_login(request: Request) -> str:
+    """Where to go after logging in: the page asked for, or for a form post (which a GET after
+    the login would answer with 405) the page the form was on."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    return (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site and referer.path else "/alerts"
+
+
 def _engine(settings: Settings) -> Engine:
     try:
         from redline.store.db import make_engine
@@ -88,7 +100,8 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
     app.state.console = Console.build(settings, engine or _engine(settings))
     audit_log.anchor_to(app.state.console.engine, settings.audit_anchor)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, people, custody, second_look):
+    for module in (auth, alerts, cases, admin, intake, attachments, quarantine, live, people, custody, second_look,
+                   kept):
         app.include_router(module.router)
 
     app.add_middleware(SecurityHeaders)
@@ -99,8 +112,12 @@ def create_console_app(settings: Settings, engine: Engine | None = None) -> Fast
         if isinstance(exc, LoginRequiredError):
             if api:
                 return JSONResponse({**problem(exc), "status": 401}, status_code=401)
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            if exc.kept:  # the form just posted is kept: after the login it comes back filled in
+                response = RedirectResponse("/login?next=/kept", status_code=303)
+                response.set_cookie(KEPT_COOKIE, exc.kept, max_age=int(KEPT_FOR.total_seconds()), httponly=True,
+                                    samesite="strict", secure=request.app.state.console.cookie_secure, path="/")
+                return response
+            return RedirectResponse(f"/login?next={quote(_after_login(request))}", status_code=303)
         code = status_of(exc)
         if isinstance(exc, AccessDenied):
             ctx = context(request)

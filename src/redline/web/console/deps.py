@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from redline.errors import AccessDenied, RedlineError
-from redline.review import sessions
+from redline.review import kept_forms, sessions
 from redline.review.accounts import Actor, Perm, Role
 from redline.review.pseudonyms import Masker
 from redline.web.common import i18n
@@ -18,10 +18,17 @@ from redline.web.console.state import LOCALE_DIR, Console
 
 SESSION_COOKIE = "redline_console"
 LOGIN_NONCE_COOKIE = "redline_login_nonce"
+KEPT_COOKIE = "redline_kept"  # the token of a form kept across a re-login (review.kept_forms)
 
 
 class LoginRequiredError(RedlineError):
-    """No valid session: pages redirect to the login page, the API answers 401."""
+    """No valid session: pages redirect to the login page, the API answers 401.
+
+    `kept` is the token of the form the request posted, kept for after the login."""
+
+    def __init__(self, message: str, kept: str | None = None) -> None:
+        super().__init__(message)
+        self.kept = kept
 
 
 def console(request: Request) -> Console:
@@ -65,14 +72,29 @@ def context(request: Request) -> Ctx:
 CtxDep = Annotated[Ctx, Depends(context)]
 
 
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+async def _keep_form(request: Request, ctx: Ctx) -> str | None:
+    """A page form posted into a session that has lapsed: keep what was typed for its owner."""
+    if request.url.path.startswith("/api/") or not _is_form(request):
+        return None
+    owner = sessions.lapsed_owner(ctx.app.engine, request.cookies.get(SESSION_COOKIE))
+    if owner is None:
+        return None
+    form = await request.form()  # parsed already for the route's parameters: no second read
+    pairs = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    return kept_forms.keep(ctx.app.engine, owner, request.url.path, pairs)
+
+
 async def csrf(request: Request, ctx: CtxDep) -> Ctx:
     """Every state-changing request carries the session's CSRF token (form field or header)."""
     if ctx.session is None or ctx.actor is None:
-        raise LoginRequiredError("please log in")
+        raise LoginRequiredError("please log in", kept=await _keep_form(request, ctx))
     given = request.headers.get("x-csrf-token")
-    if given is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if given is None and _is_form(request):
         form = await request.form()
         value = form.get("csrf_token")
         given = value if isinstance(value, str) else None

@@ -33,6 +33,27 @@ def _pack_labels() -> dict[str, str]:
     return labels
 
 
+@lru_cache(maxsize=1)
+def _rule_packs() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for path in shipped_pack_paths():
+        try:
+            head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(head, dict) and head.get("pack"):
+            for rule in head.get("rules") or ():
+                if isinstance(rule, dict) and rule.get("id"):
+                    out.setdefault(str(rule["id"]), []).append(str(head["pack"]))
+    return out
+
+
+def packs_of_rule(rule_id: str) -> list[str]:
+    """The shipped packs that hold a rule: for findings stored without their pack (attachment
+    findings before the scan kept it), so the reviewer still reads who issued the rule."""
+    return list(_rule_packs().get(rule_id, ()))
+
+
 def pack_label(pack: str) -> str:
     """A pack as reviewers name it: its issuer and year (天津市委组织部（2017）), not its file id."""
     return _pack_labels().get(pack, pack)

@@ -279,7 +279,7 @@ def alert_detail(session: Session, alert: Alert, masker: Masker, lang: str) -> d
         **alert_row(alert, masker, (findings[0].reason_en or findings[0].reason) if findings and lang == "en"
                     else (findings[0].reason if findings else "")),
         "findings": [finding_dict(f, masker) for f in findings],
-        "attachments": attachment_views(findings, masker),
+        "attachments": attachment_views(session, findings, masker),
     }
     if alert.subject == "message":
         detail["context"] = _message_context(session, alert, findings, masker)

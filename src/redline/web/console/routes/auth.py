@@ -14,6 +14,7 @@ from redline.review import audit_log, sessions
 from redline.review.accounts import Actor, authenticate, change_password
 from redline.web.common import i18n
 from redline.web.console.deps import (
+    KEPT_COOKIE,
     LOGIN_NONCE_COOKIE,
     SESSION_COOKIE,
     CsrfCtx,
@@ -65,7 +66,8 @@ def _end_session(ctx: Ctx, response: Response) -> None:
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_page(ctx: CtxDep, next: str | None = None, error: str = "") -> Response:
     nonce = ctx.request.cookies.get(LOGIN_NONCE_COOKIE) or secrets.token_urlsafe(16)
-    response = render(ctx, "login.html", next=_safe_next(next), error=error,
+    kept = _safe_next(next) == "/kept" and bool(ctx.request.cookies.get(KEPT_COOKIE))
+    response = render(ctx, "login.html", next=_safe_next(next), error=error, kept=kept,
                       login_token=ctx.app.codec.login_token(nonce))
     response.set_cookie(LOGIN_NONCE_COOKIE, nonce, httponly=True, samesite="strict",
                         secure=ctx.app.cookie_secure, path="/")

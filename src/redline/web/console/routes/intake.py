@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.bundle.schema import CHINA
 from redline.errors import AccessDenied, NotFound
-from redline.intake import officers
+from redline.intake import officers, previews
 from redline.review.accounts import Actor, Role
 from redline.web.console.deps import CsrfCtx, Ctx, CtxDep, LoginRequiredError
 from redline.web.console.pages import render
@@ -67,11 +67,19 @@ def intake_locked(ctx: CtxDep, report_id: ReportId) -> Response:
     return render(ctx, "intake_report.html", r=_summary(summary), thread=None)
 
 
+def _file_view(meta: dict[str, Any], data: bytes | None) -> dict[str, Any]:
+    shown = previews.preview(data) if data is not None else None
+    mime, extension = previews.sniffed(data) if data is not None else (str(meta.get("mime", "")), "")
+    return {**meta, "mime": mime, "extension": extension, "missing": data is None,
+            "pictures": shown.pictures if shown else (), "pages": shown.pages if shown else 0}
+
+
 def _open(ctx: Ctx, report_id: int, passphrase: str, notice: str = "") -> Response:
     actor = _officer(ctx)
-    summary, thread = officers.read_report(ctx.app.engine, actor.username, passphrase, report_id)
+    summary, thread, files = officers.read_report_and_files(ctx.app.engine, ctx.app.settings.data_dir,
+                                                           actor.username, passphrase, report_id)
     messages = [{"id": m.id, "author": m.author, "sent_on": m.sent_on.isoformat(), "body": m.body,
-                 "files": m.files} for m in thread]
+                 "files": [_file_view(f, files.get(int(f["id"]))) for f in m.files]} for m in thread]
     return render(ctx, "intake_report.html", r=_summary(summary), thread=messages, passphrase=passphrase,
                   notice=notice)
 
@@ -120,8 +128,10 @@ def intake_duplicate(ctx: CsrfCtx, report_id: ReportId,
 def intake_file(ctx: CsrfCtx, report_id: ReportId, file_id: Annotated[int, Path(ge=1, le=2**53)],
                 passphrase: Passphrase) -> Response:
     actor = _officer(ctx)
-    meta, data = officers.read_attachment(ctx.app.engine, ctx.app.settings.data_dir, actor.username, passphrase,
+    _meta, data = officers.read_attachment(ctx.app.engine, ctx.app.settings.data_dir, actor.username, passphrase,
                                           report_id, file_id)
-    # the sniffed type, never the reporter's name, decides how the browser treats it
-    return Response(data, media_type=str(meta["mime"]),
-                    headers={"Content-Disposition": f'attachment; filename="report-{report_id}-file-{file_id}"'})
+    # the type sniffed from the content, never the reporter's name, decides the type and the
+    # extension the file is saved with (a photo opens as a photo, a PDF in a PDF reader)
+    mime, extension = previews.sniffed(data)
+    return Response(data, media_type=mime, headers={
+        "Content-Disposition": f'attachment; filename="report-{report_id}-file-{file_id}.{extension}"'})
