@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from redline.reasons.groups import GROUPS
 from redline.reasons.payments import PAYMENTS
 from redline.reasons.template import Facts, ReasonError, Template
 
-TEMPLATES: Final[Mapping[str, Template]] = {**PAYMENTS}
+TEMPLATES: Final[Mapping[str, Template]] = {**PAYMENTS, **GROUPS}
 
 
 def render(key: str, facts: Facts) -> tuple[str, str]:
