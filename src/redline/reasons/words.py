@@ -1,4 +1,4 @@
-"""The words reason sentences share: money, periods, payment kinds, relations, quoted id lists.
+"""The words reason sentences share: categories, money, periods, payment kinds, relations, id lists.
 
 Every helper takes plain facts (fen as int, dates as ISO strings, ids and names as str) and
 returns a phrase in one language; the templates (`reasons.payments`, `reasons.groups`) put
@@ -7,7 +7,7 @@ the phrases into sentences. Chinese first, English second, as everywhere in a re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 RELATION_ZH: Final = {
@@ -30,6 +30,25 @@ _KIND_ZH: Final = {"red_packet": ("红包", "个"), "transfer": ("转账", "笔"
                    "bank": ("银行转账", "笔")}
 _KIND_EN: Final = {"red_packet": "red packets", "transfer": "transfers", "gift_card": "gift cards",
                    "bank": "bank transfers"}
+
+# Category names as reviewers say them (vocab.Category value → 中文).
+CATEGORY_ZH: Final[Mapping[str, str]] = {
+    "political": "政治言论",
+    "secrets": "涉密信息",
+    "privacy": "个人信息",
+    "rumour": "谣言传播",
+    "vulgar": "低俗内容",
+    "promotion": "商业推广",
+    "gifts": "收送红包礼品",
+    "gambling": "赌博",
+    "superstition": "封建迷信",
+    "factions": "拉帮结派",
+    "vote_buying": "拉票贿选",
+    "flattery": "吹捧奉承",
+    "off_topic": "与工作无关",
+    "governance": "工作群管理",
+    "conduct": "工作作风",
+}
 
 # How many ids a sentence quotes; the full lists stay in `facts` and `related_ids`.
 MAX_QUOTED: Final = 5
