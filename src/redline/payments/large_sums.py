@@ -42,6 +42,7 @@ class LargeSumsConfig(TypologyConfig):
     lucky_yuan: tuple[int, ...] = LUCKY_YUAN
     lucky_min_yuan: float = 666.0  # a lucky amount from a non-official raises a low lead from here
     max_return_ratio: float = 0.5
+    high_multiple: float = 5.0  # a day total this many times min_yuan: severity high
     weights: LargeSumsWeights = LargeSumsWeights()
 
 
@@ -91,7 +92,7 @@ class LargeSums(PaymentAnalyzer):
             score = clamp(base + size + lucky + rnd)
             reason = {**gift_facts(frame.names, row), "large": large, "lucky": bool(row["lucky"]),
                       "round_thousand": bool(row["round_sum"]), "back_fen": int(row["back_fen"])}
-            severity = Severity.HIGH if large and row["total_fen"] >= 5 * fen(config.min_yuan) else (
+            severity = Severity.HIGH if large and row["total_fen"] >= config.high_multiple * fen(config.min_yuan) else (
                 Severity.MEDIUM if large else Severity.LOW)
             out.append(Lead(
                 typology="large_sums", category=Category.GIFTS, person_id=row["person_id"],
@@ -99,7 +100,8 @@ class LargeSums(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score, severity=severity, reason_key="payments.large_sums", reason_facts=reason,
                 facts={"relation": row["rel"], "lucky_amount": bool(row["lucky"]), "days": row["days"],
-                       "severity_rule": "high at 5x the threshold, medium at the threshold, low for a lucky amount only",
+                       "severity_rule": f"high at {config.high_multiple:g}x the threshold, medium at the threshold, "
+                                        "low for a lucky amount only",
                        "largest_day_fen": int(row["max_day_fen"]),
                        "round_thousand": bool(row["round_sum"]), "back_fen": int(row["back_fen"]),
                        "threshold_yuan": config.min_yuan,

@@ -13,8 +13,9 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
+from redline.bundle.schema import OFFSET_US
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights
-from redline.payments.frame import PaymentFrame
+from redline.payments.frame import US_PER_DAY, PaymentFrame
 from redline.payments.lead import Lead, clamp, iso
 from redline.vocab import Category, Severity
 
@@ -112,8 +113,7 @@ class PacketGambling(PaymentAnalyzer):
             w = config.weights
             base = w.base + (w.chain if chain else 0.0) + (w.stake_talk if talk else 0.0)
             score = clamp(base + min(w.count_cap, w.per_packet * row["packets"]))
-            day_lo, day_hi = ((row["t_lo"] + 8 * 3_600_000_000) // 86_400_000_000,
-                              (row["t_hi"] + 8 * 3_600_000_000) // 86_400_000_000)
+            day_lo, day_hi = (row["t_lo"] + OFFSET_US) // US_PER_DAY, (row["t_hi"] + OFFSET_US) // US_PER_DAY
             group = frame.group_names.get(row["conv"], row["conv"])
             for person in row["officials"] or []:
                 others = tuple(p for p in row["everyone"] if p != person)

@@ -39,6 +39,8 @@ class RepeatedGiftsConfig(TypologyConfig):
     gap_days: int = 180  # a longer silence starts a new series
     max_return_ratio: float = 0.25  # back-payments above this share make it give-and-take
     include_officials: bool = False  # official payers are covered by relations, not guessed
+    high_count: int = 10  # this many gifts in a series, or …
+    high_total_yuan: float = 2000.0  # … this much in total: severity high
     weights: RepeatedGiftsWeights = RepeatedGiftsWeights()
 
 
@@ -78,7 +80,8 @@ class RepeatedGifts(PaymentAnalyzer):
             repeat = min(w.repeat_cap, w.repeat_per_doubling * math.log2(row["n"] / config.min_count + 1))
             size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
             score = clamp(base + repeat + size + (w.never_reciprocated if ratio == 0 else 0.0))
-            severity = Severity.HIGH if row["n"] >= 10 or row["total_fen"] >= fen(2000) else Severity.MEDIUM
+            high = row["n"] >= config.high_count or row["total_fen"] >= fen(config.high_total_yuan)
+            severity = Severity.HIGH if high else Severity.MEDIUM
             reason = {**gift_facts(frame.names, row), "back_fen": int(row["back_fen"]), "return_ratio": ratio}
             out.append(Lead(
                 typology="repeated_gifts", category=Category.GIFTS, person_id=row["person_id"],
@@ -86,7 +89,7 @@ class RepeatedGifts(PaymentAnalyzer):
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score, severity=severity, reason_key="payments.repeated_gifts", reason_facts=reason,
                 facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
-                       "severity_rule": "high if 10+ gifts or 2,000+ yuan, else medium",
+                       "severity_rule": f"high if {config.high_count}+ gifts or {config.high_total_yuan:,.0f}+ yuan, else medium",
                        "payer_external": bool(row["payer_external"]),
                        "score_parts": {"base": round(base, 3), "repeat": round(repeat, 3), "size": round(size, 3),
                                        "never_reciprocated": w.never_reciprocated if ratio == 0 else 0.0}},
