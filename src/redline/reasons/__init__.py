@@ -3,4 +3,4 @@
 from redline.reasons.render import TEMPLATES, render
 from redline.reasons.template import ReasonError
 
-__all__ = ["TEMPLATES", "ReasonError", "render"]
+__all__ = ["ReasonError", "TEMPLATES", "render"]
