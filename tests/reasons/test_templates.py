@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from redline.reasons import TEMPLATES, ReasonError, render
+from redline.reasons import ReasonError, render
+from redline.reasons.render import TEMPLATES
 from redline.registry import RECORD_ANALYZERS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
