@@ -1,18 +1,25 @@
 from __future__ import annotations
 
 from redline.contracts import Trigger
-from redline.groups.finding import group_finding, merge_same_subject, quote_ids, quote_ids_en
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.stale_member import StaleMember, StaleMemberConfig
 from redline.groups.unregistered import UnregisteredConfig
+from redline.reasons import render
+from redline.reasons.words import quote_ids, quote_ids_en
 from redline.vocab import Subject
 
 T = Trigger("XY-03", "XY-03#0", UnregisteredConfig())
 
 
+def _facts(group: str, person: str) -> dict[str, object]:
+    return {"person_id": person, "name": None, "group_id": group, "group_name": group, "problem": "missing",
+            "display": "", "pattern": "{unit}-{name}", "shown": None, "real": None}
+
+
 def _f(group: str, person: str, severity: str, ids: list[str]):  # type: ignore[no-untyped-def]
     return group_finding(T, detector="groups.x", kind="display_name", category="governance", severity=severity,
                          group_id=group, person_id=person, subject=Subject.PERSON, subject_id=person,
-                         message_ids=ids, reason=f"{person}在{group}。", reason_en=f"{person} in {group}.")
+                         message_ids=ids, reason_key="groups.display_name", reason_facts=_facts(group, person))
 
 
 def test_findings_on_one_subject_merge_and_others_stay() -> None:
@@ -21,7 +28,9 @@ def test_findings_on_one_subject_merge_and_others_stay() -> None:
     assert [(f.subject_id, f.severity, f.facts.get("group_ids", None)) for f in merged] == [
         ("p1", "high", ["G1", "G2"]), ("p2", "low", None)]
     assert merged[0].facts["message_ids"] == ["m1", "m2"]
-    assert merged[0].reason == "p1在G1。p1在G2。"
+    assert merged[0].reason == "p1在工作群“G1”(G1)未设置群备注名，未按规定实名备注。p1在工作群“G2”(G2)未设置群备注名，未按规定实名备注。"
+    g1_en, g2_en = render("groups.display_name", _facts("G1", "p1"))[1], render("groups.display_name", _facts("G2", "p1"))[1]
+    assert merged[0].reason_en == f"{g1_en} {g2_en}"
     assert merged[0].facts["group_id"] == "G1"
 
 

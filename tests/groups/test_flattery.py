@@ -66,3 +66,15 @@ def test_with_the_registry_detector(kit) -> None:  # type: ignore[no-untyped-def
     trigger = Trigger("WH-03", "WH-03#2", FlatteryConfig())
     found = kit.analyzer(Flattery, [trigger], stand_ins=False).analyze(tables, [trigger])
     assert [(f.subject_id, f.facts["addressed_as"]) for f in found] == [("m1", "陈书记")]
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.5, 0.0], ids=["default", "half", "off"])
+def test_the_detector_weight_scales_the_score(kit, weight: float) -> None:  # type: ignore[no-untyped-def]
+    """`weights.detector` (a pack can set it) multiplies the flattery detector's score."""
+    tables = _tables(kit, kit.msg("m1", "2026-03-02T09:00:00+08:00", "g", "p2", "陈书记高瞻远瞩，我们深受教育"))
+    [base] = kit.analyzer(Flattery, [TRIGGER]).analyze(tables, [TRIGGER])
+    trigger = Trigger("WH-03", "WH-03#0", FlatteryConfig(detectors={"flattery": {"terms": PRAISE}},
+                                                         weights={"detector": weight}))
+    [f] = kit.analyzer(Flattery, [trigger]).analyze(tables, [trigger])
+    assert 0.0 < base.score <= 1.0
+    assert f.score == pytest.approx(weight * base.score)

@@ -39,3 +39,29 @@ def test_packs_show_lists_the_weights(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "payments.large_sums" in out
     assert "score weights: large=0.5, lucky_only=0.3" in out
+
+
+@pytest.mark.parametrize(("weights", "delta"), [({}, 0.0), ({"inferred": 0.4}, -0.2), ({"size_cap": 0.0}, None)],
+                         ids=["defaults", "inferred", "no-size"])
+def test_an_inferred_party_lead_is_scored_by_the_named_weights(ledger, run, weights: dict[str, float],  # type: ignore[no-untyped-def]
+                                                                delta: float | None) -> None:
+    """The inferred managed-party lead once had its own literals; now the pack's weights score it too."""
+    ledger.person("o1", "赵某", unit="住建局")
+    ledger.person("o2", "钱某", unit="住建局")
+    ledger.person("c1", "某建筑公司", official=False, external=True)
+    ledger.event("E1", "2016-02-01", "bid", "o2", "c1")
+    ledger.pay("c1", "o1", 888, "2016-03-01T10:00:00", kind="transfer")  # a WeChat packet holds 200 at most
+    [default] = run("payments.managed_party_gifts", ledger.tables())
+    [moved] = run("payments.managed_party_gifts", ledger.tables(), weights=weights)
+    assert default.facts["inferred_from"] == "beneficiary"
+    if delta is None:  # no size part: the score is the inferred weight alone (one payment, no repeat part)
+        assert moved.score == pytest.approx(0.6)
+        assert moved.facts["score_parts"]["size"] == 0.0
+    else:
+        assert moved.score == pytest.approx(default.score + delta)
+
+
+def test_the_old_inferred_score_key_is_refused() -> None:
+    """`inferred_score` moved into `weights.inferred`: a pack still using the old key is told, not ignored."""
+    with pytest.raises(ValidationError, match="inferred_score"):
+        RECORD_ANALYZERS["payments.managed_party_gifts"].Config.model_validate({"inferred_score": 0.6})

@@ -10,6 +10,7 @@ from redline.contracts import BuildContext, Finding, Hit, Trigger
 from redline.detectors.gift_offer import GiftOfferDetector
 from redline.detectors.lexicon import LexiconConfig, LexiconDetector
 from redline.detectors.pii import PiiConfig, PiiDetector
+from redline.reasons.text import render_text_reason, text_facts
 from redline.rules.plan import MessageContext, RuleRef, ScanPlan, Scope
 from redline.scan.engine import detect, detect_columns
 from redline.scan.findings import (
@@ -18,7 +19,6 @@ from redline.scan.findings import (
     findings_from_hits,
     hit_columns,
 )
-from redline.scan.reasons import render_text_reason, text_facts
 from redline.text.normalize import normalize_batch
 
 LEXICONS = {

@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
                 cfg = t.trigger.config.model_dump(mode="json", exclude_defaults=True)
                 cfg.pop("weights", None)  # listed in full below
                 console.print(f"  when {t.trigger.label}: {t.key} {cfg or ''}", markup=False)
-                # a typology's score weights (payments.analyzer.Weights), defaults included
+                # an analyzer's score weights (payment typologies and group checks), defaults included
                 weights = t.trigger.config.model_dump(mode="json").get("weights")
                 if isinstance(weights, dict) and weights:
                     listed = ", ".join(f"{k}={v}" for k, v in weights.items())

@@ -213,7 +213,7 @@ def register(app: typer.Typer) -> None:
         from redline.bundle import read_bundle
         from redline.payments.frame import frame_of
         from redline.payments.graph import counterparty_graph, draw
-        from redline.payments.lead import yuan
+        from redline.reasons.words import yuan
 
         frame = frame_of(read_bundle(bundle).tables)
         graph = counterparty_graph(frame, person)

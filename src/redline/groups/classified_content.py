@@ -17,15 +17,10 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import (
-    group_finding,
-    merge_same_subject,
-    person_label,
-    quote_ids,
-    quote_ids_en,
-)
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import TextProbing
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity
 
 # A message is scanned with its attachment's file name: 机密-会议纪要.pdf is evidence too.
@@ -51,6 +46,7 @@ class ClassifiedContentConfig(BaseModel):
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     exempt_types: list[str] = Field(default_factory=list)  # family groups are no safer
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class ClassifiedContent(TextProbing):
@@ -103,19 +99,15 @@ class ClassifiedContent(TextProbing):
             severity = (Severity.CRITICAL if any(k in ev for ev in marks for k in _CRITICAL)
                         else Severity.HIGH if any(k in ev for ev in marks for k in _HIGH)
                         else cfg.severity)
-            who = person_label(sender, e["name"])
             first, last = e["first"].date().isoformat(), e["last"].date().isoformat()
             findings.append(group_finding(
                 trigger, detector=self.name, kind="classified_content", category=Category.SECRETS,
                 severity=severity, group_id=gid, person_id=sender or None, message_ids=ids,
-                reason=(f"{who}{f'于 {first}' if first == last else f'于 {first} 至 {last}'} 在群“{e['group_name']}”({gid})发布 {len(ids)} 条"
-                        f"疑似涉密内容（{quote_ids(marks)}；消息 {quote_ids(ids)}），"
-                        "违反“上网不涉密、涉密不上网”。"),
-                reason_en=(f"{who} posted {len(ids)} message(s) with apparent classified content "
-                           f"({quote_ids_en(marks)}; messages {quote_ids_en(ids)}) in group "
-                           f"'{e['group_name']}' ({gid}) " + (f"on {first}." if first == last else f"between {first} and {last}.")),
+                reason_key=self.name,
+                reason_facts={"person_id": sender, "name": e["name"], "group_id": gid, "group_name": e["group_name"],
+                              "first": first, "last": last, "marks": marks, "message_ids": ids},
                 facts={"group_name": e["group_name"], "evidence": marks,
                        "detectors": sorted(e["detectors"])},
-                evidence=marks[0],
+                evidence=marks[0], score=cfg.weights.breach,
             ))
         return findings

@@ -21,8 +21,9 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import group_finding, merge_same_subject, person_label
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import connect, rows
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity, Subject
 from redline.workdays import Outside, working_days
 
@@ -97,6 +98,7 @@ class DailyReportConfig(BaseModel):
     min_missed_days: int = Field(1, ge=1)  # a pack may ask for more before a lead is raised
     outside_calendar: Outside = "weekdays"
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class DailyReport:
@@ -131,26 +133,17 @@ class DailyReport:
     def _finding(self, trigger: Trigger, cfg: DailyReportConfig, r: dict[str, object],
                  guessed: bool) -> Finding:
         missed: list[date] = r["missed"]  # type: ignore[assignment]
-        who = person_label(str(r["reporter"]), r["name"])  # type: ignore[arg-type]
-        if r["by_unit"]:
-            who, who_en = f"{r['party']}（汇报人 {who}）", f"{r['party']} (reporter {who})"
-        else:
-            who_en = who
         gid, gname = str(r["group_id"]), str(r["group_name"])
-        shown = "、".join(d.isoformat() for d in missed[:5]) + (" 等" if len(missed) > 5 else "")
-        shown_en = ", ".join(d.isoformat() for d in missed[:5]) + (" …" if len(missed) > 5 else "")
-        note = "（部分年份无官方调休安排，按周一至周五计）" if guessed else ""
-        note_en = " (no official calendar for some years: Monday–Friday assumed)" if guessed else ""
         return group_finding(
             trigger, detector=self.name, kind="daily_report_missed", category=Category.GOVERNANCE,
             severity=cfg.severity, group_id=gid, person_id=str(r["reporter"]),
             subject=Subject.PERSON, subject_id=str(r["reporter"]),
-            reason=(f"{who}在需每日汇报的工作群“{gname}”({gid})中，{r['d_start']} 至 {r['d_end']} "
-                    f"的 {r['n_due']} 个工作日里有 {r['n_missed']} 天未汇报工作进展（{shown}），"
-                    f"最后一次汇报在 {r['last_day']}{note}。"),
-            reason_en=(f"{who_en} posted no progress report in daily-report group '{gname}' ({gid}) "
-                       f"on {r['n_missed']} of {r['n_due']} working days between {r['d_start']} "
-                       f"and {r['d_end']} ({shown_en}); last report on {r['last_day']}{note_en}."),
+            reason_key=self.name,
+            reason_facts={"reporter": str(r["reporter"]), "name": r["name"], "party": r["party"],
+                          "by_unit": bool(r["by_unit"]), "group_id": gid, "group_name": gname,
+                          "start": r["d_start"], "end": r["d_end"], "n_due": r["n_due"], "n_missed": r["n_missed"],
+                          "missed": missed, "last_report": r["last_day"], "guessed": guessed},
+            score=cfg.weights.breach,
             facts={"group_name": gname, "party": r["party"], "reporters": r["senders"],
                    "missed_days": missed, "n_missed": r["n_missed"], "n_due": r["n_due"],
                    "period": [r["d_start"], r["d_end"]], "last_report": r["last_day"],

@@ -17,37 +17,15 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import group_finding, merge_same_subject, person_label
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import arrow, connect
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity, Subject
 
 # Characters people use between unit and name (after NFKC, so full-width forms fold in).
 SEPARATORS: Final = "-—–_·・|/ "
 _SEP_CLASS: Final = "[" + re.escape(SEPARATORS) + "]"
 _TOKEN_RE: Final = re.compile(r"\{(unit|name|post)\}")
-
-_FIELD_WORDS: Final = {"zh": {"unit": "单位", "name": "姓名", "post": "职务"}, "en": {"unit": "unit", "name": "name", "post": "post"}}
-
-
-def pattern_words(pattern: str, lang: str) -> str:
-    """A display-name pattern as a reader says it: `{unit}-{name}` → 单位-姓名 (reasons never
-    show the placeholder syntax)."""
-    words = _FIELD_WORDS[lang]
-    return re.sub(r"\{(\w+)\}", lambda m: words.get(m.group(1), m.group(1)), pattern)
-
-
-PROBLEMS: Final = {
-    "missing": ("未设置群备注名", "has no display name"),
-    "pattern": ("群备注名“{display}”不符合“{pattern}”格式",
-                "display name '{display}' does not follow the pattern '{pattern}'"),
-    "name_mismatch": ("群备注名“{display}”中的姓名“{shown}”与名册实名“{real}”不符",
-                      "display name '{display}' shows the name '{shown}', not the real name '{real}'"),
-    "unit_mismatch": ("群备注名“{display}”中的单位“{shown}”与名册单位“{real}”不符",
-                      "display name '{display}' shows the unit '{shown}', not the roster's unit '{real}'"),
-    "post_mismatch": ("群备注名“{display}”中的职务“{shown}”与名册职务“{real}”不符",
-                      "display name '{display}' shows the post '{shown}', not the roster's post '{real}'"),
-}
-
 
 def pattern_regex(pattern: str) -> str:
     """RE2 regex with named groups for a display-name pattern such as `{unit}-{name}`."""
@@ -73,6 +51,7 @@ class DisplayNameConfig(BaseModel):
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     registered_only: bool = False
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
     @field_validator("pattern")
     @classmethod
@@ -147,19 +126,18 @@ class DisplayName:
         hits = hits.append_column("real", real_val).filter(keep)
         findings = []
         for r in hits.to_pylist():
-            zh, en = (t.format(display=r["display_name"], pattern=pattern_words(cfg.pattern, lang), shown=r["shown"],
-                               real=r["real"]) for t, lang in zip(PROBLEMS[r["problem"]], ("zh", "en"), strict=True))
-            who = person_label(r["person_id"], r["name"])
             gid, gname = r["group_id"], r["group_name"]
             findings.append(group_finding(
                 trigger, detector=self.name, kind="display_name", category=Category.GOVERNANCE,
                 severity=cfg.severity, group_id=gid, person_id=r["person_id"],
                 subject=Subject.PERSON, subject_id=r["person_id"],
-                reason=f"{who}在工作群“{gname}”({gid}){zh}，未按规定实名备注。",
-                reason_en=f"{who} in work group '{gname}' ({gid}) {en}; members must show their real name.",
+                reason_key=self.name,
+                reason_facts={"person_id": r["person_id"], "name": r["name"], "group_id": gid, "group_name": gname,
+                              "problem": r["problem"], "display": r["display_name"], "pattern": cfg.pattern,
+                              "shown": r["shown"], "real": r["real"]},
                 facts={"group_name": gname, "problem": r["problem"], "display_name": r["display_name"],
                        "pattern": cfg.pattern, "roster_name": r["name"], "roster_unit": r["unit"]},
-                evidence=r["display_name"],
+                evidence=r["display_name"], score=cfg.weights.breach,
             ))
         return findings
 

@@ -13,14 +13,9 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import (
-    group_finding,
-    merge_same_subject,
-    person_label,
-    quote_ids,
-    quote_ids_en,
-)
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import connect, rows
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity, Subject
 
 _SQL = """
@@ -51,6 +46,7 @@ class ExternalMemberConfig(BaseModel):
         "secret", "confidential", "top_secret", "classified", "秘密", "机密", "绝密"])
     severity: Severity | None = None  # None: the rule's severity in its pack
     classified_severity: Severity = Severity.CRITICAL
+    weights: BreachWeights = BreachWeights()
 
 
 class ExternalMember:
@@ -72,25 +68,18 @@ class ExternalMember:
             for r in rows(con, _SQL, [cfg.internal_types, opened]):
                 gid, gname = str(r["group_id"]), str(r["group_name"])
                 cls = str(r["classification"])
-                who = person_label(str(r["person_id"]), r["name"] or r["display_name"])  # type: ignore[arg-type]
                 posted: list[str] = r["posted"] or []  # type: ignore[assignment]
-                what = "外部人员" + (f"（{r['unit']}）" if r["unit"] else "") if r["known"] else "名册外人员"
-                what_en = ("an outsider" + (f" ({r['unit']})" if r["unit"] else "")
-                           if r["known"] else "a person not in the roster")
-                kind_zh = f"{cls}级" if cls else "内部"
-                spoke = f"，在群内发言 {len(posted)} 条（{quote_ids(posted)}）" if posted else ""
-                spoke_en = f", and posted {len(posted)} message(s) ({quote_ids_en(posted)})" if posted else ""
                 sev = cfg.classified_severity if cls.lower() in classified else cfg.severity
                 findings.append(group_finding(
                     trigger, detector=self.name, kind="external_member",
                     category=Category.SECRETS if cls.lower() in classified else Category.GOVERNANCE,
                     severity=sev, group_id=gid, person_id=str(r["person_id"]),
                     subject=Subject.PERSON, subject_id=str(r["person_id"]), message_ids=posted,
-                    reason=(f"{kind_zh}工作群“{gname}”({gid})中有{what}{who}，"
-                            f"自 {r['joined']} 起在群{spoke}。"),
-                    reason_en=(f"{who}, {what_en}, has been a member of the "
-                               f"{cls or 'internal'} work group '{gname}' ({gid}) since "
-                               f"{r['joined']}{spoke_en}."),
+                    reason_key=self.name,
+                    reason_facts={"person_id": str(r["person_id"]), "name": r["name"] or r["display_name"],
+                                  "known": bool(r["known"]), "unit": r["unit"], "classification": cls,
+                                  "group_id": gid, "group_name": gname, "joined": r["joined"], "posted": posted},
+                    score=cfg.weights.breach,
                     facts={"group_name": gname, "group_type": r["type"], "classification": cls,
                            "known": r["known"], "unit": r["unit"], "joined": r["joined"]},
                 ))

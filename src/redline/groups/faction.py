@@ -21,16 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.contracts import BundleTables, Finding, Trigger, config_as
 from redline.groups.circles import find_circles
 from redline.groups.communities import detect
-from redline.groups.finding import (
-    group_finding,
-    merge_same_subject,
-    person_label,
-    quote_ids,
-    quote_ids_en,
-)
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.interactions import InteractionConfig, channel_counts, weighted_edges
 from redline.groups.textscan import TextProbing
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity, Subject
 
 if TYPE_CHECKING:
@@ -88,6 +83,7 @@ class FactionConfig(BaseModel):
     detectors: dict[str, Any] = Field(default_factory=lambda: {
         "canvassing": {}, "lexicon": {"lexicon": ["factions"]}})
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class Faction(TextProbing):
@@ -143,7 +139,6 @@ class Faction(TextProbing):
         people = rows(con, """SELECT cm.person_id, p.name, cm.unit, cm.official FROM circle_members cm
                               LEFT JOIN people_x p USING (person_id) WHERE cm.community = ?
                               ORDER BY cm.person_id""", [community])
-        labels = [person_label(str(p["person_id"]), p["name"]) for p in people]  # type: ignore[arg-type]
         ids = [str(p["person_id"]) for p in people]
         units = sorted({str(p["unit"]) for p in people if p["unit"] and p["official"]})
         officials = [str(p["person_id"]) for p in people if p["official"]] or ids
@@ -153,38 +148,26 @@ class Faction(TextProbing):
                               WHERE len(list_intersect(s.members, ?)) >= 2
                               ORDER BY k DESC, len(s.members), s.group_id""", [ids, ids])
         subject = next((str(ev[c]) for c in ("person_id", "other_id") if ev[c] in ids), officials[0])
-        subject_label = labels[ids.index(subject)]
         pay_ids: list[str] = list(pay["ids"]) if pay else []  # type: ignore[call-overload]
-        yuan = (int(pay["fen"]) / 100) if pay else 0.0  # type: ignore[call-overload]
         msg_ids = list(dict.fromkeys(said["ids"])) if said else []
         words = list(dict.fromkeys(said["words"])) if said else []
-        place = f"同在私密小群“{shared[0]['name']}”({shared[0]['group_id']})" if shared else ""
-        place_en = f"sharing the private group '{shared[0]['name']}' ({shared[0]['group_id']})" if shared else ""
-        # "closed" is claimed only when the circle passes the closedness bar; a private group
-        # is a circle by itself, whatever its members' other ties
-        claim = "，形成封闭小圈子" if closed >= cfg.min_closedness else ""
-        claim_en = " (a closed circle)" if closed >= cfg.min_closedness else ""
-        ev_zh = f"{ev['date']} 的{_KIND_ZH.get(str(ev['kind']), str(ev['kind']))}（事件 {ev['event_id']}，涉及 {subject_label}）"
-        ev_en = f"the {ev['kind']} of {ev['date']} (event {ev['event_id']}, concerning {subject_label})"
-        proof, proof_en = [], []
-        if pay_ids:
-            proof.append(f"成员间互发红包/转账 {len(pay_ids)} 笔共 {yuan:,.2f} 元（{quote_ids(pay_ids)}）")
-            proof_en.append(f"{len(pay_ids)} red packets/transfers totalling {yuan:,.2f} yuan between members ({quote_ids_en(pay_ids)})")
-        if msg_ids:
-            proof.append(f"私下出现拉票/拉帮结派用语“{'、'.join(words[:3])}”（消息 {quote_ids(msg_ids)}）")
-            proof_en.append(f"canvassing or clique words '{', '.join(words[:3])}' in private chats (messages {quote_ids_en(msg_ids)})")
         return group_finding(
             trigger, detector=self.name, kind="faction",
             category=Category.VOTE_BUYING if msg_ids else Category.FACTIONS, severity=cfg.severity,
             group_id=str(shared[0]["group_id"]) if shared else None, person_id=subject,
             # the lead is about the person the event concerns; the circle is in the facts
             subject=Subject.PERSON, subject_id=subject, message_ids=msg_ids, payment_ids=pay_ids,
-            reason=(f"{'、'.join(labels)} 共 {len(ids)} 人，其中公职人员来自 {len(units)} 个单位（{'、'.join(units)}），"
-                    f"{place}{'，' if place else ''}圈内往来占其全部往来的 {closed:.0%}{claim}；在{ev_zh}前 {cfg.window_days} 天内，"
-                    f"{'；'.join(proof)}。"),
-            reason_en=(f"{', '.join(labels)}: {len(ids)} people, officials from {len(units)} units ({', '.join(units)}), "
-                       f"{place_en}{', ' if place_en else ''}with {closed:.0%} of their interactions inside the circle{claim_en}; in the "
-                       f"{cfg.window_days} days before {ev_en}: {'; '.join(proof_en)}."),
+            reason_key=self.name,
+            reason_facts={"members": ids, "names": [p["name"] for p in people], "units": units, "closedness": closed,
+                          # "closed" is claimed only when the circle passes the closedness bar; a
+                          # private group is a circle by itself, whatever its members' other ties
+                          "closed": closed >= cfg.min_closedness,
+                          "shared_group": (shared[0]["group_id"], shared[0]["name"]) if shared else None,
+                          "event_id": ev["event_id"], "event_date": ev["date"], "event_kind": ev["kind"],
+                          "subject": subject, "window_days": cfg.window_days, "payment_ids": pay_ids,
+                          "total_fen": int(pay["fen"]) if pay else 0,  # type: ignore[call-overload]
+                          "message_ids": msg_ids, "words": words},
+            score=cfg.weights.breach,
             facts={"circle": f"{'+'.join(ids)}@{ev['event_id']}", "members": ids, "units": units, "closedness": round(closed, 4),
                    "event": {k: ev[k] for k in ("event_id", "date", "kind", "unit", "person_id", "other_id")},
                    "amount_fen": int(pay["fen"]) if pay else 0,  # type: ignore[call-overload]
@@ -196,6 +179,3 @@ def _key(r: Mapping[str, Any]) -> tuple[str, int]:
     """(event id, community): how evidence is matched to a circle's event."""
     return str(r["event_id"]), int(r["community"])
 
-
-_KIND_ZH = {"election": "换届选举", "promotion": "干部提拔", "bid": "招投标", "approval": "审批",
-            "inspection": "检查"}

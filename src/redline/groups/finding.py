@@ -1,8 +1,9 @@
 """Group findings: one constructor that turns a check's structured facts into a `Finding`.
 
-Checks pass facts (ids, names, dates, counts) and the two rendered sentences; this module
-fixes the shared shape: `kind`, `facts["group_id"]`, `facts["message_ids"]`, the trigger's
-rule id and label (the scan engine maps the label back to the rule's category and severity).
+Checks pass facts (ids, names, dates, counts) and a reason key with the facts its sentences
+need (`redline.reasons` renders them); this module fixes the shared shape: `kind`,
+`facts["group_id"]`, `facts["message_ids"]`, the trigger's rule id and label (the scan
+engine maps the label back to the rule's category and severity).
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel
 
 from redline.contracts import Finding, Trigger
+from redline.reasons import render
 from redline.vocab import Severity, Subject
-
-# How many ids a sentence quotes; the full lists stay in `facts` and `related_ids`.
-MAX_QUOTED: Final = 5
 
 # Severity of each kind when no rule sets one (`redline groups audit --defaults`); under a
 # pack, a finding without its own severity takes its rule's (scan.records.complete).
@@ -28,23 +27,6 @@ DEFAULT_SEVERITY: Final[Mapping[str, str]] = {
 }
 
 C = TypeVar("C", bound=BaseModel)
-
-
-def quote_ids(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
-    """`a、b、c 等 7 项` style list for sentences (Chinese enumeration comma)."""
-    shown = "、".join(" ".join(i.split()) for i in ids[:limit])
-    return shown if len(ids) <= limit else f"{shown} 等 {len(ids)} 项"
-
-
-def quote_ids_en(ids: Sequence[str], limit: int = MAX_QUOTED) -> str:
-    """`a, b, c and 4 more` style list for English sentences."""
-    shown = ", ".join(" ".join(i.split()) for i in ids[:limit])
-    return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
-
-
-def person_label(person_id: str, name: str | None) -> str:
-    """`张三(p001)` — reviewers recognise names, the id keeps it unambiguous."""
-    return f"{name}({person_id})" if name else person_id
 
 
 def _plain(value: Any) -> Any:
@@ -65,8 +47,8 @@ def group_finding(
     category: str,
     severity: str | None,
     group_id: str | None,
-    reason: str,
-    reason_en: str,
+    reason_key: str,
+    reason_facts: Mapping[str, Any],
     person_id: str | None = None,
     message_ids: Iterable[str] = (),
     payment_ids: Iterable[str] = (),
@@ -80,6 +62,7 @@ def group_finding(
 
     `severity` None leaves it to the rule behind the trigger (filled in by the scan engine).
     """
+    reason, reason_en = render(reason_key, reason_facts)
     msg_ids = tuple(dict.fromkeys(message_ids))  # ordered, de-duplicated
     pay_ids = tuple(dict.fromkeys(payment_ids))
     all_facts: dict[str, Any] = {

@@ -16,9 +16,10 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import group_finding, merge_same_subject, person_label
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import arrow, connect, names
 from redline.groups.textscan import TextProbing
+from redline.groups.weights import DetectorWeights
 from redline.vocab import Category, Severity, Subject
 
 # Titles (职务称呼) people use to address a leader, longest first so 副县长 is not read as 县长.
@@ -59,6 +60,7 @@ class FlatteryConfig(BaseModel):
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: DetectorWeights = DetectorWeights()
 
 
 class Flattery(TextProbing):
@@ -111,23 +113,20 @@ class Flattery(TextProbing):
                         and m["gap_s"] <= cfg.reply_minutes * 60)
             if not owner or (named is None and not answered):
                 continue
-            who = person_label(m["sender"], people.get(m["sender"]))
             gname = groups.get(m["group_id"], "")
-            boss = person_label(owner["person_id"], owner["name"])
-            how = f"称呼“{named}”" if named else f"紧接群主消息 {m['prev_id']} 之后"
-            how_en = f"addressing them as '{named}'" if named else f"right after the owner's message {m['prev_id']}"
             when = m["time"].isoformat(timespec="minutes")
             findings.append(group_finding(
                 trigger, detector=self.name, kind="flattery", category=Category.FLATTERY,
                 severity=cfg.severity, group_id=m["group_id"], person_id=m["sender"],
                 subject=Subject.MESSAGE, subject_id=m["id"],
                 message_ids=[m["id"], *([m["prev_id"]] if answered and not named else [])],
-                reason=(f"{who}于 {when} 在群“{gname}”({m['group_id']})中{how}"
-                        f"吹捧群主{boss}：“{h['evidence']}”（消息 {m['id']}）。"),
-                reason_en=(f"{who} praised the group owner {boss} in '{gname}' "
-                           f"({m['group_id']}) at {when}, {how_en}: '{h['evidence']}' (message {m['id']})."),
+                reason_key=self.name,
+                reason_facts={"person_id": m["sender"], "name": people.get(m["sender"]), "group_id": m["group_id"],
+                              "group_name": gname, "owner_id": owner["person_id"], "owner_name": owner["name"],
+                              "addressed_as": named, "previous_id": m["prev_id"], "when": when,
+                              "evidence": h["evidence"], "message_id": m["id"]},
                 facts={"group_name": gname, "owner_id": owner["person_id"],
                        "addressed_as": named, "answers": m["prev_id"] if answered else None},
-                evidence=h["evidence"], score=float(h["score"]),
+                evidence=h["evidence"], score=cfg.weights.detector * float(h["score"]),
             ))
         return findings

@@ -16,14 +16,10 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import (
-    group_finding,
-    merge_same_subject,
-    quote_ids,
-    quote_ids_en,
-)
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import arrow, connect, rows
 from redline.groups.textscan import TextProbing
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity
 
 _MESSAGES = """
@@ -57,6 +53,7 @@ class OffTopicConfig(BaseModel):
     non_work_types: list[str] = Field(default_factory=list)  # e.g. ["red_packet"]
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class OffTopic(TextProbing):
@@ -92,17 +89,14 @@ class OffTopic(TextProbing):
         topics = list(dict.fromkeys(words[i] for i in off_ids if i in words))
         share = float(r["share"])  # type: ignore[arg-type]
         senders = sorted(r["senders"] or [])  # type: ignore[call-overload]
-        pct = f"{share:.0%}"
         return group_finding(
             trigger, detector=self.name, kind="off_topic", category=Category.OFF_TOPIC,
             severity=cfg.severity, group_id=gid, message_ids=off_ids,
-            reason=(f"工作群“{gname}”({gid})在 {r['first_day']} 至 {r['last_day']} 的 {r['total']} 条消息中"
-                    f"有 {r['off']} 条（{pct}）与工作无关，超过 {cfg.threshold:.0%} 的限度；"
-                    f"话题如{quote_ids(topics)}（消息 {quote_ids(off_ids)}）。"),
-            reason_en=(f"In work group '{gname}' ({gid}), {r['off']} of {r['total']} messages ({pct}) "
-                       f"between {r['first_day']} and {r['last_day']} were not about work, above the "
-                       f"{cfg.threshold:.0%} limit; topics such as {quote_ids_en(topics)} "
-                       f"(messages {quote_ids_en(off_ids)})."),
+            reason_key=self.name,
+            reason_facts={"group_id": gid, "group_name": gname, "first_day": r["first_day"],
+                          "last_day": r["last_day"], "total": r["total"], "off": r["off"], "share": share,
+                          "threshold": cfg.threshold, "topics": topics, "message_ids": off_ids},
+            score=cfg.weights.breach,
             facts={"group_name": gname, "total": r["total"], "off_topic": r["off"],
                    "share": round(share, 4), "threshold": cfg.threshold,
                    "topics": topics, "senders": senders},

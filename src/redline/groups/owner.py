@@ -13,21 +13,10 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import group_finding, merge_same_subject, person_label
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import as_of, connect, rows
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity
-
-# Problem code → (中文, English) for the sentence.
-PROBLEMS = {
-    "missing": ("未指定群主", "has no owner"),
-    "unknown": ("群主 {owner} 不在人员名册中", "owner {owner} is not in the roster"),
-    "not_official": ("群主 {owner} 不是公职人员", "owner {owner} is not an official"),
-    "external": ("群主 {owner} 是外部人员", "owner {owner} is an outsider"),
-    "post_ended": ("群主 {owner} 已于 {end} 离任", "owner {owner} left the post on {end}"),
-    "owner_left": ("群主 {owner} 已于 {left} 退群", "owner {owner} left the group on {left}"),
-    "other_unit": ("群主 {owner} 属于{owner_unit}，不是本单位（{unit}）人员",
-                   "owner {owner} belongs to {owner_unit}, not to the group's unit {unit}"),
-}
 
 
 class OwnerConfig(BaseModel):
@@ -39,6 +28,7 @@ class OwnerConfig(BaseModel):
     # Only department groups belong to one unit; task and leadership groups span units.
     same_unit_types: list[str] = Field(default_factory=lambda: ["department"])
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class Owner:
@@ -76,17 +66,16 @@ class Owner:
                 if problem is None:
                     continue
                 gid, gname = str(r["group_id"]), str(r["name"])
-                owner = person_label(str(r["owner_id"]), r["owner_name"]) if r["owner_id"] else ""  # type: ignore[arg-type]
-                values = {"owner": owner, "end": r["end_date"], "left": r["owner_left"],
-                          "owner_unit": r["owner_unit"],
-                          "unit": r["group_unit"]}
-                zh, en = (t.format(**values) for t in PROBLEMS[problem])
                 findings.append(group_finding(
                     trigger, detector=self.name, kind="no_owner", category=Category.GOVERNANCE,
                     severity=cfg.severity, group_id=gid,
                     person_id=str(r["owner_id"]) if r["owner_id"] else None,
-                    reason=f"工作群“{gname}”({gid}){zh}（截至 {ref}），不符合群主负责制。",
-                    reason_en=f"Work group '{gname}' ({gid}) {en} (as of {ref}); every work group needs a responsible official as owner.",
+                    reason_key=self.name,
+                    reason_facts={"group_id": gid, "group_name": gname, "problem": problem,
+                                  "owner_id": str(r["owner_id"]) if r["owner_id"] else None,
+                                  "owner_name": r["owner_name"], "end": r["end_date"], "left": r["owner_left"],
+                                  "owner_unit": r["owner_unit"], "unit": r["group_unit"], "as_of": ref},
+                    score=cfg.weights.breach,
                     facts={"group_name": gname, "problem": problem, "owner_id": r["owner_id"],
                            "owner_unit": r["owner_unit"], "group_unit": r["group_unit"],
                            "as_of": ref},

@@ -13,14 +13,9 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import (
-    group_finding,
-    merge_same_subject,
-    person_label,
-    quote_ids,
-    quote_ids_en,
-)
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import connect, rows
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity, Subject
 
 _SQL = """
@@ -60,6 +55,7 @@ class StaleMemberConfig(BaseModel):
     # Only department groups belong to one unit; a moved official may stay in task groups.
     unit_types: list[str] = Field(default_factory=lambda: ["department"])
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class StaleMember:
@@ -82,27 +78,18 @@ class StaleMember:
         return merge_same_subject(findings)
 
     def _finding(self, trigger: Trigger, cfg: StaleMemberConfig, r: dict[str, object]) -> Finding:
-        who = person_label(str(r["person_id"]), r["name"])  # type: ignore[arg-type]
         gid, gname = str(r["group_id"]), str(r["group_name"])
         after: list[str] = r["after_ids"] or []  # type: ignore[assignment]
-        if r["problem"] == "post_ended":
-            zh = f"已于 {r['end_date']} 离任"
-            en = f"left the post on {r['end_date']}"
-        else:
-            zh = f"自 {r['start_date']} 起调任{r['unit']}，不再属于本群单位{r['group_unit']}"
-            en = f"moved to {r['unit']} on {r['start_date']}, away from the group's unit {r['group_unit']}"
-        still = "至今仍在群内" if r["left"] is None else f"直到 {r['left']} 才退群"
-        still_en = "is still a member" if r["left"] is None else f"stayed until {r['left']}"
-        posts = f"，其后仍发言 {len(after)} 条（{quote_ids(after)}）" if after else ""
-        posts_en = f", and posted {len(after)} message(s) since ({quote_ids_en(after)})" if after else ""
         return group_finding(
             trigger, detector=self.name, kind="stale_member", category=Category.GOVERNANCE,
             severity=cfg.severity, group_id=gid, person_id=str(r["person_id"]),
             subject=Subject.PERSON, subject_id=str(r["person_id"]), message_ids=after,
-            reason=(f"{who}{zh}，超过 {cfg.grace_days} 天宽限期后{still}"
-                    f"（工作群“{gname}”({gid})，截至 {r['as_of']}）{posts}。"),
-            reason_en=(f"{who} {en} but {still_en} in work group '{gname}' ({gid}) past the "
-                       f"{cfg.grace_days}-day grace period (as of {r['as_of']}){posts_en}."),
+            reason_key=self.name,
+            reason_facts={"person_id": str(r["person_id"]), "name": r["name"], "problem": r["problem"],
+                          "end_date": r["end_date"], "start_date": r["start_date"], "unit": r["unit"],
+                          "group_unit": r["group_unit"], "left": r["left"], "grace_days": cfg.grace_days,
+                          "group_id": gid, "group_name": gname, "as_of": r["as_of"], "message_ids": after},
+            score=cfg.weights.breach,
             facts={"group_name": gname, "problem": r["problem"], "end_date": r["end_date"],
                    "start_date": r["start_date"], "unit": r["unit"], "group_unit": r["group_unit"],
                    "joined": r["joined"], "left": r["left"], "grace_days": cfg.grace_days,

@@ -13,14 +13,9 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BundleTables, Finding, Trigger, config_as
-from redline.groups.finding import (
-    group_finding,
-    merge_same_subject,
-    person_label,
-    quote_ids,
-    quote_ids_en,
-)
+from redline.groups.finding import group_finding, merge_same_subject
 from redline.groups.frame import connect, rows
+from redline.groups.weights import BreachWeights
 from redline.vocab import Category, Severity
 
 
@@ -31,6 +26,7 @@ class UnregisteredConfig(BaseModel):
     min_officials: int = Field(3, ge=1)  # "several": below this a chat is a private one
     exempt_types: list[str] = Field(default_factory=lambda: ["social"])  # 非工作群 as declared
     severity: Severity | None = None  # None: the rule's severity in its pack
+    weights: BreachWeights = BreachWeights()
 
 
 class Unregistered:
@@ -62,17 +58,14 @@ class Unregistered:
                 if len(officials) < cfg.min_officials or r["type"] in cfg.exempt_types:
                     continue
                 names: list[str] = r["names"]  # type: ignore[assignment]
-                people = [person_label(p, n) for p, n in zip(officials, names, strict=True)]
                 gid, gname = str(r["group_id"]), str(r["name"])
                 findings.append(group_finding(
                     trigger, detector=self.name, kind="unregistered_group",
                     category=Category.GOVERNANCE, severity=cfg.severity, group_id=gid,
-                    reason=(f"群“{gname}”({gid})有 {len(officials)} 名公职人员"
-                            f"（{quote_ids(people)}），来自 {r['units']} 个单位，"
-                            "但未在工作群登记备案中。"),
-                    reason_en=(f"Group '{gname}' ({gid}) has {len(officials)} officials "
-                               f"({quote_ids_en(people)}) from {r['units']} unit(s) but is not "
-                               "in the work-group registry."),
+                    reason_key=self.name,
+                    reason_facts={"group_id": gid, "group_name": gname, "officials": officials, "names": names,
+                                  "units": r["units"]},
+                    score=cfg.weights.breach,
                     facts={"group_name": gname, "group_type": r["type"], "officials": officials,
                            "units": r["units"]},
                 ))

@@ -14,19 +14,16 @@ from pydantic import BaseModel
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.festivals import from_day_number
 from redline.payments.frame import PaymentFrame
-from redline.payments.lead import Lead, clamp, gift_sentence
+from redline.payments.lead import Lead, clamp, gift_facts
 from redline.vocab import Category, EventKind, Severity
-
-EVENT_ZH = {"bid": "中标", "approval": "审批", "inspection": "检查", "promotion": "提拔", "election": "选举"}
-EVENT_EN = {"bid": "bid award", "approval": "approval", "inspection": "inspection",
-            "promotion": "promotion", "election": "election"}
 
 
 class EventGiftsWeights(Weights):
     """Gifts around a decision the official took: the closer, the stronger."""
 
     base: float = 0.75
-    closeness: float = 0.15  # on the day of the decision, falling to 0 at 60 days
+    closeness: float = 0.15  # on the day of the decision, falling to 0 at closeness_days
+    closeness_days: float = 60.0
     count_cap: float = 0.1
     per_payment: float = 0.02
 
@@ -68,24 +65,20 @@ class EventGifts(PaymentAnalyzer):
             date = from_day_number(row["event_day"]).isoformat()
             gap = min(abs(row["first_day"] - row["event_day"]), abs(row["last_day"] - row["event_day"]))
             w = config.weights
-            closeness = w.closeness * (1 - min(gap, 60) / 60)
-            score = clamp(w.base + closeness + min(w.count_cap, w.per_payment * row["n"]))
-            zh, en = gift_sentence(
-                frame.names, row,
-                f"对方是其经办的{EVENT_ZH.get(kind, kind)}事项（{date}，编号 {row['event_id']}）的受益方，"
-                "在决定前后送钱，涉嫌利益输送。",
-                f"The payer benefited from the {EVENT_EN.get(kind, kind)} on {date} ({row['event_id']}) "
-                "that this official handled: gifts around a decision suggest a quid pro quo.",
-            )
+            closeness = w.closeness * (1 - min(gap, w.closeness_days) / w.closeness_days)
+            count = min(w.count_cap, w.per_payment * row["n"])
+            score = clamp(w.base + closeness + count)
+            reason = {**gift_facts(frame.names, row), "event_kind": kind, "event_date": date,
+                      "event_id": row["event_id"]}
             out.append(Lead(
                 typology="event_gifts", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
-                last_day=row["last_day"], score=score, severity=Severity.HIGH, reason=zh, reason_en=en,
+                last_day=row["last_day"], score=score, severity=Severity.HIGH, reason_key="payments.event_gifts", reason_facts=reason,
                 facts={"severity_rule": "always high: the payer benefited from the official's decision",
                        "event_id": row["event_id"], "event_kind": kind, "event_date": date,
                        "days_from_event": gap, "relation": row["rel"],
-                       "score_parts": {"beneficiary": 0.75, "closeness": round(closeness, 3),
-                                       "count": round(min(0.1, 0.02 * row["n"]), 3)}},
+                       "score_parts": {"beneficiary": w.base, "closeness": round(closeness, 3),
+                                       "count": round(count, 3)}},
             ))
         return out

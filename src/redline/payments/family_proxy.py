@@ -16,17 +16,7 @@ from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, 
 from redline.payments.frame import PaymentFrame
 from redline.payments.holiday_gifts import GREETING
 from redline.payments.large_sums import LUCKY_YUAN
-from redline.payments.lead import (
-    RELATION_EN,
-    RELATION_ZH,
-    Lead,
-    clamp,
-    kinds_en,
-    kinds_zh,
-    period_en,
-    period_zh,
-    yuan,
-)
+from redline.payments.lead import Lead, clamp, iso
 from redline.vocab import Category, Relation, Severity
 
 
@@ -104,29 +94,17 @@ class FamilyProxy(PaymentAnalyzer):
             base = w.listed if listed else w.unlisted
             size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
             score = clamp(base + size + min(w.count_cap, w.per_payment * row["n"]))
-            p, f, x = (frame.name(row[k]) for k in ("person_id", "relative", "payer"))
-            if row["rel"]:
-                tie_zh, tie_en = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]
-            elif row["beneficiary"]:
-                tie_zh, tie_en = "其经办事项的受益方", "beneficiary of a decision the official handled"
-            else:
-                tie_zh, tie_en = "非公职人员，单方面付款", "non-official, one-way payments"
-            zh = (
-                f"{p} 的亲属 {f} {period_zh(row['first_day'], row['last_day'])}收到 {x}（{p} 的{tie_zh}）所发"
-                f"{kinds_zh(row['kinds'], row['n'])}，共计 {yuan(row['total_fen'])} 元。"
-                "疑似由亲属代收，规避收受礼金的纪律规定。"
-            )
-            en = (
-                f"{f}, a relative of {p}, received {kinds_en(row['kinds'], row['n'])} totalling "
-                f"{yuan(row['total_fen'])} yuan from {x} ({tie_en} of {p}) "
-                f"{period_en(row['first_day'], row['last_day'])}: possibly gifts taken through a relative."
-            )
+            reason = {"person": frame.name(row["person_id"]), "relative": frame.name(row["relative"]),
+                      "payer": frame.name(row["payer"]), "relation": row["rel"],
+                      "beneficiary": bool(row["beneficiary"]), "kinds": list(row["kinds"]), "count": row["n"],
+                      "total_fen": row["total_fen"], "first_date": iso(row["first_day"]),
+                      "last_date": iso(row["last_day"])}
             out.append(Lead(
                 typology="family_proxy", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"], row["relative"]), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score,
-                severity=Severity.HIGH if listed else Severity.MEDIUM, reason=zh, reason_en=en,
+                severity=Severity.HIGH if listed else Severity.MEDIUM, reason_key="payments.family_proxy", reason_facts=reason,
                 facts={"relative_id": row["relative"], "gift_like": bool(row["gift_like"]),
                        "severity_rule": "high with a listed tie or decision, medium for one-way money alone", "payer_id": row["payer"], "relation": row["rel"],
                        "event_beneficiary": bool(row["beneficiary"]), "return_ratio": round(ratio, 3),

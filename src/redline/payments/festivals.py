@@ -27,18 +27,6 @@ class Festival(StrEnum):
     NATIONAL_DAY = "national_day"  # 国庆节
 
 
-FESTIVAL_ZH: Final = {
-    Festival.SPRING_FESTIVAL: "春节",
-    Festival.DRAGON_BOAT: "端午节",
-    Festival.MID_AUTUMN: "中秋节",
-    Festival.NATIONAL_DAY: "国庆节",
-}
-FESTIVAL_EN: Final = {
-    Festival.SPRING_FESTIVAL: "Spring Festival",
-    Festival.DRAGON_BOAT: "Dragon Boat Festival",
-    Festival.MID_AUTUMN: "Mid-Autumn Festival",
-    Festival.NATIONAL_DAY: "National Day",
-}
 _HOLIDAY_NAME: Final = {
     "Spring Festival": Festival.SPRING_FESTIVAL,
     "Dragon Boat Festival": Festival.DRAGON_BOAT,

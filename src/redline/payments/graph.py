@@ -19,7 +19,7 @@ import leidenalg
 
 from redline.errors import NotFound
 from redline.payments.frame import PaymentFrame
-from redline.payments.lead import RELATION_ZH, yuan
+from redline.reasons.words import RELATION_ZH, yuan
 
 CJK_FONT: Final = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

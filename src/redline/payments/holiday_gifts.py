@@ -16,8 +16,6 @@ from pydantic import BaseModel
 
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.festivals import (
-    FESTIVAL_EN,
-    FESTIVAL_ZH,
     Festival,
     day_number,
     festival_spans,
@@ -25,7 +23,7 @@ from redline.payments.festivals import (
 )
 from redline.payments.frame import RISK_RELATIONS, PaymentFrame
 from redline.payments.large_sums import LUCKY_YUAN
-from redline.payments.lead import Lead, clamp, gift_sentence
+from redline.payments.lead import Lead, clamp, gift_facts
 from redline.vocab import Category, Severity
 
 # Memo words that make a transfer a festival gift (节日快乐, 一点心意, 拜年).
@@ -107,18 +105,13 @@ class HolidayGifts(PaymentAnalyzer):
             base = w.base + (w.related if row["rel"] else 0.0) + (w.external if row["payer_external"] else 0.0)
             size = min(w.size_cap, w.size_factor * (row["total_fen"] / fen(config.min_total_yuan)) ** 0.5)
             score = clamp(base + size)
-            name_zh, name_en = FESTIVAL_ZH[festival], FESTIVAL_EN[festival]
-            zh, en = gift_sentence(
-                frame.names, row,
-                f"时值{row['year']}年{name_zh}前后，属节日期间收受礼金，是“四风”问题的多发情形。",
-                f"This was around {name_en} {row['year']}: festival gifts are a classic 'four winds' case.",
-            )
+            reason = {**gift_facts(frame.names, row), "festival": festival.value, "festival_year": row["year"]}
             out.append(Lead(
                 typology="holiday_gifts", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score,
-                severity=Severity.HIGH if row["rel"] else Severity.MEDIUM, reason=zh, reason_en=en,
+                severity=Severity.HIGH if row["rel"] else Severity.MEDIUM, reason_key="payments.holiday_gifts", reason_facts=reason,
                 facts={"festival": festival.value, "gift_like": bool(row["gift_like"]),
                        "severity_rule": "high if the payer has a listed risk relation, else medium", "festival_year": row["year"], "relation": row["rel"],
                        "back_fen": int(row["back_fen"]),

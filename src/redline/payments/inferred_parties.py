@@ -21,18 +21,8 @@ from typing import Final
 
 from redline.payments.frame import PaymentFrame
 
-# Strongest basis first: the reason sentence names the first that holds.
+# Strongest basis first: the reason names the first that holds (reasons.payments.BASIS_ZH).
 BASES: Final = ("beneficiary", "listed_for_colleague", "pays_unit")
-BASIS_ZH: Final = {
-    "beneficiary": "对方是本人或本单位决定事项（events.csv）的受益方",
-    "listed_for_colleague": "对方是同单位其他干部登记在册的管理服务对象或供应商",
-    "pays_unit": "对方单方面向同一单位多名干部送钱",
-}
-BASIS_EN: Final = {
-    "beneficiary": "the payer benefited from a decision by this official or their unit (events.csv)",
-    "listed_for_colleague": "the payer is a listed managed party or supplier of a colleague in the same unit",
-    "pays_unit": "the payer pays several officials of the same unit, one way",
-}
 
 
 def inferred_parties(frame: PaymentFrame, *, min_officials: int = 0,

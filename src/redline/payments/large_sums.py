@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import RISK_RELATIONS, PaymentFrame
-from redline.payments.lead import Lead, clamp, gift_sentence, yuan
+from redline.payments.lead import Lead, clamp, gift_facts
 from redline.vocab import Category, Severity
 
 # 吉利数: amounts chosen for luck (六六大顺, 发发, 一路发, 一生一世) rather than for a debt.
@@ -42,6 +42,7 @@ class LargeSumsConfig(TypologyConfig):
     lucky_yuan: tuple[int, ...] = LUCKY_YUAN
     lucky_min_yuan: float = 666.0  # a lucky amount from a non-official raises a low lead from here
     max_return_ratio: float = 0.5
+    high_multiple: float = 5.0  # a day total this many times min_yuan: severity high
     weights: LargeSumsWeights = LargeSumsWeights()
 
 
@@ -89,28 +90,18 @@ class LargeSums(PaymentAnalyzer):
             lucky = w.lucky if row["lucky"] else 0.0
             rnd = w.round_thousand if row["round_sum"] else 0.0
             score = clamp(base + size + lucky + rnd)
-            signs_zh = "".join(
-                s for s, on in (("，金额为吉利数", row["lucky"]), ("，金额为整千", row["round_sum"])) if on
-            )
-            signs_en = "".join(s for s, on in ((", a 'lucky' amount", row["lucky"]),
-                                               (", a round thousand", row["round_sum"])) if on)
-            back_zh = "其未向对方回付" if not row["back_fen"] else f"其仅向对方付款 {yuan(row['back_fen'])} 元"
-            zh, en = gift_sentence(
-                frame.names, row,
-                f"单日大额{signs_zh}，{back_zh}，不属正常人情往来，须核实款项性质。" if large
-                else f"金额为吉利数（弱信号），{back_zh}，须核实款项性质。",
-                f"A large one-off sum{signs_en}, not reciprocated; check what the money was for." if large
-                else "A 'lucky' amount (a weak sign), not reciprocated; check what the money was for.",
-            )
-            severity = Severity.HIGH if large and row["total_fen"] >= 5 * fen(config.min_yuan) else (
+            reason = {**gift_facts(frame.names, row), "large": large, "lucky": bool(row["lucky"]),
+                      "round_thousand": bool(row["round_sum"]), "back_fen": int(row["back_fen"])}
+            severity = Severity.HIGH if large and row["total_fen"] >= config.high_multiple * fen(config.min_yuan) else (
                 Severity.MEDIUM if large else Severity.LOW)
             out.append(Lead(
                 typology="large_sums", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
-                last_day=row["last_day"], score=score, severity=severity, reason=zh, reason_en=en,
+                last_day=row["last_day"], score=score, severity=severity, reason_key="payments.large_sums", reason_facts=reason,
                 facts={"relation": row["rel"], "lucky_amount": bool(row["lucky"]), "days": row["days"],
-                       "severity_rule": "high at 5x the threshold, medium at the threshold, low for a lucky amount only",
+                       "severity_rule": f"high at {config.high_multiple:g}x the threshold, medium at the threshold, "
+                                        "low for a lucky amount only",
                        "largest_day_fen": int(row["max_day_fen"]),
                        "round_thousand": bool(row["round_sum"]), "back_fen": int(row["back_fen"]),
                        "threshold_yuan": config.min_yuan,

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import PaymentFrame
-from redline.payments.inferred_parties import BASIS_EN, BASIS_ZH, inferred_parties
-from redline.payments.lead import RELATION_EN, RELATION_ZH, Lead, clamp, gift_sentence, yuan
+from redline.payments.inferred_parties import inferred_parties
+from redline.payments.lead import Lead, clamp, gift_facts
 from redline.vocab import Category, PaymentKind, Relation, Severity
 
 
@@ -27,6 +27,7 @@ class ManagedPartyGiftsWeights(Weights):
     repeat_per_doubling: float = 0.05  # per doubling of the number of gifts
     size_cap: float = 0.1
     size_per_decade: float = 0.025  # per tenfold of the total in yuan
+    inferred: float = 0.6  # an inferred managed party (see inferred_parties), not a listed one
 
 
 class ManagedPartyGiftsConfig(TypologyConfig):
@@ -52,7 +53,6 @@ class ManagedPartyGiftsConfig(TypologyConfig):
     # Off by default: it reads payments to colleagues, which the Spark engine's per-person
     # neighbourhoods do not hold, so Spark refuses a trigger that turns it on.
     infer_min_officials: int = 0
-    inferred_score: float = 0.6
 
 
 class ManagedPartyGifts(PaymentAnalyzer):
@@ -89,23 +89,15 @@ class ManagedPartyGifts(PaymentAnalyzer):
             size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
             score = clamp(base + repeat + size)
             high = row["n"] >= 3 or row["total_fen"] >= fen(config.high_total_yuan)
-            rz, re_ = RELATION_ZH[row["rel"]], RELATION_EN[row["rel"]]
-            if row["rel"] in soft:
-                why_zh = f"系{rz}单方面送钱（其回付 {ratio:.0%}），须核实是否与工作有关。"
-                why_en = f"One-way money from a {re_} (the official paid back {ratio:.0%}); check whether it is work-related."
-            else:
-                why_zh = f"收受{rz}的红包礼金，不论金额大小均违反纪律规定。"
-                why_en = f"Gifts from a {re_} are forbidden whatever the amount."
-            zh, en = gift_sentence(frame.names, row, why_zh, why_en)
-            if row["back_fen"]:
-                zh += f"同期其向对方支付 {yuan(row['back_fen'])} 元。"
-                en += f" Over the period the official paid the party {yuan(row['back_fen'])} yuan."
+            reason = {**gift_facts(frame.names, row), "one_way": row["rel"] in soft, "return_ratio": ratio,
+                      "back_fen": int(row["back_fen"])}
             out.append(Lead(
                 typology="managed_party_gifts", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
                 last_day=row["last_day"], score=score,
-                severity=Severity.HIGH if high else Severity.MEDIUM, reason=zh, reason_en=en,
+                severity=Severity.HIGH if high else Severity.MEDIUM, reason_key="payments.managed_party_gifts",
+                reason_facts=reason,
                 facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
                        "score_parts": {"relation": base, "repeat": round(repeat, 3), "size": round(size, 3)},
                        "severity_rule": f"high if count >= 3 or total >= {config.high_total_yuan} yuan"},
@@ -135,23 +127,20 @@ class ManagedPartyGifts(PaymentAnalyzer):
             basis = inferred.get((row["person_id"], row["payer"]))
             if basis is None:
                 continue
-            repeat = min(0.15, 0.05 * math.log2(row["n"])) if row["n"] > 1 else 0.0
-            size = min(0.1, 0.025 * math.log10(max(row["total_fen"], 100) / 100))
-            score = clamp(config.inferred_score + repeat + size)
-            zh, en = gift_sentence(
-                frame.names, row,
-                f"推定为管理服务对象（{BASIS_ZH[basis]}；关系名单未登记，须核实）：收受管理服务对象的红包礼金，"
-                "不论金额大小均违反纪律规定。",
-                f"Inferred managed party ({BASIS_EN[basis]}; not in the relation list, to be checked): "
-                "gifts from a managed party are forbidden whatever the amount.",
-            )
+            # an inferred party's lead grows with count and amount as a listed one's does
+            w = config.weights
+            repeat = min(w.repeat_cap, w.repeat_per_doubling * math.log2(row["n"])) if row["n"] > 1 else 0.0
+            size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
+            score = clamp(w.inferred + repeat + size)
+            reason = {**gift_facts(frame.names, row), "basis": basis}
             out.append(Lead(
                 typology="managed_party_gifts", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
-                last_day=row["last_day"], score=score, severity=Severity.MEDIUM, reason=zh, reason_en=en,
+                last_day=row["last_day"], score=score, severity=Severity.MEDIUM,
+                reason_key="payments.managed_party_gifts.inferred", reason_facts=reason,
                 facts={"relation": "inferred_managed", "inferred_from": basis, "back_fen": int(row["back_fen"]),
-                       "score_parts": {"inferred": config.inferred_score, "repeat": round(repeat, 3),
+                       "score_parts": {"inferred": w.inferred, "repeat": round(repeat, 3),
                                        "size": round(size, 3)},
                        "severity_rule": "medium: the relation is inferred, not listed"},
             ))

@@ -13,9 +13,10 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel
 
+from redline.bundle.schema import OFFSET_US
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights
-from redline.payments.frame import PaymentFrame
-from redline.payments.lead import Lead, clamp, period_en, period_zh, yuan
+from redline.payments.frame import US_PER_DAY, PaymentFrame
+from redline.payments.lead import Lead, clamp, iso
 from redline.vocab import Category, Severity
 
 STAKE_WORDS = ("扫雷", "踩雷", "埋雷", "中雷", "雷号", "牛牛", "接龙", "庄家", "坐庄", "下注", "押注",
@@ -112,37 +113,23 @@ class PacketGambling(PaymentAnalyzer):
             w = config.weights
             base = w.base + (w.chain if chain else 0.0) + (w.stake_talk if talk else 0.0)
             score = clamp(base + min(w.count_cap, w.per_packet * row["packets"]))
-            day_lo, day_hi = ((row["t_lo"] + 8 * 3_600_000_000) // 86_400_000_000,
-                              (row["t_hi"] + 8 * 3_600_000_000) // 86_400_000_000)
+            day_lo, day_hi = (row["t_lo"] + OFFSET_US) // US_PER_DAY, (row["t_hi"] + OFFSET_US) // US_PER_DAY
             group = frame.group_names.get(row["conv"], row["conv"])
-            signs_zh = "；".join(s for s, on in (
-                (f"其中 {row['links']} 个由上一个红包的手气最佳者接着发出（红包接龙）", chain),
-                (f"群内同时出现“扫雷”“下注”等赌博用语 {row['hits']} 次", talk)) if on)
-            signs_en = "; ".join(s for s, on in (
-                (f"{row['links']} were sent by the previous packet's largest claimer (a relay game)", chain),
-                (f"stake vocabulary appeared {row['hits']} times in the group", talk)) if on)
             for person in row["officials"] or []:
                 others = tuple(p for p in row["everyone"] if p != person)
                 # Each row has one claimer, so an official's first claim names their own lead.
                 own = [pid for pid, c in zip(row["pids"], row["claimers"], strict=True) if c == person]
                 sent = row["senders"].count(person)
-                zh = (
-                    f"{frame.name(person)} {period_zh(day_lo, day_hi)}在群「{group}」参与连续红包 "
-                    f"{row['packets']} 个{f'（本人发出 {sent} 个）' if sent else ''}，领取记录 {len(row['pids'])} 笔、合计 "
-                    f"{yuan(row['total_fen'])} 元；{signs_zh}。涉嫌以微信红包形式赌博。"
-                )
-                en = (
-                    f"{frame.name(person)} took part in a run of {row['packets']} group red packets "
-                    f"{f'(sent {sent} of them) ' if sent else ''}in group '{group}' {period_en(day_lo, day_hi)}, "
-                    f"{len(row['pids'])} claims totalling {yuan(row['total_fen'])} yuan; {signs_en}. "
-                    "This looks like red-packet gambling."
-                )
+                reason = {"person": frame.name(person), "group": group, "first_date": iso(day_lo),
+                          "last_date": iso(day_hi), "packets": row["packets"], "sent": sent,
+                          "claims": len(row["pids"]), "total_fen": row["total_fen"], "chain": chain,
+                          "links": row["links"], "talk": talk, "hits": row["hits"]}
                 out.append(Lead(
                     typology="packet_gambling", category=Category.GAMBLING, person_id=person,
                     counterparty_ids=others, payment_ids=tuple(sorted(row["pids"])),
                     total_fen=int(row["total_fen"]), count=int(row["packets"]), first_day=day_lo,
                     last_day=day_hi, score=score, severity=Severity.HIGH if chain and talk else Severity.MEDIUM,
-                    reason=zh, reason_en=en, subject_payment=own[0] if own else "",
+                    reason_key="payments.packet_gambling", reason_facts=reason, subject_payment=own[0] if own else "",
                     facts={"group_id": row["conv"], "packets": row["packets"], "links": row["links"],
                            "severity_rule": "high when a relay and stake talk coincide, else medium",
                            "stake_hits": row["hits"], "message_ids": row["msg_ids"] or [],

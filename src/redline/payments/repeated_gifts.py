@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights, fen
 from redline.payments.frame import US_PER_DAY, PaymentFrame
-from redline.payments.lead import Lead, clamp, gift_sentence, yuan
+from redline.payments.lead import Lead, clamp, gift_facts
 from redline.vocab import Category, Severity
 
 
@@ -39,6 +39,8 @@ class RepeatedGiftsConfig(TypologyConfig):
     gap_days: int = 180  # a longer silence starts a new series
     max_return_ratio: float = 0.25  # back-payments above this share make it give-and-take
     include_officials: bool = False  # official payers are covered by relations, not guessed
+    high_count: int = 10  # this many gifts in a series, or …
+    high_total_yuan: float = 2000.0  # … this much in total: severity high
     weights: RepeatedGiftsWeights = RepeatedGiftsWeights()
 
 
@@ -78,26 +80,16 @@ class RepeatedGifts(PaymentAnalyzer):
             repeat = min(w.repeat_cap, w.repeat_per_doubling * math.log2(row["n"] / config.min_count + 1))
             size = min(w.size_cap, w.size_per_decade * math.log10(max(row["total_fen"], 100) / 100))
             score = clamp(base + repeat + size + (w.never_reciprocated if ratio == 0 else 0.0))
-            severity = Severity.HIGH if row["n"] >= 10 or row["total_fen"] >= fen(2000) else Severity.MEDIUM
-            back = (
-                "其从未向对方回礼" if row["back_fen"] == 0 else f"其仅回付 {yuan(row['back_fen'])} 元（{ratio:.0%}）"
-            )
-            back_en = (
-                "never paid anything back" if row["back_fen"] == 0
-                else f"paid back only {yuan(row['back_fen'])} yuan ({ratio:.0%})"
-            )
-            zh, en = gift_sentence(
-                frame.names, row,
-                f"{back}，属经常性单方面收受，须核实双方是否存在管理服务或利益关系。",
-                f"The official {back_en}: repeated one-way gifts; check whether the payer is a managed party.",
-            )
+            high = row["n"] >= config.high_count or row["total_fen"] >= fen(config.high_total_yuan)
+            severity = Severity.HIGH if high else Severity.MEDIUM
+            reason = {**gift_facts(frame.names, row), "back_fen": int(row["back_fen"]), "return_ratio": ratio}
             out.append(Lead(
                 typology="repeated_gifts", category=Category.GIFTS, person_id=row["person_id"],
                 counterparty_ids=(row["payer"],), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
-                last_day=row["last_day"], score=score, severity=severity, reason=zh, reason_en=en,
+                last_day=row["last_day"], score=score, severity=severity, reason_key="payments.repeated_gifts", reason_facts=reason,
                 facts={"relation": row["rel"], "back_fen": int(row["back_fen"]), "return_ratio": round(ratio, 3),
-                       "severity_rule": "high if 10+ gifts or 2,000+ yuan, else medium",
+                       "severity_rule": f"high if {config.high_count}+ gifts or {config.high_total_yuan:,.0f}+ yuan, else medium",
                        "payer_external": bool(row["payer_external"]),
                        "score_parts": {"base": round(base, 3), "repeat": round(repeat, 3), "size": round(size, 3),
                                        "never_reciprocated": w.never_reciprocated if ratio == 0 else 0.0}},

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from redline.payments.analyzer import PaymentAnalyzer, TypologyConfig, Weights
 from redline.payments.festivals import from_day_number
 from redline.payments.frame import PaymentFrame
-from redline.payments.lead import Lead, clamp, period_en, period_zh, yuan
+from redline.payments.lead import Lead, clamp, iso
 from redline.vocab import Category, Severity
 
 
@@ -86,31 +86,23 @@ class VoteBuying(PaymentAnalyzer):
                 continue
             lift = row["recips"] / max(habit, 1.0)
             wt = config.weights
-            score = clamp(wt.base + min(wt.recipients_cap, wt.per_recipient * row["recips"])
-                          + min(wt.lift_cap, wt.per_lift * lift))
-            p = frame.name(row["person_id"])
+            recipients = min(wt.recipients_cap, wt.per_recipient * row["recips"])
+            lifted = min(wt.lift_cap, wt.per_lift * lift)
+            score = clamp(wt.base + recipients + lifted)
             date = from_day_number(row["eday"]).isoformat()
-            unit = row["unit"] or "本单位"
-            zh = (
-                f"{p} {period_zh(row['first_day'], row['last_day'])}（{date} {unit}选举前 {w} 天内）向"
-                f" {row['recips']} 名选举相关人员发放红包、转账 {row['n']} 笔，共计 {yuan(row['total_fen'])} 元；"
-                f"此前每 {w} 天平均仅 {habit:.1f} 人。涉嫌拉票贿选。"
-            )
-            en = (
-                f"{p} paid {row['recips']} voters (unit {row['unit'] or '-'} or the candidate's groups) {row['n']} times, "
-                f"{yuan(row['total_fen'])} yuan in all, {period_en(row['first_day'], row['last_day'])}, "
-                f"within {w} days before the election on {date}; their habit is {habit:.1f} recipients per "
-                f"{w} days. This looks like vote-buying."
-            )
+            reason = {"person": frame.name(row["person_id"]), "first_date": iso(row["first_day"]),
+                      "last_date": iso(row["last_day"]), "election_date": date, "unit": row["unit"],
+                      "days_before": w, "recipients": row["recips"], "count": row["n"],
+                      "total_fen": row["total_fen"], "habit": habit}
             out.append(Lead(
                 typology="vote_buying", category=Category.VOTE_BUYING, person_id=row["person_id"],
                 counterparty_ids=tuple(sorted(row["payees"])), payment_ids=tuple(row["pids"]),
                 total_fen=int(row["total_fen"]), count=int(row["n"]), first_day=row["first_day"],
-                last_day=row["last_day"], score=score, severity=Severity.HIGH, reason=zh, reason_en=en,
+                last_day=row["last_day"], score=score, severity=Severity.HIGH, reason_key="payments.vote_buying", reason_facts=reason,
                 facts={"event_id": row["event_id"], "election_date": date, "unit": row["unit"],
                        "severity_rule": "always high: money to voters before a vote",
                        "recipients": row["recips"], "habit_recipients": round(habit, 2), "lift": round(lift, 2),
-                       "score_parts": {"base": 0.6, "recipients": round(min(0.2, 0.01 * row["recips"]), 3),
-                                       "lift": round(min(0.15, 0.02 * lift), 3)}},
+                       "score_parts": {"base": wt.base, "recipients": round(recipients, 3),
+                                       "lift": round(lifted, 3)}},
             ))
         return out

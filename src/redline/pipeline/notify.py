@@ -47,8 +47,8 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from redline.errors import ConfigError, SourceLocation
+from redline.reasons.words import CATEGORY_ZH
 from redline.review.workload import remind
-from redline.scan.reasons import CATEGORY_ZH
 from redline.store.tables.accounts import ConsoleKey
 from redline.store.tables.review import Alert
 

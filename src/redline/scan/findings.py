@@ -2,7 +2,7 @@
 
 Detectors report offsets in the normalised text; here they are mapped back through the
 batch's OffsetMap, so evidence is quoted (and highlighted) exactly as it was written, even
-when it was written 紅 包 or ｈｏｎｇｂａｏ. Reasons are rendered from facts (scan.reasons).
+when it was written 紅 包 or ｈｏｎｇｂａｏ. Reasons are rendered from facts (reasons.text).
 
 Hits arrive as columns (`HitColumns`; a detector's `list[Hit]` is turned into columns), and
 everything up to the findings themselves is numpy over the batch: the rule of each hit by
@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.contracts import Finding, Hit, HitColumns
+from redline.reasons.text import ReasonFrame, text_reason_frame
 from redline.rules.plan import MessageContext, RuleRef, ScanPlan
-from redline.scan.reasons import ReasonFrame, text_reason_frame
 from redline.text.normalize import NormalizedBatch
 from redline.vocab import Subject
 

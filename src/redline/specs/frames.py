@@ -30,7 +30,7 @@ from redline.vocab import Category
 
 SHIPPED_DIR: Final = Path(__file__).resolve().parent.parent / "frames"
 FRAME_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-# the slot names a `why` may carry (scan.why_zh puts each into Chinese)
+# the slot names a `why` may carry (reasons.why_zh puts each into Chinese)
 SLOT_NAMES: Final = frozenset({
     "act", "object", "state", "recipient", "favour", "stake", "game", "tool", "occasion",
     "bond", "purpose", "party", "gift", "vote", "info", "target",

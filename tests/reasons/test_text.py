@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from redline.reasons.text import render_text_reason, text_facts
 from redline.rules.plan import RuleRef
-from redline.scan.reasons import render_text_reason, text_facts
 
 REF = RuleRef("TJ-06", "tianjin-2017", "1.0.0", "gifts", "high", "收送红包礼券",
               "严禁利用微信接受或赠送可能影响公正执行公务的微信红包或电子礼券。", "gift_offer", "TJ-06#gift_offer")

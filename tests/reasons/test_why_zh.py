@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from redline.scan.why_zh import why_zh
+from redline.reasons.why_zh import why_zh
 
 
 @pytest.mark.parametrize(

@@ -1,36 +1,21 @@
-"""Reason sentences: a finding's `reason` (zh) and `reason_en`, rendered from structured facts.
+"""Reasons of text findings: a finding's `reason` (zh) and `reason_en`, rendered from structured facts.
 
-A reason is never hand-assembled by a detector: the engine collects facts (rule, evidence,
+A reason is never hand-assembled by a detector: the scan engine collects facts (rule, evidence,
 score, the detector's `why`) and this module renders them, Chinese first, English second.
+(Payment and group findings render through `reasons.render` from a reason key.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from redline.rules.plan import RuleRef
-from redline.scan.why_zh import why_zh
+from redline.reasons.why_zh import why_zh
+from redline.reasons.words import CATEGORY_ZH
 
-# Category names as reviewers say them (vocab.Category value → 中文).
-CATEGORY_ZH: Final[Mapping[str, str]] = {
-    "political": "政治言论",
-    "secrets": "涉密信息",
-    "privacy": "个人信息",
-    "rumour": "谣言传播",
-    "vulgar": "低俗内容",
-    "promotion": "商业推广",
-    "gifts": "收送红包礼品",
-    "gambling": "赌博",
-    "superstition": "封建迷信",
-    "factions": "拉帮结派",
-    "vote_buying": "拉票贿选",
-    "flattery": "吹捧奉承",
-    "off_topic": "与工作无关",
-    "governance": "工作群管理",
-    "conduct": "工作作风",
-}
+if TYPE_CHECKING:  # the facts read a rule reference; the rules layer sits above this one
+    from redline.rules.plan import RuleRef
 
 # Detector registry keys as a reviewer would understand them.
 DETECTOR_ZH: Final[Mapping[str, str]] = {

@@ -13,6 +13,8 @@ import functools
 import re
 from typing import Final
 
+from redline.reasons.words import CATEGORY_ZH
+
 _KEYWORD_ZH: Final = {  # "<keyword> <value>" parts: cues and their context words
     "strong cue": "强线索",
     "weak cue": "弱线索",
@@ -86,8 +88,6 @@ def _part_zh(part: str) -> str:
         return f"起主要作用的字词{part[len(_EVIDENCE_GRAMS):]}"
     category_model = _CATEGORY_MODEL.match(part)
     if category_model:
-        from redline.scan.reasons import CATEGORY_ZH  # reasons imports this module
-
         cat = CATEGORY_ZH.get(category_model["category"], category_model["category"])
         return (f"模型 {category_model['name']} {category_model['version']} 判断“{cat}”的评分 "
                 f"{category_model['score']}，达到阈值 {category_model['threshold']}")
