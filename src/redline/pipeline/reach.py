@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from redline.contracts import Finding
+from redline.reasons.render import render
 from redline.rules.plan import ScanPlan
 from redline.scan.context import PUBLIC_PREFIXES
 from redline.store.tables.messages import Message
@@ -49,11 +50,9 @@ def escalate_by_reach(engine: Engine, plan: ScanPlan, conversations: dict[str, s
             out.append(f)
             continue
         up = _ORDER[Severity(f.severity).rank].value  # ranks run 1..4: the next level's index is the rank
+        zh, en = render("posts.urgent_reach", {"reposts": count, "urgent_reposts": threshold})
         out.append(replace(
-            f, severity=up,
-            reason=f"{f.reason}该帖已被转发 {count} 次（达到 {threshold} 次），传播面广，紧急程度提高一级。",
-            reason_en=f"{f.reason_en} The post was reposted {count} times (≥ {threshold}): one level more urgent."
-            if f.reason_en else f.reason_en,
+            f, severity=up, reason=f"{f.reason}{zh}", reason_en=f"{f.reason_en} {en}" if f.reason_en else f.reason_en,
             facts={**f.facts, "reposts": count, "urgent_reposts": threshold, "severity_before": f.severity},
         ))
     return out

@@ -1,7 +1,7 @@
 """The one entry point of reasons: every analyzer finding's (zh, en) sentences from (key, facts).
 
 Payment typologies and group checks name a reason key and pass facts; this module finds the
-key's template (`reasons.payments`, `reasons.groups`) and renders it. An unknown key or a
+key's template (`reasons.payments`, `reasons.groups`, `reasons.posts`) and renders it. An unknown key or a
 missing fact is a `ReasonError` naming the key (and the field), never a half sentence.
 """
 
@@ -12,9 +12,10 @@ from typing import Final
 
 from redline.reasons.groups import GROUPS
 from redline.reasons.payments import PAYMENTS
+from redline.reasons.posts import POSTS
 from redline.reasons.template import Facts, ReasonError, Template
 
-TEMPLATES: Final[Mapping[str, Template]] = {**PAYMENTS, **GROUPS}
+TEMPLATES: Final[Mapping[str, Template]] = {**PAYMENTS, **GROUPS, **POSTS}
 
 
 def render(key: str, facts: Facts) -> tuple[str, str]:
