@@ -23,7 +23,7 @@ def test_every_key_renders_its_facts_in_both_languages(key: str) -> None:
     assert CJK.search(zh)
     assert zh.endswith(("。", "）"))
     # the English sentence is English: its words outside the quoted names are Latin
-    assert re.search(r"\b(the|from|in|of|yuan|group|received|posted|paid)\b", CJK.sub("", en))
+    assert re.search(r"\b(the|from|in|of|yuan|group|received|posted|paid|times)\b", CJK.sub("", en))
     for text in (zh, en):
         # no placeholder, missing value or raw list left in a sentence
         assert not re.search(r"[{}\[\]]|None", text)
@@ -34,10 +34,11 @@ def test_the_sentences_say_the_facts(key: str) -> None:
     """A fact that changes changes the sentence: the template reads the facts, it is not canned text."""
     facts = dict(TEMPLATES[key].example)
     zh, en = render(key, facts)
-    said = [name for name, value in facts.items() if isinstance(value, str) and value and value in zh and value in en]
+    said = [name for name, value in facts.items() if isinstance(value, str | int) and not isinstance(value, bool)
+            and str(value) and str(value) in zh and str(value) in en]
     assert said, f"{key}: no fact is quoted in both sentences"
     name = said[0]
-    facts[name] = facts[name] + "X"
+    facts[name] = facts[name] + "X" if isinstance(facts[name], str) else facts[name] + 7
     zh2, en2 = render(key, facts)
     assert zh2 != zh
     assert en2 != en
