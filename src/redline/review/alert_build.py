@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, tuple_, update
 
+from redline.review import risk_order
 from redline.review.incidents import (
     SEVERITY_RANK,
     Hit,
@@ -233,10 +234,12 @@ def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
         watermark = int(mark_row[0]) if mark_row else 0
         top = conn.execute(select(func.max(FindingRow.id))).scalar() or 0
         if top <= watermark:
+            risk_order.keep_fresh(conn, ())  # nothing new: only the day's full refresh, if due
             return 0
         fresh = list(conn.scalars(select(FindingRow.id).where(FindingRow.id > watermark).where(
             ~FindingRow.id.in_(select(AlertFinding.finding_id)))))
         rows = _load(conn, fresh)
+        people = {r.person_id for r in rows if r.person_id}  # a returned packet's finding still counts
         quiet = _returned(conn, rows)
         rows = [r for r in rows if r.id not in quiet]
         owners = _candidates(conn, rows)
@@ -255,6 +258,8 @@ def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
         # every touched alert is rewritten whole, with all of its findings
         touched = {into[i] for i in into if rows[i].id not in owner_of}
         created = _write(conn, rows, {i: t for i, t in into.items() if t in touched}, now)
+        # the people whose findings were placed: their alerts' risk keys (the queue's risk sort)
+        risk_order.keep_fresh(conn, people | {r.person_id for r in rows if r.person_id}, now)
         if created > 10_000:
             conn.execute(text("ANALYZE alerts"))  # fresh statistics for the queue's indexes
         if mark_row:
