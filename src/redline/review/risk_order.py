@@ -142,16 +142,20 @@ def refresh(conn: Connection, persons: Iterable[str] | None = None, now: datetim
     if wanted == []:
         return 0
     found = scores(conn, wanted, now)
+    scored = len(found)
     if wanted is None:
-        # alerts of nobody, or of a person with no finding left, have no risk
-        conn.execute(update(Alert).where(Alert.risk != 0).values(risk=0.0))
+        # alerts of nobody, or of a person with no finding left, have no risk (rewriting only
+        # those: every row written costs an entry in the risk index)
+        conn.execute(update(Alert).where(Alert.person_id.is_(None), Alert.risk != 0).values(risk=0.0))
+        gone = set(conn.scalars(select(Alert.person_id).where(Alert.risk != 0).distinct())) - set(found) - {None}
+        found.update(dict.fromkeys(gone, 0.0))
         value = now.isoformat()
         if conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == _MARK)).first():
             conn.execute(update(ConsoleKey).where(ConsoleKey.name == _MARK).values(value=value))
         else:
             conn.execute(insert(ConsoleKey).values(name=_MARK, value=value))
     _write(conn, found, now)
-    return len(found)
+    return scored
 
 
 def keep_fresh(conn: Connection, persons: Iterable[str], now: datetime | None = None) -> int:
