@@ -4,6 +4,7 @@ after a reveal in this case, nothing left unfilled, A4; placeholders split acros
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_a_placeholder_split_across_runs_is_filled_and_the_rest_kept(cuts: list[
     bounds = [0, *sorted(c for c in cuts if c < len(text)), len(text)]
     document = docx.Document()
     paragraph = document.add_paragraph()
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         if hi > lo:
             paragraph.add_run(text[lo:hi]).bold = lo == 0  # formatting differs between runs
     buffer = io.BytesIO()
