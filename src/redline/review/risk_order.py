@@ -62,12 +62,12 @@ def _half_lives(at: datetime) -> float:
 
 def key_of(score: float, as_of: datetime) -> float:
     """The order key of a score computed at `as_of` (the score projected to EPOCH)."""
-    return score * 2.0 ** _half_lives(as_of)
+    return float(score * 2.0 ** _half_lives(as_of))
 
 
 def score_at(key: float, now: datetime) -> float:
     """The score a key stands for at `now`, rounded as the timeline rounds it."""
-    return round(key * 0.5 ** _half_lives(now), 2)
+    return round(float(key * 0.5 ** _half_lives(now)), 2)
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -147,8 +147,8 @@ def refresh(conn: Connection, persons: Iterable[str] | None = None, now: datetim
         # alerts of nobody, or of a person with no finding left, have no risk (rewriting only
         # those: every row written costs an entry in the risk index)
         conn.execute(update(Alert).where(Alert.person_id.is_(None), Alert.risk != 0).values(risk=0.0))
-        gone = set(conn.scalars(select(Alert.person_id).where(Alert.risk != 0).distinct())) - set(found) - {None}
-        found.update(dict.fromkeys(gone, 0.0))
+        keyed = conn.scalars(select(Alert.person_id).where(Alert.risk != 0).distinct())
+        found.update(dict.fromkeys({p for p in keyed if p} - set(found), 0.0))
         value = now.isoformat()
         if conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == _MARK)).first():
             conn.execute(update(ConsoleKey).where(ConsoleKey.name == _MARK).values(value=value))

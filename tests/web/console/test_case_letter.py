@@ -101,3 +101,9 @@ def test_the_configured_template_is_used(app_case: Callable[..., tuple[Any, int,
     assert text.startswith(f"XX县纪委监委 函询 {case_id}\n人员-")
     assert "（一）《" in text
     assert "函询通知书" not in text
+
+
+def test_the_template_is_configured_by_environment(tmp_path: Path) -> None:
+    settings = Settings.from_env({"REDLINE_LETTER_TEMPLATE": str(tmp_path / "org.docx")})
+    assert settings.letter_template_path == tmp_path / "org.docx"
+    assert Settings.from_env(settings.to_env()) == settings
