@@ -173,3 +173,20 @@ def test_characters_xml_cannot_hold_are_dropped_and_line_breaks_kept(value: str,
 @pytest.mark.parametrize(("n", "shown"), [(1, "一"), (9, "九"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五"), (100, "100")])
 def test_items_are_numbered_in_chinese(n: int, shown: str) -> None:
     assert letter.cn_number(n) == shown
+
+
+def test_placeholders_in_merged_cells_headers_and_tables_are_filled() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 2))
+    merged.paragraphs[0].text = "{{rules}}"
+    table.cell(1, 1).paragraphs[0].text = "编号{{case_number}}"
+    document.sections[0].header.paragraphs[0].text = "{{person}}（密）"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out = fill(buffer.getvalue(), {"rules": ["甲", "乙"], "case_number": "7", "person": "人员-1"})
+    assert placeholders(out) == set()
+    result = docx.Document(io.BytesIO(out))
+    assert [p.text for p in result.tables[0].cell(0, 0).paragraphs] == ["甲", "乙"]
+    assert result.tables[0].cell(1, 1).text == "编号7"
+    assert result.sections[0].header.paragraphs[0].text == "人员-1（密）"

@@ -38,7 +38,8 @@ def _paragraphs(document: object) -> Iterator[Paragraph]:
                     yield from walk(cell)
     yield from walk(document)
     for section in document.sections:  # type: ignore[attr-defined]
-        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer,
+                     section.even_page_header, section.even_page_footer):
             if not part.is_linked_to_previous:
                 yield from walk(part)
 
@@ -95,7 +96,11 @@ def fill(template: Path | bytes, values: Mapping[str, Value]) -> bytes:
     values = {k: _NOT_XML.sub("", v.replace("\r\n", "\n").replace("\r", "\n")) if isinstance(v, str)
               else [_NOT_XML.sub("", i.replace("\r\n", "\n").replace("\r", "\n")) for i in v] for k, v in values.items()}
     flat = {k: v if isinstance(v, str) else "；".join(v) for k, v in values.items()}
+    seen: set[int] = set()
     for paragraph in list(_paragraphs(document)):
+        if id(paragraph._p) in seen:  # a merged table cell is listed once per grid column it spans
+            continue
+        seen.add(id(paragraph._p))
         text = paragraph.text
         if not PLACEHOLDER.search(text):
             continue
