@@ -74,7 +74,11 @@ def test_the_letter_is_filled_from_the_case_with_the_pseudonym(case: tuple[Engin
     assert "（一）《" in text  # the rules are numbered as a letter numbers its items
     assert "（二）《" in text
     # the matters' dates and the span; the deadline counted in working days
-    assert "2026年3月" in text
+    # each matter dated by its evidence: the posted ID number on 2 March, the offer and the five
+    # packets from 3 to 7 March (CST)
+    assert "（一）2026年3月2日，" in text
+    assert "（二）2026年3月3日至3月7日，" in text
+    assert "一、反映的问题（2026年3月2日至3月7日）" in text
     assert "收到本函之日起15个工作日内" in text
     assert "今日送达的，为2026年12月28日前" in text  # 15 working days after Monday 7 December 2026
     assert "2026年12月7日" in text

@@ -32,7 +32,10 @@ from redline.review.identity import Identity
 from redline.review.pseudonyms import Masker
 from redline.rules.load import shipped_pack_paths
 from redline.store.tables.audit import AuditEntry
+from redline.store.tables.messages import Message
 from redline.store.tables.org import Person
+from redline.store.tables.payments import Payment
+from redline.store.tables.review import AlertItem
 from redline.workdays import CalendarNotCoveredError, add_working_days
 
 REPLY_WORKING_DAYS: Final = 15
@@ -132,7 +135,9 @@ def values(engine: Engine, case_id: int, masker: Masker, who: Identity | None, t
         seen: set[tuple[str, str]] = set()
         for alert in view.alerts:
             findings = findings_of(session, alert)
-            stamps = [f.time for f in findings if f.time] or ([alert.time] if alert.time else [])
+            # the matter's days are its evidence's: the messages and payments the alert holds
+            stamps = [t for t in _evidence_times(session, alert.id) if t] or [f.time for f in findings if f.time] or (
+                [alert.time] if alert.time else [])
             times = [_aware(t).astimezone(CHINA).date() for t in stamps]
             days += times
             when = period(min(times), max(times)) if times else "日期不详"
@@ -153,6 +158,12 @@ def values(engine: Engine, case_id: int, masker: Masker, who: Identity | None, t
         "period": period(min(days), max(days)) if days else "日期不详",
         "date": cn_date(today), "deadline": deadline(today), "owner": case.owner or "＿＿＿＿",
     }
+
+
+def _evidence_times(session: Session, alert_id: int) -> list[datetime | None]:
+    items = select(AlertItem.item_id).where(AlertItem.alert_id == alert_id)
+    return [*session.scalars(select(Message.time).where(Message.id.in_(items.where(AlertItem.kind == "message")))),
+            *session.scalars(select(Payment.time).where(Payment.payment_id.in_(items.where(AlertItem.kind == "payment"))))]
 
 
 def _aware(value: datetime) -> datetime:

@@ -8,7 +8,7 @@ one with neither (a person's membership, say) another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from sqlalchemy import select
@@ -57,7 +57,7 @@ def _conversation_of(alerts: Sequence[Alert], session: Session) -> dict[int, str
 
 
 def group_rows(session: Session, alerts: Sequence[Alert], rows: list[dict[str, Any]], how: str,
-               masker: Masker, translate: Any) -> list[dict[str, Any]]:
+               masker: Masker, translate: Callable[[str], str]) -> list[dict[str, Any]]:
     """The page's rows grouped (`person` or `conversation`), each with `group_key` and `group_label`."""
     if how == "person":
         for r in rows:
