@@ -17,6 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 from tests.cases.conftest import open_case
+from tests.web.axe import violations
 from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port
 
 from redline.contracts import Finding
@@ -131,7 +132,8 @@ def test_queue_grouped_by_conversation(served: tuple[str, dict[str, str], int]) 
     base, passwords, _ = served
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(locale="zh-CN").new_page()
+        # bypass_csp only so that axe-core can be injected into the page
+        page = browser.new_context(locale="zh-CN", bypass_csp=True).new_page()
         page.set_default_timeout(30_000)
         _login(page, base, passwords["analyst"], "analyst", "/alerts?status=all")
         page.select_option('select[name="group"]', "conversation")
@@ -152,6 +154,9 @@ def test_queue_grouped_by_conversation(served: tuple[str, dict[str, str], int]) 
         for secret in REAL_SECRETS:
             assert secret not in page.content()
         page.screenshot(path=str(ARTIFACTS / "queue-group-conversation.png"), full_page=True)
+        assert violations(page) == []
+        page.goto(f"{base}/alerts?sort=risk&status=all")
+        assert violations(page) == []
         browser.close()
 
 
