@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from redline.cases import risk
@@ -161,3 +161,28 @@ def test_a_full_refresh_clears_the_keys_of_people_without_findings(tmp_path: Pat
         keys = dict(session.execute(select(Alert.person_id, Alert.risk)).tuples().all())
     assert keys["p-gone"] == 0.0
     assert risk_order.score_at(keys["p-1"], NOW) > 0
+
+
+def test_the_first_build_of_a_day_rescores_everyone_in_chunks(people_store: Engine) -> None:
+    from redline.store.tables.accounts import ConsoleKey
+
+    store = people_store
+    with store.begin() as conn:
+        risk_order.refresh(conn, None, NOW)
+    with Session(store) as session:
+        whole = dict(session.execute(select(Alert.id, Alert.risk)).tuples().all())
+    assert risk_order.refresh_everyone(store, NOW, people_per_transaction=1) >= 6  # the sample's two, our four
+    with Session(store) as session:
+        assert dict(session.execute(select(Alert.id, Alert.risk)).tuples().all()) == whole
+    # a day later, keys wiped: the next build (with nothing new to place) rescores everyone
+    with store.begin() as conn:
+        conn.execute(update(Alert).values(risk=0.0))
+        conn.execute(update(ConsoleKey).where(ConsoleKey.name == "risk.refreshed_at")
+                     .values(value=(datetime.now(UTC) - timedelta(days=1, minutes=1)).isoformat()))
+    assert risk_order.due(store)
+    assert build_alerts(store) == 0
+    assert not risk_order.due(store)
+    now = datetime.now(UTC)
+    with Session(store) as session:
+        for alert in session.scalars(select(Alert).where(Alert.person_id.is_not(None))):
+            assert risk_order.score_at(alert.risk, now) == risk.person_risk(session, alert.person_id, now).score

@@ -226,15 +226,21 @@ def _write(conn: Connection, rows: Sequence[_Row], into: dict[int, int], now: da
 
 
 def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
-    """Group findings not yet in an alert into incident alerts; returns how many alerts were created."""
-    policy = policy or IncidentPolicy.from_env()
+    """Group findings not yet in an alert into incident alerts; returns how many alerts were created.
+    The first build of a day then rescores everyone's risk key, in transactions of its own."""
+    created = _build(engine, policy or IncidentPolicy.from_env())
+    if risk_order.due(engine):
+        risk_order.refresh_everyone(engine)
+    return created
+
+
+def _build(engine: Engine, policy: IncidentPolicy) -> int:
     now = datetime.now(UTC)
     with engine.begin() as conn:
         mark_row = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == _WATERMARK)).first()
         watermark = int(mark_row[0]) if mark_row else 0
         top = conn.execute(select(func.max(FindingRow.id))).scalar() or 0
         if top <= watermark:
-            risk_order.keep_fresh(conn, ())  # nothing new: only the day's full refresh, if due
             return 0
         fresh = list(conn.scalars(select(FindingRow.id).where(FindingRow.id > watermark).where(
             ~FindingRow.id.in_(select(AlertFinding.finding_id)))))
@@ -259,7 +265,7 @@ def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
         touched = {into[i] for i in into if rows[i].id not in owner_of}
         created = _write(conn, rows, {i: t for i, t in into.items() if t in touched}, now)
         # the people whose findings were placed: their alerts' risk keys (the queue's risk sort)
-        risk_order.keep_fresh(conn, people | {r.person_id for r in rows if r.person_id}, now)
+        risk_order.refresh(conn, people | {r.person_id for r in rows if r.person_id}, now)
         if created > 10_000:
             conn.execute(text("ANALYZE alerts"))  # fresh statistics for the queue's indexes
         if mark_row:
