@@ -199,8 +199,8 @@ def list_alerts(
             # the person's risk key (review.risk_order), then severity, then id: ix_alerts_queue_risk
             query = query.order_by(Alert.risk.desc(), Alert.severity_rank.desc(), Alert.id.desc())
             if parts:
-                key = (_risk(parts[0]), _id(parts[1]), _id(parts[2]))
-                query = query.where(tuple_(Alert.risk, Alert.severity_rank, Alert.id) < key)
+                after = (_risk(parts[0]), _id(parts[1]), _id(parts[2]))
+                query = query.where(tuple_(Alert.risk, Alert.severity_rank, Alert.id) < after)
         else:
             newest = sort == "newest"
             query = query.order_by(*((Alert.time.desc(), Alert.id.desc()) if newest else (Alert.time, Alert.id)))
