@@ -23,7 +23,7 @@ _ENV: dict[str, str] = {
     "secret_key": "REDLINE_SECRET_KEY", "debug": "REDLINE_DEBUG", "cookie_secure": "REDLINE_SECURE_COOKIES",
     "session_idle_minutes": "REDLINE_SESSION_IDLE_MINUTES", "forwarded_allow_ips": "REDLINE_FORWARDED_ALLOW_IPS",
     "audit_anchor": "REDLINE_AUDIT_ANCHOR", "synonyms_path": "REDLINE_SYNONYMS",
-    "signing_key_path": "REDLINE_SIGNING_KEY",
+    "signing_key_path": "REDLINE_SIGNING_KEY", "letter_template_path": "REDLINE_LETTER_TEMPLATE",
 }
 
 
@@ -46,6 +46,8 @@ class Settings:
     forwarded_allow_ips: str = ""
     # the append-only file that audit checkpoints go to ("" = none: only the database chain)
     audit_anchor: Path | None = None
+    # the organisation's 谈话函询 letter template (.docx with {{placeholders}}); None: the shipped one
+    letter_template_path: Path | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.session_idle_minutes <= 24 * 60:
@@ -60,7 +62,8 @@ class Settings:
             raw = env.get(_ENV.get(f.name, ""), "")
             if raw == "":
                 continue
-            if f.name in ("data_dir", "overrides_path", "synonyms_path", "audit_anchor", "signing_key_path"):
+            if f.name in ("data_dir", "overrides_path", "synonyms_path", "audit_anchor", "signing_key_path",
+                          "letter_template_path"):
                 values[f.name] = Path(raw)
             elif f.name in ("debug", "cookie_secure"):
                 values[f.name] = raw not in ("0", "false", "no")

@@ -88,3 +88,24 @@ def test_links_must_point_at_something(case_store: tuple[Engine, int], tmp_path:
     _, report_id = _file(engine, tmp_path / "data", "内容")
     with pytest.raises(error):
         link(engine, "officer1", report_id, kind, target)
+
+
+def test_a_report_linked_to_the_person_moves_their_alerts_in_the_risk_queue(case_store: tuple[Engine, int],
+                                                                           tmp_path: Path) -> None:
+    from redline.review import risk_order
+
+    engine, _ = case_store
+    add_officer(engine, "officer1", "correct horse battery staple")
+    _, report_id = _file(engine, tmp_path / "data", "某科长收受老板红包")
+
+    def keys() -> dict[str, float]:
+        with Session(engine) as session:
+            return dict(session.execute(select(Alert.person_id, Alert.risk).where(Alert.person_id.is_not(None))).tuples().all())
+    before = keys()
+    link(engine, "officer1", report_id, "person", "p-zhaomin")
+    after = keys()
+    now = datetime.now(UTC)
+    assert risk_order.score_at(after["p-zhaomin"], now) > risk_order.score_at(before["p-zhaomin"], now)
+    with Session(engine) as session:
+        assert risk_order.score_at(after["p-zhaomin"], now) == person_risk(session, "p-zhaomin", now).score
+    assert after["p-zhangwei"] == before["p-zhangwei"]

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from redline.errors import ConfigError, NotFound
-from redline.review import audit_log
+from redline.review import audit_log, risk_order
 from redline.store.tables.intake import PublicReport
 from redline.store.tables.org import Person
 from redline.store.tables.report_links import ReportLink
@@ -44,6 +44,8 @@ def link(engine: Engine, officer: str, report_id: int, kind: str, target: str) -
         session.add(row)
         session.flush()
         link_id = row.id
+        if kind == "person":  # a linked report adds to the person's risk: the queue's order follows
+            risk_order.refresh(session.connection(), [target])
     audit_log.record(engine, officer, "intake", "report.link", f"report:{report_id}", {"kind": kind, "target": target})
     return link_id
 

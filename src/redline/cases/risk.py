@@ -15,23 +15,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.bundle.schema import CHINA as CST  # the one +08:00
 from redline.cases.report_links import reports_of_person
+
+# the weights, the half-life and the decay formula are the queue's too (review.risk_order)
+from redline.review.risk_order import (
+    CST as CST,
+    HALF_LIFE_DAYS as HALF_LIFE_DAYS,
+    REPORT_WEIGHT as REPORT_WEIGHT,
+    WEIGHTS as WEIGHTS,
+    decayed,
+)
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.intake import PublicReport
 from redline.store.tables.messages import Message
 from redline.store.tables.payments import Payment
 from redline.store.tables.report_links import ReportLink
 from redline.store.tables.review import Alert, AlertFinding
-
-WEIGHTS: Final = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0}
-HALF_LIFE_DAYS: Final = 180.0
-REPORT_WEIGHT: Final = WEIGHTS["medium"]  # a report from the public: a lead nobody has read against data yet
 
 
 def source_of(detector: str, facts: dict[str, object] | None) -> str:
@@ -81,23 +84,22 @@ def contribution(finding: FindingRow, alert: Alert | None, now: datetime,
     # a finding without its own time takes the time of its message or payment, else its alert's
     when = _aware(finding.time or subject_time or (alert.time if alert and alert.time else None)
                   or finding.created_at)
-    age = max(0.0, (now - when).total_seconds() / 86_400)
     status = alert.status if alert else "new"
     weight = WEIGHTS.get(finding.severity, 1.0)
-    factor = 0.0 if status == "dismissed" else 0.5 ** (age / HALF_LIFE_DAYS)
+    age, factor, points = decayed(weight, when, now, dismissed=status == "dismissed")
     return Contribution(
         finding.id, alert.id if alert else None, when, source_of(finding.detector, finding.facts), finding.rule_id,
-        finding.severity, status, weight, round(age, 1), round(factor, 4), round(weight * factor, 2),
+        finding.severity, status, weight, round(age, 1), factor, points,
         finding.reason, alert.case_id if alert else None)
+
 
 
 def report_contribution(report_id: int, received_on: date, now: datetime) -> Contribution:
     """The share of a portal report linked to the person, from the day it was received."""
     when = datetime.combine(received_on, time(0), tzinfo=CST)
-    age = max(0.0, (now - when).total_seconds() / 86_400)
-    factor = 0.5 ** (age / HALF_LIFE_DAYS)
+    age, factor, points = decayed(REPORT_WEIGHT, when, now)
     return Contribution(0, None, when, "portal", "", "medium", "report", REPORT_WEIGHT, round(age, 1),
-                        round(factor, 4), round(REPORT_WEIGHT * factor, 2), f"群众举报 #{report_id}", None, report_id)
+                        factor, points, f"群众举报 #{report_id}", None, report_id)
 
 
 def _alerts_of(session: Session, findings: list[FindingRow]) -> dict[int, Alert]:

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, tuple_, update
 
+from redline.review import risk_order
 from redline.review.incidents import (
     SEVERITY_RANK,
     Hit,
@@ -225,8 +226,15 @@ def _write(conn: Connection, rows: Sequence[_Row], into: dict[int, int], now: da
 
 
 def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
-    """Group findings not yet in an alert into incident alerts; returns how many alerts were created."""
-    policy = policy or IncidentPolicy.from_env()
+    """Group findings not yet in an alert into incident alerts; returns how many alerts were created.
+    The first build of a day then rescores everyone's risk key, in transactions of its own."""
+    created = _build(engine, policy or IncidentPolicy.from_env())
+    if risk_order.due(engine):
+        risk_order.refresh_everyone(engine)
+    return created
+
+
+def _build(engine: Engine, policy: IncidentPolicy) -> int:
     now = datetime.now(UTC)
     with engine.begin() as conn:
         mark_row = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == _WATERMARK)).first()
@@ -237,6 +245,7 @@ def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
         fresh = list(conn.scalars(select(FindingRow.id).where(FindingRow.id > watermark).where(
             ~FindingRow.id.in_(select(AlertFinding.finding_id)))))
         rows = _load(conn, fresh)
+        people = {r.person_id for r in rows if r.person_id}  # a returned packet's finding still counts
         quiet = _returned(conn, rows)
         rows = [r for r in rows if r.id not in quiet]
         owners = _candidates(conn, rows)
@@ -255,6 +264,8 @@ def build_alerts(engine: Engine, policy: IncidentPolicy | None = None) -> int:
         # every touched alert is rewritten whole, with all of its findings
         touched = {into[i] for i in into if rows[i].id not in owner_of}
         created = _write(conn, rows, {i: t for i, t in into.items() if t in touched}, now)
+        # the people whose findings were placed: their alerts' risk keys (the queue's risk sort)
+        risk_order.refresh(conn, people | {r.person_id for r in rows if r.person_id}, now)
         if created > 10_000:
             conn.execute(text("ANALYZE alerts"))  # fresh statistics for the queue's indexes
         if mark_row:

@@ -11,6 +11,7 @@ whose top finding is "secrets" and whose second one is a gift.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -60,7 +61,7 @@ class QueueFilter:
     person_id: str | None = None
 
 
-SORTS: Final = ("severity", "newest", "oldest")
+SORTS: Final = ("severity", "risk", "newest", "oldest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,13 @@ def _id(text: str) -> int:
     return value
 
 
+def _risk(text: str) -> float:
+    value = float(text)  # repr() of a float reads back as the same float
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is no risk key")
+    return value
+
+
 def _as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -187,6 +195,12 @@ def list_alerts(
             query = query.order_by(Alert.severity_rank.desc(), Alert.id.desc())
             if parts:
                 query = query.where(tuple_(Alert.severity_rank, Alert.id) < (_id(parts[0]), _id(parts[1])))
+        elif sort == "risk":
+            # the person's risk key (review.risk_order), then severity, then id: ix_alerts_queue_risk
+            query = query.order_by(Alert.risk.desc(), Alert.severity_rank.desc(), Alert.id.desc())
+            if parts:
+                after = (_risk(parts[0]), _id(parts[1]), _id(parts[2]))
+                query = query.where(tuple_(Alert.risk, Alert.severity_rank, Alert.id) < after)
         else:
             newest = sort == "newest"
             query = query.order_by(*((Alert.time.desc(), Alert.id.desc()) if newest else (Alert.time, Alert.id)))
@@ -203,6 +217,8 @@ def list_alerts(
         last = rows[-1]
         if sort == "severity":
             next_cursor = _encode((last.severity_rank, last.id))
+        elif sort == "risk":
+            next_cursor = _encode((repr(float(last.risk)), last.severity_rank, last.id))
         else:
             stamp = _as_utc(last.time or last.created_at)
             # SQLite stores naive UTC: compare in the same form the column holds

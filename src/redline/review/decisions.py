@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from redline.errors import ConfigError, NotFound
-from redline.review import audit_log
+from redline.review import audit_log, risk_order
 from redline.review.accounts import ROLE_PERMS, Actor, Perm, Role
 from redline.store.tables.accounts import Account
 from redline.store.tables.review import Alert, Case, Decision
@@ -112,6 +112,8 @@ def decide(
             for a in alerts
         )
         ids = [a.id for a in alerts]
+    if action in ("dismiss", "reopen"):
+        risk_order.refresh_alerts(engine, ids)  # a dismissed finding counts 0 in its person's risk
     detail: dict[str, object] = {"alert_ids": ids, "reason": reason, "value": value}
     if result is not None:
         detail["case_id"] = result

@@ -37,8 +37,9 @@ class Identity:
     post: str
 
 
-def reveal(engine: Engine, actor: Actor, person_id: str, reason: str) -> Identity:
-    """The real identity behind a pseudonym; investigators only, with a reason; audited."""
+def reveal(engine: Engine, actor: Actor, person_id: str, reason: str, case_id: int | None = None) -> Identity:
+    """The real identity behind a pseudonym; investigators only, with a reason; audited (with
+    the case it was revealed for, if any: a case's letter names only people revealed in it)."""
     actor.require(Perm.REVEAL)
     reason = reason.strip()
     if len(reason) < 4:
@@ -48,6 +49,8 @@ def reveal(engine: Engine, actor: Actor, person_id: str, reason: str) -> Identit
         if person is None:
             raise NotFound(f"no person {person_id}")
         identity = Identity(person.person_id, person.name, person.unit, person.post)
-    audit_log.record(engine, actor.username, actor.role, "identity.reveal", f"person:{person_id}",
-                     {"reason": reason})
+    detail: dict[str, object] = {"reason": reason}
+    if case_id is not None:
+        detail["case_id"] = case_id
+    audit_log.record(engine, actor.username, actor.role, "identity.reveal", f"person:{person_id}", detail)
     return identity

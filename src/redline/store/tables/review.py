@@ -43,12 +43,16 @@ class Alert(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     # the finding the alert shows (its reason in the queue); subject/subject_id are that finding's
     top_finding_id: Mapped[int | None] = mapped_column(BigIntPK, default=None)
+    # the person's risk projected to a fixed epoch (review.risk_order): orders the queue by
+    # their current score at any later time; refreshed when alerts are built or decided
+    risk: Mapped[float] = mapped_column(default=0.0, server_default="0")
 
     __table_args__ = (
         Index("ix_alerts_subject", "subject", "subject_id"),
         # the default queue: status filter, most severe first, newest id first (keyset paging)
         Index("ix_alerts_queue", "status", "severity_rank", "id"),
         Index("ix_alerts_queue_time", "status", "time", "id"),
+        Index("ix_alerts_queue_risk", "status", "risk", "severity_rank", "id"),
         # one per filter of the queue: equality on the filter and the status, then the
         # severity order, so a filtered page is an ordered index range too (review_0002)
         *(Index(f"ix_alerts_queue_{c}", c, "status", "severity_rank", "id") for c in QUEUE_FILTERS),

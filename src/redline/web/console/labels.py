@@ -83,7 +83,7 @@ LABELS: Final = (
     # decisions
     N_("dismiss"), N_("tag"), N_("assign"), N_("escalate"), N_("reopen"), N_("status"), N_("disposition"), N_("note"),
     # sorts
-    N_("sort_severity"), N_("sort_newest"), N_("sort_oldest"),
+    N_("sort_severity"), N_("sort_risk"), N_("sort_newest"), N_("sort_oldest"),
     # why a hit was wrong (routes.alerts.WRONG_HIT_REASONS)
     N_("wrong_hit_wording"), N_("wrong_hit_context"), N_("wrong_hit_returned"), N_("wrong_hit_data"), N_("wrong_hit_other"),
     # the case's context filter (review.cases.TIMELINE_KINDS)

@@ -16,6 +16,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from redline.bundle.schema import CHINA as CST  # China Standard Time, as users read it
+from redline.review import risk_order
 from redline.review.alerts import findings_of
 from redline.review.pseudonyms import Masker, apply_names
 from redline.store.tables.findings import FindingRow
@@ -68,6 +69,8 @@ def alert_row(alert: Alert, masker: Masker, reason: str = "") -> dict[str, Any]:
         "time": when(alert.time), "status": alert.status, "assignee": alert.assignee or "",
         "tags": list(alert.tags or []), "n_findings": alert.n_findings, "case_id": alert.case_id,
         "reason": masker.mask(reason),
+        # the person's current risk score (the timeline's), from the alert's key (review.risk_order)
+        "risk": risk_order.score_at(alert.risk or 0.0, datetime.now(UTC)) if alert.person_id else None,
     }
 
 

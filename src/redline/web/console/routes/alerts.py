@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from redline.errors import ConfigError
 from redline.review import alerts as queue, audit_log, decisions
 from redline.review.accounts import Perm
-from redline.web.console import alert_view, present
+from redline.web.console import alert_view, present, queue_groups
 from redline.web.console.deps import CsrfCtx, Ctx, CtxDep
 from redline.web.console.pages import render
 
@@ -46,11 +46,14 @@ def _filter(
     )
 
 
-def _page(ctx: Ctx, flt: queue.QueueFilter, sort: str, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+def _page(ctx: Ctx, flt: queue.QueueFilter, sort: str, cursor: str | None, limit: int,
+          group: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     actor = ctx.need(Perm.VIEW_ALERTS)
     with Session(ctx.app.engine) as session:
         page = queue.list_alerts(session, flt, sort, cursor, limit)
         rows = present.queue_rows(session, page.alerts, ctx.masker, ctx.lang)
+        if group in queue_groups.GROUPINGS:
+            rows = queue_groups.group_rows(session, page.alerts, rows, group, ctx.masker, ctx._)
     # the queue shows each alert's reason: a view of leads, so it is audited like the rest
     shown = {k: str(v) for k, v in asdict(flt).items() if v}
     audit_log.record(ctx.app.engine, actor.username, actor.role, "alerts.list", "",
@@ -73,25 +76,18 @@ def queue_page(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     selected: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     check: Annotated[str | None, Query(max_length=4)] = None,
-    group: Annotated[str | None, Query(max_length=8)] = None,
+    group: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
     ctx.need(Perm.VIEW_ALERTS)
     flt = _filter(pack, rule_id, category, severity, unit, date_from, date_to, status, assignee)
-    rows, next_cursor = _page(ctx, flt, sort or "severity", cursor, limit)
+    group = group if group in queue_groups.GROUPINGS else None
+    rows, next_cursor = _page(ctx, flt, sort or "severity", cursor, limit, group)
     with Session(ctx.app.engine) as session:
         total = queue.count_alerts(session, flt)
         users = decisions.assignees(session)
     params = {k: v for k, v in {"pack": pack, "rule_id": rule_id, "category": category, "severity": severity,
                                 "unit": unit, "date_from": date_from, "date_to": date_to, "status": status,
-                                "assignee": assignee, "sort": sort, "limit": limit,
-                                "group": group if group == "person" else None}.items() if v}
-    if group == "person":
-        # one person's alerts together, in the page's order otherwise (grouping within the page:
-        # the keyset pages stay the queue's)
-        first_seen: dict[str, int] = {}
-        for i, r in enumerate(rows):
-            first_seen.setdefault(r["person"], i)
-        rows = sorted(rows, key=lambda r: first_seen[r["person"]])
+                                "assignee": assignee, "sort": sort, "limit": limit, "group": group}.items() if v}
     here = {**params, **({"cursor": cursor} if cursor else {})}
     next_url = f"/alerts?{urlencode({**params, 'cursor': next_cursor})}" if next_cursor else ""
     options = ctx.app.filter_options()
@@ -201,6 +197,8 @@ class AlertOut(BaseModel):
     n_findings: int
     case_id: int | None
     reason: str
+    risk: float | None = Field(default=None, description="the person's current risk score (their timeline's); "
+                                                          "None for an alert about no person")
 
 
 class AlertPage(BaseModel):
@@ -250,13 +248,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/api/alerts", response_model=AlertPage, tags=["alerts"], responses=ERRORS)
 def api_alerts(
     ctx: CtxDep, limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: Text = None,
-    sort: Annotated[Literal["severity", "newest", "oldest"], Query()] = "severity",
+    sort: Annotated[Literal["severity", "risk", "newest", "oldest"], Query()] = "severity",
     pack: Text = None, rule_id: Text = None, category: Text = None, severity: Text = None,
     unit: Text = None, date_from: Text = None, date_to: Text = None,
     status: Annotated[Literal["new", "dismissed", "escalated", "all"], Query()] = "new",
     assignee: Text = None,
 ) -> AlertPage:
-    """The queue as the logged-in role may see it, most severe first by default."""
+    """The queue as the logged-in role may see it, most severe first by default; `sort=risk`
+    puts the alerts of the person with the highest current risk score first (then severity, id)."""
     ctx.need(Perm.VIEW_ALERTS)
     flt = _filter(pack, rule_id, category, severity, unit, date_from, date_to, status, assignee)
     rows, next_cursor = _page(ctx, flt, sort, cursor, limit)

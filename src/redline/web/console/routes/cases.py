@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.errors import NotFound
+from redline.reports import letter
 from redline.reports.casefile import gather
 from redline.reports.docx import case_report
 from redline.reports.xlsx import evidence_table
@@ -27,6 +28,7 @@ router = APIRouter()
 CaseId = Annotated[int, Path(ge=1, le=2**53)]
 
 
+DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE: Final = 100  # context rows per page (the evidence above them is never cut)
 
 
@@ -122,7 +124,7 @@ def _export(ctx: Ctx, case_id: int, kind: Literal["docx", "xlsx"]) -> Response:
     actor = ctx.need(Perm.EXPORT)
     casefile = gather(ctx.app.engine, case_id, ctx.masker)
     if kind == "docx":
-        body, media = case_report(casefile), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        body, media = case_report(casefile), DOCX
     else:
         body, media = evidence_table(casefile), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit_log.record(ctx.app.engine, actor.username, actor.role, f"case.export.{kind}", f"case:{case_id}",
@@ -143,14 +145,32 @@ def evidence_xlsx(ctx: CtxDep, case_id: CaseId) -> Response:
     return _export(ctx, case_id, "xlsx")
 
 
+@router.get("/cases/{case_id}/letter.docx", tags=["cases"],
+            responses={**ERRORS, 200: {"description": "谈话函询 letter (.docx), a draft"}})
+def letter_docx(ctx: CtxDep, case_id: CaseId) -> Response:
+    """A draft 谈话函询 letter from the organisation's template (investigators; audited). It names
+    the person only if the caller revealed them with a reason in this case, else the pseudonym."""
+    actor = ctx.need(Perm.EXPORT)
+    with Session(ctx.app.engine) as session:
+        person_id = cases.case_view(session, case_id).case.person_id
+    who = letter.revealed_in_case(ctx.app.engine, actor.username, person_id, case_id) if person_id else None
+    drafted = letter.draft(ctx.app.engine, case_id, ctx.masker, who, ctx.app.settings.letter_template_path)
+    audit_log.record(ctx.app.engine, actor.username, actor.role, "case.export.letter", f"case:{case_id}",
+                     {"bytes": len(drafted.body), "named": drafted.named, "template": drafted.template,
+                      "rules": drafted.n_rules, "matters": drafted.n_matters})
+    return Response(drafted.body, media_type=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="redline-case-{case_id}-letter.docx"'})
+
+
 @router.post("/reveal", response_class=HTMLResponse, include_in_schema=False)
 def reveal_form(ctx: CsrfCtx, pseudonym: Annotated[str, Form(max_length=40)],
-                reason: Annotated[str, Form(max_length=2000)], back: Annotated[str, Form(max_length=500)] = "/cases") -> Response:
+                reason: Annotated[str, Form(max_length=2000)], back: Annotated[str, Form(max_length=500)] = "/cases",
+                case_id: Annotated[int | None, Form(ge=1, le=2**53)] = None) -> Response:
     actor = ctx.need(Perm.REVEAL)
     person_id = ctx.masker.by_pseudonym.get(pseudonym.strip())
     if person_id is None:
         raise NotFound(f"no person {pseudonym}")
-    found = identity.reveal(ctx.app.engine, actor, person_id, reason)
+    found = identity.reveal(ctx.app.engine, actor, person_id, reason, case_id)
     return render(ctx, "reveal.html", pseudonym=pseudonym, who=found, reason=reason,
                   back=back if back.startswith("/") and not back.startswith("//") else "/cases")
 
@@ -204,6 +224,7 @@ class RevealIn(BaseModel):
 
     pseudonym: str = Field(min_length=1, max_length=40)
     reason: str = Field(min_length=4, max_length=2000)
+    case_id: int | None = Field(default=None, ge=1, le=2**53, description="the case the reveal is for (its letter may then name the person)")
 
 
 class RevealOut(BaseModel):
@@ -275,7 +296,7 @@ def api_reveal(ctx: CsrfCtx, body: RevealIn) -> RevealOut:
     person_id = ctx.masker.by_pseudonym.get(body.pseudonym.strip())
     if person_id is None:
         raise NotFound(f"no person {body.pseudonym}")
-    found = identity.reveal(ctx.app.engine, actor, person_id, body.reason)
+    found = identity.reveal(ctx.app.engine, actor, person_id, body.reason, body.case_id)
     return RevealOut(pseudonym=body.pseudonym, name=found.name, unit=found.unit, post=found.post)
 
 
