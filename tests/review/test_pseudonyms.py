@@ -17,12 +17,13 @@ ID = "11010519491231002X"
         ("电话13812345678", "电话138****5678"),
         ("电话 +86 138-1234-5678。", "电话 +86 138-****-5678。"),  # separators kept
         ("订单号 213812345678901", "订单号 213812******901"),  # 15 digits: an old ID's shape
-        ("订单号 2138123456789", "订单号 2138123456789"),  # 13 digits: no ID, card or mobile
+        ("订单号 2138123456789", "订单号 21381****6789"),  # 13 digits with a mobile inside: masked as one
+        ("订单号 2023122700019", "订单号 2023122700019"),  # 13 digits, no mobile inside: no ID, card or mobile
         ("卡号 6222020200112233446", "卡号 6222***********3446"),  # Luhn-valid card
         ("卡号 6222020200112233445", "卡号 6222***********3445"),  # fails Luhn, still a card's shape
         ("没有数字", "没有数字"),
     ],
-    ids=["ric", "ric-bad-checksum", "mobile", "mobile-separated", "15-digits", "13-digits", "card",
+    ids=["ric", "ric-bad-checksum", "mobile", "mobile-separated", "15-digits", "13-digits-mobile", "13-digits", "card",
          "card-bad-luhn", "no-digits"],
 )
 def test_mask_numbers(text: str, expected: str) -> None:
@@ -65,7 +66,8 @@ def test_masker_replaces_longest_names_first() -> None:
 def test_masker_replaces_person_ids_in_text() -> None:
     masker = Masker.build(b"k", [("zhangwei", "张伟"), ("P01008", "李娜")])
     zw, p8 = pseudonym_for(b"k", "zhangwei"), pseudonym_for(b"k", "P01008")
-    assert masker.mask("李娜(P01008)转给 zhangwei") == f"{p8}({p8})转给 {zw}"
+    assert masker.mask("李娜(P01008)转给 zhangwei") == f"{p8}转给 {zw}"  # name and id: one person, said once
+    assert masker.mask("李娜（zhangwei）") == f"{p8}（{zw}）"  # two people stay two
 
 
 _NOISE = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs"), blacklist_characters="张伟"), max_size=30)

@@ -218,6 +218,18 @@ def _shape(folded: str, run_start: int, start: int, body: str) -> NumberSpan | N
     return None
 
 
+_MOBILE_INSIDE: Final = re.compile(r"1[3-9]\d{9}")
+
+
+def _glued_mobile(start: int, body: str) -> NumberSpan | None:
+    """For masking: a 12–14 digit run with a mobile inside ("13812345678八": a mobile glued to
+    another digit) is no number of its own, but it shows one."""
+    number = _NOT_DIGIT.sub("", body).upper()
+    if 12 <= len(number) <= 14 and _MOBILE_INSIDE.search(number):
+        return NumberSpan(start, start + len(body), "mobile", number, False, 0.0, "a mobile glued to other digits")
+    return None
+
+
 def find_numbers(folded: str, *, loose: bool = False) -> list[NumberSpan]:
     """Every ID-, card- or mobile-shaped number in a digit-folded text (see `fold_digits`).
 
@@ -228,6 +240,8 @@ def find_numbers(folded: str, *, loose: bool = False) -> list[NumberSpan]:
     found: list[NumberSpan] = []
     for m in (_LOOSE_RUN if loose else _RUN).finditer(folded):
         span = _shape(folded, m.start(), m.start(2), m.group(2))
+        if span is None and loose:
+            span = _glued_mobile(m.start(2), m.group(2))
         if span is not None:
             found.append(span)
     if loose:
@@ -236,7 +250,7 @@ def find_numbers(folded: str, *, loose: bool = False) -> list[NumberSpan]:
         taken = [(f.start, f.end) for f in found]
         for m in _TIGHT_RUN.finditer(folded):
             if not any(a < m.end() and m.start() < b for a, b in taken):
-                span = _shape(folded, m.start(), m.start(), m.group())
+                span = _shape(folded, m.start(), m.start(), m.group()) or _glued_mobile(m.start(), m.group())
                 if span is not None:
                     found.append(span)
         found += [NumberSpan(m.start(), m.end(), "bank_card", _NOT_DIGIT.sub("", m.group()).upper(), False, 0.0,

@@ -31,6 +31,8 @@ def pseudonym_for(key: bytes, person_id: str) -> str:
 
 
 _ADDRESS_WORDS = re.compile("|".join(PREFILTER))
+# an analyzer names a person "张三(p001)": masked, name and id are the same pseudonym, said once
+_DOUBLED = re.compile(rf"({re.escape(PREFIX)}-[0-9A-F]{{8}})[(（]\1[)）]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -173,7 +175,7 @@ class Masker:
         if not text:
             return ""
         masked, names = self.plan(text)
-        return apply_names(masked, names, 0, len(masked))
+        return _DOUBLED.sub(r"\1", apply_names(masked, names, 0, len(masked)))
 
 
 def apply_names(masked: str, names: list[tuple[int, int, str]], lo: int, hi: int) -> str:
