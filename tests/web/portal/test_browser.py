@@ -94,7 +94,8 @@ def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: P
         page.goto(portal_server.url + "/follow")
         page.fill("#receipt", receipt.strip().lower())
         page.click("button[type=submit]")
-        expect(page.locator("#status")).to_have_text("已受理")
+        # a question is no acceptance: the status changes only by the officer's explicit act
+        expect(page.locator("#status")).to_have_text("已收到")
         expect(page.locator("body")).to_contain_text("请问红包是在哪个微信群里发的？")
         page.fill("#text", "在“城关粮站收购群”里，群主是该副站长。")
         page.click("button[type=submit]")
