@@ -108,4 +108,4 @@ def run() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(run())  # noqa: T201
+    print(run())
