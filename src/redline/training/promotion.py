@@ -5,12 +5,16 @@ work-group chat (conduct_pilot: its `promotion` rows are ads, every other row is
 Validation runs within the source (a hash-based 20% of qq_group_ads), leave-one-source-out
 (a model fitted without one chat source is scored on all of it: chat from groups it never
 saw), on ordinary Weibo/Zhihu comments held out of COLD (how often non-promotional chat is
-flagged) and once on the repository's independent hand-written test set (data/conduct-test).
+flagged), and on the repository's independent hand-written test set (data/conduct-test) only
+when REDLINE_LOOK_AT_CONDUCT_TEST=1 asks for it (each look is logged in data/conduct-test/LOOKS.md).
+COLD's original test rows are a benchmark's test split: none of them is used, even as
+non-promotional chat (1.1.0 drew its COLD quarter from every split).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -28,7 +32,7 @@ from redline.training.linear import fit_linear, save_linear
 
 NAME: Final = "promotion"
 DETECTOR: Final = "clf.promotion"
-VERSION: Final = "1.1.0"
+VERSION: Final = "1.2.0"
 HASHER: Final = NgramHasher(n_min=1, n_max=4, bits=20, fold_digits=True, markers=True)
 C_GRID: Final = (1.0, 3.0, 10.0)
 SALT: Final = "qq-promotion"
@@ -75,7 +79,8 @@ def _terms(data_dir: Path) -> Split:
 
 
 def _cold(data_dir: Path) -> Split:
-    texts = [r["text"] for r in read_jsonl(data_dir, "cold") if hash_fraction(r["text"], "cold-as-chat") < COLD_SHARE]
+    texts = [r["text"] for r in read_jsonl(data_dir, "cold")
+             if r["meta"]["orig_split"] != "test" and hash_fraction(r["text"], "cold-as-chat") < COLD_SHARE]
     return Split(texts, np.zeros(len(texts), dtype=bool), ["cold"] * len(texts))
 
 
@@ -164,8 +169,8 @@ def train(data_dir: Path, out_root: Path) -> dict[str, Any]:
         "held-out COLD comments (no ads): flagged share = 1 - accuracy": figures(cold_val.labels, cold_scores, threshold).as_dict(),
         "hand-written work-chat probe (training/chat_probe.py)": figures(np.array(probe_labels), probe_scores, threshold).as_dict(),
     }
-    independent = conduct_test()
-    if independent is not None:  # looked at once per model version, never tuned on
+    independent = conduct_test() if os.environ.get("REDLINE_LOOK_AT_CONDUCT_TEST") == "1" else None
+    if independent is not None:  # an explicit, logged look; never tuned on
         figs["independent hand-written test set (data/conduct-test, promotion vs rest)"] = figures(
             independent.labels, model.scores(independent.texts), threshold).as_dict()
     vfig = figs[val_name]
