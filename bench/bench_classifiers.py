@@ -85,8 +85,9 @@ def run() -> dict[str, Any]:
             detector = factory.build([Trigger("B", "b", factory.Config.model_validate(config))], ctx)
             figures[name] = _measure(detector, texts, runs=5)
         ner: Sequence[tuple[str, dict[str, Any]]] = (
-            ("pii.person_name (CRF)", {"roster": False}),
-            (f"pii.person_name (CRF + {len(roster)} roster names)", {}),
+            ("pii.person_name (CRF alone, lac: false)", {"roster": False, "lac": False}),
+            ("pii.person_name (LAC + CRF, the default)", {"roster": False}),
+            (f"pii.person_name (LAC + CRF + {len(roster)} roster names)", {}),
         )
         for label, config in ner:
             detector = PersonNameFactory.build(

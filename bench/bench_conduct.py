@@ -31,7 +31,7 @@ from redline.contracts import BuildContext, Trigger
 from redline.detectors.classifiers.conduct import ConductClassifier, ConductConfig
 from redline.text.normalize import normalize_batch
 from redline.training.conduct_data import CATEGORIES, CORPUS_DIR
-from redline.training.datasets import DEFAULT_DATA_DIR, read_jsonl
+from redline.training.datasets import read_jsonl, resolve_data_dir
 
 N_MESSAGES = int(os.environ.get("BENCH_CONDUCT_N", "1000000"))
 BATCH = 4096
@@ -45,7 +45,7 @@ def real_mixed_chat(n: int, seed: int = 20, written_share: float = 0.05) -> list
     chat: the conduct pilot and our corpus, violations and negatives as they come (about half
     are violations), so that about one message in 40 breaks a rule.
     """
-    data = DEFAULT_DATA_DIR.resolve()
+    data = resolve_data_dir()  # $REDLINE_DATASETS, which `make bench` sets
     ordinary = [r["text"] for r in read_jsonl(data, "cold") if int(r["label"]) == 0]
     ordinary += [r["text"] for r in read_jsonl(data, "qq_group_ads")]
     ordinary += [r["text"] for r in read_jsonl(data, "weibo_ner")]
