@@ -5,13 +5,8 @@ a hold placed and lifted with reasons, and a signed evidence package that verifi
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +14,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.cases.conftest import open_case
-from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port
+from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.serving import serving
 
 from redline.cases.verify import verify_package
 from redline.store.db import make_engine
@@ -38,28 +34,8 @@ def case_server(console_template: tuple[Path, dict[str, str]], tmp_path: Path) -
     engine = make_engine(url)
     case_id = open_case(engine)
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "REDLINE_SIGNING_KEY": str(tmp_path / "keys" / "signing.key")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                process.kill()
-                pytest.fail(f"redline serve did not start: {output}")
-            time.sleep(0.3)
-    yield base, passwords, url, case_id
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(url, env={"REDLINE_SIGNING_KEY": str(tmp_path / "keys" / "signing.key")}) as base:
+        yield base, passwords, url, case_id
 
 
 def test_timeline_holds_and_export(case_server: tuple[str, dict[str, str], str, int], tmp_path: Path) -> None:

@@ -7,15 +7,11 @@ case report, and find every step on the auditor's page. Screenshots go to tests/
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.web.serving import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,39 +21,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(console_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """`redline serve` on a free loopback port, on a copy of the sample store."""
     template, passwords = console_template
     shutil.copyfile(template, tmp_path / "console.db")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", f"sqlite:///{tmp_path / 'console.db'}",
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                process.kill()
-                pytest.fail(f"redline serve did not start: {output}")
-            time.sleep(0.3)
-    yield base, passwords
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(f"sqlite:///{tmp_path / 'console.db'}") as base:
+        yield base, passwords
 
 
 def test_investigator_flow_and_the_audit_trail(server: tuple[str, dict[str, str]]) -> None:

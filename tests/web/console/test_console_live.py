@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
+from tests.web.serving import serving
 
 from redline.contracts import Finding
 from redline.pipeline.alerting import refresh_alerts
@@ -83,35 +80,13 @@ def test_live_endpoints_need_a_login(console_app: Any, path: str) -> None:
     assert reply.status_code in (401, 303)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(console_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[tuple[str, dict[str, str], str]]:
     template, passwords = console_template
     shutil.copyfile(template, tmp_path / "console.db")
     url = f"sqlite:///{tmp_path / 'console.db'}"
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "redline", "serve", "--db", url, "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("redline serve did not start")
-            time.sleep(0.3)
-    yield base, passwords, url
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(url) as base:
+        yield base, passwords, url
 
 
 @pytest.mark.browser

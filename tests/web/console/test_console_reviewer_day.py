@@ -11,11 +11,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +21,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.web.axe import violations
+from tests.web.serving import serving
 
 from redline.store.db import make_engine
 from redline.store.tables.review import Alert, AlertItem
@@ -49,34 +45,12 @@ def _shot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(DOCS) / f"{name}.png"))  # the first screen, as a reader sees it
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(demo_county: Demo, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`redline serve` on a copy of the demo county: (base url, store path)."""
     shutil.copyfile(demo_county[0], tmp_path / "demo.db")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", f"sqlite:///{tmp_path / 'demo.db'}", "--host", "127.0.0.1",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("redline serve did not start")
-            time.sleep(0.3)
-    yield base, tmp_path / "demo.db"
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(f"sqlite:///{tmp_path / 'demo.db'}") as base:
+        yield base, tmp_path / "demo.db"
 
 
 def _alert_holding(store: Path, kind: str, item: str) -> list[int]:

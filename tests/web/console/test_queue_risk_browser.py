@@ -4,12 +4,8 @@ browser (Playwright, Debian's chromium, `redline serve`), with JavaScript on and
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +14,8 @@ import docx
 import pytest
 from tests.cases.conftest import open_case
 from tests.web.axe import violations
-from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port
+from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.serving import serving
 
 from redline.contracts import Finding
 from redline.review.alerts import build_alerts
@@ -44,26 +41,8 @@ def served(console_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Ite
     build_alerts(engine)
     case_id = open_case(engine)
     engine.dispose()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                process.kill()
-                pytest.fail(f"redline serve did not start: {output}")
-            time.sleep(0.3)
-    yield base, passwords, case_id
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(url) as base:
+        yield base, passwords, case_id
 
 
 def _login(page: object, base: str, password: str, role: str, next_url: str) -> None:

@@ -19,8 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -31,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from tests.web.axe import violations
+from tests.web.serving import serving
 
 from redline.attachments.specimens import FONT
 from redline.intake import reports
@@ -103,29 +102,10 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> County:
 
 @pytest.fixture
 def served(county: County, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    import socket
 
     shutil.copyfile(county[0], tmp_path / "demo.db")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", f"sqlite:///{tmp_path / 'demo.db'}", "--data", str(county[3]),
-         "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("redline serve did not start")
-            time.sleep(0.3)
-    yield base, tmp_path / "demo.db"
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(f"sqlite:///{tmp_path / 'demo.db'}", "--data", str(county[3])) as base:
+        yield base, tmp_path / "demo.db"
 
 
 def _alert_of(store: Path, message_id: str) -> int:

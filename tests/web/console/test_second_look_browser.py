@@ -4,12 +4,7 @@ nothing to appraise (never their own decision); the dashboard shows the agreemen
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +18,8 @@ from redline.store.db import make_engine
 from redline.store.tables.audit import AuditEntry
 from redline.store.tables.review import Alert
 
-from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port  # isort: skip
+from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM  # isort: skip
+from tests.web.serving import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,26 +35,8 @@ def served(console_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Ite
         alert_id = min(session.scalars(select(Alert.id)))
     decide(engine, Actor("analyst", Role.ANALYST), [alert_id], "dismiss", reason="正常往来")
     engine.dispose()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", f"sqlite:///{db}", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                process.kill()
-                pytest.fail(f"redline serve did not start: {output}")
-            time.sleep(0.3)
-    yield base, db, passwords, alert_id
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(f"sqlite:///{db}") as base:
+        yield base, db, passwords, alert_id
 
 
 def test_second_look_with_two_reviewers_and_the_dashboard(served: tuple[str, Path, dict[str, str], int]) -> None:

@@ -3,12 +3,7 @@ the file is untouched until the save, and the audit entry of the save holds the 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +17,8 @@ from redline.rules.compile import compile_plan
 from redline.store.db import make_engine
 from redline.store.tables.audit import AuditEntry
 
-from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port  # isort: skip
+from tests.web.console.test_console_browser import ARGS, ARTIFACTS, CHROMIUM  # isort: skip
+from tests.web.serving import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OFF = "rules:\n  TJ-06: {enabled: false}\n"
@@ -36,27 +32,8 @@ def served(console_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Ite
     shutil.copyfile(template, db)
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text("rules: {}\n", encoding="utf-8")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redline", "serve", "--db", f"sqlite:///{db}", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "REDLINE_OVERRIDES": str(overrides)},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                process.kill()
-                pytest.fail(f"redline serve did not start: {output}")
-            time.sleep(0.3)
-    yield base, db, overrides, passwords["admin"]
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(f"sqlite:///{db}", env={"REDLINE_OVERRIDES": str(overrides)}) as base:
+        yield base, db, overrides, passwords["admin"]
 
 
 def test_trial_run_then_save(served: tuple[str, Path, Path, str], tmp_path: Path) -> None:
