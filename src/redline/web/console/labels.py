@@ -7,7 +7,7 @@ here lets `pybabel extract -k N_` put them in the catalogue.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import yaml
 
@@ -20,31 +20,35 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, d
 
 
 @lru_cache(maxsize=1)
-def _pack_labels() -> dict[str, str]:
-    labels = {}
+def _shipped_packs() -> tuple[dict[str, Any], ...]:
+    """The shipped packs' YAML documents (read once; a file that cannot be read is skipped)."""
+    heads = []
     for path in shipped_pack_paths():
         try:
             head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             continue
         if isinstance(head, dict) and head.get("pack"):
-            issuer, year = str(head.get("issued_by") or head.get("title") or ""), head.get("year")
-            labels[str(head["pack"])] = f"{issuer}（{year}）" if issuer and year else issuer or str(head["pack"])
+            heads.append(head)
+    return tuple(heads)
+
+
+@lru_cache(maxsize=1)
+def _pack_labels() -> dict[str, str]:
+    labels = {}
+    for head in _shipped_packs():
+        issuer, year = str(head.get("issued_by") or head.get("title") or ""), head.get("year")
+        labels[str(head["pack"])] = f"{issuer}（{year}）" if issuer and year else issuer or str(head["pack"])
     return labels
 
 
 @lru_cache(maxsize=1)
 def _rule_packs() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for path in shipped_pack_paths():
-        try:
-            head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(head, dict) and head.get("pack"):
-            for rule in head.get("rules") or ():
-                if isinstance(rule, dict) and rule.get("id"):
-                    out.setdefault(str(rule["id"]), []).append(str(head["pack"]))
+    for head in _shipped_packs():
+        for rule in head.get("rules") or ():
+            if isinstance(rule, dict) and rule.get("id"):
+                out.setdefault(str(rule["id"]), []).append(str(head["pack"]))
     return out
 
 
