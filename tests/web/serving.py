@@ -15,10 +15,10 @@ from contextlib import contextmanager
 import pytest
 
 
-def free_port() -> int:
-    """A port nothing listens on right now."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on right now, on `host`."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -35,14 +35,15 @@ def _wait_up(base: str, process: subprocess.Popen[bytes], timeout: float) -> boo
 
 
 @contextmanager
-def serving(db_url: str, *extra: str, env: Mapping[str, str] | None = None, timeout: float = 90) -> Iterator[str]:
-    """The console of `db_url` (with `extra` arguments of `redline serve`), up; yields its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def serving(db_url: str, *extra: str, env: Mapping[str, str] | None = None, host: str = "127.0.0.1",
+            timeout: float = 90) -> Iterator[str]:
+    """The console of `db_url` (with `extra` arguments of `redline serve`) on `host`, up; yields its base URL."""
+    port = free_port(host)
+    base = f"http://{host}:{port}"
     # the log goes to a file, not a pipe: a chatty server never blocks on a full pipe
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "redline", "serve", "--db", db_url, *extra, "--host", "127.0.0.1",
+            [sys.executable, "-m", "redline", "serve", "--db", db_url, *extra, "--host", host,
              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         try:
             if not _wait_up(base, process, timeout):

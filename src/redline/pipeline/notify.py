@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 import httpx
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from redline.errors import ConfigError, SourceLocation
@@ -104,40 +104,43 @@ def reminder_notice(due: list[dict[str, Any]], console_url: str) -> Notice:
                   "\n".join(lines))
 
 
+def _move_key(conn: Connection, name: str, seen: str | None, value: str) -> bool:
+    """Set console key `name` from `seen` (None: absent) to `value`, unless another caller moved it
+    first: the compare-and-set that lets only one of several watchers act."""
+    try:
+        if seen is None:
+            conn.execute(insert(ConsoleKey).values(name=name, value=value))
+            return True
+        moved = conn.execute(update(ConsoleKey).where(ConsoleKey.name == name, ConsoleKey.value == seen)
+                             .values(value=value))
+        return moved.rowcount == 1
+    except IntegrityError:
+        return False
+
+
+def _key(conn: Connection, name: str) -> str | None:
+    value = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == name)).scalar()
+    return None if value is None else str(value)
+
+
 def claim_day(engine: Engine, day: date) -> bool:
     """Whether this caller, and no other, sends the reminders of `day` (compare-and-set)."""
     with engine.begin() as conn:
-        last = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == REMINDER_DAY)).scalar()
-        try:
-            if last is None:
-                conn.execute(insert(ConsoleKey).values(name=REMINDER_DAY, value=day.isoformat()))
-                return True
-            if last >= day.isoformat():
-                return False
-            moved = conn.execute(update(ConsoleKey).where(ConsoleKey.name == REMINDER_DAY, ConsoleKey.value == last)
-                                 .values(value=day.isoformat()))
-            return moved.rowcount == 1
-        except IntegrityError:
+        last = _key(conn, REMINDER_DAY)
+        if last is not None and last >= day.isoformat():
             return False
+        return _move_key(conn, REMINDER_DAY, last, day.isoformat())
 
 
 def claim(engine: Engine, min_rank: int, created: int) -> list[tuple[int, str, str]]:
     """The new alerts at or above `min_rank` that this caller, and no other, announces."""
     with engine.begin() as conn:
         top = int(conn.execute(select(func.max(Alert.id))).scalar() or 0)
-        mark_text = conn.execute(select(ConsoleKey.value).where(ConsoleKey.name == WATERMARK)).scalar()
-        try:
-            if mark_text is None:  # first run: what existed before is not news
-                mark = max(top - created, 0)
-                conn.execute(insert(ConsoleKey).values(name=WATERMARK, value=str(top)))
-            else:
-                mark = int(mark_text)
-                moved = conn.execute(update(ConsoleKey).where(ConsoleKey.name == WATERMARK, ConsoleKey.value == mark_text)
-                                     .values(value=str(max(top, mark))))
-                if moved.rowcount != 1:
-                    return []  # another notifier claimed them
-        except IntegrityError:
-            return []
+        mark_text = _key(conn, WATERMARK)
+        # first run: what existed before is not news
+        mark = max(top - created, 0) if mark_text is None else int(mark_text)
+        if not _move_key(conn, WATERMARK, mark_text, str(max(top, mark))):
+            return []  # another notifier claimed them
         rows = conn.execute(select(Alert.id, Alert.category, Alert.severity)
                             .where(Alert.id > mark, Alert.id <= top, Alert.severity_rank >= min_rank)
                             .order_by(Alert.id)).all()

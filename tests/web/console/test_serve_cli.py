@@ -8,11 +8,6 @@ officer's file download works; a console given another folder answers 404 with a
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.web.serving import serving
 
 from redline.store.db import make_engine, migrate
 from redline.store.tables.audit import AuditEntry
@@ -28,35 +24,11 @@ SERVER_HOST = "127.0.0.2"
 CLIENT_HOST = "127.0.0.1"  # loopback: the peer uvicorn believes by default, unless told otherwise
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((SERVER_HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(tmp_path: Path, *extra: str, url: str = "") -> Iterator[tuple[str, str]]:
     url = url or f"sqlite:///{tmp_path / 'console.db'}"
     migrate(url).dispose()
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "redline", "serve", "--db", url, "--host", SERVER_HOST,
-                                    "--port", str(port), *extra], stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://{SERVER_HOST}:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"console did not start: {log.read_text()}")
+    with serving(url, *extra, env={"PYTHONUNBUFFERED": "1"}, host=SERVER_HOST) as base:
         yield base, url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

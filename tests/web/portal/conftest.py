@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
+from tests.web.serving import free_port as serving_free_port
 
 from redline.intake.officers import add_officer
 from redline.settings import Settings
@@ -55,9 +55,7 @@ SERVER_HOST = "127.0.0.2"  # clients come from 127.0.0.3, so their address is to
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((SERVER_HOST, 0))
-        return int(sock.getsockname()[1])
+    return serving_free_port(SERVER_HOST)
 
 
 @dataclass

@@ -4,17 +4,12 @@ the reporter comes back with the receipt, reads the question and answers."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-import httpx
 import pytest
-from tests.web.portal.conftest import PASSPHRASE, SERVER_HOST, RunningPortal, free_port, gps_jpeg
+from tests.web.portal.conftest import PASSPHRASE, SERVER_HOST, RunningPortal, gps_jpeg
+from tests.web.serving import serving
 
 from redline.intake.officers import list_reports, read_report
 from redline.review.accounts import add_account
@@ -27,25 +22,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 
-@contextmanager
-def _console(portal: RunningPortal) -> Iterator[str]:
+def _console(portal: RunningPortal) -> AbstractContextManager[str]:
     """`redline serve` on the portal's database, reading its sealed files (REDLINE_DATA)."""
-    port = free_port()
-    env = {**os.environ, "REDLINE_DATA": str(portal.data)}
-    process = subprocess.Popen([sys.executable, "-m", "redline", "serve", "--db", portal.db_url, "--host", SERVER_HOST,
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
-    url = f"http://{SERVER_HOST}:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(url + "/login", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    return serving(portal.db_url, env={"REDLINE_DATA": str(portal.data)}, host=SERVER_HOST)
 
 
 def test_reporter_files_and_follows_up(portal_server: RunningPortal, tmp_path: Path) -> None:
