@@ -64,7 +64,11 @@ GENRES: Final = (
     # a question whether something is allowed (算不算搞小圈子？能不能收？) asks for the rule
     "算不算", "算违规", "违规吗", "是否违规", "有规定吗", "能不能收", "会不会被认为",
     # correct handling (正确处置)
-    "签字领取", "机要室", "保密室", "一律上交", "主动上交", "如数上交", "登记上交", "拒收", "退回",
+    # the room where secrets are read or fetched (到机要室签字领取), not any mention of it: "机要室
+    #那份还没下发的任免通知，我签收的时候顺手拍了一张" is a leak; a gift sent back (已退回,
+    # 退回去了), not a document returned for rework (材料又退回来了)
+    "签字领取", "到机要室", "在机要室", "机要室阅", "机要室签", "机要室领", "保密室", "一律上交", "主动上交",
+    "如数上交", "登记上交", "拒收", "已退回", "经退回", "当场退回", "原封退回", "退回去", "退回了",
     "退还", "婉拒", "谢绝",  # a gift returned or declined (红包已退还) is the rule kept
     "登记领取", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "上交", "退给", "送回去", "原样退",
     # a refusal told after the fact (我直接拒绝了, 大家也就没凑了, 我马上退了群)
@@ -130,6 +134,20 @@ def drop_notice_hits(
     if len(near):
         quoted[near] |= _after_prohibition(cps, first[near], row_start[near])
     return _take(columns, ~quoted)
+
+
+def in_notice(joined: JoinedText, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+              ends: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """For hits that are not a term's (a model's lead: [start, end) is its evidence), True where
+    a GENRE word lies within GENRE_REACH characters in the row: the message is a notice."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.bool_)
+    _, genre_at = _notice_rows(joined)
+    if not len(genre_at):
+        return np.zeros(len(rows), dtype=np.bool_)
+    row_start, row_end = joined.row_starts[rows], joined.row_ends[rows]
+    return _near_genre(genre_at, np.maximum(row_start + starts - GENRE_REACH, row_start),
+                       np.minimum(row_start + ends + GENRE_REACH, row_end))
 
 
 @functools.cache

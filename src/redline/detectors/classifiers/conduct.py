@@ -33,6 +33,8 @@ from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
 from redline.detectors.classifiers.courtesy import courtesy_only
+from redline.detectors.notices import in_notice
+from redline.text.joined import joined_view
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 if TYPE_CHECKING:
@@ -60,6 +62,9 @@ class ConductConfig(BaseModel):
     category: str
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the version's calibrated one
     leads: bool = True
+    # a lead on a notice (a rebuttal, a case report, a warning, correct handling: notices.GENRES
+    # near the evidence) is dropped, as the term detectors drop their hits there
+    notices: bool = True
     veto: VetoConfig | None = None
 
     @field_validator("category")
@@ -76,6 +81,7 @@ class _Lead:
     rule_id: str
     column: int
     threshold: float
+    notices: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +128,7 @@ class ConductDetector:
                 row = int(rows[j])
                 hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
         hits.sort(key=lambda h: (h.row, h.label))
-        return hits
+        return _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
 
     def _hit(self, text: str, row: int, lead: _Lead, score: float) -> Hit:
         evidence = self.loaded.model.evidence(text, lead.column)
@@ -197,6 +203,17 @@ class ConductDetector:
         return out
 
 
+def _not_in_notices(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> list[Hit]:
+    """The hits, without those of `labels` that a notice's genre word stands near."""
+    judged = [h for h in hits if h.label in labels]
+    if not judged:
+        return hits
+    notice = in_notice(joined_view(texts), *(np.array(v, dtype=np.int64) for v in
+                                             zip(*((h.row, h.start, h.end) for h in judged), strict=True)))
+    dropped = {id(h) for h, n in zip(judged, notice.tolist(), strict=True) if n}
+    return [h for h in hits if id(h) not in dropped]
+
+
 def _take(part: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:
     if keep.all():
         return part
@@ -224,7 +241,7 @@ class ConductClassifier:
             column = categories.index(config.category)
             if config.leads:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
-                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold)))
+                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
                                     config.veto.below, config.veto.hits_under))
