@@ -36,20 +36,24 @@ from redline.text.normalize import normalize_text
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
     "防止", "克服",  # 坚决防止和克服拉帮结派: the voice of a notice (not 反对: 一起反对新政策 is a faction's plan)
+    "所谓",  # 推荐所谓“神医”“偏方”: the writer quotes the term at a distance, does not use it
 )
 TOPICS: Final = (
     "管理", "工作", "培训", "检查", "制度", "规定", "办法", "知识", "教育", "宣传", "专项", "整治", "诈骗",
     "债券", "市场", "融资",  # 股票、债券 / 股票市场 / 股票融资: a field of the economy, not chat
+    "中心",  # 彩票中心门口: a place named by the term
 )
 GENRES: Final = (
     # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
     "系谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
     # …的消息不实 / 系谣(言) / 说法是谣言 / 纯属捏造 / 经核实为 / 以官方通报为准: the rebuttal's verdict
     "不实", "不属实", "系谣", "说法是谣", "消息是谣", "消息是假", "假消息", "纯属捏造", "纯属编造",
-    "与事实不符", "没有科学依据", "无科学依据", "经核实", "经核查", "以官方",
+    "与事实不符", "没有科学依据", "无科学依据", "经核实", "经核查", "已核实", "以官方", "莫信", "别信",
+    "官方发布",  # 医院官方发布的…通知，请大家转发: an official text passed on, not a rumour
     # reports of cases handled (案件通报)
     "查处", "破获", "抓获", "依法处理", "依法查处", "依法打击", "通报批评", "给予处分", "党纪处分", "政务处分",
-    "立案调查", "移送司法", "警示教育", "典型案例", "以案促改", "以案为鉴", "被查", "落马",
+    "立案调查", "移送司法", "警示教育", "典型案例", "以案促改", "以案为鉴", "落马",
+    # not 被查 alone: "不会被查", "明天要被查账", "已经被查了" are a game's promise, a tip-off, a rumour
     # the sanction a report names (…被给予党内警告处分, 被取消候选人资格, 已被立案审查)
     "处分", "被给予", "党内警告", "严重警告", "撤职", "降级", "免职", "诫勉", "开除党籍", "开除公职",
     "被开除", "立案审查", "审查调查", "被取消", "取消候选人资格", "取消提拔", "取消资格", "严肃处理",
@@ -61,6 +65,7 @@ GENRES: Final = (
     # the voice of a rule or a report: 违规 + the act, 换届纪律 (nobody doing it calls it so)
     "违规收受", "违规收送", "违规接受", "违规参加", "违规操办", "违规发放", "违规吃喝", "换届纪律",
     "重申",  # 重申严禁收受…: a notice restating a rule
+    "与工作无关",  # 禁止发布与工作无关的内容，包括广告、拉票…: the list of a group's rules
     # a question whether something is allowed (算不算搞小圈子？能不能收？) asks for the rule
     "算不算", "算违规", "违规吗", "是否违规", "有规定吗", "能不能收", "会不会被认为",
     # correct handling (正确处置)
@@ -70,7 +75,7 @@ GENRES: Final = (
     "签字领取", "到机要室", "在机要室", "机要室阅", "机要室签", "机要室领", "保密室", "一律上交", "主动上交",
     "如数上交", "登记上交", "拒收", "已退回", "经退回", "当场退回", "原封退回", "退回去", "退回了",
     "退还", "婉拒", "谢绝",  # a gift returned or declined (红包已退还) is the rule kept
-    "登记领取", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "上交", "退给", "送回去", "原样退",
+    "登记领取", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "上交", "已退给", "经退给", "送回去", "原样退",
     # a refusal told after the fact (我直接拒绝了, 大家也就没凑了, 我马上退了群)
     "拒绝", "没凑", "我没进", "马上退了", "坚决不要", "不要再提",
     # official drives that sell on purpose (消费帮扶: buying a poor county's produce)
