@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger, config_as
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
-from redline.detectors.notices import drop_notice_hits
+from redline.detectors.notices import drop_notice_hits, quoted_mask
 from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
 
@@ -102,10 +103,17 @@ class CueDetector:
         cues = self._cues.scan(joined)
         if not len(cues):
             return out.build(self.name, [])
+        # a cue a notice quotes is no cue (换届严禁拉票, 红包厂): judged on the cue's own span,
+        # before a context word (换届, 投产) widens it past the prohibition or the place suffix
+        quoted = quoted_mask(HitColumns(self.name, ("",), ("",), cues.rows, cues.starts, cues.ends,
+                                        np.zeros(len(cues), dtype=np.int64), np.zeros(len(cues), dtype=np.int64),
+                                        np.zeros(len(cues))), joined).tolist()
         per_row: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-        for pid, row, start, end in zip(
-            cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), strict=True
+        for pid, row, start, end, skip in zip(
+            cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), quoted, strict=True
         ):
+            if skip:
+                continue
             literal = self._cue_ids[pid]
             if self._kinds[literal] == _ANCHOR:
                 per_row[row].extend(self._pattern_cues(texts[row], literal, start, end))

@@ -42,13 +42,17 @@ TOPICS: Final = (
     "管理", "工作", "培训", "检查", "制度", "规定", "办法", "知识", "教育", "宣传", "专项", "整治", "诈骗",
     "债券", "市场", "融资",  # 股票、债券 / 股票市场 / 股票融资: a field of the economy, not chat
     "中心",  # 彩票中心门口: a place named by the term
+    # a business or a fund named by the term (牛牛农业合作社, 牛牛餐饮连锁, 彩票公益金) and a
+    # village (斗牛场村): gazetteer cues, read as the two characters after the term
+    "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村",
+    "发展", "取暖",  # 抱团发展, 抱团取暖: firms and villages working together, no faction
 )
 GENRES: Final = (
     # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
     "系谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
     # …的消息不实 / 系谣(言) / 说法是谣言 / 纯属捏造 / 经核实为 / 以官方通报为准: the rebuttal's verdict
     "不实", "不属实", "系谣", "说法是谣", "消息是谣", "消息是假", "假消息", "纯属捏造", "纯属编造",
-    "与事实不符", "没有科学依据", "无科学依据", "经核实", "经核查", "已核实", "以官方", "莫信", "别信",
+    "与事实不符", "是造谣", "没有科学依据", "无科学依据", "经核实", "经核查", "已核实", "以官方", "莫信", "别信",
     "官方发布",  # 医院官方发布的…通知，请大家转发: an official text passed on, not a rumour
     # reports of cases handled (案件通报)
     "查处", "破获", "抓获", "依法处理", "依法查处", "依法打击", "通报批评", "给予处分", "党纪处分", "政务处分",
@@ -65,7 +69,7 @@ GENRES: Final = (
     # the voice of a rule or a report: 违规 + the act, 换届纪律 (nobody doing it calls it so)
     "违规收受", "违规收送", "违规接受", "违规参加", "违规操办", "违规发放", "违规吃喝", "换届纪律",
     "重申",  # 重申严禁收受…: a notice restating a rule
-    "与工作无关",  # 禁止发布与工作无关的内容，包括广告、拉票…: the list of a group's rules
+    "不正之风", "属于泄密",  # 整治收受“红包”、回扣等不正之风; 复制到AI助手里润色，这也属于泄密
     # a question whether something is allowed (算不算搞小圈子？能不能收？) asks for the rule
     "算不算", "算违规", "违规吗", "是否违规", "有规定吗", "能不能收", "会不会被认为",
     # correct handling (正确处置)
@@ -75,16 +79,16 @@ GENRES: Final = (
     "签字领取", "到机要室", "在机要室", "机要室阅", "机要室签", "机要室领", "保密室", "一律上交", "主动上交",
     "如数上交", "登记上交", "拒收", "已退回", "经退回", "当场退回", "原封退回", "退回去", "退回了",
     "退还", "婉拒", "谢绝",  # a gift returned or declined (红包已退还) is the rule kept
-    "登记领取", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "上交", "已退给", "经退给", "送回去", "原样退",
+    "登记领取", "室签收", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "上交", "已退给", "经退给", "送回去", "原样退",
     # a refusal told after the fact (我直接拒绝了, 大家也就没凑了, 我马上退了群)
-    "拒绝", "没凑", "我没进", "马上退了", "坚决不要", "不要再提",
+    "拒绝", "没凑", "我没进", "我没收", "我没要", "马上退了", "坚决不要", "不要再提",
     # official drives that sell on purpose (消费帮扶: buying a poor county's produce)
     "消费帮扶", "消费扶贫", "电商扶贫",
     # training and study announcements (培训)
     "培训班", "专题培训", "专题讲座", "专题学习", "宣讲会", "知识竞赛", "知识测试",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
-PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡"
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店"  # 店: 彩票店门口
 GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
@@ -127,6 +131,15 @@ def drop_notice_hits(
     """
     if not len(columns):
         return columns
+    return _take(columns, ~quoted_mask(columns, joined, genres=genres))
+
+
+def quoted_mask(
+    columns: HitColumns, joined: JoinedText, *, genres: bool | npt.NDArray[np.bool_] = True,
+) -> npt.NDArray[np.bool_]:
+    """True for each hit of `columns` that a notice quotes (what `drop_notice_hits` drops)."""
+    if not len(columns):
+        return np.zeros(0, dtype=np.bool_)
     cps = joined.codepoints
     row_start, row_end = joined.row_starts[columns.rows], joined.row_ends[columns.rows]
     first, last = row_start + columns.starts, row_start + columns.ends  # absolute [first, last)
@@ -138,7 +151,7 @@ def drop_notice_hits(
     near = np.flatnonzero(prohibited[columns.rows])
     if len(near):
         quoted[near] |= _after_prohibition(cps, first[near], row_start[near])
-    return _take(columns, ~quoted)
+    return quoted
 
 
 def in_notice(joined: JoinedText, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
