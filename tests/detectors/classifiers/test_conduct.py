@@ -192,3 +192,12 @@ def test_a_lead_on_a_notice_is_dropped_unless_the_rule_keeps_it(text: str, notic
     ], BuildContext())
     labels = {h.label for h in detector.scan(normalize_batch([text]).texts)}
     assert labels == ({"kept"} if notice else {"default", "kept"})
+
+
+def test_no_lead_on_official_prose_unless_the_rule_asks() -> None:
+    prose = "倡导婚事新办、丧事简办，坚决遏制大操大办、铺张浪费。"
+    detector = ConductClassifier.build([
+        Trigger("R", "default", ConductConfig(category="superstition", threshold=0.0)),
+        Trigger("K", "kept", ConductConfig(category="superstition", threshold=0.0, official_prose=True)),
+    ], BuildContext())
+    assert {h.label for h in detector.scan(normalize_batch([prose]).texts)} == {"kept"}

@@ -34,6 +34,7 @@ from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
 from redline.detectors.classifiers.courtesy import courtesy_only
 from redline.detectors.notices import in_notice
+from redline.detectors.register import official_register
 from redline.text.joined import joined_view
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
@@ -65,6 +66,7 @@ class ConductConfig(BaseModel):
     # a lead on a notice (a rebuttal, a case report, a warning, correct handling: notices.GENRES
     # near the evidence) is dropped, as the term detectors drop their hits there
     notices: bool = True
+    official_prose: bool = False  # leads on official prose too (register.py)
     veto: VetoConfig | None = None
 
     @field_validator("category")
@@ -82,6 +84,7 @@ class _Lead:
     column: int
     threshold: float
     notices: bool = True
+    official_prose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,8 @@ class ConductDetector:
                 row = int(rows[j])
                 hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
         hits.sort(key=lambda h: (h.row, h.label))
-        return _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
+        hits = _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
+        return _not_in_prose(texts, hits, {lead.label for lead in self.leads if not lead.official_prose})
 
     def _hit(self, text: str, row: int, lead: _Lead, score: float) -> Hit:
         evidence = self.loaded.model.evidence(text, lead.column)
@@ -214,6 +218,16 @@ def _not_in_notices(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> 
     return [h for h in hits if id(h) not in dropped]
 
 
+def _not_in_prose(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> list[Hit]:
+    """The hits, without those of `labels` on a message in the official register."""
+    rows = sorted({h.row for h in hits if h.label in labels})
+    if not rows:
+        return hits
+    prose = {r for r, official in zip(rows, official_register([texts[r] for r in rows]).tolist(), strict=True)
+             if official}
+    return [h for h in hits if not (h.row in prose and h.label in labels)]
+
+
 def _take(part: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:
     if keep.all():
         return part
@@ -241,7 +255,8 @@ class ConductClassifier:
             column = categories.index(config.category)
             if config.leads:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
-                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices))
+                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices,
+                                   config.official_prose))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
                                     config.veto.below, config.veto.hits_under))
