@@ -201,3 +201,14 @@ def test_no_lead_on_official_prose_unless_the_rule_asks() -> None:
         Trigger("K", "kept", ConductConfig(category="superstition", threshold=0.0, official_prose=True)),
     ], BuildContext())
     assert {h.label for h in detector.scan(normalize_batch([prose]).texts)} == {"kept"}
+
+
+@pytest.mark.parametrize(("text", "led"), [
+    ("周末斗地主三缺一，纯娱乐不来钱", False),
+    ("今晚打麻将吗？不帶錢的那种", False),  # the phrase is matched after normalisation
+    ("老地方三缺一，不带钱别来", True),  # 不带钱 alone asks for the stake
+])
+def test_unless_phrases_say_the_act_is_absent(text: str, led: bool) -> None:
+    detector = ConductClassifier.build([Trigger("R", "L", ConductConfig(
+        category="gambling", threshold=0.0, unless=("不来钱", "不带钱的")))], BuildContext())
+    assert bool(detector.scan(normalize_batch([text]).texts)) is led

@@ -36,6 +36,7 @@ from redline.detectors.classifiers.courtesy import courtesy_only
 from redline.detectors.notices import in_notice
 from redline.detectors.register import official_register
 from redline.text.joined import joined_view
+from redline.text.normalize import normalize_text
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ class ConductConfig(BaseModel):
     # near the evidence) is dropped, as the term detectors drop their hits there
     notices: bool = True
     official_prose: bool = False  # leads on official prose too (register.py)
+    # phrases that say the act is absent (gambling: 不来钱, 纯娱乐): no lead on a message holding one
+    unless: tuple[str, ...] = ()
     veto: VetoConfig | None = None
 
     @field_validator("category")
@@ -85,6 +88,7 @@ class _Lead:
     threshold: float
     notices: bool = True
     official_prose: bool = False
+    unless: tuple[str, ...] = ()  # normalised
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,8 @@ class ConductDetector:
         for lead in self.leads:
             for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
                 row = int(rows[j])
+                if any(phrase in texts[row] for phrase in lead.unless):
+                    continue
                 hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
         hits.sort(key=lambda h: (h.row, h.label))
         hits = _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
@@ -256,7 +262,7 @@ class ConductClassifier:
             if config.leads:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
                 leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices,
-                                   config.official_prose))
+                                   config.official_prose, tuple(normalize_text(u) for u in config.unless)))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
                                     config.veto.below, config.veto.hits_under))
