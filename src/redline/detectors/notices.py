@@ -80,8 +80,9 @@ GENRES: Final = (
     "如数上交", "登记上交", "拒收", "已退回", "经退回", "当场退回", "原封退回", "退回去", "退回了",
     "退还", "婉拒", "谢绝",  # a gift returned or declined (红包已退还) is the rule kept
     "登记领取", "室签收", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "上交", "已退给", "经退给", "送回去", "原样退",
-    # a refusal told after the fact (我直接拒绝了, 大家也就没凑了, 我马上退了群)
-    "拒绝", "没凑", "我没进", "我没收", "我没要", "马上退了", "坚决不要", "不要再提",
+    # a refusal told after the fact (我直接拒绝了, 大家也就没凑了, 我马上退了群); not 我说不要
+    # (我说不要他放下就走了…收了也没人知道 is the gift kept)
+    "拒绝", "没凑", "我没进", "我没收", "我没要", "说不需要", "我说不去", "马上退了", "坚决不要", "不要再提",
     # official drives that sell on purpose (消费帮扶: buying a poor county's produce)
     "消费帮扶", "消费扶贫", "电商扶贫",
     # training and study announcements (培训)
