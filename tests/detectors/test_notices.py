@@ -51,6 +51,8 @@ CASES = [
     ("彩票中心门口的红包中心", []),  # 中心 after the term names a place
     ("红包公司的员工", []),
     ("红包店今天关门", []),
+    ("派出所提醒：冒充客服送购物卡的短信是诈骗，请提高警惕", []),  # an office's warning
+    ("涉密文件阅后请放回原处", []),
     # the act behind a genre-like word stays a hit
     ("机要室那份机密文件我拍了一张", ["机密文件"]),  # 机要室 named, no handling instruction
     ("不会被查的，机密文件先发你", ["机密文件"]),  # 被查 is no case report
@@ -88,7 +90,10 @@ def test_cue_hits_outside_notices(detect, factory: type, text: str, flagged: boo
 
 @pytest.mark.parametrize(
     ("text", "flagged"),
-    [("机密★1年 会议纪要", True), ("严禁在微信群传送机密文件", False), ("秘密文件管理办法学习", False)],
+    [("机密★1年 会议纪要", True), ("严禁在微信群传送机密文件", False), ("秘密文件管理办法学习", False),
+     ("秘密文件请各单位机要员到县委办签收", False),  # a level named in words, in a handling notice
+     ("机密★1年 请到机要室签字领取", True),  # a level marked is the document's own
+     ("这份秘密文件你先看看", True)],
 )
 def test_secret_marks_outside_notices(detect, text: str, flagged: bool) -> None:
     assert bool(detect(SecretMarksDetector, text)) is flagged
