@@ -53,6 +53,9 @@ CASES = [
     ("红包店今天关门", []),
     ("派出所提醒：冒充客服送购物卡的短信是诈骗，请提高警惕", []),  # an office's warning
     ("涉密文件阅后请放回原处", []),
+    ("说县里的机密文件要公开，是瞎传的，大家别当真", []),
+    ("去年有人收购物卡被处理，今年大家注意", []),
+    ("不予立案的报案材料是机密文件吗", ["机密文件"]),  # 立案 alone reports no case
     # the act behind a genre-like word stays a hit
     ("机要室那份机密文件我拍了一张", ["机密文件"]),  # 机要室 named, no handling instruction
     ("不会被查的，机密文件先发你", ["机密文件"]),  # 被查 is no case report
