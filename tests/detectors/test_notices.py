@@ -55,6 +55,10 @@ CASES = [
     ("涉密文件阅后请放回原处", []),
     ("说县里的机密文件要公开，是瞎传的，大家别当真", []),
     ("去年有人收购物卡被处理，今年大家注意", []),
+    ("传出去要挨处分的，机密文件看完就删", ["机密文件"]),  # a sanction feared is no case report
+    ("主任拒绝了红包，咱们换成购物卡再送", ["红包", "购物卡"]),  # someone else's refusal, then the gift
+    ("官方说的别信，机密文件里写了要撤县", ["机密文件"]),  # 别信 the official word: a rumour's voice
+    ("网上说县里要发购物卡，瞎编的，大家莫信", []),
     ("不予立案的报案材料是机密文件吗", ["机密文件"]),  # 立案 alone reports no case
     # the act behind a genre-like word stays a hit
     ("机要室那份机密文件我拍了一张", ["机密文件"]),  # 机要室 named, no handling instruction
