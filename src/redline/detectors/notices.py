@@ -44,7 +44,8 @@ TOPICS: Final = (
     "中心",  # 彩票中心门口: a place named by the term
     # a business or a fund named by the term (牛牛农业合作社, 牛牛餐饮连锁, 彩票公益金) and a
     # village (斗牛场村): gazetteer cues, read as the two characters after the term
-    "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村",
+    "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村", "广场", "大厦",
+    # not 超市: 购物卡超市通用 is the card itself
     "发展", "取暖",  # 抱团发展, 抱团取暖: firms and villages working together, no faction
 )
 GENRES: Final = (
@@ -98,7 +99,7 @@ GENRES: Final = (
     "培训班", "专题培训", "专题讲座", "专题学习", "宣讲会", "知识竞赛", "知识测试",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
-PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店"  # 店: 彩票店门口
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站"  # 彩票店门口, 彩票站旁边
 GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
