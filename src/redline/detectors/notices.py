@@ -11,12 +11,18 @@ it directly. Everyday 不要 / 别 do not count: "不要告诉别人，这是机
 next to other characters; otherwise the distance (REACH) decides.
 
 Some messages are notices as a whole, wherever the term sits: a rebuttal (网传…系谣言, 不信谣
-不传谣), a report of a case handled (查处, 破获), a warning (谨防, 如发现…请举报), an
-instruction for correct handling (请到机要室签字领取, 一律上交), a training announcement.
+不传谣, …的消息不实), a report of a case handled (查处, 破获, 被给予警告处分), a warning (谨防,
+如发现…请举报, 派出所提醒), an instruction for correct handling (请到机要室签字领取, 阅后交回), a
+training announcement, a question whether something is allowed (算不算), a refusal told
+(我直接拒绝了). A genre word is the act's own wording, never a word a violation uses too
+(not 处分: 传出去要挨处分; not 拒绝: 他拒绝了，换成购物卡再送; not 别信: 官方说的别信).
 Every term hit within GENRE_REACH characters of such a GENRE word, in its row, is dropped:
 the whole of a chat message, a passage of a long document (one literal pass per batch, shared
 like the prohibition pass). A secret level (机密★) is the document's own and stays. And a term followed by a place or works suffix is a name, not
-the thing (风水坡, 红包厂: PLACE_SUFFIXES).
+the thing (风水坡, 红包厂: PLACE_SUFFIXES), and so is one followed by a business's or a
+village's name (牛牛农业合作社, 斗牛场村: TOPICS). `quoted_mask` is the same judgement as a mask
+(the cue detectors ask it of each cue before a context word widens the span), and
+`in_notice` asks only the genre question, for a model's lead (clf.conduct).
 """
 
 from __future__ import annotations
