@@ -4,7 +4,9 @@ Ordinary chat: COLD label 0, qq_group_ads label 0, weibo_ner (read from /work/sh
 never copied). Official prose: `data/official-prose/*.txt`, one sentence a line. For each
 set, the share of messages with a lead (all categories, and gifts / gambling / secrets /
 vote_buying), per category counts, and how many messages hold 上分-style game slang and a
-gambling lead. `python -m bench.precision_negatives [--only NAME] [--show CATEGORY|all] [--holdout]`
+gambling lead. `python -m bench.precision_negatives [--only NAME] [--show CATEGORY|all] [--holdout]`;
+`--conduct train|dev [--show leads|miss|KIND]` scores the conduct corpus (recall per category,
+negatives with a lead per kind, and the rules/detectors that raise them)
 (`--holdout` adds `data/official-prose/holdout.txt`: run it once, at the end of a piece of work).
 """
 
@@ -104,7 +106,55 @@ def frames_dev(show: bool) -> dict[str, object]:
     }
 
 
+def conduct_split(split: str, show: str | None) -> dict[str, object]:
+    """Per-category recall on the violations and the share of negatives with any lead per
+    `kind`, over `data/conduct/{split}.jsonl` (train: tune freely; dev: measure)."""
+    path = PROSE.parent / "conduct" / f"{split}.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    findings = screen([r["text"] for r in rows])
+    cats: dict[int, set[str]] = collections.defaultdict(set)
+    why: dict[int, list[str]] = collections.defaultdict(list)
+    for f in findings:
+        i = int(str(f["message_id"]))
+        cats[i].add(str(f["category"]))
+        why[i].append(f"{f['category']}/{f['rule_id']}/{f['detector']}:{f['evidence']!r}")
+    recall: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    kinds: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    causes: collections.Counter[str] = collections.Counter()
+    for i, r in enumerate(rows):
+        if r["labels"]:
+            for c in r["labels"]:
+                recall[c][0] += 1
+                recall[c][1] += c in cats[i]
+                if show == "miss" and c not in cats[i]:
+                    print(f"  MISS [{c}] {r['text'][:90]}")
+            continue
+        kinds[r["kind"]][0] += 1
+        kinds[r["kind"]][1] += bool(cats[i])
+        for w in why[i]:
+            causes[w.split(":")[0]] += 1
+            if show in ("leads", r["kind"]):
+                print(f"  LEAD <{r['kind']}> [{w}] {r['text'][:90]}")
+    negatives = sum(n for n, _ in kinds.values())
+    led = sum(k for _, k in kinds.values())
+    macro = sum(hit / n for n, hit in recall.values()) / max(len(recall), 1)
+    return {
+        "recall": {c: round(hit / n, 3) for c, (n, hit) in sorted(recall.items())},
+        "macro_recall": round(macro, 4),
+        "negatives": negatives,
+        "negatives_with_lead": led,
+        "share_negatives_with_lead": round(led / max(negatives, 1), 4),
+        "kinds": {k: f"{hit}/{n}" for k, (n, hit) in sorted(kinds.items())},
+        "lead_causes": dict(causes.most_common(25)),
+    }
+
+
 def main(argv: list[str]) -> int:
+    if "--conduct" in argv:
+        split = argv[argv.index("--conduct") + 1]
+        show = argv[argv.index("--show") + 1] if "--show" in argv else None
+        print(json.dumps(conduct_split(split, show), ensure_ascii=False, indent=1))
+        return 0
     if "--frames-dev" in argv:
         print(json.dumps(frames_dev("--show" in argv), ensure_ascii=False, indent=1))
         return 0

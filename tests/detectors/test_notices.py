@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from redline.detectors.canvassing import CanvassingDetector
+from redline.detectors.gift_offer import GiftOfferDetector
 from redline.detectors.lexicon import LexiconDetector
 from redline.detectors.secret_marks import SecretMarksDetector
 
@@ -36,6 +38,35 @@ CASES = [
     ("涉密文件已到，请到机要室签字领取", []),
     ("节日期间收到的购物卡一律上交", []),
     ("提醒一下，机密文件别发群里", ["机密文件"]),  # an everyday 提醒 is no notice
+    # rebuttals, case reports, questions about the rule, handling and refusals by their verdict
+    ("网传县里的机密文件要公开的消息不实", []),
+    ("网传机密文件泄露的说法是谣言", []),
+    ("某局干部收受购物卡，被给予党内警告处分", []),
+    ("通报：某村干部发红包拉票，被取消候选人资格", []),
+    ("同学聚会发红包算不算违规", []),
+    ("涉密文件阅后交回，不得复印", []),
+    ("有人给我塞红包，我直接拒绝了", []),
+    ("坚决防止和克服收受红包", []),  # 坚决防止 is the voice of a notice
+    ("防止被纪委查到，机密文件看完就删", ["机密文件"]),  # 防止 alone is everyday evasion
+    ("无所谓，购物卡照收", ["购物卡"]),  # 所谓 is no prohibition: 无所谓 says yes
+    ("彩票中心门口的红包中心", []),  # 中心 after the term names a place
+    ("红包公司的员工", []),
+    ("红包店今天关门", []),
+    ("红包广场明天有演出", []),
+    ("购物卡超市通用，收下吧", ["购物卡"]),  # 超市 after the card is where it is spent, no name
+    ("派出所提醒：冒充客服送购物卡的短信是诈骗，请提高警惕", []),  # an office's warning
+    ("涉密文件阅后请放回原处", []),
+    ("说县里的机密文件要公开，是瞎传的，大家别当真", []),
+    ("去年有人收购物卡被处理，今年大家注意", []),
+    ("传出去要挨处分的，机密文件看完就删", ["机密文件"]),  # a sanction feared is no case report
+    ("主任拒绝了红包，咱们换成购物卡再送", ["红包", "购物卡"]),  # someone else's refusal, then the gift
+    ("官方说的别信，机密文件里写了要撤县", ["机密文件"]),  # 别信 the official word: a rumour's voice
+    ("网上说县里要发购物卡，瞎编的，大家莫信", []),
+    ("不予立案的报案材料是机密文件吗", ["机密文件"]),  # 立案 alone reports no case
+    # the act behind a genre-like word stays a hit
+    ("机要室那份机密文件我拍了一张", ["机密文件"]),  # 机要室 named, no handling instruction
+    ("不会被查的，机密文件先发你", ["机密文件"]),  # 被查 is no case report
+    ("购物卡我没退，给大家分了", ["购物卡"]),  # 没退，给 reads 没退给: 退给 is no genre word
     # in a long text only the passage around a genre word is a notice
     ("县纪委查处一起问题" + "。" * 3 + "x" * 70 + "这是机密文件", ["机密文件"]),
     # a term that names a place or a works
@@ -52,9 +83,27 @@ def test_lexicon_hits_outside_notices(detect, text: str, expected: list[str]) ->
     assert [ev for ev, _ in found] == expected
 
 
+CUE_CASES = [
+    (CanvassingDetector, "换届严禁拉票", False),  # the prohibition is judged on the cue, not on 换届…拉票
+    (CanvassingDetector, "换届了，拉票的事找我", True),
+    (CanvassingDetector, "换届选举学习严禁拉票贿选的规定", False),
+    (GiftOfferDetector, "红包厂的环评手续已经齐全，下周可以投产", False),  # a works' name
+    (GiftOfferDetector, "坚决整治收受“红包”、回扣等不正之风", False),
+    (GiftOfferDetector, "给您备了回扣，验收费心", True),
+]
+
+
+@pytest.mark.parametrize(("factory", "text", "flagged"), CUE_CASES, ids=[c[1] for c in CUE_CASES])
+def test_cue_hits_outside_notices(detect, factory: type, text: str, flagged: bool) -> None:
+    assert bool(detect(factory, text)) is flagged
+
+
 @pytest.mark.parametrize(
     ("text", "flagged"),
-    [("机密★1年 会议纪要", True), ("严禁在微信群传送机密文件", False), ("秘密文件管理办法学习", False)],
+    [("机密★1年 会议纪要", True), ("严禁在微信群传送机密文件", False), ("秘密文件管理办法学习", False),
+     ("秘密文件请各单位机要员到县委办签收", False),  # a level named in words, in a handling notice
+     ("机密★1年 请到机要室签字领取", True),  # a level marked is the document's own
+     ("这份秘密文件你先看看", True)],
 )
 def test_secret_marks_outside_notices(detect, text: str, flagged: bool) -> None:
     assert bool(detect(SecretMarksDetector, text)) is flagged

@@ -16,18 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger, config_as
 from redline.detectors.matchers import HitColumnsBuilder, LiteralMatcher
-from redline.detectors.notices import drop_notice_hits
+from redline.detectors.notices import drop_notice_hits, quoted_mask
 from redline.text.joined import JoinedText, joined_view
 from redline.text.normalize import normalize_text
 
 STRONG_BASE: Final = 0.8
 WEAK_BASE: Final = 0.4
 CONTEXT_BOOST: Final = 0.35  # weak + context = 0.75; strong + context = 0.95 (capped)
-_STRONG, _WEAK, _CONTEXT, _ANCHOR, _SLOT = 0, 1, 2, 3, 4  # _SLOT: a weak pattern's match
+_STRONG, _WEAK, _CONTEXT, _ANCHOR, _SLOT, _NOT_CONTEXT = 0, 1, 2, 3, 4, 5  # _SLOT: a weak pattern's match
 _ANCHOR_MARK: Final = "\x01"  # prefix that keeps an anchor's key apart from a cue of the same text
 _PATTERN_REACH: Final = 12  # characters around an anchor a weak pattern may cover
 
@@ -51,6 +52,9 @@ class CueVocabulary:
     # weak cues with a slot: (anchor literal, regex on normalised text, name in `why`);
     # the regex's match must contain the anchor
     weak_patterns: tuple[tuple[str, str, str], ...] = ()
+    # longer words that hold a context word without being one (党的领导 is the party's
+    # leadership, not a leader addressed): a context word inside one of them does not count
+    not_context: tuple[str, ...] = ()
 
 
 class CueDetector:
@@ -65,8 +69,8 @@ class CueDetector:
         self._literals = literals
         self._kinds = kinds
         # two stages: cues over the whole batch, context words only in the rows with a cue
-        self._cue_ids = [i for i, k in enumerate(kinds) if k != _CONTEXT]
-        self._context_ids = [i for i, k in enumerate(kinds) if k == _CONTEXT]
+        self._cue_ids = [i for i, k in enumerate(kinds) if k not in (_CONTEXT, _NOT_CONTEXT)]
+        self._context_ids = [i for i, k in enumerate(kinds) if k in (_CONTEXT, _NOT_CONTEXT)]
         self._cues = LiteralMatcher([literals[i].lstrip(_ANCHOR_MARK) for i in self._cue_ids])
         self._context = LiteralMatcher([literals[i] for i in self._context_ids])
         # patterns by anchor literal id (anchors are literals of kind _ANCHOR)
@@ -81,7 +85,8 @@ class CueDetector:
         kind_of: dict[str, int] = {}
         vocab = cls.VOCABULARY
         # a term listed under several kinds keeps the strongest
-        for kind, terms in ((_CONTEXT, vocab.context), (_WEAK, vocab.weak), (_STRONG, vocab.strong)):
+        for kind, terms in ((_CONTEXT, vocab.context), (_NOT_CONTEXT, vocab.not_context), (_WEAK, vocab.weak),
+                            (_STRONG, vocab.strong)):
             for term in terms:
                 kind_of[normalize_text(term)] = kind
         for anchor, _, _ in vocab.weak_patterns:
@@ -102,10 +107,17 @@ class CueDetector:
         cues = self._cues.scan(joined)
         if not len(cues):
             return out.build(self.name, [])
+        # a cue a notice quotes is no cue (换届严禁拉票, 红包厂): judged on the cue's own span,
+        # before a context word (换届, 投产) widens it past the prohibition or the place suffix
+        quoted = quoted_mask(HitColumns(self.name, ("",), ("",), cues.rows, cues.starts, cues.ends,
+                                        np.zeros(len(cues), dtype=np.int64), np.zeros(len(cues), dtype=np.int64),
+                                        np.zeros(len(cues))), joined).tolist()
         per_row: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-        for pid, row, start, end in zip(
-            cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), strict=True
+        for pid, row, start, end, skip in zip(
+            cues.ids.tolist(), cues.rows.tolist(), cues.starts.tolist(), cues.ends.tolist(), quoted, strict=True
         ):
+            if skip:
+                continue
             literal = self._cue_ids[pid]
             if self._kinds[literal] == _ANCHOR:
                 per_row[row].extend(self._pattern_cues(texts[row], literal, start, end))
@@ -119,7 +131,10 @@ class CueDetector:
             context.ids.tolist(), context.rows.tolist(), context.starts.tolist(), context.ends.tolist(),
             strict=True,
         ):
-            per_row[rows[sub]].append((_CONTEXT, self._context_ids[pid], start, end))
+            literal = self._context_ids[pid]
+            per_row[rows[sub]].append((self._kinds[literal], literal, start, end))
+        for row in rows:
+            per_row[row] = _without_void_contexts(per_row[row])
         for row, matches in per_row.items():
             contexts = [m for m in matches if m[0] == _CONTEXT]
             for index, (_, window) in enumerate(self._labels):
@@ -182,6 +197,15 @@ def _merge(hits: list[_Scored]) -> list[_Scored]:
         else:
             merged.append(hit)
     return merged
+
+
+def _without_void_contexts(matches: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The matches without the not-context words and the context words inside one of them."""
+    void = [(s, e) for k, _, s, e in matches if k == _NOT_CONTEXT]
+    if not void:
+        return matches
+    return [m for m in matches if m[0] != _NOT_CONTEXT
+            and not (m[0] == _CONTEXT and any(s <= m[2] and m[3] <= e for s, e in void))]
 
 
 def _inside_longer_cue(matches: list[tuple[int, int, int, int]], kind: int, start: int, end: int) -> bool:

@@ -28,4 +28,7 @@ class FlatteryDetector(CueDetector):
             "科长", "部长", "厅长", "主席", "群主", "首长", "老板",
         ),
         context_name="addressee",
+        # the party's or an office's leadership, not a leader praised: 坚持党的领导是我们伟大事业…
+        not_context=("党的领导", "党的坚强领导", "坚强领导", "领导下", "领导干部", "领导班子", "领导小组", "领导体制",
+                     "领导核心", "集中统一领导", "组织领导", "领导作用"),
     )

@@ -11,12 +11,18 @@ it directly. Everyday 不要 / 别 do not count: "不要告诉别人，这是机
 next to other characters; otherwise the distance (REACH) decides.
 
 Some messages are notices as a whole, wherever the term sits: a rebuttal (网传…系谣言, 不信谣
-不传谣), a report of a case handled (查处, 破获), a warning (谨防, 如发现…请举报), an
-instruction for correct handling (请到机要室签字领取, 一律上交), a training announcement.
+不传谣, …的消息不实), a report of a case handled (查处, 破获, 被给予警告处分), a warning (谨防,
+如发现…请举报, 派出所提醒), an instruction for correct handling (请到机要室签字领取, 阅后交回), a
+training announcement, a question whether something is allowed (算不算), a refusal told
+(我直接拒绝了). A genre word is the act's own wording, never a word a violation uses too
+(not 处分: 传出去要挨处分; not 拒绝: 他拒绝了，换成购物卡再送; not 别信: 官方说的别信).
 Every term hit within GENRE_REACH characters of such a GENRE word, in its row, is dropped:
 the whole of a chat message, a passage of a long document (one literal pass per batch, shared
 like the prohibition pass). A secret level (机密★) is the document's own and stays. And a term followed by a place or works suffix is a name, not
-the thing (风水坡, 红包厂: PLACE_SUFFIXES).
+the thing (风水坡, 红包厂: PLACE_SUFFIXES), and so is one followed by a business's or a
+village's name (牛牛农业合作社, 斗牛场村: TOPICS). `quoted_mask` is the same judgement as a mask
+(the cue detectors ask it of each cue before a context word widens the span), and
+`in_notice` asks only the genre question, for a model's lead (clf.conduct).
 """
 
 from __future__ import annotations
@@ -35,33 +41,71 @@ from redline.text.normalize import normalize_text
 
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
+    # not 防止 (防止被纪委查到，机密文件看完就删 evades), not 所谓 (无所谓，购物卡照收), not 反对
+    # (一起反对新政策 is a faction's plan): everyday words before the act; see GENRES 坚决防止
 )
 TOPICS: Final = (
     "管理", "工作", "培训", "检查", "制度", "规定", "办法", "知识", "教育", "宣传", "专项", "整治", "诈骗",
     "债券", "市场", "融资",  # 股票、债券 / 股票市场 / 股票融资: a field of the economy, not chat
+    "中心",  # 彩票中心门口: a place named by the term
+    # a business or a fund named by the term (牛牛农业合作社, 牛牛餐饮连锁, 彩票公益金) and a
+    # village (斗牛场村): gazetteer cues, read as the two characters after the term
+    "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村", "广场", "大厦",
+    # not 超市: 购物卡超市通用 is the card itself
+    "发展", "取暖",  # 抱团发展, 抱团取暖: firms and villages working together, no faction
 )
 GENRES: Final = (
     # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
     "系谣言", "纯属谣言", "属于谣言", "不信谣", "不传谣", "辟谣", "不实信息", "虚假信息", "谣言止于",
+    # …的消息不实 / 系谣(言) / 说法是谣言 / 纯属捏造 / 经核实为 / 以官方通报为准: the rebuttal's verdict
+    "不实", "不属实", "系谣", "说法是谣", "消息是谣", "消息是假", "假消息", "纯属捏造", "纯属编造",
+    "与事实不符", "是造谣", "没有科学依据", "无科学依据", "经核实", "经核查", "已核实", "以官方", "别当真",
+    # telling everyone not to believe it, not 别信 alone ("官方说的别信，我亲戚亲眼看到的" spreads one)
+    "大家莫信", "大伙儿莫信", "莫信网上", "莫信那些", "编的莫信", "大家别信", "别信网上", "别信那些",
+    "广告别信", "谣言别信", "是瞎传", "从未发布",
+    "官方发布",  # 医院官方发布的…通知，请大家转发: an official text passed on, not a rumour
     # reports of cases handled (案件通报)
     "查处", "破获", "抓获", "依法处理", "依法查处", "依法打击", "通报批评", "给予处分", "党纪处分", "政务处分",
-    "立案调查", "移送司法", "警示教育", "典型案例", "以案促改", "以案为鉴", "被查", "落马",
+    "立案调查", "移送司法", "警示教育", "典型案例", "以案促改", "以案为鉴", "落马",
+    # not 被查 alone: "不会被查", "明天要被查账", "已经被查了" are a game's promise, a tip-off, a rumour
+    # the sanction a report names (…被给予党内警告处分, 被取消候选人资格, 已被立案审查)
+    # the sanction named, not 处分 alone ("传出去要挨处分，看完就删" is a leak)
+    "警告处分", "记过处分", "降级处分", "撤职处分", "开除处分", "察看处分", "纪律处分", "被给予", "党内警告", "严重警告", "撤职", "降级", "免职", "诫勉", "开除党籍", "开除公职",
+    "被开除", "立案审查", "审查调查", "被取消", "取消候选人资格", "取消提拔", "取消资格", "严肃处理",
+    "追责", "纪委通报", "典型问题", "调整岗位", "被处理", "已立案", "已经立案",  # not 立案 alone: 不予立案
     # warnings and calls to report (提醒, 举报)
     "谨防", "提醒大家", "温馨提示", "特别提醒", "郑重提醒", "警方提醒", "防骗", "反诈", "防诈", "诈骗", "骗局",
     "如发现", "请举报", "欢迎举报", "举报电话", "举报邮箱", "一经发现", "一经查实", "坚决反对", "坚决杜绝",
     "消费提示", "消费警示", "破除迷信", "相信科学", "规范引导", "合法权益",
+    # an office's warning (市场监管局提醒：微商销售的三无产品…请勿购买), not everyday 提醒一下
+    "局提醒", "所提醒", "中心提醒", "队提醒", "风险提示", "请勿购买", "提高警惕",
     # the voice of a rule or a report: 违规 + the act, 换届纪律 (nobody doing it calls it so)
     "违规收受", "违规收送", "违规接受", "违规参加", "违规操办", "违规发放", "违规吃喝", "换届纪律",
+    "重申",  # 重申严禁收受…: a notice restating a rule
+    "坚决防止", "防止和克服", "科学就医",  # 坚决防止和克服拉帮结派; 维护科学就医秩序
+    "不正之风", "属于泄密",  # 整治收受“红包”、回扣等不正之风; 复制到AI助手里润色，这也属于泄密
+    # a question whether something is allowed (算不算搞小圈子？能不能收？) asks for the rule
+    "算不算", "算违规", "违规吗", "是否违规", "有规定吗", "能不能收", "会不会被认为",
     # correct handling (正确处置)
-    "签字领取", "机要室", "保密室", "一律上交", "主动上交", "如数上交", "登记上交", "拒收", "退回",
+    # the room where secrets are read or fetched (到机要室签字领取), not any mention of it: "机要室
+    #那份还没下发的任免通知，我签收的时候顺手拍了一张" is a leak; a gift sent back (已退回,
+    # 退回去了), not a document returned for rework (材料又退回来了)
+    "签字领取", "到机要室", "在机要室", "机要室阅", "机要室签", "机要室领", "保密室", "一律上交", "主动上交",
+    "如数上交", "登记上交", "拒收", "已退回", "经退回", "当场退回", "原封退回", "退回去", "退回了",
     "退还", "婉拒", "谢绝",  # a gift returned or declined (红包已退还) is the rule kept
+    "登记领取", "室签收", "机要员", "不得复印", "阅后请", "交回", "统一回收", "编号回收", "保密柜", "专用计算机", "按规定上交", "要不要上交", "已上交", "前上交", "已退给", "经退给", "送回去", "原样退",
+    # a refusal told after the fact (我直接拒绝了, 大家也就没凑了, 我马上退了群); not 我说不要
+    # (我说不要他放下就走了…收了也没人知道 is the gift kept)
+    # the speaker refuses (我拒绝了, 直接拒绝, 怎么拒绝比较得体), not someone else ("他拒绝了，换成购物卡再送")
+    "我拒绝", "直接拒绝", "已经拒绝", "被我拒绝", "当场拒绝", "婉言拒绝", "怎么拒绝", "咋个拒绝", "如何拒绝",
+    "没凑", "我没进", "我没收", "我没要", "说不需要", "我说不去", "马上退了", "坚决不要", "不要再提",
     # official drives that sell on purpose (消费帮扶: buying a poor county's produce)
     "消费帮扶", "消费扶贫", "电商扶贫",
     # training and study announcements (培训)
     "培训班", "专题培训", "专题讲座", "专题学习", "宣讲会", "知识竞赛", "知识测试",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
-PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡"
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站"  # 彩票店门口, 彩票站旁边
 GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
@@ -104,6 +148,15 @@ def drop_notice_hits(
     """
     if not len(columns):
         return columns
+    return _take(columns, ~quoted_mask(columns, joined, genres=genres))
+
+
+def quoted_mask(
+    columns: HitColumns, joined: JoinedText, *, genres: bool | npt.NDArray[np.bool_] = True,
+) -> npt.NDArray[np.bool_]:
+    """True for each hit of `columns` that a notice quotes (what `drop_notice_hits` drops)."""
+    if not len(columns):
+        return np.zeros(0, dtype=np.bool_)
     cps = joined.codepoints
     row_start, row_end = joined.row_starts[columns.rows], joined.row_ends[columns.rows]
     first, last = row_start + columns.starts, row_start + columns.ends  # absolute [first, last)
@@ -115,7 +168,21 @@ def drop_notice_hits(
     near = np.flatnonzero(prohibited[columns.rows])
     if len(near):
         quoted[near] |= _after_prohibition(cps, first[near], row_start[near])
-    return _take(columns, ~quoted)
+    return quoted
+
+
+def in_notice(joined: JoinedText, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+              ends: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """For hits that are not a term's (a model's lead: [start, end) is its evidence), True where
+    a GENRE word lies within GENRE_REACH characters in the row: the message is a notice."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.bool_)
+    _, genre_at = _notice_rows(joined)
+    if not len(genre_at):
+        return np.zeros(len(rows), dtype=np.bool_)
+    row_start, row_end = joined.row_starts[rows], joined.row_ends[rows]
+    return _near_genre(genre_at, np.maximum(row_start + starts - GENRE_REACH, row_start),
+                       np.minimum(row_start + ends + GENRE_REACH, row_end))
 
 
 @functools.cache

@@ -37,6 +37,7 @@ _MARKINGS: Final = (
     (r"内部资料|内部文件|注意保存|不得外传|严禁外传|请勿外传|禁止外传|仅限内部|内部传阅|"
      r"不得转发|严禁转发|请勿转发|不得扩散|请勿扩散", 0.6, "marking"),
 )
+_NAMED: Final = ("marking", "level with a document noun")  # what a notice may mention, not mark
 _PREFILTER: Final = (
     "绝密", "机密", "秘密", "内部资料", "内部文件", "注意保存", "外传", "仅限内部", "内部传阅",
     "不得转发", "严禁转发", "请勿转发", "不得扩散", "请勿扩散",
@@ -83,9 +84,10 @@ class SecretMarksDetector:
                     if allow_weak or not weak:
                         out.add(row, index, start, end, score, note)
         # a level (机密★1年) is the document's own, even in a report of a case handled; a
-        # weak marking (内部文件) in a notice (请到机要室签字领取) is not
+        # weak marking (内部文件) or a level named in words (秘密文件请机要员到县委办签收) in a
+        # notice is not
         columns = out.build(self.name, [label for label, _ in self._labels])
-        weak_why = np.array([why == "marking" for why in columns.whys], dtype=np.bool_)
+        weak_why = np.array([why in _NAMED for why in columns.whys], dtype=np.bool_)
         return drop_notice_hits(columns, joined, genres=weak_why[columns.why_ids] if len(weak_why) else False)
 
     def marks(self, text: str) -> list[tuple[int, int, float, str]]:

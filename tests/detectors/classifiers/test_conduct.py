@@ -177,3 +177,38 @@ def test_a_courtesy_only_message_gets_no_lead_though_the_model_scores_it(plan) -
     rows = {(f.subject_id, f.rule_id) for f in scan_batch(plan, [thanks, favour])}
     assert ("0", "TM-01") not in rows
     assert {("1", "TM-01"), ("1", "TG-02")} & rows  # the same words with an act are screened
+
+
+@pytest.mark.parametrize(("text", "notice"), [
+    ("病人家属塞的那个红包我交给科主任了，主任已经退给家属了", True),  # correct handling
+    ("集团通报：某干部将内部招标文件转发给亲属，被给予撤职处分", True),  # a case report
+    ("病人家属塞的那个红包我交给科主任了，主任收下了", False),
+])
+def test_a_lead_on_a_notice_is_dropped_unless_the_rule_keeps_it(text: str, notice: bool) -> None:
+    # threshold 0: every message reaches a lead, so only the notice decides
+    detector = ConductClassifier.build([
+        Trigger("R", "default", ConductConfig(category="gifts", threshold=0.0)),
+        Trigger("K", "kept", ConductConfig(category="gifts", threshold=0.0, notices=False)),
+    ], BuildContext())
+    labels = {h.label for h in detector.scan(normalize_batch([text]).texts)}
+    assert labels == ({"kept"} if notice else {"default", "kept"})
+
+
+def test_no_lead_on_official_prose_unless_the_rule_asks() -> None:
+    prose = "倡导婚事新办、丧事简办，坚决遏制大操大办、铺张浪费。"
+    detector = ConductClassifier.build([
+        Trigger("R", "default", ConductConfig(category="superstition", threshold=0.0)),
+        Trigger("K", "kept", ConductConfig(category="superstition", threshold=0.0, official_prose=True)),
+    ], BuildContext())
+    assert {h.label for h in detector.scan(normalize_batch([prose]).texts)} == {"kept"}
+
+
+@pytest.mark.parametrize(("text", "led"), [
+    ("周末斗地主三缺一，纯娱乐不来钱", False),
+    ("今晚打麻将吗？不帶錢的那种", False),  # the phrase is matched after normalisation
+    ("老地方三缺一，不带钱别来", True),  # 不带钱 alone asks for the stake
+])
+def test_unless_phrases_say_the_act_is_absent(text: str, led: bool) -> None:
+    detector = ConductClassifier.build([Trigger("R", "L", ConductConfig(
+        category="gambling", threshold=0.0, unless=("不来钱", "不带钱的")))], BuildContext())
+    assert bool(detector.scan(normalize_batch([text]).texts)) is led

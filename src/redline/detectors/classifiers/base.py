@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import Hit, Trigger, config_as
 from redline.detectors.classifiers.hashing import NgramHasher
+from redline.detectors.register import official_register
 from redline.errors import ConfigError
 
 MODELS_PACKAGE: Final = "redline.models"
@@ -123,6 +124,8 @@ class ClassifierConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the model card's
+    # leads on official prose too (register.py); by default a model's guess is not made there
+    official_prose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,7 @@ class MessageClassifier:
     version: str
     default_threshold: float
     triggers: tuple[tuple[str, float], ...]  # (label, threshold)
+    prose_labels: frozenset[str] = frozenset()  # labels that lead on official prose too
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         return self.model.scores(texts)
@@ -143,8 +147,14 @@ class MessageClassifier:
         """Hits cover the whole message; `why` names the model, version and threshold."""
         scores = self.scores(texts)
         hits: list[Hit] = []
+        low = min((t for _, t in self.triggers), default=1.0)
+        # official prose among the rows some trigger passes (a few): the register is read there only
+        passing = np.flatnonzero(scores >= low)
+        prose = set(passing[official_register([texts[i] for i in passing.tolist()])].tolist())
         for label, threshold in self.triggers:
             for row in np.flatnonzero(scores >= threshold).tolist():
+                if row in prose and label not in self.prose_labels:
+                    continue
                 score = float(scores[row])
                 why = (
                     f"model {self.detector} v{self.version}: score {score:.3f} "
@@ -165,9 +175,13 @@ def build_message_classifier(
     files = shipped_model(model_name)
     model = LinearTextModel.from_files(files)
     resolved: list[tuple[str, float]] = []
+    prose: set[str] = set()
     for trigger in triggers:
-        threshold = config_as(trigger, ClassifierConfig).threshold
+        config = config_as(trigger, ClassifierConfig)
+        threshold = config.threshold
         resolved.append((trigger.label, files.threshold if threshold is None else float(threshold)))
+        if config.official_prose:
+            prose.add(trigger.label)
     return kind(
         detector=detector,
         model_name=model_name,
@@ -175,4 +189,5 @@ def build_message_classifier(
         version=files.version,
         default_threshold=files.threshold,
         triggers=tuple(resolved),
+        prose_labels=frozenset(prose),
     )

@@ -33,6 +33,10 @@ from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
 from redline.detectors.classifiers.courtesy import courtesy_only
+from redline.detectors.notices import in_notice
+from redline.detectors.register import official_register
+from redline.text.joined import joined_view
+from redline.text.normalize import normalize_text
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 if TYPE_CHECKING:
@@ -60,6 +64,12 @@ class ConductConfig(BaseModel):
     category: str
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the version's calibrated one
     leads: bool = True
+    # a lead on a notice (a rebuttal, a case report, a warning, correct handling: notices.GENRES
+    # near the evidence) is dropped, as the term detectors drop their hits there
+    notices: bool = True
+    official_prose: bool = False  # leads on official prose too (register.py)
+    # phrases that say the act is absent (gambling: 不来钱, 纯娱乐): no lead on a message holding one
+    unless: tuple[str, ...] = ()
     veto: VetoConfig | None = None
 
     @field_validator("category")
@@ -76,6 +86,9 @@ class _Lead:
     rule_id: str
     column: int
     threshold: float
+    notices: bool = True
+    official_prose: bool = False
+    unless: tuple[str, ...] = ()  # normalised
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +133,12 @@ class ConductDetector:
         for lead in self.leads:
             for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
                 row = int(rows[j])
+                if any(phrase in texts[row] for phrase in lead.unless):
+                    continue
                 hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
         hits.sort(key=lambda h: (h.row, h.label))
-        return hits
+        hits = _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
+        return _not_in_prose(texts, hits, {lead.label for lead in self.leads if not lead.official_prose})
 
     def _hit(self, text: str, row: int, lead: _Lead, score: float) -> Hit:
         evidence = self.loaded.model.evidence(text, lead.column)
@@ -197,6 +213,27 @@ class ConductDetector:
         return out
 
 
+def _not_in_notices(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> list[Hit]:
+    """The hits, without those of `labels` that a notice's genre word stands near."""
+    judged = [h for h in hits if h.label in labels]
+    if not judged:
+        return hits
+    notice = in_notice(joined_view(texts), *(np.array(v, dtype=np.int64) for v in
+                                             zip(*((h.row, h.start, h.end) for h in judged), strict=True)))
+    dropped = {id(h) for h, n in zip(judged, notice.tolist(), strict=True) if n}
+    return [h for h in hits if id(h) not in dropped]
+
+
+def _not_in_prose(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> list[Hit]:
+    """The hits, without those of `labels` on a message in the official register."""
+    rows = sorted({h.row for h in hits if h.label in labels})
+    if not rows:
+        return hits
+    prose = {r for r, official in zip(rows, official_register([texts[r] for r in rows]).tolist(), strict=True)
+             if official}
+    return [h for h in hits if not (h.row in prose and h.label in labels)]
+
+
 def _take(part: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:
     if keep.all():
         return part
@@ -224,7 +261,8 @@ class ConductClassifier:
             column = categories.index(config.category)
             if config.leads:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
-                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold)))
+                leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices,
+                                   config.official_prose, tuple(normalize_text(u) for u in config.unless)))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
                                     config.veto.below, config.veto.hits_under))
