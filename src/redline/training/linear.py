@@ -19,7 +19,6 @@ from sklearn.linear_model import LogisticRegression
 
 from redline.detectors.classifiers.base import LinearTextModel, save_arrays
 from redline.detectors.classifiers.hashing import NgramHasher
-from redline.detectors.classifiers.word_gate import bucket_rows
 
 
 def feature_matrix(hasher: NgramHasher, texts: Sequence[str]) -> sp.csr_matrix:
@@ -67,25 +66,15 @@ def fit_linear_with_ratio(
     dtype: type[np.floating] = np.float16,
 ) -> tuple[LinearTextModel, npt.NDArray[np.float64]]:
     """`fit_linear`, also returning the NB log-count ratio it used (what `fit_adapted` needs)."""
-    weights, bias, ratio = fit_nb_logistic(feature_matrix(hasher, texts), labels, c=c, sample_weight=sample_weight)
-    return LinearTextModel(hasher=hasher, weights=weights.astype(dtype).astype(np.float32), bias=bias), ratio
-
-
-def fit_nb_logistic(
-    matrix: sp.csr_matrix,
-    labels: Sequence[bool] | npt.NDArray[np.bool_],
-    *,
-    c: float,
-    sample_weight: npt.NDArray[np.float64] | None = None,
-) -> tuple[npt.NDArray[np.float64], float, npt.NDArray[np.float64]]:
-    """NB-weighted logistic regression on any bucket matrix: (weight per bucket, bias, NB ratio)."""
     y = np.asarray(labels, dtype=bool)
+    matrix = feature_matrix(hasher, texts)
     ratio = nb_ratio(matrix, y)
     # liblinear is deterministic for a fixed random_state; the dual solver suits many more
     # features (2**20) than rows and was 10x faster than the primal here, same accuracy
     model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
     model.fit(matrix @ sp.diags(ratio), y, sample_weight=sample_weight)
-    return model.coef_.ravel() * ratio, float(model.intercept_[0]), ratio
+    weights = (model.coef_.ravel() * ratio).astype(dtype).astype(np.float32)
+    return LinearTextModel(hasher=hasher, weights=weights, bias=float(model.intercept_[0])), ratio
 
 
 def fit_adapted(
@@ -127,12 +116,3 @@ def save_linear(model: LinearTextModel, path: Path) -> str:
             "bias": np.array([model.bias], dtype=np.float64),
         },
     )
-
-
-def word_feature_matrix(texts: Sequence[str], bits: int) -> sp.csr_matrix:
-    """The scaled word n-gram count matrix of a batch, exactly as `WordModel.scores` sees it."""
-    rows, buckets, counts = bucket_rows(texts, bits)
-    scale = 1.0 / np.sqrt(np.maximum(counts, 1))
-    matrix = sp.csr_matrix((scale[rows], (rows, buckets)), shape=(len(texts), 1 << bits))
-    matrix.sum_duplicates()
-    return matrix

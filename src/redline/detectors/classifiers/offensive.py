@@ -6,11 +6,9 @@ Backs Tianjin rules 4 and 9 and Zhejiang rules 4 and 10 (low-taste and insulting
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
-import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel
 
 from redline.contracts import BuildContext, Trigger
@@ -18,9 +16,7 @@ from redline.detectors.classifiers.base import (
     ClassifierConfig,
     MessageClassifier,
     build_message_classifier,
-    shipped_model,
 )
-from redline.detectors.classifiers.word_gate import WordGate, word_gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +24,6 @@ class OffensiveModel(MessageClassifier):
     """The built clf.offensive detector (the registry key as its `name`)."""
 
     name: ClassVar[str] = "clf.offensive"
-    words: WordGate | None = None  # 1.4.0+: word n-grams asked where the character score is unsure
-
-    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        char_scores = self.model.scores(texts)
-        return char_scores if self.words is None else self.words.rescore(texts, char_scores)
-
 
 class OffensiveClassifier:
     """Factory of the COLD offensive-speech classifier (one built instance per plan)."""
@@ -46,5 +36,4 @@ class OffensiveClassifier:
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> OffensiveModel:
         """Load the shipped model; each trigger may override the card's threshold."""
         del ctx  # the model is package data; nothing organisation-specific to add
-        built = build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
-        return replace(built, words=word_gate(shipped_model(cls.model_name)))
+        return build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
