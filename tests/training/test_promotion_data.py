@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from redline.rules.load import shipped_pack_paths
-from redline.training import contact_talk
+from redline.training import non_ads
 from redline.training.chat_probe import probe
 from redline.training.datasets import normalized, read_jsonl
-from redline.training.promotion_data import CHAT_SOURCES, CONTACT_TALK, CORPUS, load_splits
+from redline.training.promotion_data import CHAT_SOURCES, CORPUS, NON_ADS, load_splits
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_every_chat_source_is_in_training(splits) -> None:  # type: ignore[no-un
     # leaving a source out means something only if the shipped model has it
     sources = set(splits["train"].sources)
     assert set(CHAT_SOURCES) <= sources
-    assert {CONTACT_TALK} <= sources
+    assert {NON_ADS} <= sources
     ads = splits["train"].labels[np.array([s == CORPUS for s in splits["train"].sources])]
     assert 0 < ads.sum() < ads.size
 
@@ -69,10 +69,10 @@ def _pack_examples() -> set[str]:
     return out
 
 
-def test_contact_talk_copies_no_pack_example_and_no_probe_line() -> None:
+def test_non_ads_copies_no_pack_example_and_no_probe_line() -> None:
     examples = _pack_examples()
     assert len(examples) > 100  # the packs' examples were found
-    lines = set(contact_talk.negatives())
-    assert len(lines) == len(contact_talk.LINES)  # no duplicates
+    lines = set(non_ads.negatives())
+    assert len(lines) == len((*non_ads.CONTACT, *non_ads.MONEY))  # no duplicates
     assert not lines & examples
     assert not lines & set(probe()[0])

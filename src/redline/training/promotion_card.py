@@ -22,7 +22,7 @@ COMPARED: tuple[tuple[str, str], ...] = (
     ("+ corpus, cues as extra columns of the n-gram regression (scale 1 / 3)", "0.43 / 0.62 / 0.61 / 0.76; "
      "0.43 / 0.59 / 0.61 / 0.76"),
     ("+ corpus, cues alone (7 weights)", "0.48 / 0.64 / 0.44 / 0.70"),
-    ("+ corpus, stacked: out-of-fold n-gram logit + cues (shipped, before contact_talk and safe-only COLD)", "0.38 / 0.65 / 0.63 / 0.81"),
+    ("+ corpus, stacked: out-of-fold n-gram logit + cues (shipped, before the hand-written non-ads and safe-only COLD)", "0.38 / 0.65 / 0.63 / 0.81"),
     ("+ corpus, stacked, the out-of-fold logit from folds by source", "0.47 / 0.72 / 0.54 / 0.69"),
 )
 
@@ -52,10 +52,11 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             f"(5a8da94, **MIT**), as weak positive examples (weight {term_weight}); "
             f"{len(EXCLUDED_TERMS)} terms that are not promotion (insults, sexual words, officials' "
             "names, market words) were excluded, listed in `training/promotion_data.py`.\n"
-            "- `contact_talk`: 40 work-chat lines written for Redline that ask to be contacted "
-            "without selling anything (有事私聊, 加我微信发材料; `training/contact_talk.py`), as "
-            "negatives: no negative of the other written sources said 私聊, so a first fit read the "
-            "phrase alone as an ad.\n"
+            "- `non_ads`: 80 chat lines written for Redline that share an ad's cues without selling "
+            "(`training/non_ads.py`): 40 that ask to be contacted (有事私聊, 加我微信发材料) and 40 "
+            "that name an amount (转账88.00元, AA每人60元, 报销, 罚款), as negatives: no negative of "
+            "the other written sources said 私聊, and a first fit read 加我微信私聊 and payment "
+            "records (转账126.29元) as ads.\n"
             "- `cold`: a hash-selected quarter of COLD's safe comments (thu-coai/COLDataset a0c55a9, "
             "**Apache-2.0**), never its original test rows, as ordinary, non-promotional chat.\n"
             f"All shared sets read from `../shared/datasets/` (never copied). Training rows by source: {counts}."

@@ -6,8 +6,8 @@ Chat sources (each left out in turn to measure chat from groups the model never 
 - `corpus`: our labelled work-chat corpus (`data/conduct`): its train split's `promotion` rows
   are ads, its rows that break no rule are not; its dev split is never trained on and is
   where the corpus is scored (promotion rows against the rows that break no rule).
-Other rows: the konsheng 'advertising' terms as weak positives, hand-written work chat that
-asks to be contacted without selling (`contact_talk`) as negatives, and COLD's safe comments
+Other rows: the konsheng 'advertising' terms as weak positives, hand-written chat that asks to
+be contacted or names an amount without selling (`non_ads`) as negatives, and COLD's safe comments
 (a hash-selected quarter, never its original test rows: a benchmark's test split is not
 trained on, whatever the task) as ordinary, non-promotional chat.
 """
@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from redline.training import conduct_data, contact_talk
+from redline.training import conduct_data, non_ads
 from redline.training.datasets import hash_fraction, is_validation, normalized, read_jsonl
 
 SALT: Final = "qq-promotion"
@@ -31,7 +31,7 @@ NONEBOT: Final = "nonebot2-review"
 PILOT: Final = "conduct_pilot"
 CORPUS: Final = "corpus"
 TERMS: Final = "konsheng"
-CONTACT_TALK: Final = "contact_talk"
+NON_ADS: Final = "non_ads"
 CHAT_SOURCES: Final = ("ADDetector4J", NONEBOT, PILOT, CORPUS)  # left out one at a time
 CONDUCT_TEST: Final = Path(__file__).resolve().parents[3] / "data" / "conduct-test" / "test.jsonl"
 # konsheng's "advertising" list also holds insults, sexual words, officials' names and market
@@ -82,9 +82,9 @@ def _cold(data_dir: Path) -> Split:
     return Split(texts, np.zeros(len(texts), dtype=bool), ["cold"] * len(texts))
 
 
-def _contact_talk() -> Split:
-    lines = contact_talk.negatives()
-    return Split(lines, np.zeros(len(lines), dtype=bool), [CONTACT_TALK] * len(lines))
+def _non_ads() -> Split:
+    lines = non_ads.negatives()
+    return Split(lines, np.zeros(len(lines), dtype=bool), [NON_ADS] * len(lines))
 
 
 def _pilot(data_dir: Path) -> Split:
@@ -118,7 +118,7 @@ def conduct_test() -> Split | None:
 
 
 def load_splits(data_dir: Path, corpus_dir: Path = conduct_data.CORPUS_DIR) -> dict[str, Split]:
-    """Normalised splits: `train` (qq 80% + pilot + terms + COLD 80% + contact talk + corpus train),
+    """Normalised splits: `train` (qq 80% + pilot + terms + COLD 80% + non-ads + corpus train),
     `validation` (qq 20%), `cold_validation` (COLD 20%), `corpus_dev` and `corpus_dev_all`."""
     qq, cold = _qq(data_dir), _cold(data_dir)
     qq_val = np.array([is_validation(t, SALT) for t in qq.texts], dtype=bool)
@@ -127,7 +127,7 @@ def load_splits(data_dir: Path, corpus_dir: Path = conduct_data.CORPUS_DIR) -> d
     terms = _terms(data_dir)
     terms = terms.where(np.array([t not in held for t in terms.texts], dtype=bool))
     parts = {
-        "train": qq.where(~qq_val) + _pilot(data_dir) + terms + cold.where(~cold_val) + _contact_talk(),
+        "train": qq.where(~qq_val) + _pilot(data_dir) + terms + cold.where(~cold_val) + _non_ads(),
         "validation": qq.where(qq_val),
         "cold_validation": cold.where(cold_val),
     }
