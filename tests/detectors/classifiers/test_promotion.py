@@ -6,16 +6,18 @@ import numpy as np
 import pytest
 from tests.detectors.classifiers.conftest import assert_card_checksum
 
+from redline.contracts import BuildContext, Trigger
 from redline.detectors.classifiers.base import LinearTextModel, shipped_model
-from redline.detectors.classifiers.promotion import PromotionClassifier
+from redline.detectors.classifiers.promotion import PromotionClassifier, PromotionModel
 from redline.training import promotion as recipe
 from redline.training.chat_probe import ADS, WORK
 from redline.training.datasets import normalized
 from redline.training.evaluation import figures
 
 
-def _model() -> LinearTextModel:
-    return LinearTextModel.from_files(shipped_model("promotion"))
+def _model() -> PromotionModel:
+    """The detector as a screen builds it: n-gram model and selling cues."""
+    return PromotionClassifier.build([Trigger("R", "promotion", PromotionClassifier.Config())], BuildContext())
 
 
 def test_model_matches_its_card_checksum() -> None:
@@ -28,6 +30,28 @@ def test_validation_f1_is_at_least_the_card_s(data_dir) -> None:  # type: ignore
     got = figures(val.labels, _model().scores(val.texts), shipped_model("promotion").threshold)
     assert got.positives > 30
     assert got.f1 >= card_f1 - 0.02
+
+
+def test_the_card_figure_is_the_detector_s_not_the_n_grams_alone(data_dir) -> None:  # type: ignore[no-untyped-def]
+    # the cues are part of the model: without them the validation F1 is not the card's
+    val = recipe.validation_set(data_dir)
+    threshold = shipped_model("promotion").threshold
+    with_cues = figures(val.labels, _model().scores(val.texts), threshold).f1
+    ngrams_only = figures(val.labels, LinearTextModel.from_files(shipped_model("promotion")).scores(val.texts),
+                          threshold).f1
+    assert abs(with_cues - assert_card_checksum("promotion")) < 0.01
+    assert ngrams_only != with_cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["有事加我微信，私聊我也行", "材料私聊发你了", "请大家保持电话畅通，有情况联系我"],
+    ids=["wechat-dm", "file-by-dm", "keep-phone-on"],
+)
+def test_asking_to_be_contacted_is_no_ad_at_the_pack_s_threshold(detect, text: str) -> None:  # type: ignore[no-untyped-def]
+    # no ad names only a way to reach someone; 1.3.0's first fit scored 加我微信私聊 0.99. Such
+    # phrases can still pass the card's threshold (the card says so); ZJ-05 reads 0.7.
+    assert detect(PromotionClassifier, text, {"threshold": 0.7}) == []
 
 
 def test_work_chat_probe_is_never_flagged() -> None:

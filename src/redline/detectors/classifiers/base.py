@@ -113,9 +113,13 @@ class LinearTextModel:
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probability of the positive class for every text of the batch (one vectorised pass)."""
+        return 1.0 / (1.0 + np.exp(-self.logits(texts)))
+
+    def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """The log-odds behind `scores` (what a model stacked on this one adds to)."""
         sums, counts = self.hasher.weight_sums(texts, self.weights)
-        logits = self.bias + sums / np.sqrt(np.maximum(counts, 1))
-        return 1.0 / (1.0 + np.exp(-logits))
+        out: npt.NDArray[np.float64] = self.bias + sums / np.sqrt(np.maximum(counts, 1))
+        return out
 
 
 class ClassifierConfig(BaseModel):

@@ -1,14 +1,17 @@
 """`clf.promotion`: unauthorised selling and promotion (推销、推广; 微商) in chat messages.
 
-Backs Zhejiang rule 5. Trained on QQ group-chat ads plus advertising terms as weak labels.
+Backs Zhejiang rule 5. Trained on QQ group-chat ads, our written work chat and advertising terms
+(weak labels); selling cues that carry across groups (`cues.py`) are added to the n-gram score.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
 from redline.contracts import BuildContext, Trigger
@@ -16,7 +19,9 @@ from redline.detectors.classifiers.base import (
     ClassifierConfig,
     MessageClassifier,
     build_message_classifier,
+    shipped_model,
 )
+from redline.detectors.classifiers.cues import CueWeights, cue_weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,15 @@ class PromotionModel(MessageClassifier):
     """The built clf.promotion detector (the registry key as its `name`)."""
 
     name: ClassVar[str] = "clf.promotion"
+    cues: CueWeights | None = None  # 1.3.0+: prices, contact handles … added to the n-gram logit
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        if self.cues is None:
+            return self.model.scores(texts)
+        # below the lowest threshold a rule reads, a score decides nothing: no cue search there
+        lowest = min((threshold for _, threshold in self.triggers), default=None)
+        return self.cues.scores(texts, self.model.logits(texts), floor=lowest)
+
 
 class PromotionClassifier:
     """Factory of the commercial-promotion classifier (one built instance per plan)."""
@@ -36,4 +50,5 @@ class PromotionClassifier:
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> PromotionModel:
         """Load the shipped model; each trigger may override the card's threshold."""
         del ctx  # the model is package data; nothing organisation-specific to add
-        return build_message_classifier(cls.name, cls.model_name, triggers, PromotionModel)
+        built = build_message_classifier(cls.name, cls.model_name, triggers, PromotionModel)
+        return replace(built, cues=cue_weights(shipped_model(cls.model_name)))

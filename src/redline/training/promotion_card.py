@@ -1,0 +1,127 @@
+"""The model card of `clf.promotion`: data and licences, features, validation, what it misses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from redline.detectors.classifiers.hashing import NgramHasher
+from redline.training.card import Card
+from redline.training.promotion_data import EXCLUDED_TERMS, Split
+
+# Recipes compared while building 1.3.0, by leave-one-source-out F1 (ADDetector4J / nonebot2 /
+# conduct_pilot / corpus dev) at the threshold of best F1 on the pooled left-out scores
+# (scripts outside the repository; the same rows as the recipe).
+COMPARED: tuple[tuple[str, str], ...] = (
+    ("1.2.0's rows (no corpus), n-grams alone", "0.31 / 0.58 / 0.21 / 0.70"),
+    ("+ corpus train (ads; rows breaking no rule as negatives), n-grams alone", "0.29 / 0.56 / 0.63 / 0.72"),
+    ("+ corpus train, every non-ad row of it as a negative", "0.25 / 0.28 / 0.57 / 0.72"),
+    ("+ corpus, COLD: all non-test comments / all safe ones instead of a quarter", "0.26 / 0.58 / 0.61 / 0.72; "
+     "0.27 / 0.61 / 0.60 / 0.71"),
+    ("+ corpus, n-grams alone, C = 3 / 30", "0.30 / 0.62 / 0.59 / 0.71; 0.29 / 0.52 / 0.64 / 0.72"),
+    ("+ corpus, cues as extra columns of the n-gram regression (scale 1 / 3)", "0.43 / 0.62 / 0.61 / 0.76; "
+     "0.43 / 0.59 / 0.61 / 0.76"),
+    ("+ corpus, cues alone (7 weights)", "0.48 / 0.64 / 0.44 / 0.70"),
+    ("+ corpus, stacked: out-of-fold n-gram logit + cues (shipped, before the hand-written non-ads and safe-only COLD)", "0.38 / 0.65 / 0.63 / 0.81"),
+    ("+ corpus, stacked, the out-of-fold logit from folds by source", "0.47 / 0.72 / 0.54 / 0.69"),
+)
+
+
+def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs: Mapping[str, Mapping[str, Any]], c: float,
+         c_grid: Sequence[float], nested: Mapping[str, float], cue_weights: Mapping[str, float], train: Split,
+         failures: list[tuple[str, float, str]], term_weight: float, floor: float) -> Card:
+    counts = {s: sum(1 for x in train.sources if x == s) for s in sorted(set(train.sources))}
+    compared = "\n".join(f"| {name} | {f1} |" for name, f1 in COMPARED)
+    nested_text = ", ".join(f"{k} {v:.2f}" for k, v in nested.items())
+    cues = ", ".join(f"{k} {v:+.2f}" for k, v in cue_weights.items())
+    return Card(
+        title="clf.promotion — unauthorised selling and promotion (推销、推广, 微商)",
+        detector="clf.promotion", version=version, sha256=sha,
+        data=(
+            "- `qq_group_ads`: QQ group chat labelled ad / normal, from siuank/ADDetector4J "
+            "(fe01c7b, **MIT**; Minecraft-scene groups) and hhhhc-da/nonebot2-review (38f4e4d, "
+            "**MIT**; one group, ads for ordinary goods plus some spam). Messages contain third "
+            "parties' QQ numbers; digits are folded to 0 before hashing, so no number is stored.\n"
+            "- `conduct_pilot`: the project's own written work-group chat (2,600 lines, 13 conduct "
+            "categories and hard negatives); its 120 `promotion` lines are ads, all other lines "
+            "are not, so the model sees selling in the register of work groups.\n"
+            "- `corpus`: our labelled work-chat corpus (`data/conduct`, written for Redline; see its "
+            "DATASHEET.md): the train split's `promotion` rows are ads, its rows that break no rule "
+            "are not. Its dev split is never trained on.\n"
+            "- `lexicon_konsheng`: the 'advertising' term list of konsheng/Sensitive-lexicon "
+            f"(5a8da94, **MIT**), as weak positive examples (weight {term_weight}); "
+            f"{len(EXCLUDED_TERMS)} terms that are not promotion (insults, sexual words, officials' "
+            "names, market words) were excluded, listed in `training/promotion_data.py`.\n"
+            "- `non_ads`: 80 chat lines written for Redline that share an ad's cues without selling "
+            "(`training/non_ads.py`): 40 that ask to be contacted (有事私聊, 加我微信发材料) and 40 "
+            "that name an amount (转账88.00元, AA每人60元, 报销, 罚款), as negatives: no negative of "
+            "the other written sources said 私聊, and a first fit read 加我微信私聊 and payment "
+            "records (转账126.29元) as ads.\n"
+            "- `cold`: a hash-selected quarter of COLD's safe comments (thu-coai/COLDataset a0c55a9, "
+            "**Apache-2.0**), never its original test rows, as ordinary, non-promotional chat.\n"
+            f"All shared sets read from `../shared/datasets/` (never copied). Training rows by source: {counts}."
+        ),
+        features=(
+            "Two stages, shipped as one n-gram weight table and seven cue weights:\n"
+            "1. Character 1–4-grams after one-to-one folding (full→half width, lower case, digits → "
+            "0, so a QQ number or price becomes a shape), with start/end markers, hashed into 2^20 "
+            f"buckets; NB-weighted logistic regression (liblinear, C={c:g}).\n"
+            "2. A logistic regression on [stage 1's out-of-fold logit, selling cues] "
+            "(`detectors/classifiers/cues.py`: price, contact handle, quantity, buy/sell verb, link, "
+            "two kinds together, three kinds together). Stage 1's weights are multiplied by its "
+            f"coefficient; the cue weights are {cues}.\n"
+            f"Cues are searched only in messages that could reach {floor:g} (or the lowest threshold "
+            "of the detector's rules, if higher) with every cue present; elsewhere the score is stage "
+            "1's alone, below that floor either way, so no decision changes. On the bench's real "
+            "mix with ZJ-05's 0.7 the detector runs at 0.75–0.83× the speed of the n-grams alone "
+            "(~275–300k msgs/s on one core), at the card's threshold 0.63× (~230k). Weights float16."
+        ),
+        splits=(
+            "qq_group_ads is split 80/20 by a hash of the text (identical texts on one side); "
+            f"COLD's quarter likewise. C (from {list(c_grid)}) comes from 5-fold out-of-fold scores "
+            "of stage 1 on the training rows (average precision on chat rows). **Across sources**: "
+            "for each chat source (the two QQ groups, conduct_pilot, our corpus) both stages are "
+            "fitted on all other rows and scored on that source: all its messages, or for our corpus "
+            "its dev split's ads and rows breaking no rule. The threshold is the best-F1 one on these "
+            "pooled left-out scores, so each source's row below shares in the choice; the F1 at a "
+            "threshold chosen without the source (nested) is: "
+            f"{nested_text}. The repository's independent test set (data/conduct-test) is scored only "
+            "on an explicit, logged look (REDLINE_LOOK_AT_CONDUCT_TEST=1), never tuned on. The "
+            "hand-written probe (`training/chat_probe.py`) is a sanity check written by a developer "
+            "while building the model, not a blind test set. The cue patterns were written by the "
+            "developer who had read samples of every source, the QQ groups included, so the "
+            "left-out figures are somewhat optimistic for chat of a kind no one has read.\n\n"
+            "Recipes compared for 1.3.0 (leave-one-source-out F1, ADDetector4J / nonebot2 / "
+            "conduct_pilot / corpus dev, each at its own pooled threshold):\n\n"
+            f"| recipe | F1 |\n|---|---|\n{compared}"
+        ),
+        figures=figs, threshold=threshold,
+        threshold_why=(
+            "The threshold of best F1 on the pooled leave-one-source-out scores: the detector is "
+            "meant for groups it was not trained on (1.2.0 chose it on within-source out-of-fold "
+            "scores). Organisations that want surer leads raise it per rule "
+            "(`clf.promotion: {threshold: 0.5}`); a rule threshold below the cue floor "
+            f"({floor:g}) reads stage 1 alone for most messages."
+        ),
+        notes=(
+            "- Issue 21 asks for F1 ≥ 0.75 on chat sources the model was not trained on. Reached on "
+            "our corpus's dev split; not on the QQ groups or the pilot (see the rows above). The QQ "
+            "labels are wider than promotion: ADDetector4J's 1 also marks asking for cheats "
+            "(有没有黑卡), insults and group-recruiting, nonebot2's also porn-link spam and rude "
+            "messages; these appear as 'missed'.\n"
+            "- Asking to be contacted (有事加我微信，私聊我也行) can still pass the card's threshold "
+            "(about 0.4): 私聊 and 加微信 go with ads in every source. ZJ-05 reads the model at 0.7.\n"
+            "- A price with an amount and no selling can pass the card's threshold: red-packet game "
+            "lines (扫雷 50元6包) score about 0.5–0.6, payment records (转账126.29元) about 0.2.\n"
+            "- Selling in a friendly register without prices, links, quantities or contact words "
+            "is still weak (我家茶叶新上市，欢迎品尝订购).\n"
+            "- Gaming ads (cheat clients, 工具箱, 卡网) are unlike any other source's ads; a model "
+            "without ADDetector4J finds few of them.\n"
+            "- 出 (sell) / 收 (buy) before a number is a cue; in work chat 出差 / 收到 are not, and "
+            "the work-chat negatives teach this."
+        ),
+        failures=failures,
+        training={"hasher": hasher, "C": c, "threshold": "best F1, pooled leave-one-source-out",
+                  "cue floor": floor},
+    )
+

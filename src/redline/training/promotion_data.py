@@ -1,0 +1,138 @@
+"""The rows `clf.promotion` is trained and validated on, by source.
+
+Chat sources (each left out in turn to measure chat from groups the model never saw):
+- `ADDetector4J`, `nonebot2-review`: QQ group chat labelled ad / normal (qq_group_ads);
+- `conduct_pilot`: the project's own written work chat; its `promotion` rows are ads;
+- `corpus`: our labelled work-chat corpus (`data/conduct`): its train split's `promotion` rows
+  are ads, its rows that break no rule are not; its dev split is never trained on and is
+  where the corpus is scored (promotion rows against the rows that break no rule).
+Other rows: the konsheng 'advertising' terms as weak positives, hand-written chat that asks to
+be contacted or names an amount without selling (`non_ads`) as negatives, and COLD's safe comments
+(a hash-selected quarter, never its original test rows: a benchmark's test split is not
+trained on, whatever the task) as ordinary, non-promotional chat.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from redline.training import conduct_data, non_ads
+from redline.training.datasets import hash_fraction, is_validation, normalized, read_jsonl
+
+SALT: Final = "qq-promotion"
+COLD_SHARE: Final = 0.25  # a quarter of COLD's safe comments serve as non-promotional chat
+NONEBOT: Final = "nonebot2-review"
+PILOT: Final = "conduct_pilot"
+CORPUS: Final = "corpus"
+TERMS: Final = "konsheng"
+NON_ADS: Final = "non_ads"
+CHAT_SOURCES: Final = ("ADDetector4J", NONEBOT, PILOT, CORPUS)  # left out one at a time
+CONDUCT_TEST: Final = Path(__file__).resolve().parents[3] / "data" / "conduct-test" / "test.jsonl"
+# konsheng's "advertising" list also holds insults, sexual words, officials' names and market
+# words (证监会, 崩盘); as positives they would teach the model that such words are ads.
+EXCLUDED_TERMS: Final = frozenset(
+    ["网络", "小姐", "妓女", "婊子", "口交", "足交", "口暴", "咪咪", "乳方", "性伴侣", "SM", "BT", "JS", "狼友", "完全自杀手册", "四海帮", "阿波罗网", "救市", "崩盘", "资金短缺", "证监会", "周小川", "刘明康", "尚福林", "孔丹", "改卷内幕", "视频来源", "下载速度", "婴儿汤", "蚁力神", "电脑传讯", "原音铃声"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Texts, labels (True = promotion) and source of each row."""
+
+    texts: list[str]
+    labels: npt.NDArray[np.bool_]
+    sources: list[str]
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Split:
+        idx = np.flatnonzero(keep)
+        return Split([self.texts[i] for i in idx], self.labels[idx], [self.sources[i] for i in idx])
+
+    def __add__(self, other: Split) -> Split:
+        return Split(self.texts + other.texts, np.concatenate([self.labels, other.labels]),
+                     self.sources + other.sources)
+
+    def source_is(self, *names: str) -> npt.NDArray[np.bool_]:
+        return np.array([s in names for s in self.sources], dtype=bool)
+
+
+def _qq(data_dir: Path) -> Split:
+    rows = list(read_jsonl(data_dir, "qq_group_ads"))
+    return Split([r["text"] for r in rows], np.array([int(r["label"]) == 1 for r in rows]),
+                 [NONEBOT if "nonebot2" in r["source"] else "ADDetector4J" for r in rows])
+
+
+def _terms(data_dir: Path) -> Split:
+    terms = [r["text"] for r in read_jsonl(data_dir, "lexicon_konsheng")
+             if r["label"] == "advertising" and r["text"] not in EXCLUDED_TERMS]
+    return Split(terms, np.ones(len(terms), dtype=bool), [TERMS] * len(terms))
+
+
+def _cold(data_dir: Path) -> Split:
+    rows = list(read_jsonl(data_dir, "cold"))
+    # COLD repeats some texts across its splits: a text of the test split is out wherever it is
+    test = {r["text"] for r in rows if r["meta"]["orig_split"] == "test"}
+    texts = [r["text"] for r in rows
+             if r["text"] not in test and int(r["label"]) == 0 and hash_fraction(r["text"], "cold-as-chat") < COLD_SHARE]
+    return Split(texts, np.zeros(len(texts), dtype=bool), ["cold"] * len(texts))
+
+
+def _non_ads() -> Split:
+    lines = non_ads.negatives()
+    return Split(lines, np.zeros(len(lines), dtype=bool), [NON_ADS] * len(lines))
+
+
+def _pilot(data_dir: Path) -> Split:
+    rows = list(read_jsonl(data_dir, "conduct_pilot"))
+    return Split([r["text"] for r in rows], np.array([r["label"] == "promotion" for r in rows]),
+                 [PILOT] * len(rows))
+
+
+def corpus_rows(corpus_dir: Path = conduct_data.CORPUS_DIR) -> tuple[Split, Split, Split]:
+    """Our corpus (already normalised): train (ads and rows breaking no rule), dev likewise, and
+    dev whole (ads against every other row, other violations included)."""
+    train_rows, dev_rows = conduct_data.corpus(corpus_dir)
+    column = conduct_data.CATEGORIES.index("promotion")
+
+    def ads_and_clean(rows: conduct_data.Rows, clean_only: bool) -> Split:
+        ads = rows.labels[:, column]
+        keep = ads | rows.negative if clean_only else np.ones(len(rows), dtype=bool)
+        idx = np.flatnonzero(keep).tolist()
+        return Split([rows.texts[i] for i in idx], ads[idx], [CORPUS] * len(idx))
+
+    return ads_and_clean(train_rows, True), ads_and_clean(dev_rows, True), ads_and_clean(dev_rows, False)
+
+
+def conduct_test() -> Split | None:
+    """The independent hand-written test set (promotion vs everything else), if present."""
+    if not CONDUCT_TEST.is_file():
+        return None
+    rows = [json.loads(line) for line in CONDUCT_TEST.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return Split(normalized([r["text"] for r in rows]), np.array(["promotion" in r["labels"] for r in rows]),
+                 ["conduct-test"] * len(rows))
+
+
+def load_splits(data_dir: Path, corpus_dir: Path = conduct_data.CORPUS_DIR) -> dict[str, Split]:
+    """Normalised splits: `train` (qq 80% + pilot + terms + COLD 80% + non-ads + corpus train),
+    `validation` (qq 20%), `cold_validation` (COLD 20%), `corpus_dev` and `corpus_dev_all`."""
+    qq, cold = _qq(data_dir), _cold(data_dir)
+    qq_val = np.array([is_validation(t, SALT) for t in qq.texts], dtype=bool)
+    cold_val = np.array([is_validation(t, SALT) for t in cold.texts], dtype=bool)
+    held = set(np.array(qq.texts, dtype=object)[qq_val].tolist())
+    terms = _terms(data_dir)
+    terms = terms.where(np.array([t not in held for t in terms.texts], dtype=bool))
+    parts = {
+        "train": qq.where(~qq_val) + _pilot(data_dir) + terms + cold.where(~cold_val) + _non_ads(),
+        "validation": qq.where(qq_val),
+        "cold_validation": cold.where(cold_val),
+    }
+    out = {k: Split(normalized(v.texts), v.labels, v.sources) for k, v in parts.items()}
+    corpus_train, corpus_dev, corpus_dev_all = corpus_rows(corpus_dir)
+    out["train"] = out["train"] + corpus_train
+    out["corpus_dev"], out["corpus_dev_all"] = corpus_dev, corpus_dev_all
+    return out
