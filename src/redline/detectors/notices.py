@@ -103,9 +103,34 @@ GENRES: Final = (
     "消费帮扶", "消费扶贫", "电商扶贫",
     # training and study announcements (培训)
     "培训班", "专题培训", "专题讲座", "专题学习", "宣讲会", "知识竞赛", "知识测试",
+    "保密培训", "廉洁从业", "廉洁培训", "医德医风",
+    # issue 20, other authors' wording of the same genres (data/conduct/authors w1–w3):
+    # a case handled by the police or a sanction (查获, 端掉窝点, 收缴, 带回所里, 吊销执业证书,
+    # 选举结果作废, 当选无效, 留党察看, 点名批评, 解除劳动合同); not 出警 (a police officer's
+    # own leak starts 出警的时候…), not 被处分 (看完删了，小心被处分 is a leak's warning)
+    "查获", "端掉", "窝点", "收缴", "带回所里", "带回派出所", "吊销", "结果作废", "当选无效",
+    "留党察看", "点名批评", "深刻检查", "解除劳动合同", "记过", "取消咗", "责令整改", "依法立案",
+    # a notice's own voice (一律不得外传, 群规, 关于规范…的通知, 按赌博处理, 一律从严, 点名通报)
+    "一律不得", "一律拒绝", "群规", "关于规范", "按赌博", "一律从严", "从严处理", "点名通报",
+    "心存侥幸", "纪委盯着", "这就是贿选", "就举报", "直接报纪委", "截图也不行", "不能泄露",
+    "不搞封建", "不允许上传", "不对外", "坚决破除",
+    # a rebuttal's calm (已经澄清, 已回应, 大家莫慌, 引起恐慌), not 是假的 (官方说的是假的 spreads one)
+    "已经澄清", "已澄清", "已回应", "大家莫慌", "大家别慌", "引起恐慌", "官方报道", "官网公开",
+    # handing in or returning a gift (交到镇纪委, 交驻局纪检组, 原封未动, 原路退回, 原样寄回);
+    # not 交到 alone (购物卡交到你手上了)
+    "交到纪委", "交到镇纪委", "交纪委", "交到纪检", "交纪检", "交驻", "交院办", "上交纪检", "已经上交",
+    "原封未动", "当面退回", "原路退回", "全部退回", "寄回", "已拒绝", "签字登记",
+    # correct handling of files (在政务内网上传, 只能在内网传): the intranet is the right channel
+    "内网上传", "内网传", "内网部署",
+    # a refusal or a talk-down told (我说免了, 我没去, 劝大家别去, 劝住了, 我让他撤回了, 退不掉)
+    "我说免了", "我没去", "劝大家", "劝住了", "让他撤回", "退不掉",
+    # a candidate who says he gives nothing (我不送东西 也不请吃饭)
+    "我不送", "不请吃饭",
+    # a question whether it is allowed (算福利还是…, 需要申报吗)
+    "还是算", "需要申报",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
-PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站"  # 彩票店门口, 彩票站旁边
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩"  # 彩票店门口, 彩票站旁边, 牛牛滩电站
 GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
