@@ -41,6 +41,7 @@ from redline.text.normalize import normalize_text
 
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
+    "不搞", "唔搞",  # 不搞拉票贿选 / 唔搞拉票 (Cantonese): a pledge or a programme's title
     # not 防止 (防止被纪委查到，机密文件看完就删 evades), not 所谓 (无所谓，购物卡照收), not 反对
     # (一起反对新政策 is a faction's plan): everyday words before the act; see GENRES 坚决防止
 )
@@ -53,6 +54,7 @@ TOPICS: Final = (
     "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村", "广场", "大厦",
     # not 超市: 购物卡超市通用 is the card itself
     "发展", "取暖",  # 抱团发展, 抱团取暖: firms and villages working together, no faction
+    "转让", "期权", "质押",  # 股票转让, 股票期权, 股票质押: tax and finance, not chat on the market
 )
 GENRES: Final = (
     # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
@@ -126,11 +128,17 @@ GENRES: Final = (
     "我说免了", "我没去", "劝大家", "劝住了", "让他撤回", "退不掉",
     # a candidate who says he gives nothing (我不送东西 也不请吃饭)
     "我不送", "不请吃饭",
-    # a question whether it is allowed (算福利还是…, 需要申报吗)
-    "还是算", "需要申报",
+    # a question whether it is allowed (算福利还是…, 需要申报吗, 这样算拉票吗); not 算拉票
+    # alone (这不算拉票，就请大家吃个饭 evades)
+    "还是算", "需要申报", "算拉票吗", "边界在哪",
+    # a notice naming its ground (根据县纪委通知, 不得以任何名义, 涉密不上网), a talk or a
+    # meeting that trains (培训会), a sanction told (因为…被通报)
+    "纪委通知", "以任何名义", "涉密不上网", "培训会", "被通报", "结果已公布",
+    # a refusal told (我冇去, 我没答应, 群我退了, 不该这么搞)
+    "冇去", "没答应", "我退了", "不该这么搞",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
-PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩"  # 彩票店门口, 彩票站旁边, 牛牛滩电站
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩山路"  # 彩票店门口, 彩票站旁边, 牛牛滩电站, 红包山水泥厂, 彩票路小学
 GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
