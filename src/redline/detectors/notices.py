@@ -42,6 +42,7 @@ from redline.text.normalize import normalize_text
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
     "不搞", "唔搞",  # 不搞拉票贿选 / 唔搞拉票 (Cantonese): a pledge or a programme's title
+    "不发",  # 不发现金和购物卡: a welfare rule
     # not 防止 (防止被纪委查到，机密文件看完就删 evades), not 所谓 (无所谓，购物卡照收), not 反对
     # (一起反对新政策 is a faction's plan): everyday words before the act; see GENRES 坚决防止
 )
@@ -136,6 +137,8 @@ GENRES: Final = (
     "纪委通知", "以任何名义", "涉密不上网", "培训会", "被通报", "结果已公布",
     # a refusal told (我冇去, 我没答应, 群我退了, 不该这么搞)
     "冇去", "没答应", "我退了", "不该这么搞",
+    "开除了", "通报上说",  # a report retold in chat (…开除了; 通报上说是收了二十几万)
+    "请问",  # a formal question to the office (请问…能上传吗)
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
 PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩山路"  # 彩票店门口, 彩票站旁边, 牛牛滩电站, 红包山水泥厂, 彩票路小学
