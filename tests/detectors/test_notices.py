@@ -91,7 +91,9 @@ CASES = [
     ("红包山隧道今天通车", []),  # 山 and 路 after a term: a place
     ("红包路小学下周开运动会", []),
     ("购物卡山一样堆在他办公室", []),  # known limit: 山 read as a place suffix
-    ("发不发购物卡你说了算", []),  # known limit: 不发 inside 发不发 reads as a prohibition
+    ("发不发购物卡你说了算", ["购物卡"]),  # 不发 is no prohibition (补贴不发了 is a rumour)
+    ("王书记过不去的事，机密文件先发你", ["机密文件"]),  # 记过 inside 书记过: no sanction
+    ("今天我没去开会，机密文件你帮我拍一下", ["机密文件"]),  # 我没去 is no refusal
 ]
 
 

@@ -42,7 +42,6 @@ from redline.text.normalize import normalize_text
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
     "不搞", "唔搞",  # 不搞拉票贿选 / 唔搞拉票 (Cantonese): a pledge or a programme's title
-    "不发",  # 不发现金和购物卡: a welfare rule
     # not 防止 (防止被纪委查到，机密文件看完就删 evades), not 所谓 (无所谓，购物卡照收), not 反对
     # (一起反对新政策 is a faction's plan): everyday words before the act; see GENRES 坚决防止
 )
@@ -55,7 +54,9 @@ TOPICS: Final = (
     "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村", "广场", "大厦",
     # not 超市: 购物卡超市通用 is the card itself
     "发展", "取暖",  # 抱团发展, 抱团取暖: firms and villages working together, no faction
-    "转让", "期权", "质押",  # 股票转让, 股票期权, 股票质押: tax and finance, not chat on the market
+    # 股票期权, 股票质押: tax and finance, not chat on the market; not 转让 (收的购物卡转让，八五折
+    # sells a gift), 股票转让 in a report is official prose (lexicon `official_prose: false`)
+    "期权", "质押",
 )
 GENRES: Final = (
     # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
@@ -110,9 +111,10 @@ GENRES: Final = (
     # issue 20, other authors' wording of the same genres (data/conduct/authors w1–w3):
     # a case handled by the police or a sanction (查获, 端掉窝点, 收缴, 带回所里, 吊销执业证书,
     # 选举结果作废, 当选无效, 留党察看, 点名批评, 解除劳动合同); not 出警 (a police officer's
-    # own leak starts 出警的时候…), not 被处分 (看完删了，小心被处分 is a leak's warning)
-    "查获", "端掉", "窝点", "收缴", "带回所里", "带回派出所", "吊销", "结果作废", "当选无效",
-    "留党察看", "点名批评", "深刻检查", "解除劳动合同", "记过", "取消咗", "责令整改", "依法立案",
+    # own leak starts 出警的时候…), not 被处分 (看完删了，小心被处分 is a leak's warning), not
+    # 吊销 (不交就吊销执照 is a rumour's threat) nor 记过 (王书记过不去 holds it)
+    "查获", "端掉", "窝点", "收缴", "带回所里", "带回派出所", "被吊销", "结果作废", "当选无效",
+    "留党察看", "点名批评", "深刻检查", "解除劳动合同", "记过处", "记大过", "取消咗", "责令整改", "依法立案",
     # a notice's own voice (一律不得外传, 群规, 关于规范…的通知, 按赌博处理, 一律从严, 点名通报)
     "一律不得", "一律拒绝", "群规", "关于规范", "按赌博", "一律从严", "从严处理", "点名通报",
     "心存侥幸", "纪委盯着", "这就是贿选", "就举报", "直接报纪委", "截图也不行", "不能泄露",
@@ -125,8 +127,8 @@ GENRES: Final = (
     "原封未动", "当面退回", "原路退回", "全部退回", "寄回", "已拒绝", "签字登记",
     # correct handling of files (在政务内网上传, 只能在内网传): the intranet is the right channel
     "内网上传", "内网传", "内网部署",
-    # a refusal or a talk-down told (我说免了, 我没去, 劝大家别去, 劝住了, 我让他撤回了, 退不掉)
-    "我说免了", "我没去", "劝大家", "劝住了", "让他撤回", "退不掉",
+    # a refusal or a talk-down told (我说免了, 劝大家别去, 劝住了, 我让他撤回了, 退不掉)
+    "我说免了", "劝大家", "劝住了", "让他撤回", "退不掉",
     # a candidate who says he gives nothing (我不送东西 也不请吃饭)
     "我不送", "不请吃饭",
     # a question whether it is allowed (算福利还是…, 需要申报吗, 这样算拉票吗); not 算拉票
@@ -135,10 +137,14 @@ GENRES: Final = (
     # a notice naming its ground (根据县纪委通知, 不得以任何名义, 涉密不上网), a talk or a
     # meeting that trains (培训会), a sanction told (因为…被通报)
     "纪委通知", "以任何名义", "涉密不上网", "培训会", "被通报", "结果已公布",
-    # a refusal told (我冇去, 我没答应, 群我退了, 不该这么搞)
-    "冇去", "没答应", "我退了", "不该这么搞",
+    # a refusal told (我没答应, 群我退了, 不该这么搞)
+    # not 我没去 / 冇去 alone (今天我没去上课 is the conduct itself)
+    "没答应", "我退了", "不该这么搞",
     "开除了", "通报上说",  # a report retold in chat (…开除了; 通报上说是收了二十几万)
     "请问",  # a formal question to the office (请问…能上传吗)
+    # a welfare rule (不发现金和购物卡); not 不发 as a prohibition (补贴不发了, 不发的出局 are
+    # a rumour and a red-packet game)
+    "不发现金",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
 PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩山路"  # 彩票店门口, 彩票站旁边, 牛牛滩电站, 红包山水泥厂, 彩票路小学
