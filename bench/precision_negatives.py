@@ -8,6 +8,10 @@ gambling lead. `python -m bench.precision_negatives [--only NAME] [--show CATEGO
 `--conduct train|dev [--show leads|miss|KIND]` scores the conduct corpus (recall per category,
 negatives with a lead per kind, and the rules/detectors that raise them)
 (`--holdout` adds `data/official-prose/holdout.txt`: run it once, at the end of a piece of work).
+`--authors w1,w2,w3 [--show leads|miss|KIND]` scores the independent authors' hand lines in
+`data/conduct/authors/` (per author: rules-alone recall per category, and negatives with a lead
+per kind split by source, the rules and detectors vs the classifiers clf.*). Tune on w1–w3;
+w4 and w5 are held out (run them once before and once after a piece of work).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 
 DATASETS = Path("/work/shared/datasets")
 PROSE = Path(__file__).resolve().parent.parent / "data" / "official-prose"
+AUTHORS = PROSE.parent / "conduct" / "authors"
 WATCHED = ("gifts", "gambling", "secrets", "vote_buying")
 SLANG = ("上分", "开黑", "代打", "上王者", "掉分")
 
@@ -149,7 +154,89 @@ def conduct_split(split: str, show: str | None) -> dict[str, object]:
     }
 
 
+def author_lines(author: str) -> list[dict[str, object]]:
+    """One author's lines: `<category>.txt` violations (labels: the category, plus a `|+other`
+    field), `neg_<kind>.txt` negatives; `unit|register|text[|+label]` after a `# ` header."""
+    rows: list[dict[str, object]] = []
+    for path in sorted((AUTHORS / author).glob("*.txt")):
+        negative = path.stem.startswith("neg_")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("|")
+            extra = [f[1:] for f in fields[3:] if f.startswith("+")]
+            rows.append({
+                "author": author, "text": fields[2],
+                "kind": path.stem[4:] if negative else "violation",
+                "labels": [] if negative else [path.stem, *extra],
+            })
+    return rows
+
+
+def _is_model(finding: dict[str, object]) -> bool:
+    return str(finding["detector"]).startswith("clf.")
+
+
+def authors_split(authors: list[str], show: str | None) -> dict[str, object]:
+    """Per author: recall per category of the rules alone (every detector but clf.*) and of the
+    full screen; per negative kind, negatives with any lead, with a rules lead, with a model lead."""
+    rows = [r for a in authors for r in author_lines(a)]
+    findings = screen([str(r["text"]) for r in rows])
+    rule_cats: dict[int, set[str]] = collections.defaultdict(set)
+    model_cats: dict[int, set[str]] = collections.defaultdict(set)
+    why: dict[int, list[str]] = collections.defaultdict(list)
+    for f in findings:
+        i = int(str(f["message_id"]))
+        (model_cats if _is_model(f) else rule_cats)[i].add(str(f["category"]))
+        if not _is_model(f):
+            why[i].append(f"{f['category']}/{f['rule_id']}/{f['detector']}:{f['evidence']!r}")
+    out: dict[str, object] = {}
+    for author in [*authors, "all"]:
+        mine = [(i, r) for i, r in enumerate(rows) if author in ("all", r["author"])]
+        recall: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+        kinds: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0, 0])
+        causes: collections.Counter[str] = collections.Counter()
+        for i, r in mine:
+            labels = [str(c) for c in r["labels"]]  # type: ignore[attr-defined]
+            for c in labels:
+                recall[c][0] += 1
+                recall[c][1] += c in rule_cats[i]
+                recall[c][2] += c in rule_cats[i] | model_cats[i]
+                if show == "miss" and author != "all" and c not in rule_cats[i]:
+                    print(f"  MISS {author} [{c}] {str(r['text'])[:90]}")
+            if labels:
+                continue
+            k = kinds[str(r["kind"])]
+            k[0] += 1
+            k[1] += bool(rule_cats[i] | model_cats[i])
+            k[2] += bool(rule_cats[i])
+            k[3] += bool(model_cats[i])
+            for w in why[i]:
+                if author == "all":
+                    causes[w.split(":")[0].split("/")[2]] += 1
+                elif show in ("leads", r["kind"]):
+                    print(f"  LEAD {author} <{r['kind']}> [{w}] {str(r['text'])[:90]}")
+        n = sum(k[0] for k in kinds.values())
+        out[author] = {
+            "rules_recall": {c: round(v[1] / v[0], 3) for c, v in sorted(recall.items())},
+            "rules_macro_recall": round(sum(v[1] / v[0] for v in recall.values()) / max(len(recall), 1), 4),
+            "full_macro_recall": round(sum(v[2] / v[0] for v in recall.values()) / max(len(recall), 1), 4),
+            "negatives": n,
+            "share_any_lead": round(sum(k[1] for k in kinds.values()) / max(n, 1), 4),
+            "share_rules_lead": round(sum(k[2] for k in kinds.values()) / max(n, 1), 4),
+            "share_model_lead": round(sum(k[3] for k in kinds.values()) / max(n, 1), 4),
+            "kinds_any/rules/model": {kk: f"{v[1]}/{v[2]}/{v[3]} of {v[0]}" for kk, v in sorted(kinds.items())},
+            **({"rules_lead_detectors": dict(causes.most_common())} if author == "all" else {}),
+        }
+    return out
+
+
 def main(argv: list[str]) -> int:
+    if "--authors" in argv:
+        authors = argv[argv.index("--authors") + 1].split(",")
+        show = argv[argv.index("--show") + 1] if "--show" in argv else None
+        print(json.dumps(authors_split(authors, show), ensure_ascii=False, indent=1))
+        return 0
     if "--conduct" in argv:
         split = argv[argv.index("--conduct") + 1]
         show = argv[argv.index("--show") + 1] if "--show" in argv else None

@@ -123,3 +123,36 @@ SPLIT_CASES = [
 def test_terms_split_by_a_segmenter(detect, term: str, text: str, expected: list[str]) -> None:
     found = detect(LexiconDetector, text, {"lexicon": "t"}, {"t": (term,)})
     assert [ev for ev, _ in found] == expected
+
+
+PROSE_CASES = [
+    # official prose (two policy verbs, no person talking) vs chat on the same topic
+    ("规范国有企业股票投资行为，防范化解重大金融风险", True, []),
+    ("规范国有企业股票投资行为，防范化解重大金融风险", False, ["股票"]),  # the default reads prose too
+    ("我的股票又跌了，加强一下心理建设，推进止损吧", True, ["股票"]),  # a person talking
+    ("今天股票全绿", True, ["股票"]),
+    ("股票", True, ["股票"]),
+]
+
+
+@pytest.mark.parametrize(("text", "chat_only", "expected"), PROSE_CASES,
+                         ids=[f"{c[0]}:{'chat' if c[1] else 'all'}" for c in PROSE_CASES])
+def test_official_prose_false_drops_hits_in_official_prose(detect, text: str, chat_only: bool,
+                                                          expected: list[str]) -> None:
+    config = {"lexicon": ["topics"], **({"official_prose": False} if chat_only else {})}
+    found = detect(LexiconDetector, text, config, {"topics": ("股票",)})
+    assert [ev for ev, _ in found] == expected
+
+
+def test_official_prose_is_judged_per_trigger() -> None:
+    """One trigger asks for chat only, another reads everything: only the first loses the
+    hit in official prose, and neither loses the hit in chat."""
+    from tests.detectors.conftest import build
+
+    detector = build(LexiconDetector, [{"lexicon": ["topics"], "official_prose": False}, {"lexicon": ["other"]}],
+                     {"topics": ("股票",), "other": ("股票",)})
+    hits = scan_hits([detector], ["规范国有企业股票投资行为，防范化解重大金融风险", "今天股票全绿"])
+    labels = {h.label for h in hits}
+    assert len(labels) == 2
+    reads_all = next(h.label for h in hits if h.row == 0)  # only the other trigger keeps prose
+    assert sorted((h.row, h.label == reads_all) for h in hits) == [(0, True), (1, False), (1, True)]

@@ -13,6 +13,11 @@ CASES = [
     ("红包" + "很" * 20 + "审批", []),  # too far apart
     ("红包收到了", []),
     ("审批通过", []),
+    # the first term quoted by a notice or naming a place is no hit (notices)
+    ("红包山水泥厂的审批材料齐了", []),  # 红包山: a place
+    ("严禁借审批收受红包", []),  # a prohibition before the first term
+    ("县纪委查处一起借招标收受购物卡案件", []),  # a case report
+    ("购物卡交到你手上了，招标的事费心", ["购物卡交到你手上了，招标"]),
 ]
 
 

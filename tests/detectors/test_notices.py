@@ -74,6 +74,36 @@ CASES = [
     ("红包群里发的", ["红包"]),  # 群 is no place suffix
     # known limit: punctuation between 汉字 is gone after normalisation, so 红包，厂里 reads 红包厂里
     ("红包，厂里发的", []),
+    # issue 20: the same genres in other authors' words (written here, not taken from their files)
+    ("镇派出所昨晚查获一处赌点，收缴红包流水两本", []),  # a case handled
+    ("村里换届有人发红包买票，选举结果作废", []),
+    ("提醒：学生花名册一律不得外传", []),  # a notice's 一律不得, the marker quoted
+    ("县纪委通知：节前不得借机收受购物卡", []),  # the ground named (纪委通知)
+    ("商户塞的购物卡已经交到镇纪委，收条在我抽屉", []),  # handed in
+    ("购物卡交到你手上了，莫声张", ["购物卡"]),  # 交到 alone: the card handed over
+    ("病人家属转的红包我原路退回了", []),
+    ("老板要送购物卡，我说免了", []),  # a refusal told
+    ("村民大会前给各户发红包，这样算拉票吗", []),  # a question about the rule
+    ("这不算拉票，红包照发", ["红包"]),  # 算拉票 without 吗 is no question
+    ("会议材料请在政务内网上传，涉密文件不走微信", []),  # the right channel
+    ("福利统一采购，不发现金和购物卡", []),  # 不发: a welfare rule
+    ("看完删了，小心被处分，机密文件别外传", ["机密文件"]),  # a sanction feared, not reported
+    ("红包山隧道今天通车", []),  # 山 and 路 after a term: a place
+    ("红包路小学下周开运动会", []),
+    ("购物卡山一样堆在他办公室", []),  # known limit: 山 read as a place suffix
+    ("发不发购物卡你说了算", ["购物卡"]),  # 不发 is no prohibition (补贴不发了 is a rumour)
+    ("王书记过不去的事，机密文件先发你", ["机密文件"]),  # 记过 inside 书记过: no sanction
+    ("今天我没去开会，机密文件你帮我拍一下", ["机密文件"]),  # 我没去 is no refusal
+    # words a violation holds too are no genre words (the rejected ones in GENRES' comments)
+    ("纪委通知还没下发，机密文件先给你看", ["机密文件"]),
+    ("最近纪委盯着，红包私下给", ["红包"]),
+    ("这份机密文件还不对外，先给你看", ["机密文件"]),
+    ("购物卡原封未动放你抽屉了", ["购物卡"]),
+    ("收的购物卡寄回老家给我妈用", ["购物卡"]),
+    ("内网传的机密文件说局长要调走", ["机密文件"]),
+    ("这次不请吃饭，直接发红包", ["红包"]),
+    ("他没答应，那就红包多包点", ["红包"]),
+    ("劝大家都投老王，红包我来发", ["红包"]),
 ]
 
 

@@ -39,6 +39,7 @@ class LexiconConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     lexicon: str | list[str]  # a list as the real detector takes it (the group checks' probes use lists)
     min_count: int = Field(default=1, ge=1)
+    official_prose: bool = True  # as the real detector's (a chat-only list is no hit in official prose)
 
 
 class SubstringLexicon:

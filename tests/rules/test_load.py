@@ -52,7 +52,7 @@ def test_shorthand_and_mapping_forms_validate(write_pack: WritePack, registry: R
         ("DM-01#lexicon:vulgar", "lexicon", "gifts"),
         ("DM-01#pii", "pii", "privacy"),
     ]
-    assert rule.triggers[1].trigger.config.model_dump() == {"lexicon": "vulgar", "min_count": 2}
+    assert rule.triggers[1].trigger.config.model_dump() == {"lexicon": "vulgar", "min_count": 2, "official_prose": True}
 
 
 def test_unknown_lexicon_names_file_line_field_and_suggestion(write_pack: WritePack, registry: Registry) -> None:

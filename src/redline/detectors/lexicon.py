@@ -29,6 +29,7 @@ from pypinyin import Style, lazy_pinyin
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import LiteralMatcher
 from redline.detectors.notices import drop_notice_hits
+from redline.detectors.register import official_register
 from redline.detectors.segments import split_by_words
 from redline.errors import PackError
 from redline.text.joined import joined_view
@@ -43,12 +44,19 @@ _STUTTER: Final = " (repeated characters)"  # appended to the `why` of a stutter
 
 
 class LexiconConfig(BaseModel):
-    """`- lexicon: gift-offers` or `- lexicon: {lexicon: [a, b], score: 0.8}`."""
+    """`- lexicon: gift-offers` or `- lexicon: {lexicon: [a, b], score: 0.8}`.
+
+    `official_prose: false`: no hit in a sentence of official prose (`register`), for a list of
+    chat's topics (off-topic: 股票 in "规范国有企业股票投资行为" is a report's field of work, not
+    chat about the market). By default a rule reads official prose too: a leak in formal
+    words is a leak.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     lexicon: list[str] = Field(min_length=1)
     score: float = Field(default=0.7, ge=0.0, le=1.0)
+    official_prose: bool = True
 
     @field_validator("lexicon", mode="before")
     @classmethod
@@ -63,6 +71,7 @@ class _Entry:
     form: str  # "term", "pinyin" or "initials"
     score: float
     inword: bool = False  # `|inword`: a hit inside a longer word counts (see `segments`)
+    chat_only: bool = False  # the trigger's `official_prose: false`: no hit in official prose
 
     @property
     def why(self) -> str:
@@ -120,6 +129,7 @@ class LexiconDetector:
         self._entry_why = np.array([why_id[e.why] for e in flat], dtype=np.int64)
         self._entry_score = np.array([e.score for e in flat], dtype=np.float64)
         self._entry_word = np.array([e.form != "term" for e in flat], dtype=np.bool_)  # whole words only
+        self._entry_chat_only = np.array([e.chat_only for e in flat], dtype=np.bool_)
         # two-character 汉字 terms a segmenter may find split across two words (快转 in 加快转变)
         self._entry_splittable = np.array(
             [e.form == "term" and not e.inword and len(normalize_text(e.term)) == 2 and _has_han(e.term)
@@ -150,7 +160,8 @@ class LexiconDetector:
                 for raw in ctx.lexicons[name]:
                     term, flags = parse_term(raw)
                     for literal, form in term_forms(raw, full=full):
-                        entry = _Entry(trigger.label, term, form, config.score, "inword" in flags)
+                        entry = _Entry(trigger.label, term, form, config.score, "inword" in flags,
+                                       not config.official_prose)
                         if entry not in by_literal[literal]:
                             by_literal[literal].append(entry)
         literals = sorted(by_literal)
@@ -184,6 +195,7 @@ class LexiconDetector:
             entries = np.concatenate([entries, s_entries[keep]])
         keep = _first_of_overlaps(rows, entries, starts, ends)
         keep &= ~split_by_words(texts, rows, starts, ends, keep & self._entry_splittable[entries])
+        keep &= ~_in_official_prose(texts, rows, keep & self._entry_chat_only[entries])
         columns = HitColumns(
             self.name, self._labels, self._whys, rows[keep], starts[keep], ends[keep],
             self._entry_label[entries[keep]], why_ids[keep], self._entry_score[entries[keep]],
@@ -260,6 +272,20 @@ def _first_of_overlaps(
     keep = np.ones(len(order), dtype=np.bool_)
     keep[order[repeat]] = False
     return keep
+
+
+def _in_official_prose(
+    texts: Sequence[str], rows: npt.NDArray[np.int64], asked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """True for the `asked` hits whose message reads as official prose; the register is
+    judged once per row, only for the few rows with such a hit."""
+    out = np.zeros(len(rows), dtype=np.bool_)
+    if not asked.any():
+        return out
+    candidates = np.unique(rows[asked])
+    prose = candidates[official_register([texts[r] for r in candidates.tolist()])]
+    out[asked] = np.isin(rows[asked], prose)
+    return out
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:

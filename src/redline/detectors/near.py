@@ -1,7 +1,9 @@
 """The near detector: a term of one lexicon within N characters of a term of another.
 
 Context rules in YAML: `- near: {lexicon: gift-offers, near_lexicon: approvals, window: 10}`
-raises a hit only when both occur close together; the span covers both terms.
+raises a hit only when both occur close together; the span covers both terms. A first term
+quoted by a notice (严禁…, a case report, a place's name such as 红包山水泥厂: `notices`) is no
+hit, as for the other term detectors.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import ClassVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from redline.contracts import BuildContext, Hit, Trigger
+from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.lexicon import term_forms
 from redline.detectors.matchers import LiteralMatcher
+from redline.detectors.notices import quoted_mask
 from redline.errors import PackError
 from redline.text.joined import joined_view
 
@@ -70,7 +74,8 @@ class NearDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """One hit per (trigger, term of the first lexicon) with a partner in the window."""
-        found = self._matcher.scan(joined_view(texts))
+        joined = joined_view(texts)
+        found = self._matcher.scan(joined)
         groups: dict[tuple[int, int, int], list[tuple[int, int, int]]] = defaultdict(list)
         for pid, row, start, end in zip(
             found.ids.tolist(), found.rows.tolist(), found.starts.tolist(), found.ends.tolist(),
@@ -79,6 +84,7 @@ class NearDetector:
             for index, side in self._sides[pid]:
                 groups[(row, index, side)].append((start, end, pid))
         hits: list[Hit] = []
+        firsts_at: list[tuple[int, int, int]] = []  # (row, start, end) of each hit's first term
         for (row, index, side), firsts in groups.items():
             partners = groups.get((row, index, 1))
             if side != 0 or not partners:
@@ -92,4 +98,11 @@ class NearDetector:
                 other = min(near, key=lambda p: max(p[0] - end, start - p[1]))
                 why = f"{self._literals[pid]} near {self._literals[other[2]]}"
                 hits.append(Hit(row, self.name, label, min(start, other[0]), max(end, other[1]), score, why))
-        return hits
+                firsts_at.append((row, start, end))
+        if not hits:
+            return hits
+        at = np.array(firsts_at, dtype=np.int64)
+        zeros = np.zeros(len(hits), dtype=np.int64)
+        quoted = quoted_mask(HitColumns(self.name, ("",), ("",), at[:, 0], at[:, 1], at[:, 2], zeros, zeros,
+                                        zeros.astype(np.float64)), joined)
+        return [hit for hit, q in zip(hits, quoted.tolist(), strict=True) if not q]

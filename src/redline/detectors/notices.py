@@ -41,6 +41,7 @@ from redline.text.normalize import normalize_text
 
 PROHIBITIONS: Final = (
     "严禁", "禁止", "不得", "不准", "请勿", "切勿", "杜绝", "警惕", "谨防", "防范", "抵制", "严防", "打击",
+    "不搞", "唔搞",  # 不搞拉票贿选 / 唔搞拉票 (Cantonese): a pledge or a programme's title
     # not 防止 (防止被纪委查到，机密文件看完就删 evades), not 所谓 (无所谓，购物卡照收), not 反对
     # (一起反对新政策 is a faction's plan): everyday words before the act; see GENRES 坚决防止
 )
@@ -53,6 +54,9 @@ TOPICS: Final = (
     "农业", "餐饮", "公司", "合作", "连锁", "集团", "协会", "公益", "场村", "广场", "大厦",
     # not 超市: 购物卡超市通用 is the card itself
     "发展", "取暖",  # 抱团发展, 抱团取暖: firms and villages working together, no faction
+    # 股票期权, 股票质押: tax and finance, not chat on the market; not 转让 (收的购物卡转让，八五折
+    # sells a gift), 股票转让 in a report is official prose (lexicon `official_prose: false`)
+    "期权", "质押",
 )
 GENRES: Final = (
     # a rebuttal says the rumour is false (辟谣); not 是谣言, which 不是谣言 ("it's true") contains
@@ -103,9 +107,49 @@ GENRES: Final = (
     "消费帮扶", "消费扶贫", "电商扶贫",
     # training and study announcements (培训)
     "培训班", "专题培训", "专题讲座", "专题学习", "宣讲会", "知识竞赛", "知识测试",
+    "保密培训", "廉洁从业", "廉洁培训", "医德医风",
+    # issue 20, other authors' wording of the same genres (data/conduct/authors w1–w3). Each
+    # word was checked against a violation that could hold it; the rejected ones are named.
+    # A case handled by the police or a sanction (查获, 端掉, 收缴, 带回所里, 被吊销执业证书,
+    # 选举结果作废, 当选无效, 留党察看, 点名批评, 解除劳动合同); not 出警 (a police officer's
+    # own leak starts 出警的时候…), not 被处分 / 被通报 (看完删了，小心被处分 is a leak's warning),
+    # not 吊销 (不交就吊销执照 is a rumour's threat), not 记过 (王书记过不去 holds it), not 窝点
+    # (去老窝点玩两把 is the den itself)
+    "查获", "端掉", "收缴", "带回所里", "带回派出所", "被吊销", "结果作废", "当选无效",
+    "留党察看", "点名批评", "深刻检查", "解除劳动合同", "记过处", "记大过", "取消咗", "责令整改", "依法立案",
+    "开除了", "通报上说",  # a report retold in chat (…开除了; 通报上说是收了二十几万)
+    # a notice's own voice (一律不得外传, 群规, 关于规范…的通知, 按赌博处理, 一律从严, 点名通报,
+    # 根据县纪委…); not 纪委通知 (纪委通知还没发，我先透露一下 leaks it), not 纪委盯着 (最近纪委
+    # 盯着，红包私下给), not 不对外 / 不能泄露 (名单还不对外，先给你看 leaks)
+    "一律不得", "一律拒绝", "群规", "关于规范", "按赌博", "一律从严", "从严处理", "点名通报",
+    "心存侥幸", "这就是贿选", "发现了就举报", "发现就举报", "直接报纪委", "截图也不行",
+    "根据县纪委", "根据市纪委", "根据纪委", "以任何名义", "涉密不上网",
+    "不搞封建", "不允许上传", "坚决破除", "培训会", "结果已公布",
+    # a rebuttal's verdict (已经澄清, 已回应, 引起恐慌); not 是假的 (官方说的是假的 spreads one),
+    # not 大家别慌 (大家别慌，内部消息说明天就恢复), not 官方报道 (官方报道不可信…)
+    "已经澄清", "已澄清", "已回应", "引起恐慌", "官网公开",
+    # handing in or returning a gift (交到镇纪委, 交驻局纪检组, 原路退回, 原样寄回); not 交到
+    # alone (the card handed over: 购物卡交到你手上了), not 原封未动 (the card left untouched in
+    # the official's drawer), not 寄回 (sent home for the family to use)
+    "交到纪委", "交到镇纪委", "交纪委", "交到纪检", "交纪检", "交驻", "交院办", "上交纪检", "已经上交",
+    "原封未动交", "当面退回", "原路退回", "全部退回", "原样寄回", "已寄回", "已拒绝", "签字登记",
+    # correct handling of files (在政务内网上传, 只能在内网…); not 内网传 (内网传的消息说局长要调走)
+    "内网上传", "只能在内网", "内网部署",
+    # a refusal or a talk-down told (我说免了, 劝大家别去, 劝住了, 我让他撤回了, 退不掉, 我没答应,
+    # 群我退了); not 劝大家 alone (劝大家都投老王), not 没答应 (他没答应，那就多送点), not 我没去 /
+    # 冇去 (今天我没去上课 is the conduct itself)
+    "我说免了", "劝大家别", "劝大家不要", "劝住了", "让他撤回", "退不掉", "我没答应", "我退了", "不该这么搞",
+    # not 我不送 / 不请吃饭 (这次不请吃饭，直接发红包 buys votes)
+    # a question whether it is allowed (算福利还是…, 需要申报吗, 这样算拉票吗); not 算拉票
+    # alone (这不算拉票，就请大家吃个饭 evades)
+    "还是算", "需要申报", "算拉票吗", "边界在哪",
+    "请问",  # a formal question to the office (请问…能上传吗)
+    # a welfare rule (不发现金和购物卡); not 不发 as a prohibition (补贴不发了, 不发的出局 are
+    # a rumour and a red-packet game)
+    "不发现金",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
-PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站"  # 彩票店门口, 彩票站旁边
+PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩山路"  # 彩票店门口, 彩票站旁边, 牛牛滩电站, 红包山水泥厂, 彩票路小学
 GENRE_REACH: Final = 60  # characters between a genre word and a hit it cancels (a chat message's length)
 REACH: Final = 12  # characters from the end of a prohibition word to the term
 TOPIC_GAP: Final = 1  # characters allowed between a term and its topic word (涉密文件的管理); _before_topic assumes 1
