@@ -23,6 +23,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import Hit, Trigger, config_as
+from redline.detectors.classifiers.grams import window_sums
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.errors import ConfigError
 
@@ -112,7 +113,7 @@ class LinearTextModel:
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probability of the positive class for every text of the batch (one vectorised pass)."""
-        sums, counts = self.hasher.weight_sums(texts, self.weights)
+        sums, counts = window_sums(self.hasher, texts, self.weights)
         logits = self.bias + sums / np.sqrt(np.maximum(counts, 1))
         return 1.0 / (1.0 + np.exp(-logits))
 

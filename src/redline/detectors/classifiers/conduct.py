@@ -33,6 +33,8 @@ from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
 from redline.detectors.classifiers.courtesy import courtesy_only
+from redline.detectors.classifiers.grams import Rows
+from redline.detectors.classifiers.multilabel import Evidence
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 if TYPE_CHECKING:
@@ -114,18 +116,18 @@ class ConductDetector:
         rows = rows[~courtesy_only([texts[i] for i in rows.tolist()])]  # no act to read (courtesy.py)
         if not rows.size:
             return []
-        subset = [texts[i] for i in rows.tolist()]
-        scores = model.full_scores(subset)
-        hits: list[Hit] = []
-        for lead in self.leads:
-            for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
-                row = int(rows[j])
-                hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
+        scores = model.full_scores(Rows(texts, rows))  # the batch's shared n-gram hashes (grams.py)
+        found = [(int(rows[j]), lead, float(scores[j, lead.column])) for lead in self.leads
+                 for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist()]
+        # every lead's evidence in one pass over the batch's shared hashes (multilabel.py)
+        evidence = self.loaded.model.evidence_rows(texts, [r for r, _, _ in found],
+                                                   [lead.column for _, lead, _ in found])
+        hits = [self._hit(texts[row], row, lead, score, ev)
+                for (row, lead, score), ev in zip(found, evidence, strict=True)]
         hits.sort(key=lambda h: (h.row, h.label))
         return hits
 
-    def _hit(self, text: str, row: int, lead: _Lead, score: float) -> Hit:
-        evidence = self.loaded.model.evidence(text, lead.column)
+    def _hit(self, text: str, row: int, lead: _Lead, score: float, evidence: Evidence) -> Hit:
         start, end = evidence.main
         grams = "、".join(f"“{text[s:e]}”" for s, e, _ in evidence.spans)
         why = (f"model {DETECTOR} v{self.version}: {self.loaded.model.categories[lead.column]} score "

@@ -19,7 +19,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from redline.detectors.classifiers.hashing import _BMP, _FOLD, BOS, EOS, NgramHasher, encode_batch
+from redline.detectors.classifiers.grams import Rows, window_sums, windows
+from redline.detectors.classifiers.hashing import _BMP, _FOLD, BOS, EOS, NgramHasher
 
 _PRIME: Final = np.uint64(0x100000001B3)  # the same constants as hashing.NgramHasher
 _MIX: Final = np.uint64(0x9E3779B97F4A7C15)
@@ -33,36 +34,12 @@ def _window_sums(
 ) -> tuple[F64, npt.NDArray[np.int64]]:
     """Per message and column: the sum of `weights[bucket]` over its n-grams; and n-gram counts.
 
-    `weights` is (buckets,) or (buckets, K). As in NgramHasher.weight_sums, every window of
-    the joined batch is hashed and a running sum turns each message's range into one subtraction.
+    `weights` is (buckets,) or (buckets, K); the sums are always (messages, K). The batch's
+    window hashes are shared with the other classifiers (grams.py); a `Rows` view sums only
+    its rows.
     """
-    n_rows = len(texts)
-    cols = 1 if weights.ndim == 1 else weights.shape[1]
-    sums = np.zeros((n_rows, cols))
-    counts = np.zeros(n_rows, dtype=np.int64)
-    cps, starts = encode_batch(texts, fold_digits=hasher.fold_digits, markers=hasher.markers)
-    total = cps.size
-    if total == 0:
-        return sums, counts
-    lengths = np.diff(np.append(starts, total))
-    cps64 = cps.astype(np.uint64)
-    shift = np.uint64(64 - hasher.bits)
-    h = np.zeros(total, dtype=np.uint64)
-    running = np.zeros((total + 1, cols))
-    w2 = weights.reshape(weights.shape[0], cols)
-    for n in range(1, hasher.n_max + 1):
-        span = total - n + 1
-        if span <= 0:
-            break
-        h = h[:span] * _PRIME + cps64[n - 1 :]
-        if n < hasher.n_min:
-            continue
-        buckets = ((h ^ np.uint64(n)) * _MIX) >> shift
-        np.cumsum(w2[buckets], axis=0, dtype=np.float64, out=running[1 : span + 1])
-        windows = np.maximum(lengths - n + 1, 0)
-        sums += running[starts + windows] - running[starts]
-        counts += windows
-    return sums, counts
+    sums, counts = window_sums(hasher, texts, weights)
+    return sums.reshape(len(counts), -1), counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +84,7 @@ class MultiLabelModel:
         long_enough = np.flatnonzero(lengths >= self.min_chars)
         if not long_enough.size:
             return long_enough
-        subset = [texts[i] for i in long_enough.tolist()]
-        return long_enough[self.gate_logits(subset) >= self.gate_threshold]
+        return long_enough[self.gate_logits(Rows(texts, long_enough)) >= self.gate_threshold]
 
     def full_scores(self, texts: Sequence[str]) -> F64:
         """(n, K) probabilities from the full model for every text (no gate)."""
@@ -122,7 +98,7 @@ class MultiLabelModel:
         out = np.zeros((len(texts), len(self.categories)))
         rows = self.passing(texts)
         if rows.size:
-            out[rows] = self.full_scores([texts[i] for i in rows.tolist()])
+            out[rows] = self.full_scores(Rows(texts, rows))
         return out
 
     def evidence(self, text: str, category: int, top: int = 3) -> Evidence:
@@ -150,21 +126,61 @@ class MultiLabelModel:
             if n < hasher.n_min:
                 continue
             weights = self.weights[(((h ^ np.uint64(n)) * _MIX) >> shift).astype(np.int64), category]
-            best_pos = np.argpartition(-weights, top)[:top] if weights.size > top else np.arange(weights.size)
-            for pos in best_pos.tolist():
-                start = max(pos - lead, 0)
-                end = min(pos - lead + n, len(text))
-                if end > start and weights[pos] > 0:
-                    found.append((float(weights[pos]), start, end))
-        found.sort(key=lambda f: (-f[0], f[1], f[2]))
-        best: list[tuple[int, int, float]] = []
-        for weight, start, end in found:
-            # a 3-gram and the 2-gram inside it are one piece of evidence, not two
-            if any(s <= start and end <= e for s, e, _ in best):
-                continue
-            best.append((start, end, weight))
-            if len(best) == top:
-                break
-        if not best:
-            best = [(0, len(text), 0.0)]
-        return Evidence(tuple(best))
+            _candidates(weights, n, lead, len(text), top, found)
+        return _best(found, len(text), top)
+
+    def evidence_rows(
+        self, texts: Sequence[str], rows: Sequence[int], categories: Sequence[int], top: int = 3,
+    ) -> list[Evidence]:
+        """`evidence(texts[row], category)` for many (row, category) of one batch at once.
+
+        The windows come from the batch's shared hashes (grams.py) and are weighed in one
+        gather per n; only picking the top n-grams stays per lead. Same result as `evidence`
+        (the same weights arrays reach the same selection).
+        """
+        if not len(rows):
+            return []
+        hasher = self.hasher
+        uniq, local = np.unique(np.asarray(rows, dtype=np.int64), return_inverse=True)
+        win = windows(hasher, texts, uniq)
+        lead = 1 if hasher.markers else 0
+        texts_of = [texts[int(r)] for r in uniq.tolist()]
+        found: list[list[tuple[float, int, int]]] = [[] for _ in rows]
+        seg_starts, seg_lengths = win.seg_starts.tolist(), win.seg_lengths.tolist()
+        for n in range(hasher.n_min, hasher.n_max + 1):
+            weighed = self.weights.take(win.buckets(n, hasher.bits), axis=0)
+            for k, (j, category) in enumerate(zip(local.tolist(), categories, strict=True)):
+                span = seg_lengths[j] - n + 1
+                if span > 0:
+                    at = seg_starts[j]
+                    _candidates(np.ascontiguousarray(weighed[at : at + span, category]), n, lead,
+                                len(texts_of[j]), top, found[k])
+        return [_best(f, len(texts_of[j]), top) for f, j in zip(found, local.tolist(), strict=True)]
+
+
+def _candidates(
+    weights: F32, n: int, lead: int, text_len: int, top: int, found: list[tuple[float, int, int]],
+) -> None:
+    """Add the `top` heaviest positive n-grams of one length to `found` as (weight, start, end)."""
+    best_pos = np.argpartition(-weights, top)[:top] if weights.size > top else np.arange(weights.size)
+    for pos in best_pos.tolist():
+        start = max(pos - lead, 0)
+        end = min(pos - lead + n, text_len)
+        if end > start and weights[pos] > 0:
+            found.append((float(weights[pos]), start, end))
+
+
+def _best(found: list[tuple[float, int, int]], text_len: int, top: int) -> Evidence:
+    """The strongest `top` candidates, a candidate inside a stronger one left out."""
+    found.sort(key=lambda f: (-f[0], f[1], f[2]))
+    best: list[tuple[int, int, float]] = []
+    for weight, start, end in found:
+        # a 3-gram and the 2-gram inside it are one piece of evidence, not two
+        if any(s <= start and end <= e for s, e, _ in best):
+            continue
+        best.append((start, end, weight))
+        if len(best) == top:
+            break
+    if not best:
+        best = [(0, text_len, 0.0)]
+    return Evidence(tuple(best))

@@ -1,0 +1,190 @@
+"""The hashed character n-grams of a batch, computed once and shared by every classifier.
+
+clf.offensive, clf.promotion and clf.conduct (its gate and its full model) hash the same
+windows of the same folded code points with the same constants; they differ only in how many
+high bits of the mixed hash they keep (`bits`) and which n they use. So the mixed hash of every
+window (`BatchGrams.mixed(n)`) is made once per batch and per folding, and each model only
+shifts it, gathers its weights and sums them per message.
+
+Summing: the weights of all n are added into one float64 value per window start (a window that
+would cross into the next message adds nothing), then one `np.add.reduceat` per message. That
+is one running pass where a running sum per n took four: numpy's cumsum costs several times a
+gather. The sums equal the per-n running sums up to float64 rounding (a test holds them to the
+window-by-window definition).
+
+A subset of the batch's rows (the messages a gate let through) is a `Rows` view: the windows
+of those rows are gathered from the batch's hashes, never re-joined and re-hashed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Final, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from redline.detectors.classifiers.hashing import NgramHasher, encode_batch
+from redline.text.joined import JoinedText
+
+_PRIME: Final = np.uint64(0x100000001B3)  # the constants of hashing.NgramHasher
+_MIX: Final = np.uint64(0x9E3779B97F4A7C15)
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
+
+
+class Rows(Sequence[str]):
+    """Some rows of a batch, as a `Sequence[str]` that remembers where they came from."""
+
+    __slots__ = ("parent", "rows")
+
+    def __init__(self, parent: Sequence[str], rows: I64) -> None:
+        self.parent = parent
+        self.rows = np.asarray(rows, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self.parent[int(r)] for r in self.rows[index].tolist()]
+        return self.parent[int(self.rows[index])]
+
+    def __iter__(self) -> Iterator[str]:
+        parent = self.parent
+        return (parent[r] for r in self.rows.tolist())
+
+
+@dataclass(slots=True)
+class BatchGrams:
+    """A batch's folded code points (BOS/EOS around each message) and window hashes by n."""
+
+    cps: U64
+    starts: I64  # where each message (its BOS) starts in `cps`
+    lengths: I64  # code points of each message, markers included
+    _mixed: list[U64] = field(default_factory=list)  # _mixed[n - 1]: every window of length n
+    _state: U64 | None = None  # the rolling hash of the longest n made so far
+
+    def mixed(self, n: int) -> U64:
+        """The mixed 64-bit hash of every window of length n (`len(cps) - n + 1` of them)."""
+        while len(self._mixed) < n:
+            k = len(self._mixed) + 1
+            span = max(len(self.cps) - k + 1, 0)
+            prev = self._state if self._state is not None else np.zeros(len(self.cps), dtype=np.uint64)
+            state = prev[:span] * _PRIME + self.cps[k - 1 : k - 1 + span]
+            self._state = state
+            self._mixed.append((state ^ np.uint64(k)) * _MIX)
+        return self._mixed[n - 1]
+
+
+# The classifiers of a plan all ask about the same batch: one entry per folding, compared by
+# identity with the batch's JoinedText (it holds the batch, so the id cannot be reused).
+_last: tuple[JoinedText, dict[tuple[bool, bool], BatchGrams]] | None = None
+
+
+def _make(texts: Sequence[str], fold_digits: bool, markers: bool) -> BatchGrams:
+    cps, starts = encode_batch(texts, fold_digits=fold_digits, markers=markers)
+    lengths = np.diff(np.append(starts, cps.size))
+    return BatchGrams(cps.astype(np.uint64), starts, lengths)
+
+
+def batch_grams(texts: Sequence[str], hasher: NgramHasher) -> BatchGrams:
+    """The n-gram hashes of `texts` under `hasher`'s folding, shared across one batch."""
+    global _last
+    key = (hasher.fold_digits, hasher.markers)
+    joined = getattr(texts, "joined", None)
+    if not isinstance(joined, JoinedText):
+        return _make(texts, *key)
+    last = _last
+    if last is None or last[0] is not joined:
+        last = _last = (joined, {})
+    found = last[1].get(key)
+    if found is None:
+        found = last[1][key] = _make(texts, *key)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """The windows of some messages of a batch, laid end to end: message k's windows start
+    at `seg_starts[k]` and there are `seg_lengths[k]` start positions (markers included)."""
+
+    grams: BatchGrams
+    seg_starts: I64
+    seg_lengths: I64
+    positions: I64 | None  # where each laid-out position is in the batch; None: the whole batch
+
+    def __len__(self) -> int:
+        return len(self.grams.cps) if self.positions is None else len(self.positions)
+
+    def buckets(self, n: int, bits: int) -> npt.NDArray[np.intp]:
+        """The bucket of every window of length n, by laid-out start position (near the end
+        of the batch there are fewer: `len(cps) - n + 1`)."""
+        mixed = self.grams.mixed(n)
+        if self.positions is not None and len(mixed):
+            mixed = mixed.take(np.minimum(self.positions, len(mixed) - 1))
+        out: npt.NDArray[np.intp] = (mixed >> np.uint64(64 - bits)).astype(np.intp)
+        return out
+
+
+def windows(hasher: NgramHasher, texts: Sequence[str], rows: I64 | None = None) -> Windows:
+    """The windows of `texts` (all of them, or only `rows`) under `hasher`'s folding."""
+    grams = batch_grams(texts, hasher)
+    if rows is None:
+        lengths = grams.lengths
+        return Windows(grams, np.cumsum(lengths) - lengths, lengths, None)
+    lengths = grams.lengths[rows]
+    ends = np.cumsum(lengths)
+    # every code point of the chosen rows, in row order: a running index per segment
+    positions = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    positions += np.repeat(grams.starts[rows] - (ends - lengths), lengths)
+    return Windows(grams, ends - lengths, lengths, positions)
+
+
+def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[np.float32]) -> tuple[F64, I64]:
+    """Per message: the sum of `weights[bucket]` over its n-grams (n_min..n_max); n-gram counts.
+
+    `weights` is (2**bits,) or (2**bits, K); the sums are (messages,) or (messages, K).
+    `texts` may be a `Rows` view of a batch: only those rows are summed.
+    """
+    rows: I64 | None = None
+    if isinstance(texts, Rows):
+        if 2 * len(texts.rows) > len(texts.parent):
+            # most of the batch (a gate's long-enough rows): summing every row and picking
+            # is cheaper than gathering the rows' windows, and gives the same sums
+            sums, counts = window_sums(hasher, texts.parent, weights)
+            return sums[texts.rows], counts[texts.rows]
+        rows, texts = texts.rows, texts.parent
+    win = windows(hasher, texts, rows)
+    seg_starts, seg_lengths, size = win.seg_starts, win.seg_lengths, len(win)
+    n_rows = len(seg_lengths)
+    shape = (n_rows,) if weights.ndim == 1 else (n_rows, weights.shape[1])
+    counts = np.zeros(n_rows, dtype=np.int64)
+    if size == 0 or n_rows == 0:
+        return np.zeros(shape), counts
+    last = seg_starts + seg_lengths - 1  # each message's EOS (or last code point)
+    acc = np.zeros((size, *shape[1:]))
+    for n in range(hasher.n_min, hasher.n_max + 1):
+        buckets = win.buckets(n, hasher.bits)
+        if not len(buckets):
+            break
+        vals = weights.take(buckets, axis=0)
+        # the n - 1 windows that start before a message's end but run past it count nothing
+        crossing = (last[:, None] - np.arange(n - 1, dtype=np.int64)[None, :]).ravel()
+        vals[crossing[crossing < len(vals)]] = 0
+        acc[: len(vals)] += vals
+        counts += np.maximum(seg_lengths - n + 1, 0)
+    # reduceat gives an empty segment the value at its start, not 0 (only without markers
+    # can a message have no code point at all)
+    empty = seg_lengths == 0
+    sums: F64 = np.add.reduceat(acc, np.minimum(seg_starts, size - 1), axis=0)
+    if empty.any():
+        sums[empty] = 0
+    return sums, counts
