@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from redline.cli.common import DEFAULT_DB, DbOption
-from redline.cli.packs import OverridesOption, PacksOption, load_built
+from redline.cli.packs import OverridesOption, PacksOption, load_text_plan
 from redline.contracts import SCAN_BATCH as BATCH, Finding
 from redline.errors import InputError, SourceLocation
 
@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
             return
         if not input_path.is_file():
             raise InputError("no such input file", SourceLocation(input_path))
-        built = load_built(packs, overrides)
+        plan = load_text_plan(packs, overrides)
         bad = BadLines(str(input_path))
         err = Console(stderr=True)
         n_msgs = n_findings = 0
@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
         ) as progress:
             task = progress.add_task("screening", total=input_path.stat().st_size)
             for ids, texts in read_batches(stream, bad, progress, task):
-                findings = scan_batch(built.plan, texts, ids=ids)
+                findings = scan_batch(plan, texts, ids=ids)
                 out.write(b"".join(orjson.dumps(finding_record(f)) + b"\n" for f in findings))
                 n_msgs += len(ids)
                 n_findings += len(findings)
@@ -188,6 +188,6 @@ def register(app: typer.Typer) -> None:
         more = f" (first {len(bad.shown)} shown)" if bad.count > len(bad.shown) else ""
         err.print(
             f"screened {n_msgs} messages in {secs:.1f} s: {n_findings} findings; "
-            f"{bad.count} bad lines skipped{more}; plan {built.plan.version}",
+            f"{bad.count} bad lines skipped{more}; plan {plan.version}",
             markup=False, highlight=False,
         )
