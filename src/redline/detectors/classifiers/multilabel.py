@@ -146,28 +146,58 @@ class MultiLabelModel:
         lead = 1 if hasher.markers else 0
         texts_of = [texts[int(r)] for r in uniq.tolist()]
         found: list[list[tuple[float, int, int]]] = [[] for _ in rows]
-        seg_starts, seg_lengths = win.seg_starts.tolist(), win.seg_lengths.tolist()
+        seg_starts, seg_lengths = win.seg_starts[local], win.seg_lengths[local]
+        cats = np.asarray(categories, dtype=np.int64)
+        text_lens = np.array([len(t) for t in texts_of], dtype=np.int64)[local]
         for n in range(hasher.n_min, hasher.n_max + 1):
             weighed = self.weights.take(win.buckets(n, hasher.bits), axis=0)
-            for k, (j, category) in enumerate(zip(local.tolist(), categories, strict=True)):
-                span = seg_lengths[j] - n + 1
-                if span > 0:
-                    at = seg_starts[j]
-                    _candidates(np.ascontiguousarray(weighed[at : at + span, category]), n, lead,
-                                len(texts_of[j]), top, found[k])
+            spans = seg_lengths - n + 1
+            width = int(spans.max(initial=0))
+            if width <= 0:
+                break
+            # every lead's windows of length n side by side (short rows padded with -inf), ranked
+            # by one sort per n. Where the top-th and the next weight are equal, which of the
+            # equal n-grams `evidence` keeps is argpartition's choice: those few rows are
+            # partitioned one by one as there, so the result is the same in every case.
+            offs = np.arange(width, dtype=np.int64)
+            valid = offs[None, :] < spans[:, None]
+            at = np.minimum(seg_starts[:, None] + offs[None, :], len(weighed) - 1)
+            vals = np.where(valid, weighed[at, cats[:, None]], np.float32(-np.inf))
+            ranked = np.argsort(-vals, axis=1, kind="stable")[:, : top + 1]
+            ranked_w = np.take_along_axis(vals, ranked, axis=1)
+            tied = (spans > top) & (ranked_w[:, top - 1] == ranked_w[:, min(top, width - 1)])
+            best, weight = ranked[:, :top], ranked_w[:, :top]
+            start = np.maximum(best - lead, 0)
+            end = np.minimum(best - lead + n, text_lens[:, None])
+            ok = (end > start) & (weight > 0) & ~tied[:, None]
+            for k, w, s, e in zip(np.nonzero(ok)[0].tolist(), weight[ok].tolist(), start[ok].tolist(),
+                                  end[ok].tolist(), strict=True):
+                found[k].append((w, s, e))
+            for k in np.flatnonzero(tied).tolist():
+                a, span = int(seg_starts[k]), int(spans[k])
+                _candidates(weighed[a : a + span, cats[k]], n, lead, int(text_lens[k]), top, found[k])
         return [_best(f, len(texts_of[j]), top) for f, j in zip(found, local.tolist(), strict=True)]
 
 
 def _candidates(
     weights: F32, n: int, lead: int, text_len: int, top: int, found: list[tuple[float, int, int]],
+    negated: F32 | None = None,
 ) -> None:
-    """Add the `top` heaviest positive n-grams of one length to `found` as (weight, start, end)."""
-    best_pos = np.argpartition(-weights, top)[:top] if weights.size > top else np.arange(weights.size)
-    for pos in best_pos.tolist():
+    """Add the `top` heaviest positive n-grams of one length to `found` as (weight, start, end).
+
+    `negated` (-weights, when the caller has it) is what is partitioned: the same values, so
+    the same selection, ties included.
+    """
+    size = len(weights)
+    if size > top:
+        best_pos = np.argpartition(-weights if negated is None else negated, top)[:top].tolist()
+    else:
+        best_pos = list(range(size))
+    for pos, weight in zip(best_pos, weights[best_pos].tolist(), strict=True):
         start = max(pos - lead, 0)
         end = min(pos - lead + n, text_len)
-        if end > start and weights[pos] > 0:
-            found.append((float(weights[pos]), start, end))
+        if end > start and weight > 0:
+            found.append((weight, start, end))
 
 
 def _best(found: list[tuple[float, int, int]], text_len: int, top: int) -> Evidence:
