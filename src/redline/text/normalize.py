@@ -167,14 +167,10 @@ def _slow_row(tables: FoldTables, text: str, base: int) -> tuple[list[int], list
 
     Returns code points and batch-global source spans (base = where the message starts).
     """
-    cps: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(text):
-        for out in pipeline_char(ch):
-            cps.append(ord(out))
-            starts.append(base + i)
-            ends.append(base + i + 1)
+    pieces = list(map(pipeline_char, text))  # P of each character (cached per character)
+    cps = [ord(out) for piece in pieces for out in piece]
+    starts = [base + i for i, piece in enumerate(pieces) for _ in piece]
+    ends = [start + 1 for start in starts]
     return _compose(tables, np.asarray(cps, dtype=np.uint32), starts, ends)
 
 
@@ -186,12 +182,14 @@ def _compose(
     res_s: list[int] = []
     res_e: list[int] = []
     i, n = 0, len(out)
+    composes = tables.compose.take(out).tolist()  # Python lists: no numpy scalar per character
+    points = out.tolist()
     while i < n:
         j = i + 1
-        while j < n and tables.compose[out[j]]:
+        while j < n and composes[j]:
             j += 1
         if j - i == 1:
-            res_cp.append(int(out[i]))
+            res_cp.append(points[i])
             res_s.append(starts[i])
             res_e.append(ends[i])
         else:
