@@ -18,6 +18,7 @@ of those rows are gathered from the batch's hashes, never re-joined and re-hashe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final, overload
@@ -25,7 +26,7 @@ from typing import Final, overload
 import numpy as np
 import numpy.typing as npt
 
-from redline.detectors.classifiers.hashing import NgramHasher, encode_batch
+from redline.detectors.classifiers.hashing import _BMP, _FOLD, BOS, EOS, NgramHasher, encode_batch
 from redline.text.joined import JoinedText
 
 _PRIME: Final = np.uint64(0x100000001B3)  # the constants of hashing.NgramHasher
@@ -71,6 +72,15 @@ class BatchGrams:
     lengths: I64  # code points of each message, markers included
     _mixed: list[U64] = field(default_factory=list)  # _mixed[n - 1]: every window of length n
     _state: U64 | None = None  # the rolling hash of the longest n made so far
+    _buckets: dict[tuple[int, int], npt.NDArray[np.intp]] = field(default_factory=dict)
+
+    def buckets(self, n: int, bits: int) -> npt.NDArray[np.intp]:
+        """The `bits`-bit bucket of every window of length n (models with the same hasher
+        share them: clf.offensive and clf.promotion)."""
+        found = self._buckets.get((n, bits))
+        if found is None:
+            found = self._buckets[(n, bits)] = (self.mixed(n) >> np.uint64(64 - bits)).astype(np.intp)
+        return found
 
     def mixed(self, n: int) -> U64:
         """The mixed 64-bit hash of every window of length n (`len(cps) - n + 1` of them)."""
@@ -89,10 +99,30 @@ class BatchGrams:
 _last: tuple[JoinedText, dict[tuple[bool, bool], BatchGrams]] | None = None
 
 
+@functools.cache
+def _full_fold(fold_digits: bool) -> npt.NDArray[np.uint32]:
+    """hashing's folding of the BMP as a table over every code point (one gather, no `where`)."""
+    table = np.arange(0x110000, dtype=np.uint32)
+    table[:_BMP] = _FOLD[fold_digits]
+    return table
+
+
 def _make(texts: Sequence[str], fold_digits: bool, markers: bool) -> BatchGrams:
-    cps, starts = encode_batch(texts, fold_digits=fold_digits, markers=markers)
-    lengths = np.diff(np.append(starts, cps.size))
-    return BatchGrams(cps.astype(np.uint64), starts, lengths)
+    joined = getattr(texts, "joined", None)
+    if markers and isinstance(joined, JoinedText) and len(joined):
+        # encode_batch's result, from the batch's code points: each NUL between two messages
+        # becomes EOS, BOS; the lengths are the rows' own (no string is built to count them)
+        raw = joined.codepoints
+        body = np.repeat(raw, 1 + (raw == 0))
+        seps = np.flatnonzero(body == 0)
+        body[seps[0::2]] = EOS
+        body[seps[1::2]] = BOS
+        cps = np.concatenate(([BOS], _full_fold(fold_digits).take(body), [EOS])).astype(np.uint64)
+        lengths = joined.row_ends - joined.row_starts + 2
+        return BatchGrams(cps, np.cumsum(lengths) - lengths, lengths)
+    cps32, starts = encode_batch(texts, fold_digits=fold_digits, markers=markers)
+    lengths = np.diff(np.append(starts, cps32.size))
+    return BatchGrams(cps32.astype(np.uint64), starts, lengths)
 
 
 def batch_grams(texts: Sequence[str], hasher: NgramHasher) -> BatchGrams:
@@ -127,8 +157,10 @@ class Windows:
     def buckets(self, n: int, bits: int) -> npt.NDArray[np.intp]:
         """The bucket of every window of length n, by laid-out start position (near the end
         of the batch there are fewer: `len(cps) - n + 1`)."""
+        if self.positions is None:
+            return self.grams.buckets(n, bits)
         mixed = self.grams.mixed(n)
-        if self.positions is not None and len(mixed):
+        if len(mixed):
             mixed = mixed.take(np.minimum(self.positions, len(mixed) - 1))
         out: npt.NDArray[np.intp] = (mixed >> np.uint64(64 - bits)).astype(np.intp)
         return out
@@ -178,13 +210,17 @@ def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[
         vals = weights.take(buckets, axis=0)
         # the n - 1 windows that start before a message's end but run past it count nothing
         crossing = (last[:, None] - np.arange(n - 1, dtype=np.int64)[None, :]).ravel()
-        vals[crossing[crossing < len(vals)]] = 0
+        # (a message shorter than n - 1 at the very start would give a negative index: the
+        # last window of the batch, which is not to be touched)
+        vals[crossing[(crossing >= 0) & (crossing < len(vals))]] = 0
         acc[: len(vals)] += vals
         counts += np.maximum(seg_lengths - n + 1, 0)
-    # reduceat gives an empty segment the value at its start, not 0 (only without markers
-    # can a message have no code point at all)
-    empty = seg_lengths == 0
-    sums: F64 = np.add.reduceat(acc, np.minimum(seg_starts, size - 1), axis=0)
-    if empty.any():
-        sums[empty] = 0
+    # reduceat over the messages that have code points (only without markers can one have
+    # none): it sums each up to the next one's start, and an empty one would cut it short
+    filled = seg_lengths > 0
+    if filled.all():
+        sums: F64 = np.add.reduceat(acc, seg_starts, axis=0)
+    else:
+        sums = np.zeros(shape)
+        sums[filled] = np.add.reduceat(acc, seg_starts[filled], axis=0)
     return sums, counts

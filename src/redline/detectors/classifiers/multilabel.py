@@ -165,7 +165,10 @@ class MultiLabelModel:
             vals = np.where(valid, weighed[at, cats[:, None]], np.float32(-np.inf))
             ranked = np.argsort(-vals, axis=1, kind="stable")[:, : top + 1]
             ranked_w = np.take_along_axis(vals, ranked, axis=1)
-            tied = (spans > top) & (ranked_w[:, top - 1] == ranked_w[:, min(top, width - 1)])
+            if width > top:  # a row with `top` windows or fewer keeps them all: no choice to make
+                tied = (spans > top) & (ranked_w[:, top - 1] == ranked_w[:, top])
+            else:
+                tied = np.zeros(len(spans), dtype=np.bool_)
             best, weight = ranked[:, :top], ranked_w[:, :top]
             start = np.maximum(best - lead, 0)
             end = np.minimum(best - lead + n, text_lens[:, None])
