@@ -87,3 +87,30 @@ def test_evidence_of_many_leads_is_each_leads_evidence(model: MultiLabelModel, t
     categories = [k % len(model.categories) for k in range(len(rows))]
     many = model.evidence_rows(batch, rows, categories)
     assert many == [model.evidence(batch[r], c) for r, c in zip(rows, categories, strict=True)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts=TEXTS)
+def test_tables_gathered_in_pairs_sum_as_alone(texts: list[str]) -> None:
+    """Two (or three) one-column tables of one size share their gathers; each sums as alone."""
+    hasher = HASHERS[0]
+    rng = np.random.default_rng(7)
+    tables = [rng.normal(size=1 << hasher.bits).astype(np.float32) for _ in range(3)]
+    for _ in range(2):  # the first round pairs the tables up, the second uses the pair
+        batch = normalize_batch(texts).texts
+        for table in tables:
+            reference, _ = _reference(hasher, list(batch), table)
+            sums, _ = grams.window_sums(hasher, batch, table)
+            np.testing.assert_allclose(sums, reference, rtol=1e-9, atol=1e-9)
+
+
+def test_the_first_two_tables_of_a_size_pair_up() -> None:
+    bits = 9  # a size no other test uses
+    first, second, third = (np.full(1 << bits, k, dtype=np.float32) for k in (1, 2, 3))
+    assert grams._pair_of(first, bits) is None  # waiting for a partner
+    table, column = grams._pair_of(second, bits) or (None, -1)
+    assert column == 1
+    assert table is not None
+    assert table.view(np.float32).reshape(-1, 2)[5].tolist() == [1.0, 2.0]
+    assert grams._pair_of(first, bits) == (table, 0)
+    assert grams._pair_of(third, bits) is None  # a third one gathers alone

@@ -19,6 +19,7 @@ of those rows are gathered from the batch's hashes, never re-joined and re-hashe
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final, overload
@@ -73,6 +74,18 @@ class BatchGrams:
     _mixed: list[U64] = field(default_factory=list)  # _mixed[n - 1]: every window of length n
     _state: U64 | None = None  # the rolling hash of the longest n made so far
     _buckets: dict[tuple[int, int], npt.NDArray[np.intp]] = field(default_factory=dict)
+    _paired: dict[tuple[int, int, int], npt.NDArray[np.float32]] = field(default_factory=dict)
+
+    def paired(self, n: int, bits: int, table: npt.NDArray[np.uint64]) -> npt.NDArray[np.float32]:
+        """(windows, 2) weights of a paired table (`_pair_of`) for every window of length n,
+        the windows that run past their message's end set to 0; made once per batch."""
+        key = (n, bits, id(table))
+        found = self._paired.get(key)
+        if found is None:
+            found = table.take(self.buckets(n, bits)).view(np.float32).reshape(-1, 2)
+            _zero_crossing(found, self.starts + self.lengths - 1, n)
+            self._paired[key] = found
+        return found
 
     def buckets(self, n: int, bits: int) -> npt.NDArray[np.intp]:
         """The `bits`-bit bucket of every window of length n (models with the same hasher
@@ -180,6 +193,44 @@ def windows(hasher: NgramHasher, texts: Sequence[str], rows: I64 | None = None) 
     return Windows(grams, ends - lengths, lengths, positions)
 
 
+def _zero_crossing(vals: npt.NDArray[np.generic], last: I64, n: int) -> None:
+    """Set to 0 the n - 1 windows before each message's last position: they run past its end.
+
+    (A message shorter than n - 1 at the very start gives a negative index: the last window
+    of the batch, which is not to be touched.)
+    """
+    crossing = (last[:, None] - np.arange(n - 1, dtype=np.int64)[None, :]).ravel()
+    vals[crossing[(crossing >= 0) & (crossing < len(vals))]] = 0
+
+
+# Two one-column tables with the same buckets (clf.offensive and clf.promotion: 2**20 float32
+# each) are gathered as one table of 8-byte records: a bucket's two weights share a cache
+# line, and one random read serves both models (about half the cost of two gathers).
+_SEEN: dict[int, weakref.ref[npt.NDArray[np.float32]]] = {}  # bits → the first table, unpaired
+_PAIRED: dict[int, tuple[weakref.ref[npt.NDArray[np.float32]], weakref.ref[npt.NDArray[np.float32]],
+                         npt.NDArray[np.uint64]]] = {}
+
+
+def _pair_of(weights: npt.NDArray[np.float32], bits: int) -> tuple[npt.NDArray[np.uint64], int] | None:
+    """(interleaved table, column of `weights` in it), once a second table of `bits` is seen."""
+    pair = _PAIRED.get(bits)
+    if pair is not None:
+        first, second = pair[0](), pair[1]()
+        if first is weights or second is weights:
+            return pair[2], 0 if first is weights else 1
+        if first is not None and second is not None:
+            return None  # a third table of the same size: it gathers alone
+    seen = _SEEN.get(bits)
+    other = seen() if seen is not None else None
+    if other is None or other is weights or other.shape != weights.shape:
+        _SEEN[bits] = weakref.ref(weights)
+        return None
+    interleaved = np.ascontiguousarray(np.stack([other, weights], axis=1)).view(np.uint64).ravel()
+    _PAIRED[bits] = (weakref.ref(other), weakref.ref(weights), interleaved)
+    del _SEEN[bits]
+    return interleaved, 1
+
+
 def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[np.float32]) -> tuple[F64, I64]:
     """Per message: the sum of `weights[bucket]` over its n-grams (n_min..n_max); n-gram counts.
 
@@ -203,16 +254,17 @@ def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[
         return np.zeros(shape), counts
     last = seg_starts + seg_lengths - 1  # each message's EOS (or last code point)
     acc = np.zeros((size, *shape[1:]))
+    whole = rows is None and weights.ndim == 1 and weights.dtype == np.float32
+    paired = _pair_of(weights, hasher.bits) if whole else None
     for n in range(hasher.n_min, hasher.n_max + 1):
         buckets = win.buckets(n, hasher.bits)
         if not len(buckets):
             break
-        vals = weights.take(buckets, axis=0)
-        # the n - 1 windows that start before a message's end but run past it count nothing
-        crossing = (last[:, None] - np.arange(n - 1, dtype=np.int64)[None, :]).ravel()
-        # (a message shorter than n - 1 at the very start would give a negative index: the
-        # last window of the batch, which is not to be touched)
-        vals[crossing[(crossing >= 0) & (crossing < len(vals))]] = 0
+        if paired is not None:
+            vals = win.grams.paired(n, hasher.bits, paired[0])[:, paired[1]]  # crossing windows at 0
+        else:
+            vals = weights.take(buckets, axis=0)
+            _zero_crossing(vals, last, n)  # windows that run past their message's end count nothing
         acc[: len(vals)] += vals
         counts += np.maximum(seg_lengths - n + 1, 0)
     # reduceat over the messages that have code points (only without markers can one have
