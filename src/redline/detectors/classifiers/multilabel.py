@@ -152,50 +152,60 @@ class MultiLabelModel:
         for n in range(hasher.n_min, hasher.n_max + 1):
             weighed = self.weights.take(win.buckets(n, hasher.bits), axis=0)
             spans = seg_lengths - n + 1
-            width = int(spans.max(initial=0))
-            if width <= 0:
+            if int(spans.max(initial=0)) <= 0:
                 break
-            # every lead's windows of length n side by side (short rows padded with -inf), ranked
-            # by one sort per n. Where the top-th and the next weight are equal, which of the
-            # equal n-grams `evidence` keeps is argpartition's choice: those few rows are
-            # partitioned one by one as there, so the result is the same in every case.
-            offs = np.arange(width, dtype=np.int64)
-            valid = offs[None, :] < spans[:, None]
-            at = np.minimum(seg_starts[:, None] + offs[None, :], len(weighed) - 1)
-            vals = np.where(valid, weighed[at, cats[:, None]], np.float32(-np.inf))
-            ranked = np.argsort(-vals, axis=1, kind="stable")[:, : top + 1]
-            ranked_w = np.take_along_axis(vals, ranked, axis=1)
-            if width > top:  # a row with `top` windows or fewer keeps them all: no choice to make
-                tied = (spans > top) & (ranked_w[:, top - 1] == ranked_w[:, top])
-            else:
-                tied = np.zeros(len(spans), dtype=np.bool_)
-            best, weight = ranked[:, :top], ranked_w[:, :top]
-            start = np.maximum(best - lead, 0)
-            end = np.minimum(best - lead + n, text_lens[:, None])
-            ok = (end > start) & (weight > 0) & ~tied[:, None]
-            for k, w, s, e in zip(np.nonzero(ok)[0].tolist(), weight[ok].tolist(), start[ok].tolist(),
-                                  end[ok].tolist(), strict=True):
-                found[k].append((w, s, e))
-            for k in np.flatnonzero(tied).tolist():
-                a, span = int(seg_starts[k]), int(spans[k])
-                _candidates(weighed[a : a + span, cats[k]], n, lead, int(text_lens[k]), top, found[k])
+            # leads of similar length together (one long message must not widen every row)
+            size_class = np.ceil(np.log2(np.maximum(spans, 1))).astype(np.int64)
+            for cls in np.unique(size_class).tolist():
+                group = np.flatnonzero(size_class == cls)
+                _rank(weighed, seg_starts[group], spans[group], cats[group], text_lens[group], n, lead, top,
+                      [found[k] for k in group.tolist()])
         return [_best(f, len(texts_of[j]), top) for f, j in zip(found, local.tolist(), strict=True)]
+
+
+def _rank(
+    weighed: F32, starts: npt.NDArray[np.int64], spans: npt.NDArray[np.int64], cats: npt.NDArray[np.int64],
+    text_lens: npt.NDArray[np.int64], n: int, lead: int, top: int, found: list[list[tuple[float, int, int]]],
+) -> None:
+    """`_candidates` for many leads' windows of length n at once (`weighed`: every window's
+    weights by category; lead k's windows start at `starts[k]`, `spans[k]` of them).
+
+    The leads' windows side by side (short rows padded with -inf), ranked by one stable sort.
+    Where the top-th and the next weight are equal, which of the equal n-grams `evidence`
+    keeps is argpartition's choice: those few rows are partitioned one by one as there, so
+    the result is the same in every case.
+    """
+    width = int(spans.max(initial=0))
+    if width <= 0:
+        return
+    offs = np.arange(width, dtype=np.int64)
+    valid = offs[None, :] < spans[:, None]
+    at = np.minimum(starts[:, None] + offs[None, :], len(weighed) - 1)
+    vals = np.where(valid, weighed[at, cats[:, None]], np.float32(-np.inf))
+    ranked = np.argsort(-vals, axis=1, kind="stable")[:, : top + 1]
+    ranked_w = np.take_along_axis(vals, ranked, axis=1)
+    if width > top:  # a row with `top` windows or fewer keeps them all: no choice to make
+        tied = (spans > top) & (ranked_w[:, top - 1] == ranked_w[:, top])
+    else:
+        tied = np.zeros(len(spans), dtype=np.bool_)
+    best, weight = ranked[:, :top], ranked_w[:, :top]
+    start = np.maximum(best - lead, 0)
+    end = np.minimum(best - lead + n, text_lens[:, None])
+    ok = (end > start) & (weight > 0) & ~tied[:, None]
+    for k, w, s, e in zip(np.nonzero(ok)[0].tolist(), weight[ok].tolist(), start[ok].tolist(), end[ok].tolist(),
+                          strict=True):
+        found[k].append((w, s, e))
+    for k in np.flatnonzero(tied).tolist():
+        a, span = int(starts[k]), int(spans[k])
+        _candidates(weighed[a : a + span, cats[k]], n, lead, int(text_lens[k]), top, found[k])
 
 
 def _candidates(
     weights: F32, n: int, lead: int, text_len: int, top: int, found: list[tuple[float, int, int]],
-    negated: F32 | None = None,
 ) -> None:
-    """Add the `top` heaviest positive n-grams of one length to `found` as (weight, start, end).
-
-    `negated` (-weights, when the caller has it) is what is partitioned: the same values, so
-    the same selection, ties included.
-    """
+    """Add the `top` heaviest positive n-grams of one length to `found` as (weight, start, end)."""
     size = len(weights)
-    if size > top:
-        best_pos = np.argpartition(-weights if negated is None else negated, top)[:top].tolist()
-    else:
-        best_pos = list(range(size))
+    best_pos = np.argpartition(-weights, top)[:top].tolist() if size > top else list(range(size))
     for pos, weight in zip(best_pos, weights[best_pos].tolist(), strict=True):
         start = max(pos - lead, 0)
         end = min(pos - lead + n, text_len)
