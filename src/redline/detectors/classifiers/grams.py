@@ -242,8 +242,8 @@ def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[
         if 2 * len(texts.rows) > len(texts.parent):
             # most of the batch (a gate's long-enough rows): summing every row and picking
             # is cheaper than gathering the rows' windows, and gives the same sums
-            sums, counts = window_sums(hasher, texts.parent, weights)
-            return sums[texts.rows], counts[texts.rows]
+            every, every_count = window_sums(hasher, texts.parent, weights)
+            return every[texts.rows], every_count[texts.rows]
         rows, texts = texts.rows, texts.parent
     win = windows(hasher, texts, rows)
     seg_starts, seg_lengths, size = win.seg_starts, win.seg_lengths, len(win)
