@@ -1,9 +1,8 @@
 """Do two revisions of Redline screen a fixed real sample the same? (issue 20, speed work)
 
-`python -m bench.screen_same [BASE_REF]` (default: HEAD~0's merge base is not guessed; give
-the ref the speed work started from) exports BASE_REF's `src/` with `git archive` into a
-temporary directory, runs `python -m redline screen --packs all` of BASE_REF and of this
-working tree on the same input, and compares the findings:
+`python -m bench.screen_same [BASE_REF]` (default HEAD) exports BASE_REF's `src/` with
+`git archive` into a temporary directory, runs `python -m redline screen --packs all` of
+BASE_REF and of this working tree on the same input, and compares the findings:
 
 - the (message, rule, start, end) set — must be equal: speed work must not change what is
   found or where;
