@@ -22,10 +22,11 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import Hit, Trigger, config_as
+from redline.contracts import Hit, HitColumns, Trigger, config_as
 from redline.detectors.classifiers.grams import window_sums
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.errors import ConfigError
+from redline.text.joined import JoinedText
 
 MODELS_PACKAGE: Final = "redline.models"
 _FIXED_ZIP_TIME: Final = (2020, 1, 1, 0, 0, 0)  # so that retraining gives a byte-identical file
@@ -142,18 +143,33 @@ class MessageClassifier:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits cover the whole message; `why` names the model, version and threshold."""
+        return self.scan_columns(texts).to_hits()
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns:
+        """`scan` as columns (no `Hit` per lead): sorted by (row, label) as `scan` is."""
         scores = self.scores(texts)
-        hits: list[Hit] = []
-        for label, threshold in self.triggers:
-            for row in np.flatnonzero(scores >= threshold).tolist():
-                score = float(scores[row])
-                why = (
-                    f"model {self.detector} v{self.version}: score {score:.3f} "
-                    f"≥ threshold {threshold:.3f}"
-                )
-                hits.append(Hit(row, self.detector, label, 0, len(texts[row]), score, why))
-        hits.sort(key=lambda h: (h.row, h.label))
-        return hits
+        joined = getattr(texts, "joined", None)
+        if isinstance(joined, JoinedText):
+            lengths = joined.row_ends - joined.row_starts  # code points = characters of each row
+        else:
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        labels = sorted({label for label, _ in self.triggers})
+        rank = {label: i for i, label in enumerate(labels)}
+        parts = [(np.flatnonzero(scores >= threshold), rank[label], threshold) for label, threshold in self.triggers]
+        rows = np.concatenate([r for r, _, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        label_ids = np.concatenate([np.full(len(r), k, dtype=np.int64) for r, k, _ in parts]) if parts else rows
+        order = np.lexsort((label_ids, rows))  # stable: a label's triggers keep their order
+        rows, label_ids = rows[order].astype(np.int64), label_ids[order]
+        thresholds = [t for r, _, t in parts for _ in range(len(r))]
+        hit_scores = scores[rows].astype(np.float64)
+        whys: dict[str, int] = {}
+        why_ids = np.fromiter(
+            (whys.setdefault(f"model {self.detector} v{self.version}: score {score:.3f} "
+                             f"≥ threshold {thresholds[i]:.3f}", len(whys))
+             for i, score in zip(order.tolist(), hit_scores.tolist(), strict=True)),
+            dtype=np.int64, count=len(rows))
+        return HitColumns(self.detector, tuple(labels), tuple(whys), rows, np.zeros(len(rows), dtype=np.int64),
+                          lengths[rows].astype(np.int64), label_ids, why_ids, hit_scores)
 
 
 _M = TypeVar("_M", bound=MessageClassifier)
