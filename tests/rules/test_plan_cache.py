@@ -76,3 +76,12 @@ def test_the_cached_text_plan_screens_like_a_fresh_one(cache_dir: Path) -> None:
     assert expected  # the texts do raise findings
     assert scan_batch(first, texts) == expected
     assert scan_batch(again, texts) == expected
+
+
+def test_only_the_newest_entries_are_kept(cache_dir: Path) -> None:
+    for k in range(plan_cache.KEEP_PLANS + 2):
+        plan_cache.cached_plan(f"k{k}", lambda k=k: k)
+        written = cache_dir / f"plan-k{k}.pickle"
+        os.utime(written, ns=(k * 10**9, k * 10**9))  # an order the file system cannot blur
+    kept = sorted(p.name for p in cache_dir.glob("plan-*.pickle"))
+    assert kept == [f"plan-k{k}.pickle" for k in range(2, plan_cache.KEEP_PLANS + 2)]

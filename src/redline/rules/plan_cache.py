@@ -34,6 +34,7 @@ from typing import Final, TypeVar
 from redline.cache import cache_dir, content_key, write_atomic
 
 MAX_OVERRIDE_FILES: Final = 2000  # an overrides folder larger than this is not scanned for changes
+KEEP_PLANS: Final = 4  # entries kept (~25 MB each): a new code or pack version replaces the oldest
 _LIBRARIES: Final = ("numpy", "hyperscan", "pydantic", "google-re2", "scikit-learn", "python-crfsuite")
 _PACKAGE: Final = Path(__file__).resolve().parent.parent  # the installed `redline` package
 T = TypeVar("T")
@@ -129,6 +130,14 @@ def cached_plan(key: str | None, build: Callable[[], T]) -> T:
     try:
         write_atomic(path, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
         path.chmod(0o600)
+        _prune(where)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # a read-only cache or an unpicklable detector: build again next time
     return built
+
+
+def _prune(where: Path) -> None:
+    """Delete all but the KEEP_PLANS most recently written plan entries."""
+    entries = sorted(where.glob("plan-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP_PLANS:]:
+        old.unlink(missing_ok=True)
