@@ -227,7 +227,7 @@ def _pair_of(weights: npt.NDArray[np.float32], bits: int) -> tuple[npt.NDArray[n
         return None
     interleaved = np.ascontiguousarray(np.stack([other, weights], axis=1)).view(np.uint64).ravel()
     _PAIRED[bits] = (weakref.ref(other), weakref.ref(weights), interleaved)
-    del _SEEN[bits]
+    _SEEN.pop(bits, None)  # (another thread may have paired it meanwhile: pairing twice is harmless)
     return interleaved, 1
 
 
