@@ -247,21 +247,22 @@ def _splice_slow_rows(
     pieces_cp: list[npt.NDArray[np.uint32]] = []
     pieces_s: list[npt.NDArray[np.int64]] = []
     pieces_e: list[npt.NDArray[np.int64]] = []
+    ident = np.arange(len(out) + 1, dtype=_I64)  # the untouched stretches are views of one range
     cursor = 0
     for row in rows:
         lo = int(ostart[row])
         hi = lo + len(originals[row])
         pieces_cp.append(out[cursor:lo])
-        pieces_s.append(np.arange(cursor, lo, dtype=_I64))
-        pieces_e.append(np.arange(cursor + 1, lo + 1, dtype=_I64))
+        pieces_s.append(ident[cursor:lo])
+        pieces_e.append(ident[cursor + 1 : lo + 1])
         c, s, e = _slow_row(tables, originals[row], lo)
         pieces_cp.append(c)
         pieces_s.append(s)
         pieces_e.append(e)
         cursor = hi
     pieces_cp.append(out[cursor:])
-    pieces_s.append(np.arange(cursor, len(out), dtype=_I64))
-    pieces_e.append(np.arange(cursor + 1, len(out) + 1, dtype=_I64))
+    pieces_s.append(ident[cursor : len(out)])
+    pieces_e.append(ident[cursor + 1 :])
     return np.concatenate(pieces_cp), np.concatenate(pieces_s), np.concatenate(pieces_e)
 
 
