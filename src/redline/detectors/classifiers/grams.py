@@ -73,7 +73,7 @@ class BatchGrams:
     lengths: I64  # code points of each message, markers included
     _mixed: list[U64] = field(default_factory=list)  # _mixed[n - 1]: every window of length n
     _state: U64 | None = None  # the rolling hash of the longest n made so far
-    _buckets: dict[tuple[int, int], npt.NDArray[np.intp]] = field(default_factory=dict)
+    _buckets: dict[tuple[int, int], I64] = field(default_factory=dict)
     _paired: dict[tuple[int, int, int], npt.NDArray[np.float32]] = field(default_factory=dict)
 
     def paired(self, n: int, bits: int, table: npt.NDArray[np.uint64]) -> npt.NDArray[np.float32]:
@@ -87,12 +87,13 @@ class BatchGrams:
             self._paired[key] = found
         return found
 
-    def buckets(self, n: int, bits: int) -> npt.NDArray[np.intp]:
+    def buckets(self, n: int, bits: int) -> I64:
         """The `bits`-bit bucket of every window of length n (models with the same hasher
         share them: clf.offensive and clf.promotion)."""
         found = self._buckets.get((n, bits))
         if found is None:
-            found = self._buckets[(n, bits)] = (self.mixed(n) >> np.uint64(64 - bits)).astype(np.intp)
+            # below 2**bits, so the same number read as a signed index (a view: no copy)
+            found = self._buckets[(n, bits)] = (self.mixed(n) >> np.uint64(64 - bits)).view(np.int64)
         return found
 
     def mixed(self, n: int) -> U64:
@@ -101,9 +102,12 @@ class BatchGrams:
             k = len(self._mixed) + 1
             span = max(len(self.cps) - k + 1, 0)
             prev = self._state if self._state is not None else np.zeros(len(self.cps), dtype=np.uint64)
-            state = prev[:span] * _PRIME + self.cps[k - 1 : k - 1 + span]
+            state = prev[:span] * _PRIME  # new arrays only where needed: the rest in place
+            state += self.cps[k - 1 : k - 1 + span]
             self._state = state
-            self._mixed.append((state ^ np.uint64(k)) * _MIX)
+            mixed = state ^ np.uint64(k)
+            mixed *= _MIX
+            self._mixed.append(mixed)
         return self._mixed[n - 1]
 
 
@@ -167,7 +171,7 @@ class Windows:
     def __len__(self) -> int:
         return len(self.grams.cps) if self.positions is None else len(self.positions)
 
-    def buckets(self, n: int, bits: int) -> npt.NDArray[np.intp]:
+    def buckets(self, n: int, bits: int) -> I64:
         """The bucket of every window of length n, by laid-out start position (near the end
         of the batch there are fewer: `len(cps) - n + 1`)."""
         if self.positions is None:
@@ -175,7 +179,7 @@ class Windows:
         mixed = self.grams.mixed(n)
         if len(mixed):
             mixed = mixed.take(np.minimum(self.positions, len(mixed) - 1))
-        out: npt.NDArray[np.intp] = (mixed >> np.uint64(64 - bits)).astype(np.intp)
+        out: I64 = (mixed >> np.uint64(64 - bits)).view(np.int64)
         return out
 
 
