@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -39,35 +38,24 @@ def _dictionary_file() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
-def _cache_file(dictionary: Path) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    stat = dictionary.stat()  # a new jieba dictionary gets new tables
-    return Path(base) / "redline" / f"word-pairs-{stat.st_size}-{int(stat.st_mtime)}-{MIN_FREQ}.npz"
-
-
 @functools.cache
 def _dictionary_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(sorted keys of every word's last two characters, of every word's first two).
 
     Reading jieba's 349,046-word dictionary takes a good part of a second, so the two tables
-    are kept in the user's cache (a few MB) and read from there after the first time.
+    are kept in the user's cache (redline.cache, a few MB) and read from there after the
+    first time; a new jieba dictionary gets new tables.
     """
     dictionary = _dictionary_file()
-    cached = _cache_file(dictionary)
-    try:
-        with np.load(cached) as stored:
-            return stored["ends"], stored["starts"]
-    except (OSError, KeyError, ValueError):
-        pass
-    tables = _read_dictionary(dictionary)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.npz")
-        np.savez(tmp, ends=tables[0], starts=tables[1])
-        tmp.replace(cached)
-    except OSError:
-        pass  # a read-only home: the tables are rebuilt in the next process
-    return tables
+    stat = dictionary.stat()
+    key = content_key(str(stat.st_size), str(stat.st_mtime_ns), str(MIN_FREQ))
+
+    def build() -> dict[str, npt.NDArray[np.generic]]:
+        ends, starts = _read_dictionary(dictionary)
+        return {"ends": ends, "starts": starts}
+
+    tables = cached_arrays("word-pairs", key, build)
+    return tables["ends"], tables["starts"]  # type: ignore[return-value]
 
 
 def _read_dictionary(path: Path) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
