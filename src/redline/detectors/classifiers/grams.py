@@ -7,10 +7,11 @@ window (`BatchGrams.mixed(n)`) is made once per batch and per folding, and each 
 shifts it, gathers its weights and sums them per message.
 
 Summing: the weights of all n are added into one float64 value per window start (a window that
-would cross into the next message adds nothing), then one `np.add.reduceat` per message. That
-is one running pass where a running sum per n took four: numpy's cumsum costs several times a
-gather. The sums equal the per-n running sums up to float64 rounding (a test holds them to the
-window-by-window definition).
+would cross into the next message adds nothing), then one `np.add.reduceat` over the batch
+gives each message's sum. That is one pass where a running sum per n took four (numpy's
+cumsum costs several times a gather). The sums equal the per-n running sums up to float64
+rounding (a test holds them to the window-by-window definition). Two one-column tables of
+the same size (clf.offensive, clf.promotion) are gathered together (`_pair_of`).
 
 A subset of the batch's rows (the messages a gate let through) is a `Rows` view: the windows
 of those rows are gathered from the batch's hashes, never re-joined and re-hashed.
