@@ -105,7 +105,7 @@ def _t2s_comparison(texts: list[str]) -> dict[str, float | str]:
 
 
 def run() -> dict[str, object]:
-    fold_tables()  # built once per process (~2 s); not part of the per-message cost
+    fold_tables()  # read from the user's cache (built once, ~1 s); not part of the per-message cost
     terms = org_terms(N_TERMS)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)

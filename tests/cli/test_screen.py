@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from redline.cli import main
 
@@ -119,3 +120,62 @@ def test_reader_keeps_line_numbers_across_blocks_and_batches(monkeypatch: pytest
     assert [i for ids, _ in batches for i in ids] == ["a", "2", "c", "e", "f"]
     assert [t for _, texts in batches for t in texts] == ["一", "二", "三", "五", "no newline at the end"]
     assert bad.shown == ["in.jsonl:4: not a JSON object", "in.jsonl:6: `text` is not a string"]
+
+
+_RECORD_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, width=16),
+                           st.text(max_size=4), st.lists(st.integers(), max_size=1))
+_RECORDS = st.one_of(
+    st.fixed_dictionaries({"id": st.one_of(st.text(max_size=3), st.integers(0, 9)), "text": st.text(max_size=6)}),
+    st.dictionaries(st.sampled_from(["id", "text", "x"]), _RECORD_VALUES, max_size=3),
+    _RECORD_VALUES,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_RECORDS, min_size=1, max_size=6))
+def test_chunk_fast_path_reads_as_line_by_line(records: list[object]) -> None:
+    """The column-wise check of a parsed chunk accepts exactly what the line parser accepts."""
+    import redline.cli.screen as screen
+
+    raws = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+    by_line = screen.BadLines("in.jsonl")
+    expected: tuple[list[str], list[str]] = ([], [])
+    for k, raw in enumerate(raws):
+        parsed = screen.parse_line(raw, k + 1, by_line)
+        if parsed is not None:
+            expected[0].append(parsed[0])
+            expected[1].append(parsed[1])
+    bad = screen.BadLines("in.jsonl")
+    assert screen.parse_chunk(raws, 1, bad) == expected
+    assert (bad.count, bad.shown) == (by_line.count, by_line.shown)
+
+
+_LINES = st.one_of(
+    st.builds(lambda i, t: json.dumps({"id": i, "text": t}, ensure_ascii=False),
+              st.one_of(st.text(max_size=3), st.integers(0, 99)), st.text(max_size=8)),
+    st.sampled_from(["", " ", "\r", "[1]", "{not json", '{"id": "x"}', '{"id": "y", "text": null}', "1,2"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_LINES, max_size=12), st.integers(1, 64), st.booleans())
+def test_batches_read_as_the_lines_parsed_one_by_one(lines: list[str], block: int, final_newline: bool) -> None:
+    import io
+    from unittest.mock import patch
+
+    import redline.cli.screen as screen
+
+    body = "\n".join(lines).encode() + (b"\n" if final_newline and lines else b"")
+    expected: tuple[list[str], list[str]] = ([], [])
+    by_line = screen.BadLines("in.jsonl")
+    for k, raw in enumerate(body.split(b"\n")):
+        parsed = screen.parse_line(raw, k + 1, by_line)
+        if parsed is not None:
+            expected[0].append(parsed[0])
+            expected[1].append(parsed[1])
+    bad = screen.BadLines("in.jsonl")
+    with patch.object(screen, "BATCH", 3):  # batches end inside blocks and blocks inside batches
+        got = list(screen.read_batches(io.BytesIO(body), bad, None, None, block=block))
+    assert all(len(ids) <= 3 for ids, _ in got)
+    assert ([i for ids, _ in got for i in ids], [t for _, texts in got for t in texts]) == expected
+    assert bad.shown == by_line.shown

@@ -47,6 +47,24 @@ def load_built(
     return build.Built(packset, compile_plan(packset, cache_dir=cache_dir))
 
 
+def load_text_plan(packs: str, overrides: Path | None) -> ScanPlan:
+    """The plan's text part (detectors and rules; no record analyzers) for screening messages,
+    read from the user's cache when nothing it is made from has changed (rules/plan_cache.py).
+
+    Without the record analyzers, reading it imports no payment or group module (pyarrow,
+    duckdb); a plan with load errors is never cached.
+    """
+    from dataclasses import replace
+
+    from redline.rules.load import resolve_pack_paths
+    from redline.rules.plan_cache import cached_plan, plan_key
+
+    def make() -> ScanPlan:
+        return replace(load_built(packs, overrides).plan, record_triggers={}, probes={})
+
+    return cached_plan(plan_key(packs, resolve_pack_paths(packs), overrides, extra="text plan"), make)
+
+
 def engine_scan(plan: ScanPlan, texts: Sequence[str]) -> list[Finding]:
     """The real engine over one batch; message ids are the row numbers."""
     from redline.scan.engine import scan_batch  # the engine is loaded only when scanning

@@ -12,16 +12,18 @@ import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Annotated, Any, Final
 
+import numpy as np
 import orjson
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from redline.cli.common import DEFAULT_DB, DbOption
-from redline.cli.packs import OverridesOption, PacksOption, load_built
+from redline.cli.packs import OverridesOption, PacksOption, load_text_plan
 from redline.contracts import SCAN_BATCH as BATCH, Finding
 from redline.errors import InputError, SourceLocation
 
@@ -73,28 +75,46 @@ def parse_line(raw: bytes, lineno: int, bad: BadLines) -> tuple[str, str] | None
     return str(mid), text
 
 
-def _valid(rec: Any) -> bool:
-    return (
-        type(rec) is dict
-        and type(rec.get("text")) is str
-        and type(rec.get("id")) in (str, int)
-        and rec["id"] != ""
-    )
+_TEXT: Final = itemgetter("text")
+_ID: Final = itemgetter("id")
+_ID_TYPES: Final = frozenset((str, int))
+
+
+def _columns(records: Any) -> tuple[list[str], list[str]] | None:
+    """(ids, texts) of parsed records when every one is well-formed, else None.
+
+    Checked column-wise with C-level `map`s (no Python call per record): every record an
+    object with a string `text` and a non-empty string or integer `id`. Anything else (a
+    null text, a missing id) takes the line-by-line path, which handles or names it.
+    """
+    try:
+        texts = list(map(_TEXT, records))
+        ids = list(map(_ID, records))
+    except (KeyError, TypeError, IndexError):  # not an object, or a field missing
+        return None
+    if set(map(type, records)) != {dict} or set(map(type, texts)) != {str}:
+        return None
+    id_types = set(map(type, ids))
+    if not id_types <= _ID_TYPES or "" in ids:
+        return None
+    return (ids if id_types == {str} else list(map(str, ids))), texts
 
 
 def parse_chunk(raws: list[bytes], first_lineno: int, bad: BadLines) -> tuple[list[str], list[str]]:
     """(ids, texts) of consecutive JSONL lines.
 
     Fast path: the chunk parsed as ONE JSON array by orjson (no Python call per line to the
-    parser); any failure (a bad or blank line) falls back to line-by-line parsing, which
-    names the bad lines.
+    parser) and checked column-wise; any failure (a bad or blank line) falls back to
+    line-by-line parsing, which names the bad lines.
     """
     try:
         records = orjson.loads(b"[" + b",".join(raws) + b"]")
     except orjson.JSONDecodeError:
         records = None
-    if records is not None and len(records) == len(raws) and all(map(_valid, records)):
-        return [str(r["id"]) for r in records], [r["text"] for r in records]
+    if records is not None and len(records) == len(raws):
+        columns = _columns(records)
+        if columns is not None:
+            return columns
     ids: list[str] = []
     texts: list[str] = []
     for k, raw in enumerate(raws):
@@ -105,30 +125,54 @@ def parse_chunk(raws: list[bytes], first_lineno: int, bad: BadLines) -> tuple[li
     return ids, texts
 
 
+def parse_lines(chunk: bytes, n: int, first_lineno: int, bad: BadLines) -> tuple[list[str], list[str]]:
+    """(ids, texts) of `n` whole lines (`chunk` ends with a newline): as `parse_chunk`, without
+    making one bytes object per line on the fast path (the newlines become the commas of one
+    JSON array)."""
+    try:
+        records = orjson.loads(b"[" + chunk[:-1].replace(b"\n", b",") + b"]")
+    except orjson.JSONDecodeError:
+        records = None  # a bad or blank line: found and named line by line below
+    if records is not None and len(records) == n:
+        columns = _columns(records)
+        if columns is not None:
+            return columns
+    return parse_chunk(chunk.split(b"\n")[:n], first_lineno, bad)
+
+
 def read_batches(
     stream: IO[bytes], bad: BadLines, progress: Any, task: Any, block: int = 1 << 22,
 ) -> Iterator[tuple[list[str], list[str]]]:
-    """(ids, texts) batches from a JSONL byte stream, read in blocks of `block` bytes."""
-    pending: list[bytes] = []
-    first = 1  # line number of pending[0]
-    rest = b""
+    """(ids, texts) batches of BATCH lines from a JSONL byte stream, read in blocks of `block` bytes."""
+    pending = b""  # whole lines not given out yet, each ending with a newline
+    ends = np.zeros(0, dtype=np.int64)  # where each of them ends in `pending` (exclusive)
+    first = 1  # line number of pending's first line
+    rest = b""  # an unfinished last line waits for the next block
     while True:
         data = stream.read(block)
         if progress is not None:
             progress.advance(task, len(data))
         if not data:
             break
-        lines = (rest + data).split(b"\n")
-        rest = lines.pop()  # an unfinished last line waits for the next block
-        pending.extend(lines)
-        while len(pending) >= BATCH:
-            yield parse_chunk(pending[:BATCH], first, bad)
-            pending = pending[BATCH:]
-            first += BATCH
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        if not cut:
+            continue
+        found = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=cut) == 0x0A) + (len(pending) + 1)
+        pending += data[:cut]
+        ends = np.concatenate([ends, found])
+        at, k = 0, 0
+        while len(ends) - k >= BATCH:
+            stop = int(ends[k + BATCH - 1])
+            yield parse_lines(pending[at:stop], BATCH, first, bad)
+            at, k, first = stop, k + BATCH, first + BATCH
+        pending, ends = pending[at:], ends[k:] - at
     if rest.strip():
-        pending.append(rest)
-    if pending:
-        yield parse_chunk(pending, first, bad)
+        pending += rest + b"\n"
+        ends = np.append(ends, len(pending))
+    if len(ends):
+        yield parse_lines(pending, len(ends), first, bad)
 
 
 def finding_record(f: Finding) -> dict[str, Any]:
@@ -168,7 +212,7 @@ def register(app: typer.Typer) -> None:
             return
         if not input_path.is_file():
             raise InputError("no such input file", SourceLocation(input_path))
-        built = load_built(packs, overrides)
+        plan = load_text_plan(packs, overrides)
         bad = BadLines(str(input_path))
         err = Console(stderr=True)
         n_msgs = n_findings = 0
@@ -180,14 +224,14 @@ def register(app: typer.Typer) -> None:
         ) as progress:
             task = progress.add_task("screening", total=input_path.stat().st_size)
             for ids, texts in read_batches(stream, bad, progress, task):
-                findings = scan_batch(built.plan, texts, ids=ids)
-                out.write(b"".join(orjson.dumps(finding_record(f)) + b"\n" for f in findings))
+                findings = scan_batch(plan, texts, ids=ids)
+                out.write(b"".join([orjson.dumps(finding_record(f), option=orjson.OPT_APPEND_NEWLINE) for f in findings]))
                 n_msgs += len(ids)
                 n_findings += len(findings)
         secs = time.perf_counter() - started
         more = f" (first {len(bad.shown)} shown)" if bad.count > len(bad.shown) else ""
         err.print(
             f"screened {n_msgs} messages in {secs:.1f} s: {n_findings} findings; "
-            f"{bad.count} bad lines skipped{more}; plan {built.plan.version}",
+            f"{bad.count} bad lines skipped{more}; plan {plan.version}",
             markup=False, highlight=False,
         )

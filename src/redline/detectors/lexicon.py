@@ -24,7 +24,6 @@ from typing import ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pypinyin import Style, lazy_pinyin
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.matchers import LiteralMatcher
@@ -98,6 +97,8 @@ def term_forms(raw: str, *, full: bool = True) -> list[tuple[str, str]]:
     if "exact" not in flags:
         forms += [(spelling, "pinyin") for spelling in spellings(norm, full=full)]
     if "initials" in flags:
+        from pypinyin import Style, lazy_pinyin  # ~0.3 s to import: only when lexicons are compiled
+
         forms.append(("".join(lazy_pinyin(norm, style=Style.FIRST_LETTER)), "initials"))
     return forms
 

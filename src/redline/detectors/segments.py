@@ -13,8 +13,8 @@ matches inside words all the same.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from redline.cache import cached_arrays, content_key
 from redline.text.pinyin import is_han
 
 CONTEXT: Final = 6  # characters each side of a hit given to jieba
@@ -37,35 +38,24 @@ def _dictionary_file() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
-def _cache_file(dictionary: Path) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    stat = dictionary.stat()  # a new jieba dictionary gets new tables
-    return Path(base) / "redline" / f"word-pairs-{stat.st_size}-{int(stat.st_mtime)}-{MIN_FREQ}.npz"
-
-
 @functools.cache
 def _dictionary_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(sorted keys of every word's last two characters, of every word's first two).
 
     Reading jieba's 349,046-word dictionary takes a good part of a second, so the two tables
-    are kept in the user's cache (a few MB) and read from there after the first time.
+    are kept in the user's cache (redline.cache, a few MB) and read from there after the
+    first time; a new jieba dictionary gets new tables.
     """
     dictionary = _dictionary_file()
-    cached = _cache_file(dictionary)
-    try:
-        with np.load(cached) as stored:
-            return stored["ends"], stored["starts"]
-    except (OSError, KeyError, ValueError):
-        pass
-    tables = _read_dictionary(dictionary)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.npz")
-        np.savez(tmp, ends=tables[0], starts=tables[1])
-        tmp.replace(cached)
-    except OSError:
-        pass  # a read-only home: the tables are rebuilt in the next process
-    return tables
+    stat = dictionary.stat()
+    key = content_key(str(stat.st_size), str(stat.st_mtime_ns), str(MIN_FREQ))
+
+    def build() -> dict[str, npt.NDArray[np.generic]]:
+        ends, starts = _read_dictionary(dictionary)
+        return {"ends": ends, "starts": starts}
+
+    tables = cached_arrays("word-pairs", key, build)
+    return tables["ends"], tables["starts"]  # type: ignore[return-value]
 
 
 def _read_dictionary(path: Path) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -86,14 +76,58 @@ def _member(keys: npt.NDArray[np.int64], table: npt.NDArray[np.int64]) -> npt.ND
     return found
 
 
+def _word_key(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _build_prefixes() -> dict[str, npt.NDArray[np.generic]]:
+    """jieba's own prefix dictionary (every word with its frequency, every prefix of a word
+    with 0), as sorted 64-bit keys of the strings and their frequencies."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    freq, total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
+    keys = np.fromiter(map(_word_key, freq), dtype=np.uint64, count=len(freq))
+    values = np.fromiter(freq.values(), dtype=np.int64, count=len(freq))
+    order = np.argsort(keys)
+    return {"keys": keys[order], "freqs": values[order], "total": np.array([total], dtype=np.int64)}
+
+
 @functools.cache
-def _tokenizer() -> object:
+def _prefixes() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], int]:
+    """(sorted keys, frequencies, total) of jieba's prefix dictionary, from the user's cache.
+
+    jieba builds the same dictionary as a Python dict of 498,113 strings when a Tokenizer is
+    first used (~0.6 s of one core in every process); only the few substrings of the
+    characters around a candidate hit are ever asked about, so they are looked up here.
+    """
+    import jieba
+
+    dictionary = _dictionary_file()
+    stat = dictionary.stat()
+    key = content_key(str(stat.st_size), str(stat.st_mtime_ns), getattr(jieba, "__version__", ""))
+    arrays = cached_arrays("jieba-prefixes", key, _build_prefixes)
+    return arrays["keys"], arrays["freqs"], int(arrays["total"][0])  # type: ignore[return-value]
+
+
+def _cut(text: str) -> list[str]:
+    """jieba's `cut(text, HMM=False)` with its default dictionary, the dictionary narrowed to
+    the substrings of `text` (jieba asks about nothing else), so it is never loaded whole."""
     import logging
 
     import jieba
 
+    keys, freqs, total = _prefixes()
+    subs = list({text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)})
+    wanted = np.fromiter(map(_word_key, subs), dtype=np.uint64, count=len(subs))
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    present = keys[at] == wanted
     jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = {sub: int(f) for sub, f, ok in zip(subs, freqs[at].tolist(), present.tolist(), strict=True) if ok}
+    tokenizer.total = total
+    tokenizer.initialized = True  # the dictionary is set: nothing to load
+    return list(tokenizer.cut(text, HMM=False))
 
 
 def split_by_words(
@@ -126,9 +160,8 @@ def split_by_words(
 def _crossed(text: str, start: int, end: int) -> bool:
     """A jieba word crosses the hit's start or end without containing the hit."""
     lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-    tokenizer = _tokenizer()
     at = lo
-    for word in tokenizer.cut(text[lo:hi], HMM=False):  # type: ignore[attr-defined]
+    for word in _cut(text[lo:hi]):
         w_start, w_end = at, at + len(word)
         at = w_end
         contains = w_start <= start and end <= w_end

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import igraph as ig
-import leidenalg
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -40,6 +38,11 @@ class Partition:
 
 def detect(edges: pa.Table, resolution: float = 0.5, seed: int = 7) -> Partition:
     """Leiden communities of a weighted undirected edge table (a, b, weight)."""
+    # imported here: igraph pulls in matplotlib (~0.4 s), and every process that loads the
+    # registry (`redline screen` among them) would pay for it without ever finding a circle
+    import igraph as ig
+    import leidenalg
+
     names = pc.unique(pa.concat_arrays([edges["a"].combine_chunks(), edges["b"].combine_chunks()]))
     ia = pc.index_in(edges["a"], value_set=names).to_numpy(zero_copy_only=False)
     ib = pc.index_in(edges["b"], value_set=names).to_numpy(zero_copy_only=False)

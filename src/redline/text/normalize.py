@@ -162,52 +162,77 @@ def normalize_text(text: str) -> str:
     return normalize_batch([text]).texts[0]
 
 
-def _slow_row(tables: FoldTables, text: str, base: int) -> tuple[list[int], list[int], list[int]]:
+def _slow_row(
+    tables: FoldTables, text: str, base: int,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """P per character, then NFKC composition across characters, for one rare message.
 
     Returns code points and batch-global source spans (base = where the message starts).
+    Only what needs it goes through Python: the characters whose P is not one character
+    (found by the tables' `special` and `ignorable`), and the runs a combining character
+    joins; everything else is the table's fold, as on the fast path.
     """
-    cps: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(text):
-        for out in pipeline_char(ch):
-            cps.append(ord(out))
-            starts.append(base + i)
-            ends.append(base + i + 1)
-    return _compose(tables, np.asarray(cps, dtype=np.uint32), starts, ends)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = tables.fold.take(cps)
+    widths = np.where(tables.ignorable.take(cps), 0, 1)
+    expanding: dict[int, str] = {}
+    for i in np.flatnonzero(tables.special.take(cps)).tolist():
+        piece = pipeline_char(text[i])  # cached per character
+        if len(piece) != 1:
+            expanding[i] = piece
+            widths[i] = len(piece)
+    out = np.repeat(folded, widths)
+    if expanding:
+        at = np.cumsum(widths) - widths  # where each character's P starts in `out`
+        for i, piece in expanding.items():
+            out[at[i] : at[i] + len(piece)] = [ord(ch) for ch in piece]
+    starts = base + np.repeat(np.arange(len(cps), dtype=_I64), widths)
+    return _compose(tables, out, starts, starts + 1)
 
 
 def _compose(
-    tables: FoldTables, out: npt.NDArray[np.uint32], starts: list[int], ends: list[int],
-) -> tuple[list[int], list[int], list[int]]:
-    """NFKC composition: each starter with the characters that may combine onto it."""
-    res_cp: list[int] = []
-    res_s: list[int] = []
-    res_e: list[int] = []
-    i, n = 0, len(out)
-    while i < n:
-        j = i + 1
-        while j < n and tables.compose[out[j]]:
-            j += 1
-        if j - i == 1:
-            res_cp.append(int(out[i]))
-            res_s.append(starts[i])
-            res_e.append(ends[i])
-        else:
-            seg = out[i:j].tobytes().decode("utf-32-le")
-            for _ in range(8):  # fixpoint of NFKC + folding, as for single characters
-                nxt = pipeline_text(unicodedata.normalize("NFKC", seg))
-                if nxt == seg:
-                    break
-                seg = nxt
-            lo, hi = starts[i], max(ends[i:j])
-            for ch in seg:
-                res_cp.append(ord(ch))
-                res_s.append(lo)
-                res_e.append(hi)
-        i = j
-    return res_cp, res_s, res_e
+    tables: FoldTables, out: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """NFKC composition: each starter with the characters that may combine onto it.
+
+    A run is a character and the combining ones after it; runs of one character stay as
+    they are, the few longer ones are composed in Python.
+    """
+    n = len(out)
+    if n == 0:
+        return out, starts, ends
+    joins = tables.compose.take(out)
+    joins[0] = False  # the first character starts a run whatever it is
+    run_starts = np.flatnonzero(~joins)
+    run_lengths = np.diff(np.append(run_starts, n))
+    long_runs = np.flatnonzero(run_lengths > 1)
+    if not len(long_runs):
+        return out, starts, ends
+    pieces_cp: list[npt.NDArray[np.uint32]] = []
+    pieces_s: list[npt.NDArray[np.int64]] = []
+    pieces_e: list[npt.NDArray[np.int64]] = []
+    cursor = 0
+    for r in long_runs.tolist():
+        i = int(run_starts[r])
+        j = i + int(run_lengths[r])
+        pieces_cp.append(out[cursor:i])
+        pieces_s.append(starts[cursor:i])
+        pieces_e.append(ends[cursor:i])
+        seg = out[i:j].tobytes().decode("utf-32-le")
+        for _ in range(8):  # fixpoint of NFKC + folding, as for single characters
+            nxt = pipeline_text(unicodedata.normalize("NFKC", seg))
+            if nxt == seg:
+                break
+            seg = nxt
+        lo, hi = int(starts[i]), int(ends[i:j].max())
+        pieces_cp.append(np.array([ord(ch) for ch in seg], dtype=np.uint32))
+        pieces_s.append(np.full(len(seg), lo, dtype=_I64))
+        pieces_e.append(np.full(len(seg), hi, dtype=_I64))
+        cursor = j
+    pieces_cp.append(out[cursor:])
+    pieces_s.append(starts[cursor:])
+    pieces_e.append(ends[cursor:])
+    return np.concatenate(pieces_cp), np.concatenate(pieces_s), np.concatenate(pieces_e)
 
 
 def _splice_slow_rows(
@@ -222,21 +247,22 @@ def _splice_slow_rows(
     pieces_cp: list[npt.NDArray[np.uint32]] = []
     pieces_s: list[npt.NDArray[np.int64]] = []
     pieces_e: list[npt.NDArray[np.int64]] = []
+    ident = np.arange(len(out) + 1, dtype=_I64)  # the untouched stretches are views of one range
     cursor = 0
     for row in rows:
         lo = int(ostart[row])
         hi = lo + len(originals[row])
         pieces_cp.append(out[cursor:lo])
-        pieces_s.append(np.arange(cursor, lo, dtype=_I64))
-        pieces_e.append(np.arange(cursor + 1, lo + 1, dtype=_I64))
+        pieces_s.append(ident[cursor:lo])
+        pieces_e.append(ident[cursor + 1 : lo + 1])
         c, s, e = _slow_row(tables, originals[row], lo)
-        pieces_cp.append(np.asarray(c, dtype=np.uint32))
-        pieces_s.append(np.asarray(s, dtype=_I64))
-        pieces_e.append(np.asarray(e, dtype=_I64))
+        pieces_cp.append(c)
+        pieces_s.append(s)
+        pieces_e.append(e)
         cursor = hi
     pieces_cp.append(out[cursor:])
-    pieces_s.append(np.arange(cursor, len(out), dtype=_I64))
-    pieces_e.append(np.arange(cursor + 1, len(out) + 1, dtype=_I64))
+    pieces_s.append(ident[cursor : len(out)])
+    pieces_e.append(ident[cursor + 1 :])
     return np.concatenate(pieces_cp), np.concatenate(pieces_s), np.concatenate(pieces_e)
 
 

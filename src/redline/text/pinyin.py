@@ -12,8 +12,6 @@ import functools
 import itertools
 from typing import Final
 
-from pypinyin import Style, lazy_pinyin
-
 from redline.text.tables import fold_tables
 
 MIXED_MAX: Final = 4  # mixed 汉字/pinyin spellings for terms up to this long (3^(n-1)·2^n forms)
@@ -31,6 +29,8 @@ def syllables(term: str) -> list[str] | None:
     is not all 汉字 (romanising only part of VPN账号 would say nothing new)."""
     if not term or not all(is_han(ch) for ch in term):
         return None
+    from pypinyin import Style, lazy_pinyin  # ~0.3 s to import: only when lexicons are compiled
+
     out = lazy_pinyin(term, style=Style.NORMAL)
     return out if len(out) == len(term) and all(s.isascii() and s.isalpha() for s in out) else None
 
@@ -86,6 +86,8 @@ def spellings(term: str, *, full: bool = True) -> list[str]:
 @functools.lru_cache(maxsize=65536)
 def _alone(ch: str) -> str:
     """The reading of one character on its own (cached: lists repeat characters a lot)."""
+    from pypinyin import Style, lazy_pinyin
+
     return str(lazy_pinyin(ch, style=Style.NORMAL)[0])
 
 

@@ -6,11 +6,13 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from tests.detectors.classifiers.conftest import assert_card_checksum
 
 from redline.contracts import BuildContext, Trigger
-from redline.detectors.classifiers.base import LinearTextModel, shipped_model
+from redline.detectors.classifiers.base import ClassifierConfig, LinearTextModel, shipped_model
 from redline.detectors.classifiers.offensive import OffensiveClassifier
+from redline.text.normalize import normalize_batch
 from redline.training import offensive as recipe
 from redline.training.evaluation import figures
 
@@ -90,3 +92,22 @@ def test_config_rejects_unknown_fields_and_bad_thresholds() -> None:
         OffensiveClassifier.Config.model_validate({"treshold": 0.5})
     with pytest.raises(ValueError, match="less than or equal"):
         OffensiveClassifier.Config.model_validate({"threshold": 1.5})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet="你个傻逼垃圾滚蛋好的收到谢谢领导加微信优惠 ！。", max_size=20), max_size=8))
+def test_columns_are_the_hits_of_the_message_by_message_definition(texts: list[str]) -> None:
+    """One hit per (message, trigger) at or above the trigger's threshold, sorted by (row,
+    label), covering the message; the why names model, version, score and threshold."""
+    detector = OffensiveClassifier.build(
+        [Trigger("R", "R.b", ClassifierConfig(threshold=0.2)), Trigger("R", "R.a", ClassifierConfig(threshold=0.6))],
+        BuildContext())
+    batch = normalize_batch(texts).texts
+    scores = detector.model.scores(list(batch))
+    expected = sorted(
+        ((row, label, 0, len(batch[row]), float(scores[row]),
+          f"model clf.offensive v{detector.version}: score {scores[row]:.3f} ≥ threshold {threshold:.3f}")
+         for label, threshold in (("R.b", 0.2), ("R.a", 0.6)) for row in range(len(texts)) if scores[row] >= threshold),
+        key=lambda h: (h[0], h[1]))
+    for hits in (detector.scan(batch), detector.scan_columns(batch).to_hits(), detector.scan(list(batch))):
+        assert [(h.row, h.label, h.start, h.end, h.score, h.why) for h in hits] == expected

@@ -22,10 +22,12 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.contracts import Hit, Trigger, config_as
+from redline.contracts import Hit, HitColumns, Trigger, config_as
+from redline.detectors.classifiers.grams import window_sums
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.detectors.register import official_register
 from redline.errors import ConfigError
+from redline.text.joined import JoinedText
 
 MODELS_PACKAGE: Final = "redline.models"
 _FIXED_ZIP_TIME: Final = (2020, 1, 1, 0, 0, 0)  # so that retraining gives a byte-identical file
@@ -117,7 +119,7 @@ class LinearTextModel:
 
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """The log-odds behind `scores` (what a model stacked on this one adds to)."""
-        sums, counts = self.hasher.weight_sums(texts, self.weights)
+        sums, counts = window_sums(self.hasher, texts, self.weights)
         out: npt.NDArray[np.float64] = self.bias + sums / np.sqrt(np.maximum(counts, 1))
         return out
 
@@ -149,24 +151,43 @@ class MessageClassifier:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits cover the whole message; `why` names the model, version and threshold."""
+        return self.scan_columns(texts).to_hits()
+
+    def scan_columns(self, texts: Sequence[str]) -> HitColumns:
+        """`scan` as columns (no `Hit` per lead): sorted by (row, label) as `scan` is."""
         scores = self.scores(texts)
-        hits: list[Hit] = []
+        joined = getattr(texts, "joined", None)
+        if isinstance(joined, JoinedText):
+            lengths = joined.row_ends - joined.row_starts  # code points = characters of each row
+        else:
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        labels = sorted({label for label, _ in self.triggers})
+        rank = {label: i for i, label in enumerate(labels)}
         low = min((t for _, t in self.triggers), default=1.0)
         # official prose among the rows some trigger passes (a few): the register is read there only
         passing = np.flatnonzero(scores >= low)
-        prose = set(passing[official_register([texts[i] for i in passing.tolist()])].tolist())
+        prose = np.zeros(len(scores), dtype=bool)
+        prose[passing[official_register([texts[i] for i in passing.tolist()])]] = True
+        parts: list[tuple[npt.NDArray[np.int64], int, float]] = []
         for label, threshold in self.triggers:
-            for row in np.flatnonzero(scores >= threshold).tolist():
-                if row in prose and label not in self.prose_labels:
-                    continue
-                score = float(scores[row])
-                why = (
-                    f"model {self.detector} v{self.version}: score {score:.3f} "
-                    f"≥ threshold {threshold:.3f}"
-                )
-                hits.append(Hit(row, self.detector, label, 0, len(texts[row]), score, why))
-        hits.sort(key=lambda h: (h.row, h.label))
-        return hits
+            keep = scores >= threshold
+            if label not in self.prose_labels:
+                keep &= ~prose
+            parts.append((np.flatnonzero(keep), rank[label], threshold))
+        rows = np.concatenate([r for r, _, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        label_ids = np.concatenate([np.full(len(r), k, dtype=np.int64) for r, k, _ in parts]) if parts else rows
+        order = np.lexsort((label_ids, rows))  # stable: a label's triggers keep their order
+        rows, label_ids = rows[order].astype(np.int64), label_ids[order]
+        thresholds = [t for r, _, t in parts for _ in range(len(r))]
+        hit_scores = scores[rows].astype(np.float64)
+        whys: dict[str, int] = {}
+        why_ids = np.fromiter(
+            (whys.setdefault(f"model {self.detector} v{self.version}: score {score:.3f} "
+                             f"≥ threshold {thresholds[i]:.3f}", len(whys))
+             for i, score in zip(order.tolist(), hit_scores.tolist(), strict=True)),
+            dtype=np.int64, count=len(rows))
+        return HitColumns(self.detector, tuple(labels), tuple(whys), rows, np.zeros(len(rows), dtype=np.int64),
+                          lengths[rows].astype(np.int64), label_ids, why_ids, hit_scores)
 
 
 _M = TypeVar("_M", bound=MessageClassifier)

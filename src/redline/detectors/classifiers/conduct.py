@@ -33,6 +33,8 @@ from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_files import ConductModel
 from redline.detectors.classifiers.courtesy import courtesy_only
+from redline.detectors.classifiers.grams import Rows
+from redline.detectors.classifiers.multilabel import Evidence
 from redline.detectors.notices import in_notice
 from redline.detectors.register import official_register
 from redline.text.joined import joined_view
@@ -127,21 +129,23 @@ class ConductDetector:
         rows = rows[~courtesy_only([texts[i] for i in rows.tolist()])]  # no act to read (courtesy.py)
         if not rows.size:
             return []
-        subset = [texts[i] for i in rows.tolist()]
-        scores = model.full_scores(subset)
-        hits: list[Hit] = []
+        scores = model.full_scores(Rows(texts, rows))  # the batch's shared n-gram hashes (grams.py)
+        found: list[tuple[int, _Lead, float]] = []
         for lead in self.leads:
             for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
                 row = int(rows[j])
-                if any(phrase in texts[row] for phrase in lead.unless):
-                    continue
-                hits.append(self._hit(texts[row], row, lead, float(scores[j, lead.column])))
+                if not any(phrase in texts[row] for phrase in lead.unless):  # the pack says the act is absent
+                    found.append((row, lead, float(scores[j, lead.column])))
+        # every lead's evidence in one pass over the batch's shared hashes (multilabel.py)
+        evidence = self.loaded.model.evidence_rows(texts, [r for r, _, _ in found],
+                                                   [lead.column for _, lead, _ in found])
+        hits = [self._hit(texts[row], row, lead, score, ev)
+                for (row, lead, score), ev in zip(found, evidence, strict=True)]
         hits.sort(key=lambda h: (h.row, h.label))
         hits = _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
         return _not_in_prose(texts, hits, {lead.label for lead in self.leads if not lead.official_prose})
 
-    def _hit(self, text: str, row: int, lead: _Lead, score: float) -> Hit:
-        evidence = self.loaded.model.evidence(text, lead.column)
+    def _hit(self, text: str, row: int, lead: _Lead, score: float, evidence: Evidence) -> Hit:
         start, end = evidence.main
         grams = "、".join(f"“{text[s:e]}”" for s, e, _ in evidence.spans)
         why = (f"model {DETECTOR} v{self.version}: {self.loaded.model.categories[lead.column]} score "
