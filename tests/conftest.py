@@ -23,6 +23,7 @@ import pytest
 
 from redline.errors import ConfigError
 from redline.store.pgserver import PgServer, find_bin_dir, start_server
+from redline.training.datasets import resolve_data_dir
 
 _counter = itertools.count()
 REPO = Path(__file__).resolve().parents[1]
@@ -50,6 +51,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if any(part in reason.lower() for part in MISSING_PARTS):
         report.outcome = "failed"
         report.longrepr = f"CI=true: a required part is missing, not skipped: {reason}"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """$REDLINE_DATASETS (tests/conftest.py defaults it to ../shared/datasets), or a skip."""
+    try:
+        found = resolve_data_dir()
+    except ConfigError as exc:
+        pytest.skip(f"shared datasets absent ({exc}): validation figures cannot be recomputed")
+    if not all((found / name / "train.jsonl").is_file() for name in ("cold", "qq_group_ads")):
+        pytest.skip(f"shared datasets absent at {found}: validation figures cannot be recomputed")
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -20,20 +20,6 @@ def splits(data_dir: Path):  # type: ignore[no-untyped-def]
     return load_splits(data_dir)
 
 
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
-    from redline.errors import ConfigError
-    from redline.training.datasets import resolve_data_dir
-
-    try:
-        found = resolve_data_dir()
-    except ConfigError as exc:
-        pytest.skip(f"shared datasets absent ({exc})")
-    if not (found / "qq_group_ads" / "train.jsonl").is_file():
-        pytest.skip(f"shared datasets absent at {found}")
-    return found
-
-
 def test_the_corpus_dev_split_is_never_trained_on(splits) -> None:  # type: ignore[no-untyped-def]
     train = set(splits["train"].texts)
     dev = splits["corpus_dev_all"]

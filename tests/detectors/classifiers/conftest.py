@@ -1,27 +1,10 @@
-"""Fixtures for the shipped classifiers: the shared data sets (skipped if absent) and model cards."""
+"""Helpers for the shipped classifiers' model cards (the data sets fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import pytest
 
 from redline.detectors.classifiers.base import model_dir, sha256_file
-from redline.errors import ConfigError
-from redline.training.datasets import resolve_data_dir
-
-
-@pytest.fixture(scope="session")
-def data_dir() -> Path:
-    """$REDLINE_DATASETS (tests/conftest.py defaults it to ../shared/datasets), or a skip."""
-    try:
-        found = resolve_data_dir()
-    except ConfigError as exc:
-        pytest.skip(f"shared datasets absent ({exc}): validation figures cannot be recomputed")
-    if not (found / "cold" / "train.jsonl").is_file():
-        pytest.skip(f"shared datasets absent at {found}: validation figures cannot be recomputed")
-    return found
 
 
 def card_figures(name: str) -> tuple[str, float]:
