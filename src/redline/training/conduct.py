@@ -48,8 +48,11 @@ GATE_RECALL: Final = 0.99  # of held-out violations, the share the gate must let
 
 
 def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64],
-                 c: float) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
-    """One logistic regression per label column → (buckets, K) float16-rounded weights and biases."""
+                 c: float, positive_share: float | None = None) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """One logistic regression per label column → (buckets, K) float16-rounded weights and biases.
+
+    `positive_share`: when set, each column's positives are reweighted to carry that share of
+    the total weight (class weighting; 0.5 = sklearn's "balanced")."""
     k = labels.shape[1]
     w = np.zeros((matrix.shape[1], k), dtype=np.float32)
     b = np.zeros(k)
@@ -58,9 +61,14 @@ def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: 
         if not y.any() or y.all():
             b[j] = -10.0 if not y.any() else 10.0  # nothing to learn: never (always) flag
             continue
+        column_weights = weights
+        if positive_share is not None:
+            pos, neg = weights[y].sum(), weights[~y].sum()
+            factor = positive_share / (1 - positive_share) * neg / pos
+            column_weights = np.where(y, weights * max(factor, 1.0), weights)
         # liblinear's dual solver: deterministic, and fast with far more features than rows
         model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
-        model.fit(matrix, y, sample_weight=weights)
+        model.fit(matrix, y, sample_weight=column_weights)
         w[:, j] = model.coef_.ravel().astype(np.float16).astype(np.float32)
         b[j] = float(model.intercept_[0])
     return w, b

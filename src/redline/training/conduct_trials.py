@@ -1,0 +1,125 @@
+"""Recipes tried for `clf.conduct` 1.3.0, scored leave-one-author-out (conduct_authors).
+
+    PYTHONPATH=src python -m redline.training.conduct_trials [DATA_DIR] [recipe …]
+
+prints one JSON line per recipe: mean over left-out authors of macro recall, written negatives
+with a lead and real text with a lead, per author and per category. A recipe is a feature
+set (conduct_features), C, the written rows' weight, per-author balancing and class weighting.
+The chosen one is what `conduct.fit` ships; the card lists them all with their figures.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import orjson
+import scipy.sparse as sp
+
+from redline.detectors.classifiers.hashing import NgramHasher
+from redline.training import conduct, conduct_authors, conduct_features
+from redline.training.conduct_data import (
+    CORPUS_DIR,
+    Rows,
+    corpus,
+    held_out_mask,
+    pilot,
+    real_negatives,
+)
+
+F64 = conduct_authors.F64
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """One way to fit the model; `name` is how the card and the command line call it."""
+
+    name: str
+    families: tuple[str, ...] = ("char",)
+    n_max: int = 3
+    bits: int = 18
+    c: float = conduct.C
+    written_weight: float = conduct.WRITTEN_WEIGHT
+    author_power: float = 0.0  # 1: every author the same total weight (conduct_authors.author_balance)
+    positive_share: float | None = None  # class weighting per category (None: as the rows come)
+
+    @property
+    def hasher(self) -> NgramHasher:
+        return NgramHasher(n_min=1, n_max=self.n_max, bits=self.bits, fold_digits=True, markers=True)
+
+
+RECIPES: dict[str, Recipe] = {r.name: r for r in (
+    Recipe("char13"),  # the 1.2.0 recipe
+    Recipe("char14", n_max=4),
+    Recipe("char13+skip", families=("char", "skip")),
+    Recipe("char13+words", families=("char", "words")),
+    Recipe("char13_authors", author_power=1.0),
+    Recipe("char13_authors_half", author_power=0.5),
+    Recipe("char13_class", positive_share=0.25),
+    Recipe("char13_c10", c=10.0),
+)}
+
+
+def written_and_real(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows, Rows]:
+    """Every written row (all corpus splits, every author, and the pilot), real text to fit on,
+    held-out real text (the same hash part as conduct_data.load)."""
+    train, dev = corpus(corpus_dir)
+    written = train + dev + pilot(data_dir)  # the pilot's rows have the author "pilot"
+    real = real_negatives(data_dir)
+    held = held_out_mask(real)
+    return written, real.where(~held), real.where(held)
+
+
+def fitter(recipe: Recipe, texts: Sequence[str]) -> conduct_authors.Fitter:
+    """A fit function over rows whose texts are all in `texts` (their features built once)."""
+    unique = list(dict.fromkeys(texts))
+    index = {t: i for i, t in enumerate(unique)}
+    full = conduct_features.matrix(unique, recipe.hasher, recipe.families)
+
+    def rows_matrix(wanted: Sequence[str]) -> sp.csr_matrix:
+        return full[np.fromiter((index[t] for t in wanted), dtype=np.int64, count=len(wanted))]
+
+    def fit(rows: Rows) -> Callable[[Sequence[str]], F64]:
+        weights = conduct_authors.author_balance(rows, recipe.written_weight, recipe.author_power)
+        w, b = conduct._fit_columns(rows_matrix(rows.texts), rows.labels, weights, recipe.c, recipe.positive_share)
+
+        def score(batch: Sequence[str]) -> F64:
+            logits = rows_matrix(batch) @ w + b
+            out: F64 = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+            return out
+
+        return score
+
+    return fit
+
+
+def run(recipe: Recipe, written: Rows, real_train: Rows, real_held: Rows,
+        budgets: conduct_authors.Budgets) -> dict[str, object]:
+    start = time.perf_counter()
+    fit = fitter(recipe, written.texts + real_train.texts + real_held.texts)
+    oof = conduct_authors.out_of_fold(written, real_train, real_held, fit,
+                                      log=lambda m: sys.stderr.write(m + "\n"))
+    figures = conduct_authors.author_figures(oof, budgets)
+    return {"recipe": recipe.name, "seconds": round(time.perf_counter() - start, 1), **figures}
+
+
+def default_budgets() -> conduct_authors.Budgets:
+    return conduct_authors.Budgets(conduct.LEAD_BUDGET, conduct.REAL_BUDGET, conduct.LOOSE_REAL_BUDGET, conduct.FLOOR)
+
+
+def main(argv: Sequence[str]) -> None:
+    data_dir = Path(argv[0]) if argv else Path("/work/shared/datasets")
+    names = list(argv[1:]) or list(RECIPES)
+    written, real_train, real_held = written_and_real(data_dir)
+    for name in names:
+        result = run(RECIPES[name], written, real_train, real_held, default_budgets())
+        sys.stdout.write(orjson.dumps(result).decode() + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
