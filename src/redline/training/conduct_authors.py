@@ -118,18 +118,36 @@ def author_figures(oof: OutOfFold, budgets: Budgets) -> dict[str, Any]:
                          "precision": round(tp / max(int(flagged[:, k].sum()), 1), 4)}
         negative = w.negative
         real_flag = (oof.real_scores[author] >= t).any(axis=1)
+        # how well the model ranks this author's lines, apart from calibration: thresholds chosen
+        # on the author's own rows at the target budget (not deployable; compares recipes fairly)
+        own = np.concatenate([oof.scores[mine], oof.real_scores[author]])
+        own_labels = np.concatenate([w.labels, oof.real.labels])
+        own_neg = np.concatenate([negative, np.zeros(len(oof.real), dtype=bool)])
+        own_real = np.concatenate([np.zeros(len(w), dtype=bool), np.ones(len(oof.real), dtype=bool)])
+        t_own = choose_thresholds(own, own_labels, own_neg, own_real, _at(budgets, RANKING_BUDGET))
+        own_flag = oof.scores[mine] >= t_own
+        own_recall = [float((own_flag[:, k] & w.labels[:, k]).sum() / w.labels[:, k].sum())
+                      for k in range(len(CATEGORIES)) if w.labels[:, k].any()]
         out[author] = {
             "rows": int(mine.sum()), "negatives": int(negative.sum()),
             "macro_recall": round(float(np.mean([v["recall"] for v in per.values()])) if per else 0.0, 4),
             "written_negatives_with_lead": round(float(flagged[negative].any(axis=1).mean()) if negative.any() else 0.0, 4),
             "real_with_lead": round(float(real_flag.mean()) if real_flag.size else 0.0, 4),
+            "ranking_recall": round(float(np.mean(own_recall)) if own_recall else 0.0, 4),
             "per_category": per,
         }
     return {"authors": out, "mean": _mean(out), "per_category_recall": _per_category(out)}
 
 
+RANKING_BUDGET = 0.04  # the limit on written negatives with a lead
+
+
+def _at(budgets: Budgets, lead: float) -> Budgets:
+    return Budgets(lead, budgets.strict_real, budgets.loose_real, budgets.floor)
+
+
 def _mean(per_author: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
-    keys = ("macro_recall", "written_negatives_with_lead", "real_with_lead")
+    keys = ("macro_recall", "written_negatives_with_lead", "real_with_lead", "ranking_recall")
     return {k: round(float(np.mean([f[k] for f in per_author.values()])), 4) for k in keys} if per_author else {}
 
 

