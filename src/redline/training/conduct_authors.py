@@ -28,7 +28,8 @@ from redline.training.conduct_data import CATEGORIES, WRITTEN, Rows
 
 F64 = npt.NDArray[np.float64]
 # fit(rows) → a scorer of texts: (n, K) probabilities
-Fitter = Callable[[Rows], Callable[[Sequence[str]], F64]]
+Scorer = Callable[[Sequence[str]], F64]
+Fitter = Callable[[Rows], Scorer]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,13 @@ def pooled_thresholds(oof: OutOfFold, real_scores: F64, budgets: Budgets) -> F64
     return choose_thresholds(*_choice_rows(oof, keep, real_scores), budgets)
 
 
+def fold_thresholds(oof: OutOfFold, author: str, budgets: Budgets) -> F64:
+    """The thresholds `author` is measured at: chosen on every other author's out-of-fold rows and
+    the held-out real text as `author`'s model scores it; nothing of `author`'s own rows."""
+    others = ~oof.written.author_is(author)
+    return choose_thresholds(*_choice_rows(oof, others, oof.real_scores[author]), budgets)
+
+
 def author_figures(oof: OutOfFold, budgets: Budgets) -> dict[str, Any]:
     """Per left-out author: thresholds from the others' out-of-fold scores, figures on the author.
 
@@ -105,7 +113,7 @@ def author_figures(oof: OutOfFold, budgets: Budgets) -> dict[str, Any]:
     out: dict[str, dict[str, Any]] = {}
     for author in oof.authors:
         mine = oof.written.author_is(author)
-        t = choose_thresholds(*_choice_rows(oof, ~mine, oof.real_scores[author]), budgets)
+        t = fold_thresholds(oof, author, budgets)
         w = oof.written.where(mine)
         flagged = oof.scores[mine] >= t
         per: dict[str, dict[str, float]] = {}
