@@ -208,7 +208,9 @@ def train(data_dir: Path, out_root: Path, *, decisions: Rows | None = None,
     folder = versions.folder(version)
     sha = conduct_files.save(folder, model, version, thresholds, extra)
     conduct_card.write(folder, version, sha, figs.as_dict(), counts, len(held), previous,
-                       conduct_card.failures(model, thresholds, held), authors)
+                       conduct_card.failures(model, thresholds, held), authors,
+                       {"n_max": HASHER.n_max, "bits": HASHER.bits, "written_weight": WRITTEN_WEIGHT,
+                        "author_power": AUTHOR_POWER, "lead_budget": LEAD_BUDGET})
     if activate:
         versions.use(version)
     return {"model": conduct_files.DETECTOR, "version": version, "sha256": sha, "folder": str(folder),

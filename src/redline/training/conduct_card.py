@@ -132,8 +132,18 @@ def author_tables(by_author: Mapping[str, Any] | None) -> str:
 
 def write(folder: Path, version: str, sha: str, figs: Mapping[str, Any], counts: Mapping[str, int],
           held_rows: int, previous: Mapping[str, Any] | None, fails: Sequence[tuple[str, float, str]],
-          by_author: Mapping[str, Any] | None = None) -> None:
-    """Write MODEL.md for one version."""
+          by_author: Mapping[str, Any] | None = None, recipe: Mapping[str, Any] | None = None) -> None:
+    """Write MODEL.md for one version (`recipe`: n_max, bits, written_weight, author_power,
+    lead_budget as in model.json)."""
+    r = {"n_max": 3, "bits": 18, "written_weight": 4.0, "author_power": 0.0, "lead_budget": 0.03, **(recipe or {})}
+    weighting = f"written work-chat rows weighted {r['written_weight']:g}× on average against real text"
+    if r["author_power"] == 1.0:
+        weighting += ", shared so that every written author carries the same total weight"
+    elif r["author_power"]:
+        weighting += f", shared between authors ∝ rows^{1 - r['author_power']:g} (a many-line author counts less per line)"
+    chosen_on = ("every written author's out-of-fold scores (each author scored by the model fitted "
+                 "without it, above), so the thresholds are set for an author the model has not seen"
+                 if by_author else "the held-out rows")
     change = ""
     if previous is not None:
         change = (f"\n## Change against v{previous['version']} (same held-out rows)\n\n"
@@ -158,9 +168,9 @@ Training rows by source: {dict(counts)}. Held-out rows: {held_rows}.
 
 ## Model
 
-Per category a logistic regression over character 1–3-grams after the scan engine's
-normalisation (digits folded to 0, start/end markers), hashed to 2^18 buckets and scaled by
-1/sqrt(n-grams), float16 weights. A first stage ("gate": one output, 1–2-grams, 2^16 buckets)
+Per category a logistic regression over character 1–{r['n_max']}-grams after the scan engine's
+normalisation (digits folded to 0, start/end markers), hashed to 2^{r['bits']} buckets and scaled by
+1/sqrt(n-grams), float16 weights; {weighting}. A first stage ("gate": one output, 1–2-grams, 2^16 buckets)
 lets only messages of 4+ characters that could matter reach the full model; its threshold
 lets {figs['gate_pass_real']:.1%} of real ordinary text through and costs
 {figs['gate_recall_cost']:.1%} of the held-out violations the full model would flag.
@@ -191,7 +201,8 @@ written negatives (notices, warnings, rebuttals, hard cases) with a lead:
 {change}
 ## Thresholds
 
-One shared budget: at most 3 % of held-out written negatives flagged by any category, spent
+Chosen on {chosen_on}.
+One shared budget: at most {r['lead_budget']:.1%} of those written negatives flagged by any category, spent
 greedily per category where one more false lead buys the most recall (v1.0.0 gave each
 category 0.3 % alone and flagged 1.9 % in union). Real ordinary text bounds each threshold:
 at most 0.05 % of it per category for gifts, gambling, secrets and vote_buying (their share of

@@ -167,7 +167,8 @@ def embed_block(texts: Sequence[str]) -> npt.NDArray[np.float64]:
         if ids:
             out[i] = table[ids].mean(axis=0)
     std = out.std(axis=0)
-    return EMBED_SCALE * (out - out.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    scaled: npt.NDArray[np.float64] = EMBED_SCALE * (out - out.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    return scaled
 
 
 def matrix(texts: Sequence[str], hasher: NgramHasher, families: Sequence[str]) -> sp.csr_matrix:

@@ -1,6 +1,6 @@
 """Recipes tried for `clf.conduct` 1.3.0, scored leave-one-author-out (conduct_authors).
 
-    PYTHONPATH=src python -m redline.training.conduct_trials [DATA_DIR] [recipe …]
+    PYTHONPATH=src python -m redline.training.conduct_trials [DATA_DIR] [--corpus=DIR] [recipe …]
 
 prints one JSON line per recipe: mean over left-out authors of macro recall, written negatives
 with a lead and real text with a lead, per author and per category. A recipe is a feature
@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.training import conduct, conduct_authors, conduct_features
-from redline.training.conduct_data import Rows, written_and_real
+from redline.training.conduct_data import CORPUS_DIR, Rows, written_and_real
 
 F64 = conduct_authors.F64
 SWEEP = (0.02, 0.025, 0.035, 0.04)
@@ -82,12 +82,16 @@ def fitter(recipe: Recipe, texts: Sequence[str]) -> conduct_authors.Fitter:
     return fit
 
 
+def _log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
 def run(recipe: Recipe, written: Rows, real_train: Rows, real_held: Rows,
         budgets: conduct_authors.Budgets) -> dict[str, object]:
     start = time.perf_counter()
     fit = fitter(recipe, written.texts + real_train.texts + real_held.texts)
     oof = conduct_authors.out_of_fold(written, real_train, real_held, fit,
-                                      log=lambda m: sys.stderr.write(m + "\n"))
+                                      log=_log)
     figures = conduct_authors.author_figures(oof, budgets)
     seconds = round(time.perf_counter() - start, 1)
     # the same out-of-fold scores under other shared budgets: what the 4 % limit allows
@@ -102,8 +106,12 @@ def default_budgets() -> conduct_authors.Budgets:
 
 def main(argv: Sequence[str]) -> None:
     data_dir = Path(argv[0]) if argv else Path("/work/shared/datasets")
-    names = list(argv[1:]) or list(RECIPES)
-    written, real_train, real_held = written_and_real(data_dir)
+    rest = list(argv[1:])
+    corpus_dir = CORPUS_DIR
+    if rest and rest[0].startswith("--corpus="):
+        corpus_dir = Path(rest.pop(0).partition("=")[2])
+    names = rest or list(RECIPES)
+    written, real_train, real_held = written_and_real(data_dir, corpus_dir)
     for name in names:
         result = run(RECIPES[name], written, real_train, real_held, default_budgets())
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
