@@ -1,6 +1,7 @@
 """Recipes tried for `clf.conduct` 1.3.0, scored leave-one-author-out (conduct_authors).
 
     PYTHONPATH=src python -m redline.training.conduct_trials [DATA_DIR] [--corpus=DIR] [recipe …]
+    PYTHONPATH=src python -m redline.training.conduct_trials [DATA_DIR] [--corpus=DIR] shipped:1.2.0
 
 prints one JSON line per recipe: mean over left-out authors of macro recall, written negatives
 with a lead and real text with a lead, per author and per category. A recipe is a feature
@@ -100,6 +101,29 @@ def run(recipe: Recipe, written: Rows, real_train: Rows, real_held: Rows,
     return {"recipe": recipe.name, "seconds": seconds, **figures, "budget_sweep": sweep}
 
 
+def shipped_on_authors(version: str, written: Rows, real_held: Rows) -> dict[str, object]:
+    """A shipped version at its own thresholds (gate on, as in use) on each author's rows: for
+    authors it was not trained on (1.2.0 saw a0 and the pilot, not w1–w3) an honest figure."""
+    from redline.detectors.classifiers import conduct_files
+    from redline.detectors.classifiers.versions import ModelVersions
+
+    loaded = conduct_files.load(ModelVersions.of(conduct_files.NAME).folder(version))
+    t = np.array([loaded.thresholds[c] for c in loaded.model.categories])
+    flagged = loaded.model.scores(written.texts) >= t
+    out: dict[str, object] = {"version": version,
+                              "real_with_lead": round(float((loaded.model.scores(real_held.texts) >= t).any(axis=1).mean()), 4)}
+    for author in sorted(set(written.authors)):
+        mine = written.author_is(author)
+        w = written.where(mine)
+        f = flagged[mine]
+        per = {name: round(float((f[:, k] & w.labels[:, k]).sum() / w.labels[:, k].sum()), 4)
+               for k, name in enumerate(loaded.model.categories) if w.labels[:, k].any()}
+        out[author] = {"macro_recall": round(float(np.mean(list(per.values()))), 4),
+                       "written_negatives_with_lead": round(float(f[w.negative].any(axis=1).mean()), 4),
+                       "per_category": per}
+    return out
+
+
 def default_budgets() -> conduct_authors.Budgets:
     return conduct_authors.Budgets(conduct.LEAD_BUDGET, conduct.REAL_BUDGET, conduct.LOOSE_REAL_BUDGET, conduct.FLOOR)
 
@@ -112,6 +136,11 @@ def main(argv: Sequence[str]) -> None:
         corpus_dir = Path(rest.pop(0).partition("=")[2])
     names = rest or list(RECIPES)
     written, real_train, real_held = written_and_real(data_dir, corpus_dir)
+    if names[0].startswith("shipped:"):
+        for name in names:
+            result = shipped_on_authors(name.partition(":")[2], written, real_held)
+            sys.stdout.write(orjson.dumps(result).decode() + "\n")
+        return
     for name in names:
         result = run(RECIPES[name], written, real_train, real_held, default_budgets())
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
