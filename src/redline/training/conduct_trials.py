@@ -55,6 +55,8 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("char13_authors", author_power=1.0),
     Recipe("char13_authors_half", author_power=0.5),
     Recipe("char13_class", positive_share=0.25),
+    Recipe("char13_class50", positive_share=0.5),
+    Recipe("char13_class_authors", positive_share=0.25, author_power=1.0),
     Recipe("char13_c10", c=10.0),
     Recipe("char13_c100", c=100.0),
     Recipe("char13+embed", families=("char", "embed")),
