@@ -53,7 +53,7 @@ LOOSE_REAL_BUDGET: Final = 0.002
 FLOOR: Final = 0.05  # below this a "lead" is noise whatever the budgets say
 GATE_RECALL: Final = 0.99  # of held-out violations, the share the gate must let through
 AUTHOR_POWER: Final = 0.0  # 1: every written author the same total weight (conduct_authors.author_balance)
-POSITIVE_SHARE: Final[float | None] = None  # class weighting per category; None: rows as they come
+POSITIVE_SHARE: Final[float | None] = 0.5  # each category's positives carry half the weight in its fit ("balanced")
 
 
 def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64],
