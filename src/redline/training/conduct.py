@@ -56,6 +56,17 @@ AUTHOR_POWER: Final = 0.0  # 1: every written author the same total weight (cond
 POSITIVE_SHARE: Final[float | None] = 0.5  # each category's positives carry half the weight in its fit ("balanced")
 
 
+def prior_factor(weights: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], positive_share: float | None) -> float:
+    """How much class weighting multiplies a column's positives (1 without it). Weighting the
+    positives by f adds log f to the fitted intercept; _fit_columns takes it off again (prior
+    correction), so scores keep the scale of an unweighted fit and the packs' absolute veto
+    bounds (`below: 0.02`) mean what they meant; the ranking, and so every lead, is unchanged."""
+    if positive_share is None or not y.any() or y.all():
+        return 1.0
+    factor = positive_share / (1 - positive_share) * float(weights[~y].sum()) / float(weights[y].sum())
+    return max(factor, 1.0)
+
+
 def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64],
                  c: float, positive_share: float | None = None) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
     """One logistic regression per label column → (buckets, K) float16-rounded weights and biases.
@@ -70,16 +81,12 @@ def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: 
         if not y.any() or y.all():
             b[j] = -10.0 if not y.any() else 10.0  # nothing to learn: never (always) flag
             continue
-        column_weights = weights
-        if positive_share is not None:
-            pos, neg = weights[y].sum(), weights[~y].sum()
-            factor = positive_share / (1 - positive_share) * neg / pos
-            column_weights = np.where(y, weights * max(factor, 1.0), weights)
+        column_weights = np.where(y, weights * prior_factor(weights, y, positive_share), weights)
         # liblinear's dual solver: deterministic, and fast with far more features than rows
         model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
         model.fit(matrix, y, sample_weight=column_weights)
         w[:, j] = model.coef_.ravel().astype(np.float16).astype(np.float32)
-        b[j] = float(model.intercept_[0])
+        b[j] = float(model.intercept_[0]) - np.log(prior_factor(weights, y, positive_share))
     return w, b
 
 
