@@ -203,6 +203,9 @@ def train(data_dir: Path, out_root: Path, *, decisions: Rows | None = None,
     fitted = fit(train_rows)
     by_author = author_calibration(fitted, data_dir, corpus_dir, decisions)
     model, thresholds = calibrate(fitted, held, by_author[0] if by_author else None)
+    # model.json keeps 6 decimals: round up, or a row the budget left just below its threshold
+    # (a real-text bound's last allowed row) would be flagged by the stored one
+    thresholds = {c: float(np.ceil(t * 1e6) / 1e6) for c, t in thresholds.items()}
     figs = held_out_figures(model, thresholds, held)
     authors = by_author[1] if by_author else None
     version = versions.next_version()
