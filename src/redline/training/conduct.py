@@ -220,7 +220,7 @@ def train(data_dir: Path, out_root: Path, *, decisions: Rows | None = None,
     conduct_card.write(folder, version, sha, figs.as_dict(), counts, len(held), previous,
                        conduct_card.failures(model, thresholds, held), authors,
                        {"n_max": HASHER.n_max, "bits": HASHER.bits, "written_weight": WRITTEN_WEIGHT,
-                        "author_power": AUTHOR_POWER, "lead_budget": LEAD_BUDGET})
+                        "author_power": AUTHOR_POWER, "lead_budget": LEAD_BUDGET, "positive_share": POSITIVE_SHARE})
     if activate:
         versions.use(version)
     return {"model": conduct_files.DETECTOR, "version": version, "sha256": sha, "folder": str(folder),

@@ -188,12 +188,20 @@ def write(folder: Path, version: str, sha: str, figs: Mapping[str, Any], counts:
         weighting += ", shared so that every written author carries the same total weight"
     elif r["author_power"]:
         weighting += f", shared between authors ∝ rows^{1 - r['author_power']:g} (a many-line author counts less per line)"
+    class_text = ""
+    if r.get("positive_share"):
+        class_text = (f" In each category's fit its violations carry {r['positive_share']:.0%} of the weight (class "
+                      "weighting); the log of that up-weighting is taken off the intercept again (prior "
+                      "correction), so scores stay on an unweighted fit's scale and the packs' absolute veto "
+                      "bounds (`below: 0.02`) keep their meaning; the order of scores, so every lead, is unchanged.")
     chosen_on = ("every written author's out-of-fold scores (each author scored by the model fitted "
                  "without it, above), so the thresholds are set for an author the model has not seen"
                  if by_author else "the held-out rows")
     change = ""
     if previous is not None:
         change = (f"\n## Change against v{previous['version']} (same held-out rows)\n\n"
+                  "(Since 1.3.0 the held-out rows include w1–w5's dev split: 1.3.0 was fitted on those "
+                  "authors' train split, older versions never saw them; compare by author above.)\n\n"
                   f"macro recall {previous['macro_recall']:.3f} → {figs['macro_recall']:.3f}; macro precision "
                   f"{previous['macro_precision']:.3f} → {figs['macro_precision']:.3f}; written negatives with a "
                   f"lead {previous['hard_negatives_with_lead']:.4f} → {figs['hard_negatives_with_lead']:.4f}; "
@@ -217,7 +225,7 @@ Training rows by source: {dict(counts)}. Held-out rows: {held_rows}.
 
 Per category a logistic regression over character 1–{r['n_max']}-grams after the scan engine's
 normalisation (digits folded to 0, start/end markers), hashed to 2^{r['bits']} buckets and scaled by
-1/sqrt(n-grams), float16 weights; {weighting}. A first stage ("gate": one output, 1–2-grams, 2^16 buckets)
+1/sqrt(n-grams), float16 weights; {weighting}.{class_text} A first stage ("gate": one output, 1–2-grams, 2^16 buckets)
 lets only messages of 4+ characters that could matter reach the full model; its threshold
 lets {figs['gate_pass_real']:.1%} of real ordinary text through and costs
 {figs['gate_recall_cost']:.1%} of the held-out violations the full model would flag.
@@ -253,7 +261,8 @@ One shared budget: at most {r['lead_budget']:.1%} of those written negatives fla
 greedily per category where one more false lead buys the most recall (v1.0.0 gave each
 category 0.3 % alone and flagged 1.9 % in union). Real ordinary text bounds each threshold:
 at most 0.05 % of it per category for gifts, gambling, secrets and vote_buying (their share of
-leads on ordinary chat must not grow), 0.2 % for the others; never below 0.05.
+leads on ordinary chat must not grow), 0.2 % for the others; never below 0.05 (on the
+class-weighted scale, before the prior correction moves every threshold down with its scores).
 A pack may set its own per rule
 (`clf.conduct: {{category: gifts, threshold: 0.5}}`).
 
