@@ -36,6 +36,7 @@ CATEGORIES = (
 )
 FIELDS = {
     "id",
+    "author",
     "text",
     "labels",
     "hard",
@@ -89,6 +90,12 @@ def test_every_row_has_the_schema() -> None:
         assert all(row[key] for key in ("unit", "register", "channel")), row
 
 
+def test_every_row_names_an_author_with_a_folder() -> None:
+    """a0 wrote hand/; every other author is a folder of authors/ (leave-one-author-out needs it)."""
+    folders = {"a0"} | {p.name for p in (CORPUS / "authors").glob("*") if p.is_dir()}
+    assert {row["author"] for row in ROWS} == folders
+
+
 def test_labels_are_in_the_vocabulary_and_sorted() -> None:
     assert set(CATEGORIES) <= {c.value for c in Category}  # the corpus speaks the packs' words
     for row in ROWS:
@@ -111,7 +118,7 @@ def test_a_hand_line_and_its_variants_stay_together() -> None:
         assert len(hand) == 1, group
         assert len(rows) - 1 <= MAX_VARIANTS_PER_LINE, group
         # a variant changes the form, never the meaning: same labels, hardness, split
-        for key in ("split", "labels", "hard", "kind", "unit", "channel"):
+        for key in ("split", "labels", "hard", "kind", "unit", "channel", "author"):
             assert {json.dumps(r[key]) for r in rows} == {json.dumps(hand[0][key])}, (group, key)
 
 
@@ -182,3 +189,42 @@ def test_the_parser_rejects_malformed_hand_lines(tmp_path: Path, line: str, prob
     path.write_text(f"# header\n{line}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=problem):
         build.parse_file(path)
+
+
+def _write_author(folder: Path, files: dict[str, list[str]]) -> None:
+    folder.mkdir(parents=True)
+    for name, lines in files.items():
+        (folder / name).write_text("# a header\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_other_authors_are_read_beside_hand_with_the_same_variants_and_split(tmp_path: Path) -> None:
+    build = _build_module()
+    _write_author(tmp_path / "hand", {
+        "gifts.txt": ["住建局|p|刘科长乔迁之喜，科里统一随礼每人200，直接转我微信"],
+        "neg_work.txt": ["学校|p|明天上午九点开教研会，请准时参加"],
+    })
+    _write_author(tmp_path / "authors" / "w9", {
+        "gifts.txt": ["粮站|p|王站长生日，大家每人凑三百买个金手镯送过去",
+                      "住建局|p|刘科长乔迁之喜，科里统一随礼每人200，直接转我微信"],  # a0 wrote it first
+        "neg_work.txt": ["医院|d|下午的会改到三点嘛，各科室晓得了吧"],
+    })
+    lines = build.load_hand(tmp_path)
+    assert [(line.author, line.kind) for line in lines] == [
+        ("a0", "gifts"), ("a0", "work"), ("w9", "gifts"), ("w9", "work")]
+    rows = build.records(lines)
+    wanted = build.wanted_variants(lines)
+    for line in lines:
+        mine = [r for r in rows if r["group"] == line.group]
+        assert {r["author"] for r in mine} == {line.author}
+        assert len(mine) - 1 <= wanted[line.kind]
+        split = "dev" if build.is_validation(line.text, build.SPLIT_SALT) else "train"
+        assert {r["split"] for r in mine} == {split}
+    assert build.stats(rows)["author"] == dict(Counter(str(r["author"]) for r in rows).most_common())
+
+
+def test_a_duplicate_within_one_author_is_an_error(tmp_path: Path) -> None:
+    build = _build_module()
+    _write_author(tmp_path / "hand", {"neg_work.txt": ["学校|p|明天开会"]})
+    _write_author(tmp_path / "authors" / "w9", {"neg_work.txt": ["学校|p|今天开会", "医院|p|今天开会"]})
+    with pytest.raises(ValueError, match="duplicate"):
+        build.load_hand(tmp_path)

@@ -1,4 +1,5 @@
-"""Build data/conduct/{train,dev}.jsonl from the hand-written lines in data/conduct/hand/.
+"""Build data/conduct/{train,dev}.jsonl from the hand-written lines in data/conduct/hand/
+and data/conduct/authors/<author>/.
 
 Run from the repository root:  python data/conduct/tools/build.py
 The output is a pure function of the hand files (variants are seeded by the line's text), so
@@ -7,6 +8,13 @@ the test in tests/training/test_conduct_corpus.py can rebuild and compare.
 Hand file format, one message a line (blank lines and lines starting with # are skipped):
     unit|register|text[|+label,label]
 A file is named after its category (gifts.txt) or is neg_<kind>.txt for negatives.
+
+Authors: `hand/` is the first author's (`a0`); each folder `authors/<name>/` holds another
+independent author's lines in the same format, and every row records its `author`, so that
+a model can be scored on an author it was not fitted on (leave-one-author-out). Every author's
+lines get as many variants per line as a0's lines of the same kind (the targets are a0's),
+and the same hash split. A text another author already wrote is kept once, with the first
+author (a0 first, then the folders by name); a duplicate within one author is an error.
 
 Hardness is decided here, not by the annotator's mood: a negative is hard unless its kind is
 in EASY_KINDS (ordinary work and family chat); a violation is hard when it contains none of
@@ -33,6 +41,8 @@ from redline.training.datasets import is_validation
 
 ROOT = Path(__file__).resolve().parents[1]
 HAND = ROOT / "hand"
+AUTHORS = ROOT / "authors"
+FIRST_AUTHOR = "a0"  # the author of hand/
 
 CATEGORIES = (
     "secrets",
@@ -88,13 +98,14 @@ class HandLine:
     register: str
     kind: str
     source: str  # file:line, for error messages
+    author: str = FIRST_AUTHOR
     group: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.group = hashlib.blake2b(self.text.encode(), digest_size=6).hexdigest()
 
 
-def parse_file(path: Path) -> list[HandLine]:
+def parse_file(path: Path, author: str = FIRST_AUTHOR) -> list[HandLine]:
     stem = path.stem
     negative = stem.startswith("neg_")
     kind = stem[4:] if negative else stem
@@ -105,7 +116,7 @@ def parse_file(path: Path) -> list[HandLine]:
         raw = raw.strip()
         if not raw or raw.startswith("#"):
             continue
-        where = f"{path.name}:{number}"
+        where = f"{path.name}:{number}" if author == FIRST_AUTHOR else f"{author}/{path.name}:{number}"
         parts = raw.split("|")
         extra: list[str] = []
         if len(parts) > 3 and parts[-1].startswith("+"):
@@ -121,28 +132,49 @@ def parse_file(path: Path) -> list[HandLine]:
         if unknown := set(labels) - set(CATEGORIES):
             raise ValueError(f"{where}: unknown labels {sorted(unknown)}")
         hard = kind not in EASY_KINDS if negative else is_hard(text, labels)
-        lines.append(HandLine(text, sorted(set(labels)), hard, unit, REGISTERS[code], kind, where))
+        lines.append(HandLine(text, sorted(set(labels)), hard, unit, REGISTERS[code], kind, where, author))
     return lines
 
 
-def load_hand() -> list[HandLine]:
-    lines = [line for path in sorted(HAND.glob("*.txt")) for line in parse_file(path)]
-    seen: dict[str, str] = {}
-    for line in lines:
-        if line.text in seen:
-            raise ValueError(f"{line.source}: duplicate of {seen[line.text]}: {line.text}")
-        seen[line.text] = line.source
+def author_folders(root: Path = ROOT) -> list[tuple[str, Path]]:
+    """(author, folder) pairs: a0 = hand/, then authors/<name>/ sorted by name."""
+    folders = [(FIRST_AUTHOR, root / "hand")]
+    if (root / "authors").is_dir():
+        folders += [(p.name, p) for p in sorted((root / "authors").iterdir()) if p.is_dir()]
+    return folders
+
+
+def load_hand(root: Path = ROOT) -> list[HandLine]:
+    """Every author's hand lines; a text seen before (another author's) is kept once."""
+    lines: list[HandLine] = []
+    seen: dict[str, HandLine] = {}
+    for author, folder in author_folders(root):
+        if author == FIRST_AUTHOR and folder.name != "hand":
+            raise ValueError(f"{folder}: {FIRST_AUTHOR} is the author of hand/")
+        for path in sorted(folder.glob("*.txt")):
+            for line in parse_file(path, author):
+                first = seen.get(line.text)
+                if first is None:
+                    seen[line.text] = line
+                    lines.append(line)
+                elif first.author == author:
+                    raise ValueError(f"{line.source}: duplicate of {first.source}: {line.text}")
+                # else: two authors wrote the same words (short chat); the first one keeps it
     return lines
 
 
 def wanted_variants(lines: list[HandLine]) -> dict[str, int]:
-    """Variants per hand line of each file kind: enough to reach the targets, at most 4."""
-    by_kind = Counter(line.kind for line in lines)
+    """Variants per hand line of each file kind: enough for a0's lines to reach the targets,
+    at most 4; other authors' lines get the same number per kind (one at least)."""
+    first = [line for line in lines if line.author == FIRST_AUTHOR]
+    by_kind = Counter(line.kind for line in first)
     negatives = sum(n for kind, n in by_kind.items() if kind not in CATEGORIES)
     out: dict[str, int] = {}
     for kind, n in by_kind.items():
         target, base = (VIOLATION_TARGET, n) if kind in CATEGORIES else (NEGATIVE_TARGET, negatives)
         out[kind] = max(0, min(4, math.ceil(target / base) - 1))
+    for line in lines:
+        out.setdefault(line.kind, 1)  # a kind only another author wrote
     return out
 
 
@@ -150,14 +182,43 @@ def channel(unit: str) -> str:
     return NON_WORK_UNITS.get(unit, "work")
 
 
+def _bigrams(text: str) -> set[str]:
+    kept = "".join(ch for ch in text if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}
+
+
+NEAR_COPY = 0.8  # share of character bigrams two hand lines have in common to be one line for the split
+
+
+def splits(lines: list[HandLine]) -> list[str]:
+    """Each hand line's split by the hash of its text, except that a near copy of an earlier
+    line (two authors writing 祝老班长生日快乐 with and without an emoji) follows that line, so
+    dev never holds a line train has almost word for word."""
+    out: list[str] = []
+    index: dict[str, list[int]] = {}
+    grams: list[set[str]] = []
+    for i, line in enumerate(lines):
+        g = _bigrams(line.text)
+        shared = Counter(j for gram in g for j in index.get(gram, ()))
+        near = [j for j, n in shared.items() if n / len(g | grams[j]) >= NEAR_COPY]
+        if near:
+            out.append(out[min(near)])
+        else:
+            out.append("dev" if is_validation(line.text, SPLIT_SALT) else "train")
+        grams.append(g)
+        for gram in g:
+            index.setdefault(gram, []).append(i)
+    return out
+
+
 def records(lines: list[HandLine]) -> list[dict[str, object]]:
     wanted = wanted_variants(lines)
     hand_texts = {line.text for line in lines}
     seen = set(hand_texts)
     out: list[dict[str, object]] = []
-    for line in lines:
-        split = "dev" if is_validation(line.text, SPLIT_SALT) else "train"
+    for line, split in zip(lines, splits(lines), strict=True):
         base = {
+            "author": line.author,
             "labels": line.labels,
             "hard": line.hard,
             "unit": line.unit,
@@ -210,15 +271,29 @@ def stats(rows: list[dict[str, object]]) -> dict[str, Any]:
         }
         for c in CATEGORIES
     }
+    per_author_category: dict[str, dict[str, dict[str, int]]] = {}
+    for author in sorted({str(r["author"]) for r in rows}):
+        mine = [r for r in rows if r["author"] == author]
+        per_author_category[author] = {
+            c: {"rows": sum(c in r["labels"] for r in mine),  # type: ignore[operator]
+                "hand": sum(c in r["labels"] and r["origin"] == "hand" for r in mine)}  # type: ignore[operator]
+            for c in CATEGORIES
+        }
+        per_author_category[author]["negatives"] = {
+            "rows": sum(not r["labels"] for r in mine),
+            "hand": sum(not r["labels"] and r["origin"] == "hand" for r in mine),
+        }
     return {
         "rows": len(rows),
         "per_category": per_category,
+        "per_author_category": per_author_category,
         "negatives": {
             "total": len(negatives),
             "hard": sum(bool(r["hard"]) for r in negatives),
             "hand": sum(r["origin"] == "hand" for r in negatives),
             "by_kind": count("kind", negatives),
         },
+        "author": count("author"),
         "origin": count("origin"),
         "rule": count("rule", [r for r in rows if r["origin"] == "variant"]),
         "split": count("split"),
@@ -244,7 +319,16 @@ def stats_markdown(summary: dict[str, Any]) -> str:
     out.append("| negative kind | rows |")
     out.append("|---|---:|")
     out += [f"| {kind} | {n} |" for kind, n in neg["by_kind"].items()]
+    by_author = summary.get("per_author_category")
+    if by_author:
+        authors = list(by_author)
+        out += ["", "| category | " + " | ".join(f"{a} rows (hand)" for a in authors) + " |",
+                "|---|" + "---:|" * len(authors)]
+        for category in [*summary["per_category"], "negatives"]:
+            cells = [f"{by_author[a][category]['rows']} ({by_author[a][category]['hand']})" for a in authors]
+            out.append(f"| {category} | " + " | ".join(cells) + " |")
     for title, key in (
+        ("author", "author"),
         ("origin", "origin"),
         ("variation rule", "rule"),
         ("split", "split"),

@@ -29,8 +29,15 @@ from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.detectors.classifiers.multilabel import MultiLabelModel
 from redline.detectors.classifiers.versions import ModelVersions
-from redline.training import conduct_budget, conduct_card
-from redline.training.conduct_data import CATEGORIES, CORPUS_DIR, WRITTEN, Rows, load
+from redline.training import conduct_authors, conduct_budget, conduct_card
+from redline.training.conduct_data import (
+    CATEGORIES,
+    CORPUS_DIR,
+    WRITTEN,
+    Rows,
+    load,
+    written_and_real,
+)
 from redline.training.evaluation import average_precision, prf
 from redline.training.linear import feature_matrix
 
@@ -45,11 +52,27 @@ LEAD_BUDGET: Final = 0.03  # the target is 4 %; a 2-fold split of held-out rows 
 LOOSE_REAL_BUDGET: Final = 0.002
 FLOOR: Final = 0.05  # below this a "lead" is noise whatever the budgets say
 GATE_RECALL: Final = 0.99  # of held-out violations, the share the gate must let through
+AUTHOR_POWER: Final = 0.0  # 1: every written author the same total weight (conduct_authors.author_balance)
+POSITIVE_SHARE: Final[float | None] = 0.5  # each category's positives carry half the weight in its fit ("balanced")
+
+
+def prior_factor(weights: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], positive_share: float | None) -> float:
+    """How much class weighting multiplies a column's positives (1 without it). Weighting the
+    positives by f adds log f to the fitted intercept; _fit_columns takes it off again (prior
+    correction), so scores keep the scale of an unweighted fit and the packs' absolute veto
+    bounds (`below: 0.02`) mean what they meant; the ranking, and so every lead, is unchanged."""
+    if positive_share is None or not y.any() or y.all():
+        return 1.0
+    factor = positive_share / (1 - positive_share) * float(weights[~y].sum()) / float(weights[y].sum())
+    return max(factor, 1.0)
 
 
 def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64],
-                 c: float) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
-    """One logistic regression per label column → (buckets, K) float16-rounded weights and biases."""
+                 c: float, positive_share: float | None = None) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """One logistic regression per label column → (buckets, K) float16-rounded weights and biases.
+
+    `positive_share`: when set, each column's positives are reweighted to carry that share of
+    the total weight (class weighting; 0.5 = sklearn's "balanced")."""
     k = labels.shape[1]
     w = np.zeros((matrix.shape[1], k), dtype=np.float32)
     b = np.zeros(k)
@@ -58,32 +81,62 @@ def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: 
         if not y.any() or y.all():
             b[j] = -10.0 if not y.any() else 10.0  # nothing to learn: never (always) flag
             continue
+        column_weights = np.where(y, weights * prior_factor(weights, y, positive_share), weights)
         # liblinear's dual solver: deterministic, and fast with far more features than rows
         model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
-        model.fit(matrix, y, sample_weight=weights)
+        model.fit(matrix, y, sample_weight=column_weights)
         w[:, j] = model.coef_.ravel().astype(np.float16).astype(np.float32)
-        b[j] = float(model.intercept_[0])
+        b[j] = float(model.intercept_[0]) - np.log(prior_factor(weights, y, positive_share))
     return w, b
 
 
-def fit(train: Rows) -> MultiLabelModel:
+def sample_weights(rows: Rows) -> npt.NDArray[np.float64]:
+    """Written rows WRITTEN_WEIGHT on average, shared between authors as AUTHOR_POWER says;
+    decisions DECISION_WEIGHT; real ordinary text 1."""
+    weights = conduct_authors.author_balance(rows, WRITTEN_WEIGHT, AUTHOR_POWER)
+    return np.where(rows.source_is("decision"), DECISION_WEIGHT, weights)
+
+
+def fit(train: Rows, *, gate: bool = True) -> MultiLabelModel:
     """The model (gate threshold still open: calibrate() sets it) fitted on `train`."""
-    weights = np.array([WRITTEN_WEIGHT if s in WRITTEN else DECISION_WEIGHT if s == "decision" else 1.0
-                        for s in train.sources])
-    w, b = _fit_columns(feature_matrix(HASHER, train.texts), train.labels, weights, C)
-    any_label = np.asarray(train.labels.any(axis=1), dtype=bool)
-    gw, gb = _fit_columns(feature_matrix(GATE_HASHER, train.texts), any_label[:, None], weights, GATE_C)
+    weights = sample_weights(train)
+    w, b = _fit_columns(feature_matrix(HASHER, train.texts), train.labels, weights, C, POSITIVE_SHARE)
+    gw, gb = np.zeros((1 << GATE_HASHER.bits, 1), dtype=np.float32), np.zeros(1)
+    if gate:
+        any_label = np.asarray(train.labels.any(axis=1), dtype=bool)
+        gw, gb = _fit_columns(feature_matrix(GATE_HASHER, train.texts), any_label[:, None], weights, GATE_C)
     return MultiLabelModel(tuple(CATEGORIES), HASHER, w, b, GATE_HASHER, gw[:, 0], float(gb[0]), gate_threshold=-np.inf)
 
 
-def calibrate(model: MultiLabelModel, held: Rows) -> tuple[MultiLabelModel, dict[str, float]]:
-    """Gate threshold (GATE_RECALL of held-out violations pass) and one threshold per category."""
-    full = model.full_scores(held.texts)
-    hard = held.negative & held.source_is(*WRITTEN)
-    real = held.negative & held.source_is("real")
-    chosen = conduct_budget.allocate(full, held.labels, hard, real, model.categories, target=LEAD_BUDGET,
-                                     strict_real=REAL_BUDGET, loose_real=LOOSE_REAL_BUDGET, floor=FLOOR)
-    thresholds = {name: float(chosen[k]) for k, name in enumerate(model.categories)}
+BUDGETS: Final = conduct_authors.Budgets(LEAD_BUDGET, REAL_BUDGET, LOOSE_REAL_BUDGET, FLOOR)
+
+
+def author_calibration(model: MultiLabelModel, data_dir: Path, corpus_dir: Path, decisions: Rows | None
+                       ) -> tuple[dict[str, float], dict[str, Any]] | None:
+    """Thresholds from leave-one-author-out scores, and the per-author figures; None with fewer
+    than two written authors (then the held-out rows choose, as before 1.3.0)."""
+    written, real_train, real_held = written_and_real(data_dir, corpus_dir)
+    if len(set(written.authors)) < 2:
+        return None
+    extra = real_train if decisions is None or not len(decisions) else real_train + decisions
+    oof = conduct_authors.out_of_fold(written, extra, real_held, lambda rows: fit(rows, gate=False).full_scores)
+    chosen = conduct_authors.pooled_thresholds(oof, model.full_scores(real_held.texts), BUDGETS)
+    figures = conduct_authors.author_figures(oof, BUDGETS)
+    return {name: float(chosen[k]) for k, name in enumerate(model.categories)}, figures
+
+
+def calibrate(model: MultiLabelModel, held: Rows,
+              thresholds: Mapping[str, float] | None = None) -> tuple[MultiLabelModel, dict[str, float]]:
+    """Gate threshold (GATE_RECALL of held-out violations pass) and one threshold per category
+    (chosen on `held` unless given: leave-one-author-out scores choose them since 1.3.0)."""
+    if thresholds is None:
+        full = model.full_scores(held.texts)
+        hard = held.negative & held.source_is(*WRITTEN)
+        real = held.negative & held.source_is("real")
+        chosen = conduct_budget.allocate(full, held.labels, hard, real, model.categories, target=LEAD_BUDGET,
+                                         strict_real=REAL_BUDGET, loose_real=LOOSE_REAL_BUDGET, floor=FLOOR)
+        thresholds = {name: float(chosen[k]) for k, name in enumerate(model.categories)}
+    thresholds = dict(thresholds)
     gate = model.gate_logits(held.texts)
     positives = gate[~held.negative]
     gate_threshold = float(np.quantile(positives, 1 - GATE_RECALL)) if positives.size else -np.inf
@@ -147,21 +200,31 @@ def train(data_dir: Path, out_root: Path, *, decisions: Rows | None = None,
     if versions.available():
         old = conduct_files.load(versions.folder(versions.active()))
         previous = {"version": old.version, **held_out_figures(old.model, old.thresholds, held).as_dict()}
-    model, thresholds = calibrate(fit(train_rows), held)
+    fitted = fit(train_rows)
+    by_author = author_calibration(fitted, data_dir, corpus_dir, decisions)
+    model, thresholds = calibrate(fitted, held, by_author[0] if by_author else None)
+    # model.json keeps 6 decimals: round up, or a row the budget left just below its threshold
+    # (a real-text bound's last allowed row) would be flagged by the stored one
+    thresholds = {c: float(np.ceil(t * 1e6) / 1e6) for c, t in thresholds.items()}
     figs = held_out_figures(model, thresholds, held)
+    authors = by_author[1] if by_author else None
     version = versions.next_version()
     counts = {s: int(sum(1 for x in train_rows.sources if x == s)) for s in sorted(set(train_rows.sources))}
     extra = {"held_out": figs.as_dict(), "training_rows": counts, "held_out_rows": len(held),
              "c": C, "written_weight": WRITTEN_WEIGHT,
-             "lead_budget": LEAD_BUDGET, "real_budget": REAL_BUDGET, "loose_real_budget": LOOSE_REAL_BUDGET}
+             "lead_budget": LEAD_BUDGET, "real_budget": REAL_BUDGET, "loose_real_budget": LOOSE_REAL_BUDGET,
+             "author_power": AUTHOR_POWER, "positive_share": POSITIVE_SHARE,
+             "thresholds_from": "leave-one-author-out" if authors else "held-out rows", "by_author": authors}
     folder = versions.folder(version)
     sha = conduct_files.save(folder, model, version, thresholds, extra)
     conduct_card.write(folder, version, sha, figs.as_dict(), counts, len(held), previous,
-                       conduct_card.failures(model, thresholds, held))
+                       conduct_card.failures(model, thresholds, held), authors,
+                       {"n_max": HASHER.n_max, "bits": HASHER.bits, "written_weight": WRITTEN_WEIGHT,
+                        "author_power": AUTHOR_POWER, "lead_budget": LEAD_BUDGET, "positive_share": POSITIVE_SHARE})
     if activate:
         versions.use(version)
     return {"model": conduct_files.DETECTOR, "version": version, "sha256": sha, "folder": str(folder),
-            "held_out": figs.as_dict(), "previous": previous, "change": _change(previous, figs.as_dict())}
+            "held_out": figs.as_dict(), "by_author": authors, "previous": previous, "change": _change(previous, figs.as_dict())}
 
 
 def _change(previous: Mapping[str, Any] | None, now: Mapping[str, Any]) -> dict[str, Any]:

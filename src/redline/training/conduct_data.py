@@ -15,7 +15,7 @@ retrain makes can be read on the same rows; decisions only ever join the trainin
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,23 +33,37 @@ CORPUS_DIR: Final = Path(__file__).resolve().parents[3] / "data" / "conduct"
 # what a row says about where it came from; "hard"/"written" rows are work chat written for
 # Redline, "real" rows are ordinary text from the world, "decision" rows a reviewer's verdict
 WRITTEN: Final = ("corpus", "pilot")
+FIRST_AUTHOR: Final = "a0"  # the corpus's hand/ lines (a row without an author field)
 
 
 @dataclass(frozen=True, slots=True)
 class Rows:
-    """Texts (normalised), a (n, K) label matrix over CATEGORIES, and each row's source."""
+    """Texts (normalised), a (n, K) label matrix over CATEGORIES, each row's source and author.
+
+    The author is who wrote a written row (corpus `a0`, `w1` …; the pilot's one author is
+    `pilot`); for other sources it is the source's name. Leave-one-author-out reads it.
+    """
 
     texts: list[str]
     labels: npt.NDArray[np.bool_]
     sources: list[str]
+    authors: list[str] = field(default_factory=list)  # empty: each row's source
+
+    def __post_init__(self) -> None:
+        if not self.authors:
+            self.authors.extend(self.sources)
 
     def where(self, keep: npt.NDArray[np.bool_]) -> Rows:
         idx = np.flatnonzero(keep).tolist()
-        return Rows([self.texts[i] for i in idx], self.labels[idx], [self.sources[i] for i in idx])
+        return Rows([self.texts[i] for i in idx], self.labels[idx], [self.sources[i] for i in idx],
+                    [self.authors[i] for i in idx])
 
     def __add__(self, other: Rows) -> Rows:
         return Rows(self.texts + other.texts, np.concatenate([self.labels, other.labels]),
-                    self.sources + other.sources)
+                    self.sources + other.sources, self.authors + other.authors)
+
+    def author_is(self, *names: str) -> npt.NDArray[np.bool_]:
+        return np.array([a in names for a in self.authors], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -81,10 +95,12 @@ def row_labels(record: dict[str, Any]) -> list[str]:
     return [str(x) for x in labels]
 
 
-def make_rows(texts: Sequence[str], labels: Sequence[Sequence[str]], source: str) -> Rows:
+def make_rows(texts: Sequence[str], labels: Sequence[Sequence[str]], source: str,
+              authors: Sequence[str] | None = None) -> Rows:
     """Rows from raw texts and category lists, normalised as the scan engine will see them."""
     matrix = np.array([label_vector(ls) for ls in labels], dtype=bool).reshape(len(texts), len(CATEGORIES))
-    return Rows(normalized(list(texts)), matrix, [source] * len(texts))
+    who = list(authors) if authors is not None else [source] * len(texts)
+    return Rows(normalized(list(texts)), matrix, [source] * len(texts), who)
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -107,7 +123,7 @@ def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
     split; its `train.jsonl` / `dev.jsonl` are read (the `hand/` sources they are built from
     are not read twice).
     """
-    parts: dict[str, tuple[list[str], list[list[str]]]] = {"train": ([], []), "dev": ([], [])}
+    parts: dict[str, tuple[list[str], list[list[str]], list[str]]] = {"train": ([], [], []), "dev": ([], [], [])}
     for name in ("train", "dev"):
         path = corpus_dir / f"{name}.jsonl"
         if not path.is_file():
@@ -119,7 +135,9 @@ def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
                     side = parts["dev" if record.get("split", name) == "dev" else "train"]
                     side[0].append(str(record["text"]))
                     side[1].append(row_labels(record))
-    return make_rows(*parts["train"], "corpus"), make_rows(*parts["dev"], "corpus")
+                    side[2].append(str(record.get("author", FIRST_AUTHOR)))
+    train, dev = parts["train"], parts["dev"]
+    return make_rows(train[0], train[1], "corpus", train[2]), make_rows(dev[0], dev[1], "corpus", dev[2])
 
 
 def pilot(data_dir: Path) -> Rows:
@@ -155,3 +173,14 @@ def load(data_dir: Path, corpus_dir: Path = CORPUS_DIR, decisions: Rows | None =
         held_texts = set(test.texts)
         train = train + decisions.where(np.array([t not in held_texts for t in decisions.texts], dtype=bool))
     return train, test
+
+
+def written_and_real(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows, Rows]:
+    """For leave-one-author-out: every written row (all corpus splits, every author, and the
+    pilot, whose one author is "pilot"), the real ordinary text to fit on, and the held-out real
+    text (the same hash part as `load`)."""
+    train, dev = corpus(corpus_dir)
+    written = train + dev + pilot(data_dir)
+    real = real_negatives(data_dir)
+    held = held_out_mask(real)
+    return written, real.where(~held), real.where(held)

@@ -9,9 +9,11 @@ from redline.detectors.classifiers.courtesy import MAX_CHARS, courtesy_only
 from redline.text.normalize import normalize_text
 
 COURTESY = ["恭喜发财，大吉大利", "谢谢老板", "站长辛苦了", "谢谢领导！", "节日快乐", "辛苦了", "收到",
-            "好的，谢谢王总！", "新年快乐 万事如意", "多谢各位", "哈哈哈哈哈哈", "好的，李书记"]
+            "好的，谢谢王总！", "新年快乐 万事如意", "多谢各位", "哈哈哈哈哈哈", "好的，李书记",
+            "手气最佳，哈哈"]
 NOT_COURTESY = ["一点心意", "谢谢老板关照，项目的事费心了", "今天生日，谢谢大家的祝福", "压岁钱", "辛苦费",
-                "站长辛苦了，这是两条烟", "收到，明天把名单拍给你", "", "  "]
+                "站长辛苦了，这是两条烟", "收到，明天把名单拍给你", "", "  ",
+                "手气最佳，我来接龙"]
 
 
 @pytest.mark.parametrize("text", COURTESY)

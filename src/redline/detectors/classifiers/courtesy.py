@@ -30,6 +30,9 @@ _FORMULAS: Final = (
     rf"(?:谢谢|感谢|多谢|谢啦|谢了|谢)++{_ADDRESSEE}(?:了|啦|哈|呀|哦)?",
     rf"{_ADDRESSEE}(?:辛苦了|辛苦啦|辛苦)",
     r"(?:恭喜发财|大吉大利|万事如意|心想事成|身体健康|吉祥如意|阖家幸福|阖家欢乐|幸福安康|步步高升|财源滚滚)",
+    # 手气最佳: WeChat's label for the largest share of a grabbed packet, said back as banter; a
+    # 接龙 (the next packet) or a stake after it is not courtesy only and is screened as usual
+    r"(?:手气最佳|手气王)",
     r"(?:新年|新春|春节|节日|中秋|端午|元宵|国庆|生日|周末|元旦)(?:快乐|愉快)",
     r"(?:收到|好的|好嘞|好滴|明白|知道了|嗯++|哈++|ok|OK|赞|点赞)",
     _VOCATIVE,  # a name alone: "好的，李书记"
