@@ -181,16 +181,18 @@ def test_a_courtesy_only_message_gets_no_lead_though_the_model_scores_it(plan) -
 
 @pytest.mark.parametrize(("text", "notice"), [
     ("病人家属塞的那个红包我交给科主任了，主任已经退给家属了", True),  # correct handling
-    ("集团通报：某干部将内部招标文件转发给亲属，被给予撤职处分", True),  # a case report
+    ("通报：某科长逢年过节收老板的购物卡和烟酒，被查处", True),  # a case report
     ("病人家属塞的那个红包我交给科主任了，主任收下了", False),
 ])
 def test_a_lead_on_a_notice_is_dropped_unless_the_rule_keeps_it(text: str, notice: bool) -> None:
-    # threshold 0: every message reaches a lead, so only the notice decides
+    # threshold 0: every message the first stage passes reaches a lead, so only the notice decides
     detector = ConductClassifier.build([
         Trigger("R", "default", ConductConfig(category="gifts", threshold=0.0)),
         Trigger("K", "kept", ConductConfig(category="gifts", threshold=0.0, notices=False)),
     ], BuildContext())
-    labels = {h.label for h in detector.scan(normalize_batch([text]).texts)}
+    texts = normalize_batch([text]).texts
+    assert detector.loaded.model.passing(texts).tolist() == [0]  # else the gate, not the notice, decides
+    labels = {h.label for h in detector.scan(texts)}
     assert labels == ({"kept"} if notice else {"default", "kept"})
 
 

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.contracts import Hit, HitColumns, Trigger, config_as
-from redline.detectors.classifiers.grams import window_sums
+from redline.detectors.classifiers.grams import sigmoid, window_sums
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.detectors.register import official_register
 from redline.errors import ConfigError
@@ -115,7 +115,7 @@ class LinearTextModel:
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probability of the positive class for every text of the batch (one vectorised pass)."""
-        return 1.0 / (1.0 + np.exp(-self.logits(texts)))
+        return sigmoid(self.logits(texts))
 
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """The log-odds behind `scores` (what a model stacked on this one adds to)."""

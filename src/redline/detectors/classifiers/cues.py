@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.detectors.classifiers.base import ModelFiles
+from redline.detectors.classifiers.grams import sigmoid
 from redline.errors import ConfigError
 
 _NUMBER: Final = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
@@ -82,7 +83,7 @@ class CueWeights:
         out = np.array(logits, dtype=np.float64)
         if ask.size:
             out[ask] += cue_matrix([texts[i] for i in ask.tolist()]) @ self.weights
-        return 1.0 / (1.0 + np.exp(-out))
+        return sigmoid(out)
 
 
 def cue_weights(files: ModelFiles) -> CueWeights | None:

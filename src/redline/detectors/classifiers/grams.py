@@ -23,7 +23,7 @@ import functools
 import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Final, overload
+from typing import Any, Final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -281,3 +281,11 @@ def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[
         sums = np.zeros(shape)
         sums[filled] = np.add.reduceat(acc, seg_starts[filled], axis=0)
     return sums, counts
+
+
+def sigmoid(logits: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
+    """The logistic function without overflow: beyond |40| a score is 0 or 1 to double precision
+    anyway, and a model with a large intercept shift (class weighting's prior correction) would
+    otherwise overflow `exp` on very long or very short messages."""
+    out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(logits, dtype=np.float64), -40.0, 40.0)))
+    return out

@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from redline.detectors.classifiers.grams import Rows, window_sums, windows
+from redline.detectors.classifiers.grams import Rows, sigmoid, window_sums, windows
 from redline.detectors.classifiers.hashing import _BMP, _FOLD, BOS, EOS, NgramHasher
 
 _PRIME: Final = np.uint64(0x100000001B3)  # the same constants as hashing.NgramHasher
@@ -90,7 +90,7 @@ class MultiLabelModel:
         """(n, K) probabilities from the full model for every text (no gate)."""
         sums, counts = _window_sums(self.hasher, texts, self.weights)
         logits = self.bias + sums / np.sqrt(np.maximum(counts, 1))[:, None]
-        out: F64 = 1.0 / (1.0 + np.exp(-logits))
+        out: F64 = sigmoid(logits)
         return out
 
     def scores(self, texts: Sequence[str]) -> F64:
