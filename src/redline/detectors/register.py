@@ -11,7 +11,9 @@ counts twice) and none of the marks of a person talking — a first or second pe
 您, 咱, 俺; institutional 我县/我局/我们 are the report's own), a chat particle (吧, 呢, 啊, 哈
 …), a question or exclamation mark, an emoji. On our corpus (`data/conduct/`) it fires on 97
 of its written official-prose negatives and on none of its ~7,000 violations; on COLD's
-social-media comments on 29 of 29,883.
+social-media comments on 29 of 29,883. On the six-author corpus (52,922 rows) it fires on 456 of
+1,287 official-prose negatives and on 7 of 30,181 violation rows (formal letters that offer a
+gift or order the worship of a leader, which rules still read).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ POLICY_VERBS: Final = (
     "规范", "倡导", "遏制", "保持", "加快", "统筹", "构建", "实施", "促进", "巩固", "扎实", "全面", "着力",
     "不断", "进一步", "建立", "优化", "压缩", "打造", "坚决", "大力", "积极", "有效", "稳步", "深入", "严格",
     "依法", "确保", "防范", "维护", "增强", "发挥", "引导", "支持", "培育", "聚焦", "围绕",
+    "召开", "部署",  # a meeting reported: 县委召开常委会会议，研究部署… (no more lines of the corpus fire)
 )
 MIN_POLICY: Final = 2
 # a person talking: 我 not followed by an institution's character (我县, 我局, 我们 are the
