@@ -22,7 +22,7 @@ import numpy.typing as npt
 # whom thanks or 辛苦了 address: a title (a surname of one character may precede it: 王总, 李老师,
 # 戴站长), a kinship term, everyone
 _VOCATIVE: Final = (
-    r"(?:[\u4e00-\u9fff]?(?:老板|领导|[总局]|[站所科处局县镇乡村校院部组社家]长|主任|书记|老师|师傅|经理)"
+    r"(?:[\u4e00-\u9fff]?(?:老板|领导|[总局]|[站所科处局县镇乡村校院部组社家队]长|主任|书记|老师|师傅|经理|医生|大夫|警官)"
     r"|哥|姐|叔|姨|老铁|兄弟|姐妹|大家|各位|你们|你|您|亲)"
 )
 _ADDRESSEE: Final = f"{_VOCATIVE}?"
