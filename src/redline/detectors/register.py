@@ -47,3 +47,12 @@ def official_register(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
     return np.array(
         [len(_POLICY.findall(t)) >= MIN_POLICY and _PERSONAL.search(t) is None for t in texts], dtype=np.bool_,
     )
+
+
+def official_rows(texts: Sequence[str], rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """A mask over the whole batch: True for those of `rows` that read as official prose (the
+    register is read only there, the few rows some model would lead on)."""
+    mask = np.zeros(len(texts), dtype=np.bool_)
+    rows = np.asarray(rows, dtype=np.int64)
+    mask[rows[official_register([texts[i] for i in rows.tolist()])]] = True
+    return mask

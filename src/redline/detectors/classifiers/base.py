@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.contracts import Hit, HitColumns, Trigger, config_as
 from redline.detectors.classifiers.grams import sigmoid, window_sums
 from redline.detectors.classifiers.hashing import NgramHasher
-from redline.detectors.register import official_register
+from redline.detectors.register import official_rows
 from redline.errors import ConfigError
 from redline.text.joined import JoinedText
 
@@ -165,9 +165,7 @@ class MessageClassifier:
         rank = {label: i for i, label in enumerate(labels)}
         low = min((t for _, t in self.triggers), default=1.0)
         # official prose among the rows some trigger passes (a few): the register is read there only
-        passing = np.flatnonzero(scores >= low)
-        prose = np.zeros(len(scores), dtype=bool)
-        prose[passing[official_register([texts[i] for i in passing.tolist()])]] = True
+        prose = official_rows(texts, np.flatnonzero(scores >= low))
         parts: list[tuple[npt.NDArray[np.int64], int, float]] = []
         for label, threshold in self.triggers:
             keep = scores >= threshold

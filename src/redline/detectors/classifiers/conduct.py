@@ -36,7 +36,7 @@ from redline.detectors.classifiers.courtesy import courtesy_only
 from redline.detectors.classifiers.grams import Rows
 from redline.detectors.classifiers.multilabel import Evidence
 from redline.detectors.notices import in_notice
-from redline.detectors.register import official_register
+from redline.detectors.register import official_rows
 from redline.text.joined import joined_view
 from redline.text.normalize import normalize_text
 from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
@@ -136,14 +136,16 @@ class ConductDetector:
                 row = int(rows[j])
                 if not any(phrase in texts[row] for phrase in lead.unless):  # the pack says the act is absent
                     found.append((row, lead, float(scores[j, lead.column])))
+        # official prose is a row's register: judged before any evidence is ranked
+        prose = official_rows(texts, np.unique([row for row, lead, _ in found if not lead.official_prose]))
+        found = [f for f in found if f[1].official_prose or not prose[f[0]]]
         # every lead's evidence in one pass over the batch's shared hashes (multilabel.py)
         evidence = self.loaded.model.evidence_rows(texts, [r for r, _, _ in found],
                                                    [lead.column for _, lead, _ in found])
         hits = [self._hit(texts[row], row, lead, score, ev)
                 for (row, lead, score), ev in zip(found, evidence, strict=True)]
         hits.sort(key=lambda h: (h.row, h.label))
-        hits = _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
-        return _not_in_prose(texts, hits, {lead.label for lead in self.leads if not lead.official_prose})
+        return _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
 
     def _hit(self, text: str, row: int, lead: _Lead, score: float, evidence: Evidence) -> Hit:
         start, end = evidence.main
@@ -226,16 +228,6 @@ def _not_in_notices(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> 
                                              zip(*((h.row, h.start, h.end) for h in judged), strict=True)))
     dropped = {id(h) for h, n in zip(judged, notice.tolist(), strict=True) if n}
     return [h for h in hits if id(h) not in dropped]
-
-
-def _not_in_prose(texts: Sequence[str], hits: list[Hit], labels: set[str]) -> list[Hit]:
-    """The hits, without those of `labels` on a message in the official register."""
-    rows = sorted({h.row for h in hits if h.label in labels})
-    if not rows:
-        return hits
-    prose = {r for r, official in zip(rows, official_register([texts[r] for r in rows]).tolist(), strict=True)
-             if official}
-    return [h for h in hits if not (h.row in prose and h.label in labels)]
 
 
 def _take(part: HitColumns, keep: npt.NDArray[np.bool_]) -> HitColumns:
