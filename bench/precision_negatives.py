@@ -219,6 +219,7 @@ def authors_split(authors: list[str], show: str | None) -> dict[str, object]:
         n = sum(k[0] for k in kinds.values())
         out[author] = {
             "rules_recall": {c: round(v[1] / v[0], 3) for c, v in sorted(recall.items())},
+            "full_recall": {c: round(v[2] / v[0], 3) for c, v in sorted(recall.items())},
             "rules_macro_recall": round(sum(v[1] / v[0] for v in recall.values()) / max(len(recall), 1), 4),
             "full_macro_recall": round(sum(v[2] / v[0] for v in recall.values()) / max(len(recall), 1), 4),
             "negatives": n,
