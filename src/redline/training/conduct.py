@@ -68,15 +68,22 @@ def prior_factor(weights: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], pos
 
 
 def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64],
-                 c: float, positive_share: float | None = None) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+                 c: float, positive_share: float | None = None, unknown: npt.NDArray[np.bool_] | None = None,
+                 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
     """One logistic regression per label column → (buckets, K) float16-rounded weights and biases.
 
     `positive_share`: when set, each column's positives are reweighted to carry that share of
-    the total weight (class weighting; 0.5 = sklearn's "balanced")."""
+    the total weight (class weighting; 0.5 = sklearn's "balanced"). `unknown` (n, K): cells
+    whose label is unknown; a column is fitted without those rows."""
     k = labels.shape[1]
     w = np.zeros((matrix.shape[1], k), dtype=np.float32)
     b = np.zeros(k)
+    full_matrix, full_labels, full_weights = matrix, labels, weights
     for j in range(k):
+        matrix, labels, weights = full_matrix, full_labels, full_weights
+        if unknown is not None and unknown[:, j].any():
+            keep = np.flatnonzero(~unknown[:, j])
+            matrix, labels, weights = full_matrix[keep], full_labels[keep], full_weights[keep]
         y = labels[:, j]
         if not y.any() or y.all():
             b[j] = -10.0 if not y.any() else 10.0  # nothing to learn: never (always) flag
@@ -100,7 +107,7 @@ def sample_weights(rows: Rows) -> npt.NDArray[np.float64]:
 def fit(train: Rows, *, gate: bool = True) -> MultiLabelModel:
     """The model (gate threshold still open: calibrate() sets it) fitted on `train`."""
     weights = sample_weights(train)
-    w, b = _fit_columns(feature_matrix(HASHER, train.texts), train.labels, weights, C, POSITIVE_SHARE)
+    w, b = _fit_columns(feature_matrix(HASHER, train.texts), train.labels, weights, C, POSITIVE_SHARE, train.unknown)
     gw, gb = np.zeros((1 << GATE_HASHER.bits, 1), dtype=np.float32), np.zeros(1)
     if gate:
         any_label = np.asarray(train.labels.any(axis=1), dtype=bool)
@@ -130,7 +137,7 @@ def calibrate(model: MultiLabelModel, held: Rows,
     """Gate threshold (GATE_RECALL of held-out violations pass) and one threshold per category
     (chosen on `held` unless given: leave-one-author-out scores choose them since 1.3.0)."""
     if thresholds is None:
-        full = model.full_scores(held.texts)
+        full = held.known(model.full_scores(held.texts))
         hard = held.negative & held.source_is(*WRITTEN)
         real = held.negative & held.source_is("real")
         chosen = conduct_budget.allocate(full, held.labels, hard, real, model.categories, target=LEAD_BUDGET,
@@ -163,8 +170,8 @@ class HeldOutFigures:
 
 def held_out_figures(model: MultiLabelModel, thresholds: Mapping[str, float], held: Rows) -> HeldOutFigures:
     """Figures of a calibrated model on the held-out rows (the gate applied, as in use)."""
-    scores = model.scores(held.texts)
-    full = model.full_scores(held.texts)
+    scores = held.known(model.scores(held.texts))
+    full = held.known(model.full_scores(held.texts))
     t = np.array([thresholds[c] for c in model.categories])
     predicted, ungated = scores >= t, full >= t
     per: dict[str, dict[str, float]] = {}

@@ -81,7 +81,7 @@ def choose_thresholds(scores: F64, labels: npt.NDArray[np.bool_], written_negati
 def _choice_rows(oof: OutOfFold, keep: npt.NDArray[np.bool_], real_scores: F64) -> tuple[F64, Any, Any, Any]:
     """Scores, labels, written-negative and real masks of the rows thresholds are chosen on."""
     w = oof.written.where(keep)
-    scores = np.concatenate([oof.scores[keep], real_scores])
+    scores = np.concatenate([w.known(oof.scores[keep]), oof.real.known(real_scores)])
     labels = np.concatenate([w.labels, oof.real.labels])
     n_w, n_r = len(w), len(oof.real)
     written_neg = np.concatenate([w.negative & w.source_is(*WRITTEN), np.zeros(n_r, dtype=bool)])
@@ -115,7 +115,7 @@ def author_figures(oof: OutOfFold, budgets: Budgets) -> dict[str, Any]:
         mine = oof.written.author_is(author)
         t = fold_thresholds(oof, author, budgets)
         w = oof.written.where(mine)
-        flagged = oof.scores[mine] >= t
+        flagged = w.known(oof.scores[mine]) >= t
         per: dict[str, dict[str, float]] = {}
         for k, name in enumerate(CATEGORIES):
             y = w.labels[:, k]
@@ -125,15 +125,15 @@ def author_figures(oof: OutOfFold, budgets: Budgets) -> dict[str, Any]:
             per[name] = {"n": int(y.sum()), "recall": round(tp / int(y.sum()), 4),
                          "precision": round(tp / max(int(flagged[:, k].sum()), 1), 4)}
         negative = w.negative
-        real_flag = (oof.real_scores[author] >= t).any(axis=1)
+        real_flag = (oof.real.known(oof.real_scores[author]) >= t).any(axis=1)
         # how well the model ranks this author's lines, apart from calibration: thresholds chosen
         # on the author's own rows at the target budget (not deployable; compares recipes fairly)
-        own = np.concatenate([oof.scores[mine], oof.real_scores[author]])
+        own = np.concatenate([w.known(oof.scores[mine]), oof.real.known(oof.real_scores[author])])
         own_labels = np.concatenate([w.labels, oof.real.labels])
         own_neg = np.concatenate([negative, np.zeros(len(oof.real), dtype=bool)])
         own_real = np.concatenate([np.zeros(len(w), dtype=bool), np.ones(len(oof.real), dtype=bool)])
         t_own = choose_thresholds(own, own_labels, own_neg, own_real, _at(budgets, RANKING_BUDGET))
-        own_flag = oof.scores[mine] >= t_own
+        own_flag = w.known(oof.scores[mine]) >= t_own
         own_recall = [float((own_flag[:, k] & w.labels[:, k]).sum() / w.labels[:, k].sum())
                       for k in range(len(CATEGORIES)) if w.labels[:, k].any()]
         out[author] = {

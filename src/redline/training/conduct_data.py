@@ -4,7 +4,8 @@ Sources (read in place, never copied):
 - `data/conduct/*.jsonl` in the repository (our corpus, item 1 of issue 20) — when present;
 - `../shared/datasets/conduct_pilot` (the project's own, a second author's voice);
 - real ordinary text as negatives: COLD comments with label 0, QQ group chat with label 0,
-  Weibo NER posts (all): people writing about their lives, games and hobbies;
+  Weibo NER posts (all): people writing about their lives, games and hobbies (negatives in
+  every category but the channel-bound off_topic, where their label is unknown);
 - reviewers' decisions from a store (`--with-decisions`): an alert escalated into a case is a
   confirmed violation of its category, a dismissed one a message that breaks no rule.
 
@@ -34,6 +35,13 @@ CORPUS_DIR: Final = Path(__file__).resolve().parents[3] / "data" / "conduct"
 # Redline, "real" rows are ordinary text from the world, "decision" rows a reviewer's verdict
 WRITTEN: Final = ("corpus", "pilot")
 FIRST_AUTHOR: Final = "a0"  # the corpus's hand/ lines (a row without an author field)
+# Categories that are a fault of the channel, not of the words: chat about dinner or a match is
+# off-topic (与工作无关) in a work group and ordinary in a family or hobby group. A row from
+# outside a work channel, and real ordinary text (whose channel is unknown), says nothing about
+# them: its label there is unknown, not negative, so it neither teaches the model that such
+# chat is harmless nor counts as a false lead when thresholds are chosen.
+CHANNEL_BOUND: Final = ("off_topic",)
+WORK_CHANNEL: Final = "work"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +56,34 @@ class Rows:
     labels: npt.NDArray[np.bool_]
     sources: list[str]
     authors: list[str] = field(default_factory=list)  # empty: each row's source
+    # (n, K): True where the row's label in that category is unknown (see CHANNEL_BOUND)
+    unknown: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, len(CATEGORIES)), dtype=bool))
 
     def __post_init__(self) -> None:
         if not self.authors:
             self.authors.extend(self.sources)
+        if self.unknown.shape[0] != len(self.texts):
+            object.__setattr__(self, "unknown", np.zeros((len(self.texts), len(CATEGORIES)), dtype=bool))
 
     def where(self, keep: npt.NDArray[np.bool_]) -> Rows:
         idx = np.flatnonzero(keep).tolist()
         return Rows([self.texts[i] for i in idx], self.labels[idx], [self.sources[i] for i in idx],
-                    [self.authors[i] for i in idx])
+                    [self.authors[i] for i in idx], self.unknown[idx])
 
     def __add__(self, other: Rows) -> Rows:
         return Rows(self.texts + other.texts, np.concatenate([self.labels, other.labels]),
-                    self.sources + other.sources, self.authors + other.authors)
+                    self.sources + other.sources, self.authors + other.authors,
+                    np.concatenate([self.unknown, other.unknown]))
 
     def author_is(self, *names: str) -> npt.NDArray[np.bool_]:
         return np.array([a in names for a in self.authors], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def known(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """`scores` (n, K) with the cells of unknown label at 0: such a cell is never a lead."""
+        return np.where(self.unknown, 0.0, scores)
 
     @property
     def negative(self) -> npt.NDArray[np.bool_]:
@@ -95,12 +112,22 @@ def row_labels(record: dict[str, Any]) -> list[str]:
     return [str(x) for x in labels]
 
 
+def channel_unknown(work: Sequence[bool]) -> npt.NDArray[np.bool_]:
+    """(n, K) unknown-label mask: the CHANNEL_BOUND categories of rows not from a work channel."""
+    out = np.zeros((len(work), len(CATEGORIES)), dtype=bool)
+    for name in CHANNEL_BOUND:
+        out[:, CATEGORIES.index(name)] = ~np.asarray(work, dtype=bool)
+    return out
+
+
 def make_rows(texts: Sequence[str], labels: Sequence[Sequence[str]], source: str,
-              authors: Sequence[str] | None = None) -> Rows:
-    """Rows from raw texts and category lists, normalised as the scan engine will see them."""
+              authors: Sequence[str] | None = None, work: Sequence[bool] | None = None) -> Rows:
+    """Rows from raw texts and category lists, normalised as the scan engine will see them;
+    `work`: whether each row was posted in a work channel (default: all were)."""
     matrix = np.array([label_vector(ls) for ls in labels], dtype=bool).reshape(len(texts), len(CATEGORIES))
     who = list(authors) if authors is not None else [source] * len(texts)
-    return Rows(normalized(list(texts)), matrix, [source] * len(texts), who)
+    unknown = channel_unknown(work if work is not None else [True] * len(texts))
+    return Rows(normalized(list(texts)), matrix, [source] * len(texts), who, unknown)
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -123,7 +150,8 @@ def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
     split; its `train.jsonl` / `dev.jsonl` are read (the `hand/` sources they are built from
     are not read twice).
     """
-    parts: dict[str, tuple[list[str], list[list[str]], list[str]]] = {"train": ([], [], []), "dev": ([], [], [])}
+    parts: dict[str, tuple[list[str], list[list[str]], list[str], list[bool]]] = {
+        "train": ([], [], [], []), "dev": ([], [], [], [])}
     for name in ("train", "dev"):
         path = corpus_dir / f"{name}.jsonl"
         if not path.is_file():
@@ -136,8 +164,10 @@ def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
                     side[0].append(str(record["text"]))
                     side[1].append(row_labels(record))
                     side[2].append(str(record.get("author", FIRST_AUTHOR)))
+                    side[3].append(record.get("channel", WORK_CHANNEL) == WORK_CHANNEL)
     train, dev = parts["train"], parts["dev"]
-    return make_rows(train[0], train[1], "corpus", train[2]), make_rows(dev[0], dev[1], "corpus", dev[2])
+    return (make_rows(train[0], train[1], "corpus", train[2], train[3]),
+            make_rows(dev[0], dev[1], "corpus", dev[2], dev[3]))
 
 
 def pilot(data_dir: Path) -> Rows:
@@ -152,7 +182,7 @@ def real_negatives(data_dir: Path) -> Rows:
              if int(r["label"]) == 0 and r["meta"]["orig_split"] != "test"]
     texts += [r["text"] for r in read_jsonl(data_dir, "qq_group_ads") if int(r["label"]) == 0]
     texts += [r["text"] for r in read_jsonl(data_dir, "weibo_ner")]
-    return make_rows(texts, [[] for _ in texts], "real")
+    return make_rows(texts, [[] for _ in texts], "real", work=[False] * len(texts))
 
 
 def held_out_mask(rows: Rows) -> npt.NDArray[np.bool_]:

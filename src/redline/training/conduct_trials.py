@@ -41,6 +41,7 @@ class Recipe:
     written_weight: float = conduct.WRITTEN_WEIGHT
     author_power: float = 0.0  # 1: every author the same total weight (conduct_authors.author_balance)
     positive_share: float | None = None  # class weighting per category (None: as the rows come)
+    channel: bool = False  # off_topic fitted without rows from outside a work channel (conduct_data.CHANNEL_BOUND)
 
     @property
     def hasher(self) -> NgramHasher:
@@ -60,6 +61,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("char13_c10", c=10.0),
     Recipe("char13_c100", c=100.0),
     Recipe("char13+embed", families=("char", "embed")),
+    Recipe("char13_class50_channel", positive_share=0.5, channel=True),
 )}
 
 
@@ -74,7 +76,8 @@ def fitter(recipe: Recipe, texts: Sequence[str]) -> conduct_authors.Fitter:
 
     def fit(rows: Rows) -> Callable[[Sequence[str]], F64]:
         weights = conduct_authors.author_balance(rows, recipe.written_weight, recipe.author_power)
-        w, b = conduct._fit_columns(rows_matrix(rows.texts), rows.labels, weights, recipe.c, recipe.positive_share)
+        w, b = conduct._fit_columns(rows_matrix(rows.texts), rows.labels, weights, recipe.c, recipe.positive_share,
+                                    rows.unknown if recipe.channel else None)
 
         def score(batch: Sequence[str]) -> F64:
             logits = rows_matrix(batch) @ w + b
