@@ -73,12 +73,17 @@ class CueWeights:
     weights: npt.NDArray[np.float64]
     floor: float  # scores below it are not worth a regex
 
+    @property
+    def best_case(self) -> float:
+        """The most the cues can add to a logit (every positive weight at once)."""
+        return float(np.clip(self.weights, 0.0, None).sum())
+
     def scores(self, texts: Sequence[str], logits: npt.NDArray[np.float64],
                floor: float | None = None) -> npt.NDArray[np.float64]:
         """Probabilities: sigmoid(logit + cue weights), cues looked for only where they could
         reach `floor` (at least the model's own; a detector passes its lowest rule threshold)."""
         low = self.floor if floor is None else max(floor, self.floor)
-        best_case = logits + float(np.clip(self.weights, 0.0, None).sum())
+        best_case = logits + self.best_case
         ask = np.flatnonzero(best_case >= np.log(low / (1.0 - low)) if low < 1.0 else np.zeros(len(texts), dtype=bool))
         out = np.array(logits, dtype=np.float64)
         if ask.size:
