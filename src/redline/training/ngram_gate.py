@@ -50,7 +50,7 @@ def _logits(model: LinearTextModel, cues: CueWeights | None, texts: Sequence[str
     lift = cues.best_case if cues is not None else 0.0
     for i in range(0, len(texts), BATCH):
         batch = normalize_batch(texts[i : i + BATCH]).texts
-        partial, _ = partial_logits(model, batch)
+        partial = partial_logits(model, batch).logits
         logits = model.logits(batch)
         if cues is not None:
             p = np.clip(cues.scores(batch, logits, floor=min(GRID)), 1e-15, 1 - 1e-15)

@@ -60,15 +60,15 @@ def batch(rows: list[dict[str, object]]) -> object:
 @pytest.mark.parametrize("name", ["offensive", "promotion"])
 def test_rows_let_through_score_as_the_full_model(name: str, batch: object) -> None:
     model = LinearTextModel.from_files(shipped_model(name))
-    partial, counts = partial_logits(model, batch)  # type: ignore[arg-type]
-    passes = np.zeros(len(partial), dtype=bool)
+    first = partial_logits(model, batch)  # type: ignore[arg-type]
+    passes = np.zeros(len(first.logits), dtype=bool)
     passes[::3] = True  # any subset: the full logit of a row does not depend on which others pass
-    got = gated_logits(model, batch, passes, partial, counts)  # type: ignore[arg-type]
+    got = gated_logits(model, batch, passes, first)  # type: ignore[arg-type]
     full = model.logits(batch)  # type: ignore[arg-type]
-    np.testing.assert_allclose(got[passes], full[passes], rtol=0, atol=1e-9)
+    assert np.array_equal(got[passes], full[passes])  # bit for bit
     assert np.isneginf(got[~passes]).all()
-    every = gated_logits(model, batch, None, partial, counts)  # type: ignore[arg-type]
-    np.testing.assert_allclose(every, full, rtol=0, atol=1e-9)
+    every = gated_logits(model, batch, None, first)  # type: ignore[arg-type]
+    assert np.array_equal(every, full)
 
 
 @pytest.mark.parametrize(("factory", "threshold"), [(OffensiveClassifier, 0.6), (OffensiveClassifier, 0.3),
@@ -81,7 +81,7 @@ def test_the_gate_never_adds_a_lead_and_keeps_scores(factory: type, threshold: f
     full = built.scores(batch)
     lead = gated >= threshold
     assert not (lead & (full < threshold)).any()
-    np.testing.assert_allclose(gated[gated > 0], full[gated > 0], rtol=0, atol=1e-9)
+    assert np.array_equal(gated[gated > 0], full[gated > 0])
     stopped = gated == 0
     assert stopped.mean() > 0.3, "the gate stops most work chat at a pack threshold"
     if factory is PromotionClassifier:

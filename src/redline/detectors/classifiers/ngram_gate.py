@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from redline.detectors.classifiers.base import LinearTextModel, ModelFiles
-from redline.detectors.classifiers.grams import Rows, batch_grams, window_sums
+
+# grams' own pieces: the first stage sums exactly as grams.window_sums does
+from redline.detectors.classifiers.grams import Windows, _pair_of, _zero_crossing, windows
 from redline.errors import ConfigError
 
 GATE_FILE: Final = "gate.json"
@@ -83,32 +85,83 @@ def load_gate(files: ModelFiles) -> GateCurve | None:
                      str(spec["model_sha256"]))
 
 
-def partial_logits(model: LinearTextModel, texts: Sequence[str]) -> tuple[F64, I64]:
-    """The partial logit of every message (1–2-grams over all of its n-grams' count) and that
-    count (the full model's, so that the rest only adds to the numerator)."""
-    head = replace(model.hasher, n_max=SPLIT_N)
-    sums, counts = window_sums(head, texts, model.weights)
-    lengths = batch_grams(texts, model.hasher).lengths
-    for n in range(SPLIT_N + 1, model.hasher.n_max + 1):
-        counts = counts + np.maximum(lengths - n + 1, 0)
-    out: F64 = model.bias + sums / np.sqrt(np.maximum(counts, 1))
-    return out, counts
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """The first stage of a batch: every message's partial logit, and what the second needs."""
+
+    logits: F64  # b + (S1 + S2) / sqrt(n-grams), the count the full model's
+    counts: I64  # n-grams of every length, per message
+    acc: F64  # per window start: the weights of its 1- and 2-gram, added in that order
+    windows: Windows
+
+
+def partial_logits(model: LinearTextModel, texts: Sequence[str]) -> Partial:
+    """The first stage over the whole batch (its 1–2-grams through the batch's shared hashes,
+    and the paired table of the two models, grams.py)."""
+    hasher, weights = model.hasher, model.weights
+    win = windows(hasher, texts)
+    size = len(win)
+    acc = np.zeros(size)
+    lengths = win.seg_lengths
+    counts = np.zeros(len(lengths), dtype=np.int64)
+    for n in range(hasher.n_min, hasher.n_max + 1):
+        counts += np.maximum(lengths - n + 1, 0)
+    if size == 0 or not len(lengths):
+        return Partial(np.full(len(lengths), model.bias), counts, acc, win)
+    paired = _pair_of(weights, hasher.bits) if weights.dtype == np.float32 else None
+    for n in range(hasher.n_min, min(SPLIT_N, hasher.n_max) + 1):
+        buckets = win.buckets(n, hasher.bits)
+        if not len(buckets):
+            break
+        if paired is not None:
+            vals = win.grams.paired(n, hasher.bits, paired[0])[:, paired[1]]  # crossing windows at 0
+        else:
+            vals = weights.take(buckets)
+            _zero_crossing(vals, win.seg_starts + lengths - 1, n)
+        acc[: len(vals)] += vals
+    out: F64 = model.bias + _reduce(acc, win.seg_starts, lengths) / np.sqrt(np.maximum(counts, 1))
+    return Partial(out, counts, acc, win)
+
+
+def _reduce(acc: F64, starts: I64, lengths: I64) -> F64:
+    """Per message, the sum of its window starts' values (grams.window_sums' reduction)."""
+    filled = lengths > 0
+    if filled.all():
+        sums: F64 = np.add.reduceat(acc, starts)
+        return sums
+    sums = np.zeros(len(lengths))
+    sums[filled] = np.add.reduceat(acc, starts[filled])
+    return sums
 
 
 def gated_logits(model: LinearTextModel, texts: Sequence[str], passes: npt.NDArray[np.bool_] | None,
-                 partial: F64, counts: I64) -> F64:
+                 first: Partial) -> F64:
     """Full logits of the rows `passes` marks (every row when None), -inf elsewhere.
 
-    The full logit adds the 3–4-grams of just those rows to the partial sums: the same terms
-    as `model.logits`, summed in two parts (equal up to float64 rounding)."""
+    Bit for bit `model.logits` on those rows: each window start's 3- and 4-gram weights are
+    added to its 1–2-gram sum in the same order as there, and each message's windows are
+    summed by the same reduction.
+    """
+    hasher, weights = model.hasher, model.weights
     rows = np.arange(len(texts), dtype=np.int64) if passes is None else np.flatnonzero(passes)
     out = np.full(len(texts), -np.inf)
     if not rows.size:
         return out
-    tail = replace(model.hasher, n_min=SPLIT_N + 1)
-    rest, _ = window_sums(tail, Rows(texts, rows), model.weights)
-    scale = np.sqrt(np.maximum(counts[rows], 1))
-    out[rows] = partial[rows] + rest / scale
+    if hasher.n_max <= SPLIT_N or not len(first.acc):
+        out[rows] = first.logits[rows]
+        return out
+    win = windows(hasher, texts, rows)
+    positions = win.positions if win.positions is not None else np.arange(len(win), dtype=np.int64)
+    acc = first.acc.take(positions)
+    last = win.seg_starts + win.seg_lengths - 1
+    for n in range(max(hasher.n_min, SPLIT_N + 1), hasher.n_max + 1):
+        if len(first.windows.grams.mixed(n)) == 0:
+            break
+        vals = weights.take(win.buckets(n, hasher.bits))
+        _zero_crossing(vals, last, n)
+        acc[: len(vals)] += vals
+    sums = _reduce(acc, win.seg_starts, win.seg_lengths)
+    out[rows] = model.bias + sums / np.sqrt(np.maximum(first.counts[rows], 1))
     return out
 
 
@@ -119,6 +172,6 @@ def lead_logits(model: LinearTextModel, gate: GateCurve | None, texts: Sequence[
     the most that is added to the logit afterwards (clf.promotion's cues)."""
     if gate is None or not len(thresholds) or not len(texts):
         return model.logits(texts)
-    partial, counts = partial_logits(model, texts)
+    first = partial_logits(model, texts)
     cut = min(logit(t) - gate.gap_at(t) for t in thresholds)
-    return gated_logits(model, texts, partial + lift >= cut, partial, counts)
+    return gated_logits(model, texts, first.logits + lift >= cut, first)
