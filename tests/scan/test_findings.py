@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+import orjson
 import pytest
 
+from redline.cli.packs import load_text_plan
+from redline.cli.screen import finding_record
 from redline.contracts import BuildContext, Finding, Hit, Trigger
 from redline.detectors.gift_offer import GiftOfferDetector
 from redline.detectors.lexicon import LexiconConfig, LexiconDetector
 from redline.detectors.pii import PiiConfig, PiiDetector
 from redline.reasons.text import render_text_reason, text_facts
 from redline.rules.plan import MessageContext, RuleRef, ScanPlan, Scope
-from redline.scan.engine import detect, detect_columns
+from redline.scan.engine import _normalise, detect, detect_columns, reconcile
 from redline.scan.findings import (
     _new_finding,
     findings_from_columns,
     findings_from_hits,
     hit_columns,
+    screen_records,
 )
 from redline.text.normalize import normalize_batch
 
@@ -145,3 +150,18 @@ def test_empty_hits_give_no_findings(plan: ScanPlan) -> None:
     assert findings_from_hits(plan, batch, []) == []
     assert findings_from_columns(plan, batch, detect_columns(plan.detectors, batch)) == []
     assert findings_from_hits(plan, batch, [Hit(0, "lexicon", "G-1#0", 0, 0, 1.0)]) == []  # empty span
+
+
+def test_screen_records_are_the_findings_records() -> None:
+    """`redline screen`'s records straight from the columns equal the findings' records, field
+    for field and in order, over every shipped pack on written work chat."""
+    plan = load_text_plan("all", None)
+    dev = Path(__file__).resolve().parents[2] / "data" / "conduct" / "dev.jsonl"
+    texts = [*TEXTS, *(orjson.loads(line)["text"] for line in dev.read_bytes().splitlines()[:1500] if line.strip())]
+    ids = [f"m{i}" for i in range(len(texts))]
+    batch = _normalise(texts)
+    parts = reconcile(plan, batch, detect_columns(plan.detectors, batch))
+    expected = [finding_record(f) for f in findings_from_columns(plan, batch, parts, ids)]
+    got = screen_records(plan, batch, parts, ids)
+    assert len(expected) > 300  # the packs find plenty in work chat: the comparison means something
+    assert [orjson.dumps(r) for r in got] == [orjson.dumps(r) for r in expected]

@@ -202,7 +202,7 @@ def register(app: typer.Typer) -> None:
         Parquet in or out (`.parquet`), or `--engine spark`, runs the same batch function on
         Arrow record batches and writes findings.parquet with the same columns.
         """
-        from redline.scan.engine import scan_batch
+        from redline.scan.engine import scan_batch_records
 
         if engine != "local" or input_path.suffix == ".parquet" or output.endswith(".parquet"):
             from redline.scan.parquet import screen_command
@@ -224,10 +224,10 @@ def register(app: typer.Typer) -> None:
         ) as progress:
             task = progress.add_task("screening", total=input_path.stat().st_size)
             for ids, texts in read_batches(stream, bad, progress, task):
-                findings = scan_batch(plan, texts, ids=ids)
-                out.write(b"".join([orjson.dumps(finding_record(f), option=orjson.OPT_APPEND_NEWLINE) for f in findings]))
+                records = scan_batch_records(plan, texts, ids)  # the output records, no Finding objects
+                out.write(b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]))
                 n_msgs += len(ids)
-                n_findings += len(findings)
+                n_findings += len(records)
         secs = time.perf_counter() - started
         more = f" (first {len(bad.shown)} shown)" if bad.count > len(bad.shown) else ""
         err.print(

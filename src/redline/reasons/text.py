@@ -93,6 +93,13 @@ class ReasonFrame:
                     f'The message contains "{ev}{self.en_mid}; {why}{self.en_end}')
         return f"消息中出现“{ev}{self.zh_mid}{self.zh_end}", f'The message contains "{ev}{self.en_mid}{self.en_end}'
 
+    def render_zh(self, evidence: str, why: str) -> str:
+        """`render`'s Chinese sentence alone (what `redline screen` writes)."""
+        ev = _quote(evidence)
+        if why:
+            return f"消息中出现“{ev}{self.zh_mid}；{why_zh(why)}{self.zh_end}"
+        return f"消息中出现“{ev}{self.zh_mid}{self.zh_end}"
+
 
 def text_reason_frame(rule_id: str, rule_text: str, category: str, detector: str) -> ReasonFrame:
     """The frame `render_text_reason` fills with the evidence and the `why`."""

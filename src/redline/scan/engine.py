@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import Any
 
 from redline.contracts import SCAN_BATCH, ColumnarDetector, Finding, Hit, HitColumns, TextDetector
 from redline.rules.plan import MessageContext, ScanPlan
-from redline.scan.findings import findings_from_columns, hit_columns, to_original
+from redline.scan.findings import findings_from_columns, hit_columns, screen_records, to_original
 from redline.text.normalize import NormalizedBatch, normalize_batch
 
 
@@ -75,6 +76,16 @@ def scan_batch(
     batch = _normalise(texts)
     parts = reconcile(plan, batch, detect_columns(plan.detectors, batch))
     return findings_from_columns(plan, batch, parts, ids, contexts, first_row=first_row)
+
+
+def scan_batch_records(plan: ScanPlan, texts: Sequence[str], ids: Sequence[str]) -> list[dict[str, Any]]:
+    """`scan_batch`'s findings as `redline screen`'s output records, built from the columns
+    (no Finding object per finding: the CLI writes only the record's fields)."""
+    if len(ids) != len(texts):
+        raise ValueError("ids must have one entry per text")
+    batch = _normalise(texts)
+    parts = reconcile(plan, batch, detect_columns(plan.detectors, batch))
+    return screen_records(plan, batch, parts, ids)
 
 
 def scan_stream(

@@ -13,7 +13,7 @@ once, to slice its evidence and build it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, Final, cast
 
 import numpy as np
@@ -122,23 +122,27 @@ def findings_from_hits(
     return findings_from_columns(plan, batch, hit_columns(hits), ids, contexts, first_row=first_row)
 
 
-def findings_from_columns(
-    plan: ScanPlan,
-    batch: NormalizedBatch,
-    parts: Iterable[HitColumns],
-    ids: Sequence[str] | None = None,
-    contexts: Sequence[MessageContext | None] | None = None,
-    *,
-    first_row: int = 0,
-) -> list[Finding]:
-    """Findings for the hits whose rule is in the plan and accepts them (score, scope).
+@dataclass(frozen=True, slots=True)
+class _Ordered:
+    """The findings of a batch as columns, in output order (one row per finding)."""
 
-    `parts` are the detectors' hits in arrival order. `subject_id` is `ids[row]`, or without
-    ids the running number `first_row + row` as text.
+    rows: list[int]
+    kids: list[int]  # index into key_list / refs
+    wids: list[int]  # index into whys
+    scores: list[float]
+    starts: list[int]  # in characters of the ORIGINAL message
+    ends: list[int]
+    key_list: list[tuple[str, str]]  # (detector, label)
+    refs: list[RuleRef | None]
+    whys: list[str]
 
-    Sorted by (message, start, rule id, label, end, arrival); one finding per (message,
-    label, span), the first to arrive. Reasons are rendered once per distinct fact set.
-    """
+
+def _ordered(
+    plan: ScanPlan, batch: NormalizedBatch, parts: Iterable[HitColumns],
+    contexts: Sequence[MessageContext | None] | None,
+) -> _Ordered | None:
+    """The hits whose rule is in the plan and accepts them (score, scope), deduplicated and
+    sorted as `findings_from_columns` documents; None when there are none."""
     # one table of (detector, label) pairs and one of the `why`s in use over the batch
     keys: dict[tuple[str, str], int] = {}
     whys: dict[str, int] = {}
@@ -153,7 +157,7 @@ def findings_from_columns(
         cols.append((part.rows, part.starts, part.ends, key_of[part.label_ids], why_of[inverse.reshape(-1)]))
         score_cols.append(part.scores)
     if not cols:
-        return []
+        return None
     rows, starts, ends, kids, wids = (np.concatenate([c[i] for c in cols]) for i in range(5))
     scores = np.concatenate(score_cols)
 
@@ -169,7 +173,7 @@ def findings_from_columns(
             ok[i] = scope is None or scope.applies(contexts[rows[i]])
     keep = np.flatnonzero(ok)
     if not len(keep):
-        return []
+        return None
     rows, starts, ends, kids, wids, scores = rows[keep], starts[keep], ends[keep], kids[keep], wids[keep], scores[keep]
     o_starts, o_ends = batch.spans(rows, starts, ends)
 
@@ -190,18 +194,40 @@ def findings_from_columns(
     # (message, start, rule, label, end, arrival): the order is the contract
     order = unique[np.lexsort((unique, o_ends[unique], label_rank[unique], rule_rank[unique],
                                o_starts[unique], rows[unique]))]
+    return _Ordered(rows[order].tolist(), kids[order].tolist(), wids[order].tolist(), scores[order].tolist(),
+                    o_starts[order].tolist(), o_ends[order].tolist(), key_list, refs, list(whys))
 
+
+def findings_from_columns(
+    plan: ScanPlan,
+    batch: NormalizedBatch,
+    parts: Iterable[HitColumns],
+    ids: Sequence[str] | None = None,
+    contexts: Sequence[MessageContext | None] | None = None,
+    *,
+    first_row: int = 0,
+) -> list[Finding]:
+    """Findings for the hits whose rule is in the plan and accepts them (score, scope).
+
+    `parts` are the detectors' hits in arrival order. `subject_id` is `ids[row]`, or without
+    ids the running number `first_row + row` as text.
+
+    Sorted by (message, start, rule id, label, end, arrival); one finding per (message,
+    label, span), the first to arrive. Reasons are rendered once per distinct fact set.
+    """
+    found = _ordered(plan, batch, parts, contexts)
+    if found is None:
+        return []
+    refs, key_list, why_list = found.refs, found.key_list, found.whys
     # a model's findings record the model version that produced them
     versions = {str(getattr(d, "name", "")): getattr(d, "version", None) for d in plan.detectors}
     frames: list[ReasonFrame | None] = [None] * len(key_list)
-    why_list = list(whys)
     reasons: dict[tuple[int, int, str, float], tuple[dict[str, Any], str, str]] = {}
     originals = batch.originals
     out: list[Finding] = []
     append = out.append
     for row, kid, wid, score, start, end in zip(
-        rows[order].tolist(), kids[order].tolist(), wids[order].tolist(), scores[order].tolist(),
-        o_starts[order].tolist(), o_ends[order].tolist(), strict=True,
+        found.rows, found.kids, found.wids, found.scores, found.starts, found.ends, strict=True,
     ):
         ref = cast(RuleRef, refs[kid])  # only live labels got this far
         evidence = originals[row][start:end]
@@ -227,4 +253,38 @@ def findings_from_columns(
             ref.severity, reason, reason_en, ctx.sender_id if ctx is not None else None, score,
             key_list[kid][1], start, end, evidence, facts, ref.pack,
         ))
+    return out
+
+
+def screen_records(
+    plan: ScanPlan, batch: NormalizedBatch, parts: Iterable[HitColumns], ids: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The findings `findings_from_columns` makes, as `redline screen`'s output records
+    (message_id, rule_id, category, detector, label, start, end, evidence, severity, reason;
+    DESIGN.md) straight from the columns: no Finding, facts or English reason is built for a
+    record that never holds them."""
+    found = _ordered(plan, batch, parts, None)
+    if found is None:
+        return []
+    refs, key_list, why_list = found.refs, found.key_list, found.whys
+    frames: list[ReasonFrame | None] = [None] * len(key_list)
+    reasons: dict[tuple[int, int, str], str] = {}
+    originals = batch.originals
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for row, kid, wid, start, end in zip(found.rows, found.kids, found.wids, found.starts, found.ends, strict=True):
+        ref = cast(RuleRef, refs[kid])  # only live labels got this far
+        evidence = originals[row][start:end]
+        reason = reasons.get((kid, wid, evidence))
+        if reason is None:
+            frame = frames[kid]
+            if frame is None:
+                frame = frames[kid] = text_reason_frame(ref.rule_id, ref.text, ref.category, ref.detector)
+            reason = reasons[(kid, wid, evidence)] = frame.render_zh(evidence, why_list[wid])
+        detector, label = key_list[kid]
+        append({
+            "message_id": ids[row], "rule_id": ref.rule_id, "category": ref.category, "detector": detector,
+            "label": label, "start": start, "end": end, "evidence": evidence, "severity": ref.severity,
+            "reason": reason,
+        })
     return out

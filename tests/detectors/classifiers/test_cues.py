@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from redline.detectors.classifiers.base import load_model_files, model_dir
-from redline.detectors.classifiers.cues import COLUMNS, CUES, CueWeights, cue_matrix, cue_weights
+from redline.detectors.classifiers.cues import (
+    _GUARDED,
+    COLUMNS,
+    CUES,
+    CueWeights,
+    cue_matrix,
+    cue_weights,
+)
 from redline.errors import ConfigError
 from redline.training.datasets import normalized
 
@@ -57,6 +64,32 @@ def test_the_batch_is_each_message_alone(texts: list[str]) -> None:
     batch = cue_matrix(texts)
     alone = np.array([cue_matrix([t])[0] for t in texts]).reshape(len(texts), len(COLUMNS))
     assert np.array_equal(batch, alone)
+
+
+# every character of every cue, and some that start none: the guarded patterns must agree
+_CUE_CHARS = sorted({ch for pattern in CUES.values() for ch in pattern.pattern if not ch.isspace()}
+                    | set("０٣五开会收到了的 \t"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_CUE_CHARS), max_size=24) | st.lists(_PIECES, max_size=8).map("".join))
+def test_guarded_cues_match_where_the_cues_match(text: str) -> None:
+    # the lookahead of each cue's first characters only skips positions no alternative starts at
+    for name, pattern in CUES.items():
+        assert (_GUARDED[name].search(text) is None) == (pattern.search(text) is None), name
+    assert np.array_equal(cue_matrix([text]), _reference([text]))
+
+
+def _reference(texts: list[str]) -> np.ndarray:
+    """The cue matrix by its definition: each regex's `finditer` over each message."""
+    out = np.zeros((len(texts), len(COLUMNS)))
+    for k, text in enumerate(texts):
+        for col, pattern in enumerate(CUES.values()):
+            out[k, col] = float(any(True for _ in pattern.finditer(text)))
+    kinds = out[:, : len(CUES)].sum(axis=1)
+    out[:, len(CUES)] = kinds >= 2
+    out[:, len(CUES) + 1] = kinds >= 3
+    return out
 
 
 def _full(weights: CueWeights, texts: list[str], logits: np.ndarray) -> np.ndarray:

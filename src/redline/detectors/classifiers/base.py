@@ -149,13 +149,18 @@ class MessageClassifier:
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         return self.model.scores(texts)
 
+    def lead_scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Scores that decide every trigger as `scores` does; a model with a first stage
+        (ngram_gate.py) gives 0 where it stops a message, below every trigger's threshold."""
+        return self.scores(texts)
+
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """Hits cover the whole message; `why` names the model, version and threshold."""
         return self.scan_columns(texts).to_hits()
 
     def scan_columns(self, texts: Sequence[str]) -> HitColumns:
         """`scan` as columns (no `Hit` per lead): sorted by (row, label) as `scan` is."""
-        scores = self.scores(texts)
+        scores = self.lead_scores(texts)
         joined = getattr(texts, "joined", None)
         if isinstance(joined, JoinedText):
             lengths = joined.row_ends - joined.row_starts  # code points = characters of each row

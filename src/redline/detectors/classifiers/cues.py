@@ -44,22 +44,35 @@ CUES: Final[dict[str, re.Pattern[str]]] = {
 COLUMNS: Final = (*CUES, "two_kinds", "three_kinds")
 
 
+# The characters a match of each cue can start with (one per alternative: 包 of 包邮, s of
+# sl and siliao, \d of \d{6,} …), as a lookahead before it: `re` then tries the many
+# alternatives only where one of them could start (the same matches, a third faster on ads).
+_FIRST: Final = {
+    "price": r"\d一二两三四五六七八九十百千万¥$价包特",
+    "contact": r"qvw微薇威加私s联电手\d*",
+    "quantity": r"\d一二两三四五六七八九十百千万",
+    "buy": r"购下拍抢订团代出批零加扫领优打\d折秒上新有需要欢支收卖",
+}
+_GUARDED: Final[dict[str, re.Pattern[str]]] = {
+    name: re.compile(f"(?=[{_FIRST[name]}])(?:{pattern.pattern})") if name in _FIRST else pattern
+    for name, pattern in CUES.items()
+}
+
+
 def cue_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     """(n, len(COLUMNS)) 0/1: which kinds of cue each message holds, and whether two / three.
 
-    Each regex runs once over the batch joined by newlines (no pattern crosses one: they use
-    neither `\\s` nor a `.` that could match it), and a match's offset is mapped back to its message.
+    Each cue is searched in each message on its own, stopping at its first match: the
+    messages asked are few (a detector asks only where the cues could lift a score to a
+    threshold: 3.5 % of the conduct bench's chat) and mostly ads, where `finditer` over the
+    messages joined spent its time finding every price and number (17 µs → 11 µs a message asked).
     """
-    n = len(texts)
-    out = np.zeros((n, len(COLUMNS)))
-    if n == 0:
-        return out
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
-    ends = np.cumsum(lengths)  # message k occupies [ends[k] - lengths[k], ends[k] - 1)
-    joined = "\n".join(texts)
-    for col, pattern in enumerate(CUES.values()):
-        starts = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
-        out[np.searchsorted(ends, starts, side="right"), col] = 1.0
+    out = np.zeros((len(texts), len(COLUMNS)))
+    searches = [pattern.search for pattern in _GUARDED.values()]
+    for k, text in enumerate(texts):
+        for col, search in enumerate(searches):
+            if search(text) is not None:
+                out[k, col] = 1.0
     kinds = out[:, : len(CUES)].sum(axis=1)
     out[:, len(CUES)] = kinds >= 2
     out[:, len(CUES) + 1] = kinds >= 3
@@ -73,12 +86,17 @@ class CueWeights:
     weights: npt.NDArray[np.float64]
     floor: float  # scores below it are not worth a regex
 
+    @property
+    def best_case(self) -> float:
+        """The most the cues can add to a logit (every positive weight at once)."""
+        return float(np.clip(self.weights, 0.0, None).sum())
+
     def scores(self, texts: Sequence[str], logits: npt.NDArray[np.float64],
                floor: float | None = None) -> npt.NDArray[np.float64]:
         """Probabilities: sigmoid(logit + cue weights), cues looked for only where they could
         reach `floor` (at least the model's own; a detector passes its lowest rule threshold)."""
         low = self.floor if floor is None else max(floor, self.floor)
-        best_case = logits + float(np.clip(self.weights, 0.0, None).sum())
+        best_case = logits + self.best_case
         ask = np.flatnonzero(best_case >= np.log(low / (1.0 - low)) if low < 1.0 else np.zeros(len(texts), dtype=bool))
         out = np.array(logits, dtype=np.float64)
         if ask.size:

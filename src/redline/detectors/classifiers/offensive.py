@@ -6,9 +6,11 @@ Backs Tianjin rules 4 and 9 and Zhejiang rules 4 and 10 (low-taste and insulting
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
 from redline.contracts import BuildContext, Trigger
@@ -16,7 +18,10 @@ from redline.detectors.classifiers.base import (
     ClassifierConfig,
     MessageClassifier,
     build_message_classifier,
+    shipped_model,
 )
+from redline.detectors.classifiers.grams import sigmoid
+from redline.detectors.classifiers.ngram_gate import GateCurve, lead_logits, load_gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,12 @@ class OffensiveModel(MessageClassifier):
     """The built clf.offensive detector (the registry key as its `name`)."""
 
     name: ClassVar[str] = "clf.offensive"
+    gate: GateCurve | None = None  # the model's first stage (ngram_gate.py), when measured for it
+
+    def lead_scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        logits = lead_logits(self.model, self.gate, texts, [t for _, t in self.triggers])
+        return np.where(np.isneginf(logits), 0.0, sigmoid(logits))
+
 
 class OffensiveClassifier:
     """Factory of the COLD offensive-speech classifier (one built instance per plan)."""
@@ -36,4 +47,5 @@ class OffensiveClassifier:
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> OffensiveModel:
         """Load the shipped model; each trigger may override the card's threshold."""
         del ctx  # the model is package data; nothing organisation-specific to add
-        return build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
+        built = build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
+        return replace(built, gate=load_gate(shipped_model(cls.model_name)))
