@@ -52,7 +52,7 @@ def _screen(plan, lines: list[bytes]) -> tuple[int, int]:  # type: ignore[no-unt
     out = io.BytesIO()
     bad = BadLines("bench")
     n = 0
-    for ids, texts in read_batches(io.BytesIO(b"".join(lines)), bad, None, None):
+    for ids, texts, _ in read_batches(io.BytesIO(b"".join(lines)), bad, None, None):
         findings = scan_batch(plan, texts, ids=ids)
         out.write(b"".join(orjson.dumps(finding_record(f)) + b"\n" for f in findings))
         n += len(findings)

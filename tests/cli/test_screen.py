@@ -117,16 +117,18 @@ def test_reader_keeps_line_numbers_across_blocks_and_batches(monkeypatch: pytest
     ) + b'{"id": "f", "text": "no newline at the end"}'
     bad = screen.BadLines("in.jsonl")
     batches = list(screen.read_batches(io.BytesIO(body), bad, None, None, block=block))
-    assert [i for ids, _ in batches for i in ids] == ["a", "2", "c", "e", "f"]
-    assert [t for _, texts in batches for t in texts] == ["一", "二", "三", "五", "no newline at the end"]
+    assert [i for ids, _, _ in batches for i in ids] == ["a", "2", "c", "e", "f"]
+    assert [t for _, texts, _ in batches for t in texts] == ["一", "二", "三", "五", "no newline at the end"]
     assert bad.shown == ["in.jsonl:4: not a JSON object", "in.jsonl:6: `text` is not a string"]
 
 
 _RECORD_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, width=16),
                            st.text(max_size=4), st.lists(st.integers(), max_size=1))
 _RECORDS = st.one_of(
-    st.fixed_dictionaries({"id": st.one_of(st.text(max_size=3), st.integers(0, 9)), "text": st.text(max_size=6)}),
-    st.dictionaries(st.sampled_from(["id", "text", "x"]), _RECORD_VALUES, max_size=3),
+    st.fixed_dictionaries({"id": st.one_of(st.text(max_size=3), st.integers(0, 9)), "text": st.text(max_size=6)},
+                          optional={"group_type": st.one_of(st.sampled_from(["工作群", "家庭群", "Family", "?"]), _RECORD_VALUES),
+                                    "conversation": st.one_of(st.sampled_from(["group", "private", "x"]), _RECORD_VALUES)}),
+    st.dictionaries(st.sampled_from(["id", "text", "x", "group_type"]), _RECORD_VALUES, max_size=3),
     _RECORD_VALUES,
 )
 
@@ -139,14 +141,16 @@ def test_chunk_fast_path_reads_as_line_by_line(records: list[object]) -> None:
 
     raws = [json.dumps(r, ensure_ascii=False).encode() for r in records]
     by_line = screen.BadLines("in.jsonl")
-    expected: tuple[list[str], list[str]] = ([], [])
+    expected: tuple[list[str], list[str], list[object]] = ([], [], [])
     for k, raw in enumerate(raws):
         parsed = screen.parse_line(raw, k + 1, by_line)
         if parsed is not None:
-            expected[0].append(parsed[0])
-            expected[1].append(parsed[1])
+            for column, value in zip(expected, parsed, strict=True):
+                column.append(value)
     bad = screen.BadLines("in.jsonl")
-    assert screen.parse_chunk(raws, 1, bad) == expected
+    ids, texts, contexts = screen.parse_chunk(raws, 1, bad)
+    assert (ids, texts) == expected[:2]
+    assert (contexts or [None] * len(ids)) == expected[2]
     assert (bad.count, bad.shown) == (by_line.count, by_line.shown)
 
 
@@ -176,6 +180,43 @@ def test_batches_read_as_the_lines_parsed_one_by_one(lines: list[str], block: in
     bad = screen.BadLines("in.jsonl")
     with patch.object(screen, "BATCH", 3):  # batches end inside blocks and blocks inside batches
         got = list(screen.read_batches(io.BytesIO(body), bad, None, None, block=block))
-    assert all(len(ids) <= 3 for ids, _ in got)
-    assert ([i for ids, _ in got for i in ids], [t for _, texts in got for t in texts]) == expected
+    assert all(len(ids) <= 3 for ids, _, _ in got)
+    assert ([i for ids, _, _ in got for i in ids], [t for _, texts, _ in got for t in texts]) == expected
     assert bad.shown == by_line.shown
+
+
+@pytest.mark.parametrize(("where", "cm12"), [
+    ({}, True),  # nothing said: every rule applies, as before
+    ({"group_type": "工作群"}, True),  # the organisation's word for a department group
+    ({"group_type": " Department "}, True),
+    ({"group_type": "专项工作群", "conversation": "group"}, True),
+    ({"group_type": "家庭群"}, False),  # off-topic chat is a fault of a work group only
+    ({"group_type": "family"}, False),
+    ({"conversation": "private"}, False),
+    ({"group_type": "我们自己起的名字"}, False),  # unmapped: `other`, as in groups.csv, not a work group
+])
+def test_a_line_can_say_where_the_message_was_posted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, where: dict[str, str], cm12: bool,
+) -> None:
+    text = "有没有人知道哪家的奶茶好喝，推荐一下"  # CM-12's own `match` example (off-topic chat)
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(_jsonl({"id": "m1", "text": text, **where}, {"id": "m2", "text": text}))
+    code, out, err = run_cli(capsys, "screen", "--input", str(path))
+    assert code == 0, err
+    rules = {(json.loads(line)["message_id"], json.loads(line)["rule_id"]) for line in out.splitlines()}
+    assert (("m1", "CM-12") in rules) is cm12
+    assert ("m2", "CM-12") in rules  # the line beside it, which says nothing, is screened as before
+
+
+@pytest.mark.parametrize(("record", "why"), [
+    ({"id": "a", "text": "x", "group_type": 3}, "`group_type` is not a string"),
+    ({"id": "a", "text": "x", "conversation": "channel"}, "`conversation` is not one of group, private, public"),
+])
+def test_a_malformed_context_is_a_named_bad_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                  record: dict[str, object], why: str) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(_jsonl({"id": "ok", "text": "下午开会"}, record))
+    code, _, err = run_cli(capsys, "screen", "--input", str(path))
+    assert code == 0
+    assert f"in.jsonl:2: {why}" in err
+    assert "screened 1 messages" in err

@@ -3,16 +3,22 @@
 Streams in batches (one engine call per batch), shows a progress bar over the input's
 bytes, and writes one finding per line. A bad line (invalid JSON or UTF-8, no id, text not a
 string) is reported with its line number on stderr and skipped; the scan never stops.
+
+A line may say where the message was posted: `group_type` (the organisation's word for it,
+mapped as groups.csv's `type` is: 工作群 → department, 家庭群 → social …) and `conversation`
+(`group`, `private` or `public`). Rules scoped to work groups (off-topic chat, 与工作无关) then
+leave a family or hobby group's messages alone; without them every rule applies, as before.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import IO, Annotated, Any, Final
 
@@ -26,6 +32,11 @@ from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_text_plan
 from redline.contracts import SCAN_BATCH as BATCH, Finding
 from redline.errors import InputError, SourceLocation
+from redline.rules.plan import MessageContext
+
+Contexts = list[MessageContext | None] | None  # one per message, or None: no line said where
+Parsed = tuple[list[str], list[str], Contexts]
+CONVERSATIONS: Final = frozenset({"group", "private", "public"})
 
 OUTPUT_FIELDS: Final = (
     "message_id", "rule_id", "category", "detector", "label", "start", "end", "evidence",
@@ -50,8 +61,33 @@ class BadLines:
             print(f"redline: skipped {msg}", file=sys.stderr)
 
 
-def parse_line(raw: bytes, lineno: int, bad: BadLines) -> tuple[str, str] | None:
-    """(id, text) of one JSONL line, or None (reported) when the line is unusable."""
+@functools.cache
+def _group_types() -> dict[str, str]:
+    from redline.bundle.synonyms import synonyms
+
+    return synonyms("groups", "type")
+
+
+@functools.cache
+def message_context(group_type: str | None, conversation: str | None) -> MessageContext | None:
+    """The context a line gives (None: it gives none); a group type nobody maps is `other`,
+    as in groups.csv, and a line with a group type but no conversation is a group's."""
+    if group_type is None and conversation is None:
+        return None
+    kind = None if group_type is None else _group_types().get(group_type.strip().lower(), "other")
+    return MessageContext(kind, conversation or ("group" if kind is not None else None))
+
+
+def _context_problem(group_type: object, conversation: object) -> str | None:
+    if group_type is not None and not isinstance(group_type, str):
+        return "`group_type` is not a string"
+    if conversation is not None and conversation not in CONVERSATIONS:
+        return "`conversation` is not one of group, private, public"
+    return None
+
+
+def parse_line(raw: bytes, lineno: int, bad: BadLines) -> tuple[str, str, MessageContext | None] | None:
+    """(id, text, context) of one JSONL line, or None (reported) when the line is unusable."""
     if not raw.strip():
         return None
     try:
@@ -72,16 +108,36 @@ def parse_line(raw: bytes, lineno: int, bad: BadLines) -> tuple[str, str] | None
     if not isinstance(text, str):
         bad.add(lineno, "`text` is not a string")
         return None
-    return str(mid), text
+    group_type, conversation = record.get("group_type"), record.get("conversation")
+    problem = _context_problem(group_type, conversation)
+    if problem is not None:
+        bad.add(lineno, problem)
+        return None
+    return str(mid), text, message_context(group_type, conversation)
 
 
 _TEXT: Final = itemgetter("text")
 _ID: Final = itemgetter("id")
 _ID_TYPES: Final = frozenset((str, int))
+_GROUP_TYPE: Final = methodcaller("get", "group_type")
+_CONVERSATION: Final = methodcaller("get", "conversation")
 
 
-def _columns(records: Any) -> tuple[list[str], list[str]] | None:
-    """(ids, texts) of parsed records when every one is well-formed, else None.
+def _contexts(records: list[dict[str, Any]]) -> tuple[bool, Contexts]:
+    """(well-formed, each record's context or None when no record gives one)."""
+    kinds = list(map(_GROUP_TYPE, records))
+    convs = list(map(_CONVERSATION, records))
+    if not set(map(type, kinds)) <= {str, type(None)} or not set(map(type, convs)) <= {str, type(None)}:
+        return False, None  # a list or an object: the line parser names it
+    if set(kinds) == {None} and set(convs) == {None}:
+        return True, None
+    if not set(convs) <= {*CONVERSATIONS, None}:
+        return False, None
+    return True, list(map(message_context, kinds, convs))
+
+
+def _columns(records: Any) -> Parsed | None:
+    """(ids, texts, contexts) of parsed records when every one is well-formed, else None.
 
     Checked column-wise with C-level `map`s (no Python call per record): every record an
     object with a string `text` and a non-empty string or integer `id`. Anything else (a
@@ -97,11 +153,14 @@ def _columns(records: Any) -> tuple[list[str], list[str]] | None:
     id_types = set(map(type, ids))
     if not id_types <= _ID_TYPES or "" in ids:
         return None
-    return (ids if id_types == {str} else list(map(str, ids))), texts
+    ok, contexts = _contexts(records)
+    if not ok:
+        return None
+    return (ids if id_types == {str} else list(map(str, ids))), texts, contexts
 
 
-def parse_chunk(raws: list[bytes], first_lineno: int, bad: BadLines) -> tuple[list[str], list[str]]:
-    """(ids, texts) of consecutive JSONL lines.
+def parse_chunk(raws: list[bytes], first_lineno: int, bad: BadLines) -> Parsed:
+    """(ids, texts, contexts) of consecutive JSONL lines.
 
     Fast path: the chunk parsed as ONE JSON array by orjson (no Python call per line to the
     parser) and checked column-wise; any failure (a bad or blank line) falls back to
@@ -117,16 +176,18 @@ def parse_chunk(raws: list[bytes], first_lineno: int, bad: BadLines) -> tuple[li
             return columns
     ids: list[str] = []
     texts: list[str] = []
+    contexts: list[MessageContext | None] = []
     for k, raw in enumerate(raws):
         parsed = parse_line(raw, first_lineno + k, bad)
         if parsed is not None:
             ids.append(parsed[0])
             texts.append(parsed[1])
-    return ids, texts
+            contexts.append(parsed[2])
+    return ids, texts, (contexts if any(c is not None for c in contexts) else None)
 
 
-def parse_lines(chunk: bytes, n: int, first_lineno: int, bad: BadLines) -> tuple[list[str], list[str]]:
-    """(ids, texts) of `n` whole lines (`chunk` ends with a newline): as `parse_chunk`, without
+def parse_lines(chunk: bytes, n: int, first_lineno: int, bad: BadLines) -> Parsed:
+    """(ids, texts, contexts) of `n` whole lines (`chunk` ends with a newline): as `parse_chunk`, without
     making one bytes object per line on the fast path (the newlines become the commas of one
     JSON array)."""
     try:
@@ -142,8 +203,8 @@ def parse_lines(chunk: bytes, n: int, first_lineno: int, bad: BadLines) -> tuple
 
 def read_batches(
     stream: IO[bytes], bad: BadLines, progress: Any, task: Any, block: int = 1 << 22,
-) -> Iterator[tuple[list[str], list[str]]]:
-    """(ids, texts) batches of BATCH lines from a JSONL byte stream, read in blocks of `block` bytes."""
+) -> Iterator[Parsed]:
+    """(ids, texts, contexts) batches of BATCH lines from a JSONL byte stream, read in blocks of `block` bytes."""
     pending = b""  # whole lines not given out yet, each ending with a newline
     ends = np.zeros(0, dtype=np.int64)  # where each of them ends in `pending` (exclusive)
     first = 1  # line number of pending's first line
@@ -189,7 +250,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("screen")
     def screen(
-        input_path: Annotated[Path, typer.Option("--input", "-i", help="messages.jsonl: {\"id\",\"text\"} per line")],
+        input_path: Annotated[Path, typer.Option(
+            "--input", "-i", help="messages.jsonl: {\"id\",\"text\"} per line; optional \"group_type\" (工作群, 家庭群 …) "
+            "and \"conversation\" (group, private, public) scope the rules that apply to work groups only")],
         output: Annotated[str, typer.Option("--output", "-o", help="findings.jsonl, or - for stdout")] = "-",
         packs: PacksOption = "all",
         overrides: OverridesOption = None,
@@ -223,8 +286,8 @@ def register(app: typer.Typer) -> None:
             console=err, transient=True, disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("screening", total=input_path.stat().st_size)
-            for ids, texts in read_batches(stream, bad, progress, task):
-                records = scan_batch_records(plan, texts, ids)  # the output records, no Finding objects
+            for ids, texts, contexts in read_batches(stream, bad, progress, task):
+                records = scan_batch_records(plan, texts, ids, contexts)  # the output records, no Finding objects
                 out.write(b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]))
                 n_msgs += len(ids)
                 n_findings += len(records)

@@ -78,14 +78,15 @@ def scan_batch(
     return findings_from_columns(plan, batch, parts, ids, contexts, first_row=first_row)
 
 
-def scan_batch_records(plan: ScanPlan, texts: Sequence[str], ids: Sequence[str]) -> list[dict[str, Any]]:
+def scan_batch_records(plan: ScanPlan, texts: Sequence[str], ids: Sequence[str],
+                       contexts: Sequence[MessageContext | None] | None = None) -> list[dict[str, Any]]:
     """`scan_batch`'s findings as `redline screen`'s output records, built from the columns
     (no Finding object per finding: the CLI writes only the record's fields)."""
-    if len(ids) != len(texts):
-        raise ValueError("ids must have one entry per text")
+    if len(ids) != len(texts) or (contexts is not None and len(contexts) != len(texts)):
+        raise ValueError("ids and contexts must have one entry per text")
     batch = _normalise(texts)
     parts = reconcile(plan, batch, detect_columns(plan.detectors, batch))
-    return screen_records(plan, batch, parts, ids)
+    return screen_records(plan, batch, parts, ids, contexts)
 
 
 def scan_stream(

@@ -258,12 +258,13 @@ def findings_from_columns(
 
 def screen_records(
     plan: ScanPlan, batch: NormalizedBatch, parts: Iterable[HitColumns], ids: Sequence[str],
+    contexts: Sequence[MessageContext | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The findings `findings_from_columns` makes, as `redline screen`'s output records
     (message_id, rule_id, category, detector, label, start, end, evidence, severity, reason;
     DESIGN.md) straight from the columns: no Finding, facts or English reason is built for a
     record that never holds them."""
-    found = _ordered(plan, batch, parts, None)
+    found = _ordered(plan, batch, parts, contexts)
     if found is None:
         return []
     refs, key_list, why_list = found.refs, found.key_list, found.whys
