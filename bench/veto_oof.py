@@ -11,6 +11,7 @@ and the recipe's constants: a new author's lines (or a changed recipe) give a ne
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,27 +106,30 @@ def out_of_fold_scores(written: Sequence[Written], data_dir: Path, fit: Fitter =
         oof = conduct_authors.out_of_fold(rows, real.where(~held), real.where(held), fit, log=log)
         return {"scores": oof.scores, **{f"real:{a}": s for a, s in oof.real_scores.items()}}
 
-    arrays = build() if not cache else cached_arrays("veto-oof", _key(rows, real), build)
+    arrays = build() if not cache else cached_arrays("veto-oof", _key(rows, real, fit), build)
     oof = conduct_authors.OutOfFold(rows, np.asarray(arrays["scores"], dtype=np.float64), real.where(held))
     oof.real_scores.update({k[5:]: np.asarray(v, dtype=np.float64) for k, v in arrays.items() if k.startswith("real:")})
     return oof
 
 
-def _key(rows: Rows, real: Rows) -> str:
-    return content_key(recipe_key(), "\n".join(rows.texts), rows.labels.tobytes(), "\n".join(rows.authors),
+def _key(rows: Rows, real: Rows, fit: Fitter) -> str:
+    return content_key(recipe_key(), f"{fit.__module__}.{fit.__qualname__}", "\n".join(rows.texts), rows.labels.tobytes(), "\n".join(rows.authors),
                        "\n".join(rows.sources), "\n".join(real.texts))
+
+
+def log_line(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def main() -> None:
     """Compute (or read) the cached scores: `python -m bench.veto_oof` (minutes, once per data)."""
     import os
-    import sys
     import time
 
     data_dir = Path(os.environ.get("REDLINE_DATASETS", "/work/shared/datasets"))
     start = time.perf_counter()
     written = written_rows(data_dir)
-    oof = out_of_fold_scores(written, data_dir, log=lambda m: sys.stderr.write(m + "\n"))
+    oof = out_of_fold_scores(written, data_dir, log=log_line)
     sys.stderr.write(f"{len(written)} rows, {len(oof.authors)} authors, {time.perf_counter() - start:.0f} s\n")
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.veto_oof import Written, out_of_fold_scores, written_rows
+from bench.veto_oof import Written, log_line, out_of_fold_scores, written_rows
 from bench.veto_screen import Screened, collect, conduct_of, shipped_scores
 from bench.veto_sim import ALL, NEVER, Flat, Outcome, Veto, apply, example_passes, sources, vetoed
 from redline.training import conduct, conduct_authors
@@ -67,7 +67,7 @@ def build(data_dir: Path, variants: bool) -> Study:
     from redline.rules.examples import example_cases
 
     written = written_rows(data_dir)
-    oof = out_of_fold_scores(written, data_dir, log=lambda m: sys.stderr.write(m + "\n"))
+    oof = out_of_fold_scores(written, data_dir, log=log_line)
     plan = load_text_plan("all", None)
     rows: list[Written] = []
     parts: list[Screened] = []
