@@ -35,8 +35,8 @@ from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 CHOOSE = ("a0", "w1", "w2", "w3", "pilot")
 REPORT = ("w4", "w5")
-BELOW = (0.005, 0.01, 0.02, 0.05, 0.1)
-HITS_UNDER = (0.75, 1.0)
+BELOW = (0.002, 0.005, 0.01, 0.02, 0.05)
+HITS_UNDER = (0.65, 0.75, 0.8, 0.9, 1.0)  # hits score 0.6 (secret marks) … 0.95
 OVER = ("category", "max")
 
 
@@ -80,7 +80,7 @@ def build(data_dir: Path, variants: bool) -> Study:
     examples = [(rid, text) for _, rid, text, match in example_cases(built.packset) if match]
     texts = [t for _, t in examples]
     scores, thresholds = shipped_scores(built.plan, texts)
-    shipped = tuple(Veto(v.category, v.below, v.hits_under,
+    shipped = tuple(Veto(v.category, v.below, v.hits_under, v.over,
                          rules=None if "*" in v.rule_ids else frozenset(v.rule_ids))
                     for v in conduct_of(plan).vetoes)
     return Study(rows, Flat.of(_merge(parts)), examples,
@@ -156,44 +156,80 @@ def figures(study: Study, vetoes: Sequence[Veto], authors: Sequence[str], show: 
     }
 
 
-def candidates(study: Study) -> list[Veto]:
-    """Every per-category veto of the grid, and per-rule vetoes of the rules that lead on the
-    chosen authors' negatives (a narrower veto where a category's silences an example)."""
-    out = [Veto(c, b, h, o) for c in CATEGORIES if c not in NEVER for b in BELOW for h in HITS_UNDER for o in OVER]
-    rules = {(str(study.flat.rule[j]), ALL[int(study.flat.cat[j])]) for j in range(len(study.flat.row))
-             if ALL[int(study.flat.cat[j])] in CATEGORIES and ALL[int(study.flat.cat[j])] not in NEVER}
-    out += [Veto(c, b, h, o, rules=frozenset({r})) for r, c in sorted(rules)
-            for b in BELOW for h in HITS_UNDER for o in OVER]
+def _category_rules(study: Study) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The rules, and the detectors, that file hits under each category (rows or pack examples)."""
+    rules: dict[str, set[str]] = collections.defaultdict(set)
+    detectors: dict[str, set[str]] = collections.defaultdict(set)
+    for flat in (study.flat, study.example_flat):
+        for rule, det, k in zip(flat.rule.tolist(), flat.detector.tolist(), flat.cat.tolist(), strict=True):
+            rules[ALL[k]].add(str(rule))
+            detectors[ALL[k]].add(str(det))
+    return rules, detectors
+
+
+def candidates(study: Study, detectors: bool = False) -> list[Veto]:
+    """Every per-category veto of the grid, and of one detector's hits in the category; where
+    one silences a pack example, the same veto on the category's other rules (the narrower veto
+    a rule with a model blind spot keeps)."""
+    rules, by_detector = _category_rules(study)
+    out: list[Veto] = []
+    for c in CATEGORIES:
+        if c in NEVER or c not in rules:
+            continue
+        scopes = [None, *(frozenset({d}) for d in sorted(by_detector[c]) if d != "clf.conduct")] if detectors else [None]
+        for b in BELOW:
+            for h in HITS_UNDER:
+                for o in OVER:
+                    for d in scopes:
+                        v = Veto(c, b, h, o, detectors=d)
+                        loud = {line.split(":")[0] for line in silenced(study, [v])}
+                        if not loud:
+                            out.append(v)
+                        elif rules[c] - loud:
+                            out.append(Veto(c, b, h, o, rules=frozenset(rules[c] - loud), detectors=d))
     return out
 
 
-def search(study: Study, authors: Sequence[str], budget: float) -> tuple[list[Veto], list[dict[str, Any]]]:
-    """Greedy: add the veto that cuts most negatives with a lead on `authors` while the macro
-    recall loss against no veto stays within `budget` and no `match` example is silenced; a
-    category (or rule) takes one veto."""
+# a veto that cuts n negatives' leads for a loss of macro recall d is worth n / (d + EPSILON):
+# the free ones first, then the cheapest (taking the biggest cut first spent the budget badly)
+EPSILON = 0.0002
+
+
+def _disjoint(a: Veto, b: Veto) -> bool:
+    """Two vetoes of one category that judge different detectors' hits: both may stand."""
+    return a.detectors is not None and b.detectors is not None and not a.detectors & b.detectors
+
+
+def search(study: Study, authors: Sequence[str], budget: float,
+           detectors: bool = False) -> tuple[list[Veto], list[dict[str, Any]]]:
+    """Greedy: add the veto that cuts negatives with a lead on `authors` most cheaply in macro
+    recall, while the loss against no veto stays within `budget` and no `match` example is
+    silenced; one veto per category."""
     group = Group.of(study, authors)
     _, base_macro = group.score(apply(study.flat, ()))
     chosen: list[Veto] = []
     steps: list[dict[str, Any]] = []
-    pool = [v for v in candidates(study) if not silenced(study, [v])]
+    pool = [v for v in candidates(study, detectors) if not silenced(study, [v])]
     while True:
-        now, _ = group.score(apply(study.flat, chosen))
-        best: tuple[int, float, Veto] | None = None
+        now, now_macro = group.score(apply(study.flat, chosen))
+        best: tuple[float, int, float, Veto] | None = None
         for v in pool:
-            if any(c.category == v.category and (c.rules is None or v.rules is None or c.rules & v.rules)
-                   for c in chosen):
+            if any(c.category == v.category and not _disjoint(c, v) for c in chosen):
                 continue
             led, macro = group.score(apply(study.flat, [*chosen, v]))
             cut = now - led
             if cut <= 0 or base_macro - macro > budget:
                 continue
-            key = (cut, macro, v)
-            if best is None or key[:2] > best[:2]:
-                best = key
-        if best is None or silenced(study, [*chosen, best[2]]):
+            worth = cut / (max(now_macro - macro, 0.0) + EPSILON)
+            if best is None or (worth, cut) > best[:2]:
+                best = (worth, cut, macro, v)
+        if best is None:
             return chosen, steps
-        chosen.append(best[2])
-        steps.append({"add": best[2].name, "negatives_cut": best[0], "macro_recall": best[1]})
+        pool.remove(best[3])
+        if silenced(study, [*chosen, best[3]]):  # together with the chosen ones it silences one
+            continue
+        chosen.append(best[3])
+        steps.append({"add": best[3].name, "negatives_cut": best[1], "macro_recall": round(best[2], 4)})
 
 
 def main(argv: list[str]) -> int:
@@ -204,7 +240,8 @@ def main(argv: list[str]) -> int:
     choose = arg("--choose", ",".join(CHOOSE)).split(",")
     report = arg("--report", ",".join(REPORT)).split(",")
     study = build(data_dir, "--variants" in argv)
-    chosen, steps = search(study, choose, float(arg("--budget", "0.005")))
+    # --detectors: also vetoes of one detector's hits (no pack can say that yet: measured only)
+    chosen, steps = search(study, choose, float(arg("--budget", "0.005")), "--detectors" in argv)
     settings = {"no veto": (), "shipped": study.shipped, "chosen": tuple(chosen)}
     result = {
         name: {"vetoes": [v.name for v in vs], "chosen_on": figures(study, vs, choose),

@@ -45,18 +45,20 @@ def _simulated_rules(flat: Flat, vetoes: list[Veto]) -> list[set[str]]:
     return out
 
 
-@pytest.mark.parametrize(("below", "hits_under"), [(None, None), (0.02, 0.75), (0.3, 1.0), (0.9, 0.8)])
+@pytest.mark.parametrize(("below", "hits_under", "over"), [
+    (None, None, "category"), (0.02, 0.75, "category"), (0.3, 1.0, "category"), (0.9, 0.8, "category"),
+    (0.3, 1.0, "max"), (0.02, 0.75, "max")])
 def test_the_simulation_gives_the_engines_findings(built: tuple[ScanPlan, list[str]], below: float | None,
-                                                   hits_under: float | None) -> None:
+                                                   hits_under: float | None, over: str) -> None:
     """None: the packs' own vetoes; else every category but vulgar vetoes at (below, hits_under)."""
     plan, texts = built
     conduct = conduct_of(plan)
     if below is None or hits_under is None:
-        vetoes = [Veto(v.category, v.below, v.hits_under, rules=None if "*" in v.rule_ids else frozenset(v.rule_ids))
-                  for v in conduct.vetoes]
+        vetoes = [Veto(v.category, v.below, v.hits_under, v.over,
+                       rules=None if "*" in v.rule_ids else frozenset(v.rule_ids)) for v in conduct.vetoes]
     else:
-        vetoes = [Veto(c, below, hits_under) for c in CATEGORIES if c not in NEVER]
-        engine_vetoes = tuple(_Veto(frozenset({"*"}), c, CATEGORIES.index(c), below, hits_under)
+        vetoes = [Veto(c, below, hits_under, over) for c in CATEGORIES if c not in NEVER]
+        engine_vetoes = tuple(_Veto(frozenset({"*"}), c, CATEGORIES.index(c), below, hits_under, over)
                               for c in CATEGORIES if c not in NEVER)
         plan = replace(plan, detectors=tuple(replace(d, vetoes=engine_vetoes) if d is conduct else d
                                              for d in plan.detectors))
