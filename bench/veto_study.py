@@ -2,6 +2,7 @@
 
     REDLINE_DATASETS=/work/shared/datasets PYTHONPATH=src:. python -m bench.veto_study \
         [--choose a0,w1,w2,w3,pilot] [--report w4,w5] [--variants] [--budget 0.005] [--show KIND]
+        [--detectors] [--tried] [--out bench/results/veto_study.json]
 
 1. every written row is scored out of fold (veto_oof: the model fitted without its author;
    cached, minutes the first time); 2. the full screen's raw findings per row, no veto applied
@@ -11,7 +12,10 @@
    category or per-rule veto that cuts the most negatives with a lead, while macro recall — the
    mean over those authors — loses at most `--budget` against no veto and no pack `match`
    example, scored by the shipped model, is silenced), then reported on the `--report` authors,
-   which took no part in the choice. Hand lines only unless `--variants`. Prints one JSON.
+   which took no part in the choice. Hand lines only unless `--variants`. Prints one JSON:
+   the steps, and for no veto / the packs' vetoes / the chosen ones the figures on both groups
+   of authors (`--tried`: every candidate alone; `--detectors`: vetoes of one detector's hits
+   too, which no pack can say yet; `--show KIND|leads`: the held-out negatives still led).
 """
 
 from __future__ import annotations
@@ -232,6 +236,22 @@ def search(study: Study, authors: Sequence[str], budget: float,
         steps.append({"add": best[3].name, "negatives_cut": best[1], "macro_recall": round(best[2], 4)})
 
 
+def tried(study: Study, choose: Sequence[str], report: Sequence[str], detectors: bool) -> list[str]:
+    """Each candidate alone against no veto: negatives' leads cut and macro recall lost on the
+    chosen-on and the held-out authors, and the pack examples it silences (those that cut)."""
+    groups = (Group.of(study, choose), Group.of(study, report))
+    base = [g.score(apply(study.flat, ())) for g in groups]
+    lines = []
+    for v in candidates(study, detectors):
+        got = [g.score(apply(study.flat, [v])) for g in groups]
+        if got[0][0] < base[0][0] or got[1][0] < base[1][0]:
+            loud = sorted({line.split(":")[0] for line in silenced(study, [v])})
+            lines.append(f"{v.name}: chosen-on cut {base[0][0] - got[0][0]}, loss {base[0][1] - got[0][1]:.4f}; "
+                         f"held-out cut {base[1][0] - got[1][0]}, loss {base[1][1] - got[1][1]:.4f}"
+                         + (f"; silences {','.join(loud)}" if loud else ""))
+    return lines
+
+
 def main(argv: list[str]) -> int:
     def arg(name: str, default: str) -> str:
         return argv[argv.index(name) + 1] if name in argv else default
@@ -250,7 +270,12 @@ def main(argv: list[str]) -> int:
     }
     if "--show" in argv:
         figures(study, chosen, report, show=arg("--show", "leads"))
-    print(json.dumps({"choose": choose, "report": report, "steps": steps, **result}, ensure_ascii=False, indent=1))
+    out = {"choose": choose, "report": report, "steps": steps, **result,
+           **({"tried": tried(study, choose, report, "--detectors" in argv)} if "--tried" in argv else {})}
+    text = json.dumps(out, ensure_ascii=False, indent=1)
+    if "--out" in argv:
+        Path(arg("--out", "")).write_text(text + "\n", encoding="utf-8")
+    print(text)
     return 0
 
 
