@@ -2,7 +2,7 @@
 
     REDLINE_DATASETS=/work/shared/datasets PYTHONPATH=src:. python -m bench.veto_study \
         [--choose a0,w1,w2,w3,pilot] [--report w4,w5] [--variants] [--budget 0.005] [--show KIND]
-        [--detectors] [--tried] [--out bench/results/veto_study.json]
+        [--detectors] [--upgrade] [--tried] [--out bench/results/veto_study.json]
 
 1. every written row is scored out of fold (veto_oof: the model fitted without its author;
    cached, minutes the first time); 2. the full screen's raw findings per row, no veto applied
@@ -204,11 +204,12 @@ def _disjoint(a: Veto, b: Veto) -> bool:
     return a.detectors is not None and b.detectors is not None and not a.detectors & b.detectors
 
 
-def search(study: Study, authors: Sequence[str], budget: float,
-           detectors: bool = False) -> tuple[list[Veto], list[dict[str, Any]]]:
+def search(study: Study, authors: Sequence[str], budget: float, detectors: bool = False,
+           upgrade: bool = False) -> tuple[list[Veto], list[dict[str, Any]]]:
     """Greedy: add the veto that cuts negatives with a lead on `authors` most cheaply in macro
     recall, while the loss against no veto stays within `budget` and no `match` example is
-    silenced; one veto per category."""
+    silenced; one veto per category (or per detector with `detectors`); with `upgrade` a later
+    step may replace a category's veto by a stronger one, spending the rest of the budget."""
     group = Group.of(study, authors)
     _, base_macro = group.score(apply(study.flat, ()))
     chosen: list[Veto] = []
@@ -216,24 +217,28 @@ def search(study: Study, authors: Sequence[str], budget: float,
     pool = [v for v in candidates(study, detectors) if not silenced(study, [v])]
     while True:
         now, now_macro = group.score(apply(study.flat, chosen))
-        best: tuple[float, int, float, Veto] | None = None
+        best: tuple[float, int, float, Veto, list[Veto]] | None = None
         for v in pool:
-            if any(c.category == v.category and not _disjoint(c, v) for c in chosen):
+            others = [c for c in chosen if c.category != v.category or _disjoint(c, v)]
+            if len(others) < len(chosen) and not upgrade:
                 continue
-            led, macro = group.score(apply(study.flat, [*chosen, v]))
+            trial = [*others, v]  # with `upgrade`: the category's veto replaced by a stronger one
+            led, macro = group.score(apply(study.flat, trial))
             cut = now - led
             if cut <= 0 or base_macro - macro > budget:
                 continue
             worth = cut / (max(now_macro - macro, 0.0) + EPSILON)
             if best is None or (worth, cut) > best[:2]:
-                best = (worth, cut, macro, v)
+                best = (worth, cut, macro, v, trial)
         if best is None:
             return chosen, steps
         pool.remove(best[3])
-        if silenced(study, [*chosen, best[3]]):  # together with the chosen ones it silences one
+        if silenced(study, best[4]):  # together with the chosen ones it silences one
             continue
-        chosen.append(best[3])
-        steps.append({"add": best[3].name, "negatives_cut": best[1], "macro_recall": round(best[2], 4)})
+        replaced = [c.name for c in chosen if c not in best[4]]
+        chosen = best[4]
+        steps.append({"add": best[3].name, "negatives_cut": best[1], "macro_recall": round(best[2], 4),
+                      **({"replaces": replaced} if replaced else {})})
 
 
 def tried(study: Study, choose: Sequence[str], report: Sequence[str], detectors: bool) -> list[str]:
@@ -261,7 +266,9 @@ def main(argv: list[str]) -> int:
     report = arg("--report", ",".join(REPORT)).split(",")
     study = build(data_dir, "--variants" in argv)
     # --detectors: also vetoes of one detector's hits (no pack can say that yet: measured only)
-    chosen, steps = search(study, choose, float(arg("--budget", "0.005")), "--detectors" in argv)
+    # --upgrade: a category's cheap veto may give way to a stronger one (spends the budget)
+    chosen, steps = search(study, choose, float(arg("--budget", "0.005")), "--detectors" in argv,
+                           "--upgrade" in argv)
     settings = {"no veto": (), "shipped": study.shipped, "chosen": tuple(chosen)}
     result = {
         name: {"vetoes": [v.name for v in vs], "chosen_on": figures(study, vs, choose),

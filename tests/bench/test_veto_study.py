@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from bench.veto_oof import Written
 from bench.veto_screen import RawHit, Screened
 from bench.veto_sim import Flat, Veto
@@ -20,11 +21,11 @@ def _row(**scores: float) -> np.ndarray:
     return out
 
 
-def _study(example_score: float) -> Study:
+def _study(example_score: float, hard_negative: bool = False) -> Study:
     """Author w1: two gifts negatives with weak lexicon hits the model is sure of, a gifts
     violation caught only by a weak hit the model also scores low (a veto would lose it), and
     a rumour negative with a weak hit the model scores low; the rumour rule's pack example
-    scores `example_score`."""
+    scores `example_score`. `hard_negative`: one more gifts negative scored like the violation."""
     rows = [Written("工会慰问购物卡已发放", (), "w1", "notice", True),
             Written("购物卡已上交纪委", (), "w1", "case", True),
             Written("老板塞了张卡", ("gifts",), "w1", "violation", True),
@@ -35,6 +36,10 @@ def _study(example_score: float) -> Study:
             (RawHit("ZJ-03", "lexicon", "rumour", 0.6),)]
     scores = np.stack([_row(gifts=0.004), _row(gifts=0.004), _row(gifts=0.03), _row(rumour=0.004),
                        _row(rumour=0.5)])
+    if hard_negative:
+        rows.append(Written("慰问金发放名单已公示", (), "w1", "notice", True))
+        hits.append((RawHit("TJ-06", "lexicon", "gifts", 0.6),))
+        scores = np.vstack([scores, _row(gifts=0.03)])
     flat = Flat.of(Screened(hits, [()] * len(rows), scores))
     example = Flat.of(Screened([(RawHit("ZJ-03", "lexicon", "rumour", 0.6),)], [()],
                                np.stack([_row(rumour=example_score)])))
@@ -58,3 +63,12 @@ def test_a_veto_that_silences_a_pack_example_is_never_chosen() -> None:
     chosen, _ = search(study, ["w1"], budget=0.005)
     assert all(v.category != "rumour" for v in chosen)
     assert figures(study, chosen, ["w1"])["with_lead"] == 1  # the rumour negative keeps its lead
+
+
+@pytest.mark.parametrize(("upgrade", "budget", "left"), [(False, 1.0, 1), (True, 0.005, 1), (True, 1.0, 0)])
+def test_upgrade_replaces_a_cheap_veto_by_a_stronger_one_within_the_budget(upgrade: bool, budget: float,
+                                                                           left: int) -> None:
+    study = _study(example_score=0.9, hard_negative=True)
+    chosen, _ = search(study, ["w1"], budget=budget, upgrade=upgrade)
+    assert figures(study, chosen, ["w1"])["with_lead"] == left
+    assert sum(v.category == "gifts" for v in chosen) == 1
