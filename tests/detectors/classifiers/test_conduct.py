@@ -139,6 +139,25 @@ def test_veto_drops_a_weak_rule_hit_the_model_finds_benign(plan) -> None:  # typ
     assert "TG-01" in by_row[texts[1]]  # a stake: the model agrees, the rule hit stays
 
 
+@pytest.mark.parametrize("over", ["category", "max"])
+def test_a_veto_over_max_reads_the_highest_score_of_every_category(tmp_path: Path, over: str) -> None:
+    """`over: max`: the model must find nothing at all in the message, not only nothing of the
+    rule's category. The bound sits between the message's gambling score and its highest one."""
+    text = "今晚开黑上分，有没有一起的"
+    model = conduct_files.active().model
+    scores = model.full_scores(list(normalize_batch([text]).texts))[0]
+    gambling = float(scores[model.categories.index("gambling")])
+    assert scores.max() > gambling  # else this message cannot tell the two apart
+    below = (gambling + float(scores.max())) / 2
+    pack = PACK.replace("veto: {below: 0.05, hits_under: 0.9}", f"veto: {{below: {below}, hits_under: 0.9, over: {over}}}")
+    path = tmp_path / "test-conduct.yaml"
+    path.write_text(pack, encoding="utf-8")
+    loaded = load_packs([path])
+    assert not loaded.errors, loaded.errors
+    rules = {f.rule_id for f in scan_batch(compile_plan(loaded.packs), [text])}
+    assert ("TG-01" in rules) == (over == "max")  # over max: off_topic's score is above the bound
+
+
 def test_lead_only_where_no_rule_of_its_category_hit(plan) -> None:  # type: ignore[no-untyped-def]
     caught_by_rule = "刘科长乔迁之喜，科里统一随礼每人200，直接转我微信"
     missed_by_rule = "王老板说节前给每个科室送两张购物卡，大家别声张"
@@ -162,6 +181,8 @@ def test_config_is_schema_checked() -> None:
         ConductConfig(category="political")
     with pytest.raises(ValueError):
         ConductConfig.model_validate({"category": "gifts", "veto": {"below": 2}})
+    with pytest.raises(ValueError):
+        ConductConfig.model_validate({"category": "gifts", "veto": {"below": 0.01, "over": "min"}})
     detector = ConductClassifier.build(
         [Trigger("R", "L", ConductConfig(category="gifts", threshold=0.0))], BuildContext())
     hits = detector.scan(normalize_batch(["", "🧧🧧🧧", "张三" * 400, "\u200b"]).texts)

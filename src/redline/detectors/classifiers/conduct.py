@@ -13,8 +13,9 @@ Rules stay first. After every detector has run, the engine gives this detector t
 hits (`reconcile_columns`): a lead of the model is dropped where a rule of the same category
 already caught the message (the rule's finding says more), and a hit of a rule that asked for
 a veto is dropped where the hit is weak (score under `hits_under`) and the model is confident
-the message is benign in that category (score under `below`); `veto.rules` may name other
-rules (or "*": every rule filing under the category) whose weak hits it judges. Each lead's `why` gives the
+the message is benign in that category (score under `below`; with `over: max`, in every
+category); `veto.rules` may name other rules (or "*": every rule filing under the category)
+whose weak hits it judges. Each lead's `why` gives the
 model's version, score, threshold and the n-grams that drove the score; its span is the
 strongest of them. A message of courtesy formulas only (恭喜发财, 谢谢老板, 站长辛苦了) gets no lead.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +57,9 @@ class VetoConfig(BaseModel):
     hits_under: float = Field(default=1.0, ge=0.0, le=1.0)  # only hits scoring less are weak
     # whose hits: this rule's own (empty), named rule ids, or "*" = every rule of the category
     rules: tuple[str, ...] = ()
+    # the score `below` bounds: the category's, or "max" = the highest over every category
+    # (the model sees nothing at all in the message; off_topic's own column is a weak judge)
+    over: Literal["category", "max"] = "category"
 
 
 class ConductConfig(BaseModel):
@@ -100,6 +104,7 @@ class _Veto:
     column: int
     below: float
     hits_under: float
+    over: str = "category"
 
     def covers(self, ref: RuleRef) -> bool:
         return ref.category == self.category and ("*" in self.rule_ids or ref.rule_id in self.rule_ids)
@@ -214,7 +219,8 @@ class ConductDetector:
                 if veto is None:
                     continue
                 j = int(np.searchsorted(rows, part.rows[i]))
-                keep[i] = scores[j, veto.column] >= veto.below
+                read = scores[j].max() if veto.over == "max" else scores[j, veto.column]
+                keep[i] = read >= veto.below
             out[p] = _take(part, keep)
         return out
 
@@ -261,6 +267,6 @@ class ConductClassifier:
                                    config.official_prose, tuple(normalize_text(u) for u in config.unless)))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
-                                    config.veto.below, config.veto.hits_under))
+                                    config.veto.below, config.veto.hits_under, config.veto.over))
         return ConductDetector(loaded, tuple(leads), tuple(vetoes),
                                {lead.label: categories[lead.column] for lead in leads})

@@ -1,0 +1,137 @@
+"""The written rows a veto study reads, and clf.conduct's out-of-fold scores of them.
+
+Every written row (the corpus's authors a0, w1 … in `data/conduct/{train,dev}.jsonl`, hand
+lines and their register variants, and the pilot's one author) is scored by a model fitted
+*without its author* (`conduct_authors.out_of_fold`, the shipped recipe `conduct.fit`), so a
+veto is judged by the scores an author the model never saw would get — the shipped 1.3.0 was
+fitted on every author, and its own scores of them are in-sample. The fit takes minutes, so
+the scores are cached under the user cache dir (redline/cache.py), named by a hash of the rows
+and the recipe's constants: a new author's lines (or a changed recipe) give a new entry.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from redline.cache import cached_arrays, content_key
+from redline.training import conduct, conduct_authors
+from redline.training.conduct_data import (
+    CATEGORIES,
+    CORPUS_DIR,
+    FIRST_AUTHOR,
+    Rows,
+    held_out_mask,
+    make_rows,
+    real_negatives,
+    row_labels,
+)
+from redline.training.datasets import read_jsonl
+
+F64 = npt.NDArray[np.float64]
+PILOT = "pilot"
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One written row: the raw text (as a user would screen it), its categories, who wrote it,
+    the negative's kind (`work`, `case`, `notice` …; `violation` for a violation) and whether it
+    is a hand line (not a register variant of one)."""
+
+    text: str
+    labels: tuple[str, ...]
+    author: str
+    kind: str
+    hand: bool
+
+
+def written_rows(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> list[Written]:
+    """The corpus's rows (both files, every author) and the pilot's, in a fixed order."""
+    out: list[Written] = []
+    for name in ("train", "dev"):
+        path = corpus_dir / f"{name}.jsonl"
+        if not path.is_file():
+            continue
+        for line in path.read_bytes().splitlines():
+            if line.strip():
+                r: dict[str, Any] = orjson.loads(line)
+                labels = tuple(row_labels(r))
+                out.append(Written(str(r["text"]), labels, str(r.get("author", FIRST_AUTHOR)),
+                                   "violation" if labels else str(r.get("kind", "other")),
+                                   r.get("origin", "hand") == "hand"))
+    for r in read_jsonl(data_dir, "conduct_pilot"):
+        labels = tuple(row_labels(r))
+        out.append(Written(str(r["text"]), labels, PILOT, "violation" if labels else PILOT, True))
+    return out
+
+
+def as_rows(written: Sequence[Written]) -> Rows:
+    """The training view of the rows (normalised texts, label matrix, source, author)."""
+    pilot = np.array([w.author == PILOT for w in written], dtype=bool)
+    rows = make_rows([w.text for w in written], [w.labels for w in written], "corpus", [w.author for w in written])
+    sources = ["pilot" if p else "corpus" for p in pilot.tolist()]
+    return Rows(rows.texts, rows.labels, sources, rows.authors)
+
+
+Fitter = Callable[[Rows], Callable[[Sequence[str]], F64]]
+
+
+def shipped_fit(rows: Rows) -> Callable[[Sequence[str]], F64]:
+    """The shipped recipe without its gate (a veto reads the full model: conduct.py)."""
+    return conduct.fit(rows, gate=False).full_scores
+
+
+def recipe_key() -> str:
+    """The recipe's constants: a changed recipe must not be served old scores."""
+    return repr((conduct.HASHER, conduct.C, conduct.WRITTEN_WEIGHT, conduct.AUTHOR_POWER,
+                 conduct.POSITIVE_SHARE, CATEGORIES))
+
+
+def out_of_fold_scores(written: Sequence[Written], data_dir: Path, fit: Fitter = shipped_fit,
+                       log: Callable[[str], None] | None = None, cache: bool = True) -> conduct_authors.OutOfFold:
+    """Each written row scored by the model fitted without its author, and the held-out real
+    text by each author's model (for the author's fold thresholds); cached."""
+    rows = as_rows(written)
+    real = real_negatives(data_dir)
+    held = held_out_mask(real)
+
+    def build() -> dict[str, npt.NDArray[np.generic]]:
+        oof = conduct_authors.out_of_fold(rows, real.where(~held), real.where(held), fit, log=log)
+        return {"scores": oof.scores, **{f"real:{a}": s for a, s in oof.real_scores.items()}}
+
+    arrays = build() if not cache else cached_arrays("veto-oof", _key(rows, real, fit), build)
+    oof = conduct_authors.OutOfFold(rows, np.asarray(arrays["scores"], dtype=np.float64), real.where(held))
+    oof.real_scores.update({k[5:]: np.asarray(v, dtype=np.float64) for k, v in arrays.items() if k.startswith("real:")})
+    return oof
+
+
+def _key(rows: Rows, real: Rows, fit: Fitter) -> str:
+    return content_key(recipe_key(), f"{fit.__module__}.{fit.__qualname__}", "\n".join(rows.texts), rows.labels.tobytes(), "\n".join(rows.authors),
+                       "\n".join(rows.sources), "\n".join(real.texts))
+
+
+def log_line(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def main() -> None:
+    """Compute (or read) the cached scores: `python -m bench.veto_oof` (minutes, once per data)."""
+    import os
+    import time
+
+    data_dir = Path(os.environ.get("REDLINE_DATASETS", "/work/shared/datasets"))
+    start = time.perf_counter()
+    written = written_rows(data_dir)
+    oof = out_of_fold_scores(written, data_dir, log=log_line)
+    sys.stderr.write(f"{len(written)} rows, {len(oof.authors)} authors, {time.perf_counter() - start:.0f} s\n")
+
+
+if __name__ == "__main__":
+    main()
