@@ -28,6 +28,9 @@ PROSE = Path(__file__).resolve().parent.parent / "data" / "official-prose"
 AUTHORS = PROSE.parent / "conduct" / "authors"
 WATCHED = ("gifts", "gambling", "secrets", "vote_buying")
 SLANG = ("上分", "开黑", "代打", "上王者", "掉分")
+# the corpus's units that are not a workplace: a line from one was posted in a family or hobby
+# group, and `redline screen` is told so (group_type), as a deployment that knows its groups would be
+NON_WORK_UNITS = frozenset({"游戏群", "钓鱼群", "球友群", "跑团", "家庭群", "同学群"})
 
 
 def chat_texts() -> dict[str, list[str]]:
@@ -49,12 +52,15 @@ def prose_texts(holdout: bool) -> dict[str, list[str]]:
     }
 
 
-def screen(texts: list[str]) -> list[dict[str, object]]:
-    """Findings of `redline screen --packs all` over the texts (ids are line numbers)."""
+def screen(texts: list[str], group_types: list[str | None] | None = None) -> list[dict[str, object]]:
+    """Findings of `redline screen --packs all` over the texts (ids are line numbers); a group
+    type, where given, says where the message was posted."""
+    kinds = group_types or [None] * len(texts)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
-        src.write_text("".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n"
-                               for i, t in enumerate(texts)), encoding="utf-8")
+        src.write_text("".join(json.dumps({"id": str(i), "text": t, **({"group_type": g} if g else {})},
+                                          ensure_ascii=False) + "\n"
+                               for i, (t, g) in enumerate(zip(texts, kinds, strict=True))), encoding="utf-8")
         out = Path(tmp) / "out.jsonl"
         subprocess.run([sys.executable, "-m", "redline", "screen", "-i", str(src), "-o", str(out), "--packs", "all"],
                        check=True, capture_output=True)
@@ -166,7 +172,7 @@ def author_lines(author: str) -> list[dict[str, object]]:
             fields = line.split("|")
             extra = [f[1:] for f in fields[3:] if f.startswith("+")]
             rows.append({
-                "author": author, "text": fields[2],
+                "author": author, "text": fields[2], "unit": fields[0],
                 "kind": path.stem[4:] if negative else "violation",
                 "labels": [] if negative else [path.stem, *extra],
             })
@@ -181,7 +187,8 @@ def authors_split(authors: list[str], show: str | None) -> dict[str, object]:
     """Per author: recall per category of the rules alone (every detector but clf.*) and of the
     full screen; per negative kind, negatives with any lead, with a rules lead, with a model lead."""
     rows = [r for a in authors for r in author_lines(a)]
-    findings = screen([str(r["text"]) for r in rows])
+    findings = screen([str(r["text"]) for r in rows],
+                      ["social" if r["unit"] in NON_WORK_UNITS else None for r in rows])
     rule_cats: dict[int, set[str]] = collections.defaultdict(set)
     model_cats: dict[int, set[str]] = collections.defaultdict(set)
     why: dict[int, list[str]] = collections.defaultdict(list)
