@@ -25,6 +25,25 @@ DATA: Final = """\
   violation of the alert's category, dismissed = breaks no rule).
 All read in place, never copied into the repository."""
 
+TRIED_1_4: Final = """\
+**1.4.0: the same recipe on more authors, and off_topic bound to the channel.** Four more
+independent authors (w6–w9, ~1,600 hand lines each, at least 90 in conduct, off_topic, rumour
+and vulgar, the categories 1.3.0 did worst on when each author was left out) joined the corpus
+after the shipped screen had scored their lines (data/conduct/authors/FIRST-SCORES.md: full
+screen macro recall 0.761, a lead on 6.1 % of their negatives). And off-topic chat (与工作无关)
+is a fault of a work channel only: rows from family and hobby groups and the real ordinary text
+used to be negatives in off_topic, teaching the model that chat about dinner or a match is
+harmless — exactly what off-topic chat in a work group looks like. Their off_topic label is now
+unknown (`conduct_data.CHANNEL_BOUND`): each off_topic fit leaves them out, and an off_topic
+score on them is no false lead when thresholds are chosen (they stay negatives in every other
+category). Leave-one-author-out on 11 authors (below): macro recall 0.764 (1.3.0, 7 authors) →
+0.809, written negatives with a lead 3.3 % → 2.6 %; off_topic 0.56 → 0.80, conduct 0.50 → 0.60.
+The two changes were made together and not measured apart (one 11-fold run takes ~45 CPU
+minutes here): the per-author figures of w6–w9 against their first scores, and off_topic's jump
+on the seven old authors, say which did what only roughly.
+
+"""
+
 TRIED_1_3: Final = """\
 **1.3.0: chosen by leave-one-author-out** (the section below explains it), not by the dev
 split, which shares its author with train. Measured at 13:00 on the corpus as it stood then
@@ -72,7 +91,7 @@ Earlier rounds (1.0.0–1.2.0):
 
 """
 
-TRIED: Final = TRIED_1_3 + """\
+TRIED: Final = TRIED_1_4 + TRIED_1_3 + """\
 Measured on a hash-held-out 25 % of conduct_pilot + real negatives (before the corpus existed;
 96 training violations per category, so differences under ~0.03 are noise). "recall" is macro
 recall at thresholds where ~1 % of held-out written negatives and ~0.1 % of real text are flagged.
