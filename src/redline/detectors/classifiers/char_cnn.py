@@ -119,19 +119,27 @@ def forward_numpy(arrays: Mapping[str, npt.NDArray[Any]], shape: CnnShape,
     return out
 
 
-class CharCnn:
-    """An onnxruntime session over the graph, single-threaded (the scan engine owns the cores)."""
+def graph_array(onnx_bytes: bytes) -> npt.NDArray[np.uint8]:
+    """The serialised graph as a plain uint8 array, to sit in a model's `.npz`."""
+    return np.frombuffer(onnx_bytes, dtype=np.uint8).copy()
 
-    def __init__(self, arrays: Mapping[str, npt.NDArray[Any]], shape: CnnShape) -> None:
+
+class CharCnn:
+    """An onnxruntime session over the graph, single-threaded (the scan engine owns the cores).
+
+    Serving needs onnxruntime only: the graph comes serialised (built at training time), the
+    vocabulary as an array.
+    """
+
+    def __init__(self, graph: bytes, vocab: npt.NDArray[np.int64], shape: CnnShape) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self.shape = shape
-        self.vocab = np.asarray(arrays["vocab"], dtype=np.int64)
-        self._session = ort.InferenceSession(build_onnx(arrays, shape), options,
-                                             providers=["CPUExecutionProvider"])
+        self.vocab = np.asarray(vocab, dtype=np.int64)
+        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probability of the positive class per text (empty batch → empty array)."""

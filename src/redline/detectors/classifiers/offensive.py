@@ -6,9 +6,11 @@ Backs Tianjin rules 4 and 9 and Zhejiang rules 4 and 10 (low-taste and insulting
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
 from redline.contracts import BuildContext, Trigger
@@ -16,7 +18,9 @@ from redline.detectors.classifiers.base import (
     ClassifierConfig,
     MessageClassifier,
     build_message_classifier,
+    shipped_model,
 )
+from redline.detectors.classifiers.offensive_cascade import CnnStage
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,12 @@ class OffensiveModel(MessageClassifier):
     """The built clf.offensive detector (the registry key as its `name`)."""
 
     name: ClassVar[str] = "clf.offensive"
+    stage: CnnStage | None = None  # 1.4.0 on: a CNN asked where the n-gram score is unsure
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        first = self.model.scores(texts)
+        return first if self.stage is None else self.stage.rescore(texts, first)
+
 
 class OffensiveClassifier:
     """Factory of the COLD offensive-speech classifier (one built instance per plan)."""
@@ -36,4 +46,6 @@ class OffensiveClassifier:
     def build(cls, triggers: Sequence[Trigger], ctx: BuildContext) -> OffensiveModel:
         """Load the shipped model; each trigger may override the card's threshold."""
         del ctx  # the model is package data; nothing organisation-specific to add
-        return build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
+        built = build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
+        files = shipped_model(cls.model_name)
+        return replace(built, stage=CnnStage.from_files(files.meta, files.arrays))
