@@ -115,7 +115,8 @@ def fit_cnn(texts: Sequence[str], labels: npt.NDArray[np.bool_], dev_texts: Sequ
         def forward(self, ids: torch.Tensor) -> torch.Tensor:
             e = self.embed(ids).transpose(1, 2)  # (batch, dim, len)
             pooled = [torch.relu(conv(e)).amax(dim=2) for conv in self.convs]
-            return self.out(self.drop(torch.cat(pooled, dim=1))).squeeze(1)
+            out: torch.Tensor = self.out(self.drop(torch.cat(pooled, dim=1))).squeeze(1)
+            return out
 
     net = Net()
     if recipe.lac_init:

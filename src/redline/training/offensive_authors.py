@@ -99,6 +99,6 @@ def read_written(root: Path = AUTHORS_DIR) -> Written:
         if not text or len(seen[text]) > 1 or text in kept:
             continue
         kept.add(text)
-        row = WrittenRow(author, kind, topic, text, offensive)
-        (held if is_validation(text, SALT, HELD_OUT) else train).append(row)
+        written = WrittenRow(author, kind, topic, text, offensive)
+        (held if is_validation(text, SALT, HELD_OUT) else train).append(written)
     return Written(train, held)

@@ -46,8 +46,20 @@ TRIED_WITHOUT_WRITTEN: Final = (
     ("mean of characters (C = 10) and that CNN everywhere / where the n-gram score is in [0.35, 0.65]",
      "0.918 / 0.921"),
 )
-# Filled in by hand after the one look at the test rows (see the card's "test look" section).
-TEST_LOOK: Final = ""
+PREVIOUS: Final = ("1.3.0", 0.8037)  # the version this one would replace, its test macro-F1
+
+
+def test_look(test_fig: dict[str, Any]) -> str:
+    """The log of the one look at the test rows, and the one-bit decision it made."""
+    got = float(test_fig["macro_f1"])
+    verdict = ("better: shipped as the active version, 1.3.0 kept beside it "
+               "(`redline models use 1.3.0 --model offensive` rolls back)" if got > PREVIOUS[1] else
+               "not better: 1.3.0 stays the shipped version")
+    return (f"**The look at the test rows.** Every choice above was made on the two dev sets. The "
+            f"chosen model was then scored once on COLD's test rows (2026-12-07): macro-F1 {got:.4f}, "
+            f"against {PREVIOUS[0]}'s {PREVIOUS[1]:.4f}: {verdict}. That ship-or-not decision is one "
+            "bit chosen on the test rows, so this figure is very slightly optimistic as an estimate "
+            "for the chosen version; no other choice saw them.")
 
 
 def figures_table(choice: Choice, splits: dict[str, Split], written_held: Split,
@@ -171,7 +183,7 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
             "- Sarcasm and insults without group words or slurs are missed.\n"
             "- Domain: social-media comments on race/gender/region; insults about work or "
             "colleagues (对领导和同事品头论足) were not in the training data.\n\n"
-            + (TEST_LOOK + "\n\n" if TEST_LOOK else "")
+            + test_look(test_fig) + "\n\n"
             + "**Everything tried for 1.4.0** (issue 21 item 7).\n\n" + _tried_table(choice)
         ),
         failures=_failures(test, test_scores, threshold),
