@@ -225,6 +225,21 @@ def cnn_describe(recipe: CnnRecipe) -> str:
             f"{'/'.join(map(str, recipe.widths))}, max {recipe.max_len} characters, ≤ {recipe.epochs} epochs")
 
 
+def by_kind(authors: Path, choice: Choice, threshold: float) -> list[tuple[str, int, float]]:
+    """(label_kind, rows, share flagged) of the written held-out rows, by the chosen candidate."""
+    if choice.scores is None:
+        return []
+    rows = read_written(authors).held_out
+    flagged = choice.scores.written >= threshold
+    kinds = sorted({(r.offensive, r.kind) for r in rows})
+    out = []
+    for offensive, kind in kinds:
+        mine = np.array([(r.offensive, r.kind) == (offensive, kind) for r in rows], dtype=bool)
+        label = f"{'offensive' if offensive else 'safe'}_{kind}"
+        out.append((label, int(mine.sum()), float(flagged[mine].mean())))
+    return out
+
+
 def train(data_dir: Path, out_root: Path, authors: Path = AUTHORS_DIR,
           log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Choose on the two dev sets, refit the n-gram part on train + dev, score test once, write 1.4.0."""
@@ -281,6 +296,7 @@ def train(data_dir: Path, out_root: Path, authors: Path = AUTHORS_DIR,
     (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     offensive_card.write(folder, choice, figs, sha, threshold, test, test_scores, splits,
                          (len(domain.texts), len(domain_dev.texts), domain_flagged),
-                         (len(written_train.texts), len(written_held.texts)))
+                         (len(written_train.texts), len(written_held.texts)),
+                         by_kind(authors, choice, threshold))
     return {"model": DETECTOR, "version": VERSION, "sha256": sha, "threshold": threshold,
             "work_chat_negatives_flagged": domain_flagged, **result}

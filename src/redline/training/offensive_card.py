@@ -116,6 +116,13 @@ def _versus_bert(val: dict[str, Any]) -> str:
             f"accuracy_at_half {acc:.4f} on the test rows (n={n}, ±{margin:.3f} at 95%): {verdict}.")
 
 
+def _kinds_table(kinds: list[tuple[str, int, float]]) -> str:
+    rows = "\n".join(f"| {kind} | {n} | {share:.1%} |" for kind, n, share in kinds)
+    return ("- Dev 2 (written held-out rows, scored by the n-gram part fitted without COLD dev) by "
+            "kind of comment, the share at or above the threshold (for safe kinds, false leads):\n\n"
+            f"| kind | rows | flagged |\n|---|---|---|\n{rows}\n\n")
+
+
 def _tried_table(choice: Choice) -> str:
     rows = "\n".join(f"| {name} | {j.threshold:.3f} | {j.dev:.4f} | "
                      f"{'' if math.isnan(j.written) else f'{j.written:.4f}'} | {j.mean:.4f} |"
@@ -139,7 +146,8 @@ def _tried_table(choice: Choice) -> str:
 
 def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: str, threshold: float,
           test: Split, test_scores: npt.NDArray[np.float64], splits: dict[str, Split],
-          domain: tuple[int, int, float], written: tuple[int, int]) -> None:
+          domain: tuple[int, int, float], written: tuple[int, int],
+          kinds: list[tuple[str, int, float]]) -> None:
     """MODEL.md and pr_curve.png into `folder`."""
     from redline.training.offensive import CNN, DETECTOR, HASHER, VERSION, cnn_describe
 
@@ -206,7 +214,8 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
             "remain the main error: the model sees the group words more than the stance.\n"
             "- Sarcasm and insults without group words or slurs are missed.\n"
             "- Domain: social-media comments on race/gender/region; insults about work or "
-            "colleagues (对领导和同事品头论足) were not in the training data.\n\n"
+            "colleagues (对领导和同事品头论足) were not in the training data.\n"
+            + (_kinds_table(kinds) if kinds else "\n")
             + test_look(test_fig) + "\n\n"
             + "**Everything tried for 1.4.0** (issue 21 item 7).\n\n" + _tried_table(choice)
         ),
