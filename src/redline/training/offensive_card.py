@@ -16,7 +16,8 @@ from redline.training.offensive_choice import describe_band
 CASCADE_GAIN: Final = 0.01  # offensive.CASCADE_MIN_GAIN (not imported: offensive imports this module)
 
 if TYPE_CHECKING:
-    from redline.training.offensive import Choice, Split
+    from redline.training.offensive import Split
+    from redline.training.offensive_written import Choice
 
 BERT_ACCURACY: Final = 0.81  # COLD paper (Deng et al. 2022), COLDetector on the full test set
 TEST_ROW: Final = "test: COLD's original test rows in train.jsonl (never fitted or tuned on; scored once)"
@@ -128,7 +129,7 @@ def _tried_table(choice: Choice) -> str:
                      f"{'' if math.isnan(j.written) else f'{j.written:.4f}'} | {j.mean:.4f} |"
                      for name, j in choice.tried)
     old = "\n".join(f"| {name} | {dev} |" for name, dev in TRIED_WITHOUT_WRITTEN)
-    return ("Candidates of this training run (`redline train clf.offensive`), each at the threshold "
+    return ("Candidates of this training run (`redline train clf.offensive-written`), each at the threshold "
             "that maximises the mean of its macro-F1 on dev 1 and dev 2; the best mean was chosen:\n\n"
             "| candidate | threshold | dev 1 macro-F1 | dev 2 macro-F1 | mean |\n|---|---|---|---|---|\n"
             f"{rows}\n\nTried before the written rows existed (COLD dev macro-F1 at each one's best "
@@ -149,7 +150,8 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
           domain: tuple[int, int, float], written: tuple[int, int],
           kinds: list[tuple[str, int, float]]) -> None:
     """MODEL.md and pr_curve.png into `folder`."""
-    from redline.training.offensive import CNN, DETECTOR, HASHER, VERSION, cnn_describe
+    from redline.training.offensive import DETECTOR, HASHER
+    from redline.training.offensive_written import CNN, VERSION, cnn_describe
 
     test_fig = figs[TEST_ROW]
     precision, recall, _ = pr_curve(test.labels, test_scores)
@@ -224,4 +226,8 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
                   "CNN band": describe_band(choice.band),
                   "threshold": "best mean macro-F1 on dev 1 and dev 2"},
     )
-    write_card(card, folder)
+    path = write_card(card, folder)
+    # the card's generic line names the registry key; this recipe is run by its own name
+    text = path.read_text(encoding="utf-8").replace(
+        f"Reproduce with `redline train {DETECTOR}`", f"Reproduce with `redline train {DETECTOR}-written`")
+    path.write_text(text, encoding="utf-8")
