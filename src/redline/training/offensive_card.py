@@ -1,4 +1,4 @@
-"""The model card of clf.offensive (MODEL.md and the PR curve), from a training run's choices."""
+"""The model card of the clf.offensive-written recipe (the 1.4.0 attempt): MODEL.md and the PR curve."""
 
 from __future__ import annotations
 
