@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from redline.cli import main
-from redline.detectors.classifiers.base import LinearTextModel, load_model_files, sha256_file
+from redline.detectors.classifiers.base import (
+    LinearTextModel,
+    load_model_files,
+    model_dir,
+    sha256_file,
+)
 from redline.detectors.classifiers.crf import CharCRF
 from redline.training.datasets import DATASETS_ENV
 
@@ -44,10 +49,12 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp
 
 
-@pytest.mark.parametrize("model", ["clf.offensive", "clf.promotion"], ids=["offensive", "promotion"])
+@pytest.mark.parametrize("model", ["clf.offensive", "clf.promotion", "clf.offensive-written"],
+                         ids=["offensive", "promotion", "offensive-written"])
 def test_train_command_writes_a_loadable_model_and_card(small_data: Path, tmp_path: Path, model: str) -> None:
     main(["train", model, "--data-dir", str(small_data), "--out", str(tmp_path)])
-    folder = tmp_path / model.split(".")[1]
+    # clf.offensive-written writes offensive/v1_4_0/ (a version beside others), found through model_dir
+    folder = model_dir(model.split(".")[1].removesuffix("-written"), tmp_path)
     files = load_model_files(folder)  # checks the sha256 recorded in model.json
     card = (folder / "MODEL.md").read_text(encoding="utf-8")
     assert f"- sha256: {sha256_file(folder / 'model.npz')}" in card

@@ -54,10 +54,18 @@ def save_arrays(path: Path, arrays: Mapping[str, npt.NDArray[Any]]) -> str:
 
 
 def model_dir(name: str, root: Path | None = None) -> Path:
-    """Folder of a shipped model (`offensive`, `promotion`, `person_name`)."""
-    if root is not None:
-        return root / name
-    return Path(str(resources.files(MODELS_PACKAGE).joinpath(name)))
+    """Folder of a shipped model (`offensive`, `promotion`, `person_name`).
+
+    A model kept in versions (`<name>/v1_4_0/` … and `active.json`, see versions.py) resolves
+    to its active version's folder, so `redline models use` switches what is loaded.
+    """
+    folder = root / name if root is not None else Path(str(resources.files(MODELS_PACKAGE).joinpath(name)))
+    if (folder / "model.json").is_file() or not any(folder.glob("v*/model.json")):
+        return folder
+    from redline.detectors.classifiers.versions import ModelVersions  # imports this module
+
+    versions = ModelVersions(name, folder)
+    return versions.folder(versions.active())
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from redline.detectors.classifiers.base import (
 )
 from redline.detectors.classifiers.grams import sigmoid
 from redline.detectors.classifiers.ngram_gate import GateCurve, lead_logits, load_gate
+from redline.detectors.classifiers.offensive_cascade import CnnStage
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +31,15 @@ class OffensiveModel(MessageClassifier):
 
     name: ClassVar[str] = "clf.offensive"
     gate: GateCurve | None = None  # the model's first stage (ngram_gate.py), when measured for it
+    stage: CnnStage | None = None  # a CNN asked where the n-gram score is unsure (no shipped model has one)
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        first = self.model.scores(texts)
+        return first if self.stage is None else self.stage.rescore(texts, first)
 
     def lead_scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        if self.stage is not None:  # the gate was measured on the n-gram scores, not the cascade's
+            return self.scores(texts)
         logits = lead_logits(self.model, self.gate, texts, [t for _, t in self.triggers])
         return np.where(np.isneginf(logits), 0.0, sigmoid(logits))
 
@@ -48,4 +56,5 @@ class OffensiveClassifier:
         """Load the shipped model; each trigger may override the card's threshold."""
         del ctx  # the model is package data; nothing organisation-specific to add
         built = build_message_classifier(cls.name, cls.model_name, triggers, OffensiveModel)
-        return replace(built, gate=load_gate(shipped_model(cls.model_name)))
+        files = shipped_model(cls.model_name)
+        return replace(built, gate=load_gate(files), stage=CnnStage.from_files(files.meta, files.arrays))
