@@ -92,7 +92,7 @@ def figures_table(choice: Choice, splits: dict[str, Split], written_held: Split,
     return figs
 
 
-def _failures(split: Split, scores: npt.NDArray[np.float64], threshold: float) -> list[tuple[str, float, str]]:
+def failures(split: Split, scores: npt.NDArray[np.float64], threshold: float) -> list[tuple[str, float, str]]:
     predicted = scores >= threshold
     fp = np.flatnonzero(predicted & ~split.labels)
     fn = np.flatnonzero(~predicted & split.labels)
@@ -102,7 +102,7 @@ def _failures(split: Split, scores: npt.NDArray[np.float64], threshold: float) -
     return out
 
 
-def _versus_bert(val: dict[str, Any]) -> str:
+def versus_bert(val: dict[str, Any], tail: str = "") -> str:
     """The plain comparison with the COLD paper's BERT, from the test figures."""
     acc, n = float(val["accuracy_at_half"]), int(val["n"])
     margin = 1.96 * math.sqrt(acc * (1 - acc) / n)  # 95% sampling interval of an accuracy on n rows
@@ -114,7 +114,7 @@ def _versus_bert(val: dict[str, Any]) -> str:
     else:
         verdict = "not beaten"
     return (f"- Versus the paper's BERT (~{BERT_ACCURACY:.2f} accuracy on COLD's full test set): "
-            f"accuracy_at_half {acc:.4f} on the test rows (n={n}, ±{margin:.3f} at 95%): {verdict}.")
+            f"accuracy_at_half {acc:.4f} on the test rows (n={n}, ±{margin:.3f} at 95%): {verdict}.{tail}")
 
 
 def _kinds_table(kinds: list[tuple[str, int, float]]) -> str:
@@ -211,7 +211,7 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
             "rule (`clf.offensive: {threshold: 0.6}`)."
         ),
         notes=(
-            f"{_versus_bert(test_fig)}\n"
+            f"{versus_bert(test_fig)}\n"
             "- Anti-bias and descriptive comments that quote group names (黑人, 女权, 河南人) "
             "remain the main error: the model sees the group words more than the stance.\n"
             "- Sarcasm and insults without group words or slurs are missed.\n"
@@ -221,7 +221,7 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
             + test_look(test_fig) + "\n\n"
             + "**Everything tried for 1.4.0** (issue 21 item 7).\n\n" + _tried_table(choice)
         ),
-        failures=_failures(test, test_scores, threshold),
+        failures=failures(test, test_scores, threshold),
         training={"hasher": HASHER, "C": choice.c, "written weight": choice.weight,
                   "CNN band": describe_band(choice.band),
                   "threshold": "best mean macro-F1 on dev 1 and dev 2"},
