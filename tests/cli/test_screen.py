@@ -127,7 +127,7 @@ _RECORD_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floa
 _RECORDS = st.one_of(
     st.fixed_dictionaries({"id": st.one_of(st.text(max_size=3), st.integers(0, 9)), "text": st.text(max_size=6)},
                           optional={"group_type": st.one_of(st.sampled_from(["工作群", "家庭群", "Family", "?"]), _RECORD_VALUES),
-                                    "conversation": st.one_of(st.sampled_from(["group", "private", "x"]), _RECORD_VALUES)}),
+                                    "conversation": st.one_of(st.sampled_from(["g1", "dm:a|b", "weibo:1", ""]), _RECORD_VALUES)}),
     st.dictionaries(st.sampled_from(["id", "text", "x", "group_type"]), _RECORD_VALUES, max_size=3),
     _RECORD_VALUES,
 )
@@ -189,10 +189,12 @@ def test_batches_read_as_the_lines_parsed_one_by_one(lines: list[str], block: in
     ({}, True),  # nothing said: every rule applies, as before
     ({"group_type": "工作群"}, True),  # the organisation's word for a department group
     ({"group_type": " Department "}, True),
-    ({"group_type": "专项工作群", "conversation": "group"}, True),
+    ({"group_type": "专项工作群", "conversation": "g0042"}, True),
+    ({"conversation": "g0042"}, True),  # a group nobody typed: unknown, which excludes no rule
     ({"group_type": "家庭群"}, False),  # off-topic chat is a fault of a work group only
     ({"group_type": "family"}, False),
-    ({"conversation": "private"}, False),
+    ({"conversation": "dm:P01001|P01002"}, False),  # private, as `redline scan` reads the id
+    ({"conversation": "weibo:1234"}, False),  # a public post
     ({"group_type": "我们自己起的名字"}, False),  # unmapped: `other`, as in groups.csv, not a work group
 ])
 def test_a_line_can_say_where_the_message_was_posted(
@@ -210,7 +212,7 @@ def test_a_line_can_say_where_the_message_was_posted(
 
 @pytest.mark.parametrize(("record", "why"), [
     ({"id": "a", "text": "x", "group_type": 3}, "`group_type` is not a string"),
-    ({"id": "a", "text": "x", "conversation": "channel"}, "`conversation` is not one of group, private, public"),
+    ({"id": "a", "text": "x", "conversation": ["g1"]}, "`conversation` is not a string"),
 ])
 def test_a_malformed_context_is_a_named_bad_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                   record: dict[str, object], why: str) -> None:
@@ -220,3 +222,24 @@ def test_a_malformed_context_is_a_named_bad_line(capsys: pytest.CaptureFixture[s
     assert code == 0
     assert f"in.jsonl:2: {why}" in err
     assert "screened 1 messages" in err
+
+
+@pytest.mark.parametrize("text", [
+    "明天上午九点在食堂二楼召开全体干部大会，请准时参加",
+    "食堂本周菜单已发群文件，请查收",
+    "各科室于周五前将食堂就餐人数报办公室",
+])
+def test_a_term_the_organisation_added_is_not_vetoed_by_the_model(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str,
+) -> None:
+    """CM-07 lets clf.conduct veto weak gambling hits on work messages it is sure are benign;
+    a term the organisation added (here a neutral word, as a test stands in for a new code word
+    the model has never seen) is the organisation's call and hits at full strength."""
+    overrides = tmp_path / "org.yaml"
+    overrides.write_text("lexicons:\n  gambling: {add: [食堂]}\n", encoding="utf-8")
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(_jsonl({"id": "m1", "text": text}))
+    code, out, err = run_cli(capsys, "screen", "--input", str(path), "--overrides", str(overrides))
+    assert code == 0, err
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert {(h["rule_id"], h["evidence"]) for h in hits} >= {("FX-01", "食堂"), ("TJ-10", "食堂")}

@@ -55,4 +55,4 @@ def test_shipped_lexicons_are_clean_and_org_lists_empty() -> None:
 def test_merge_adds_removes_and_deduplicates() -> None:
     base = Lexicon("x", ("红包|pinyin", "心意", "礼券"))
     merged = merge_terms(base, add=["茶水费", "红包", "心意"], remove=["心意"])
-    assert merged.terms == ("红包|pinyin", "礼券", "茶水费")
+    assert merged.terms == ("红包|pinyin", "礼券", "茶水费|org")  # an added term is the organisation's

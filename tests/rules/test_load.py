@@ -129,7 +129,8 @@ def test_overrides_terms_severity_params_when_and_switch_off(write_pack: WritePa
     )
     after = load_packs([path], ov, registry=registry)
     assert after.errors == []
-    assert after.packs.lexicons["org-political"].terms == ("术语丙", "术语甲", "术语乙|pinyin")
+    # the organisation's own terms carry `org` (a model never vetoes their hits)
+    assert after.packs.lexicons["org-political"].terms == ("术语丙|org", "术语甲|org", "术语乙|pinyin|org")
     assert "一点心意" not in after.packs.lexicons["gift-offers"].terms
     dm1, dm2, dm3 = after.packs.rules
     assert (dm1.rule.severity, dm1.triggers[0].empty_lexicons) == ("critical", ())
@@ -236,6 +237,6 @@ def test_override_layers_stack(write_pack: WritePack, registry: Registry, tmp_pa
     extra.write_text("lexicons:\n  org-political: {add: [术语乙]}\nrules:\n  DM-02: {min_score: 0.6}\n", encoding="utf-8")
     result = load_packs([path], [org, extra], registry=registry)
     assert result.errors == []
-    assert result.packs.lexicons["org-political"].terms == ("术语甲", "术语乙")
+    assert result.packs.lexicons["org-political"].terms == ("术语甲|org", "术语乙|org")
     dm2 = result.packs.rule("DM-02").rule
     assert (dm2.severity, dm2.min_score) == ("low", 0.6)

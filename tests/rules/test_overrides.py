@@ -53,5 +53,5 @@ def test_the_documented_overrides_example_loads(tmp_path: Path) -> None:
     (tmp_path / "org.yaml").write_text(block, encoding="utf-8")
     result = load_packs(shipped_pack_paths(), tmp_path / "org.yaml")
     assert [str(e) for e in result.errors] == []
-    assert result.packs.lexicons["org-political"].terms == ("术语甲",)
+    assert result.packs.lexicons["org-political"].terms == ("术语甲|org",)
     assert not result.packs.rule("ZJ-05").enabled

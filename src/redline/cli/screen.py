@@ -4,10 +4,12 @@ Streams in batches (one engine call per batch), shows a progress bar over the in
 bytes, and writes one finding per line. A bad line (invalid JSON or UTF-8, no id, text not a
 string) is reported with its line number on stderr and skipped; the scan never stops.
 
-A line may say where the message was posted: `group_type` (the organisation's word for it,
-mapped as groups.csv's `type` is: 工作群 → department, 家庭群 → social …) and `conversation`
-(`group`, `private` or `public`). Rules scoped to work groups (off-topic chat, 与工作无关) then
-leave a family or hobby group's messages alone; without them every rule applies, as before.
+A line may say where the message was posted, as a bundle's messages.jsonl does: `group_type`
+(the organisation's word for it, mapped as groups.csv's `type` is: 工作群 → department,
+家庭群 → social …) and `conversation` (the conversation's id: `dm:a|b` is private, `weibo:…` and
+`moments:…` are public posts, as `redline scan` reads them). Rules scoped to work groups
+(off-topic chat, 与工作无关) then leave a family or hobby group's messages alone; a line that
+says nothing is screened by every rule, as before.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ from redline.cli.packs import OverridesOption, PacksOption, load_text_plan
 from redline.contracts import SCAN_BATCH as BATCH, Finding
 from redline.errors import InputError, SourceLocation
 from redline.rules.plan import MessageContext
+from redline.scan.context import message_context as conversation_context
 
 Contexts = list[MessageContext | None] | None  # one per message, or None: no line said where
 Parsed = tuple[list[str], list[str], Contexts]
-CONVERSATIONS: Final = frozenset({"group", "private", "public"})
 
 OUTPUT_FIELDS: Final = (
     "message_id", "rule_id", "category", "detector", "label", "start", "end", "evidence",
@@ -70,19 +72,20 @@ def _group_types() -> dict[str, str]:
 
 @functools.cache
 def message_context(group_type: str | None, conversation: str | None) -> MessageContext | None:
-    """The context a line gives (None: it gives none); a group type nobody maps is `other`,
-    as in groups.csv, and a line with a group type but no conversation is a group's."""
-    if group_type is None and conversation is None:
-        return None
-    kind = None if group_type is None else _group_types().get(group_type.strip().lower(), "other")
-    return MessageContext(kind, conversation or ("group" if kind is not None else None))
+    """The context a line gives (None: it gives none). A group type nobody maps is `other`, as
+    in groups.csv; without a group type, the conversation's id says what `redline scan` reads
+    from it (scan.context: `dm:` private, `weibo:`/`moments:` public, else unknown)."""
+    if group_type is None:
+        return None if not conversation else conversation_context(conversation, "", {})
+    kind = _group_types().get(group_type.strip().lower(), "other")
+    return MessageContext(kind, "group", conversation or None)
 
 
 def _context_problem(group_type: object, conversation: object) -> str | None:
     if group_type is not None and not isinstance(group_type, str):
         return "`group_type` is not a string"
-    if conversation is not None and conversation not in CONVERSATIONS:
-        return "`conversation` is not one of group, private, public"
+    if conversation is not None and not isinstance(conversation, str):
+        return "`conversation` is not a string"
     return None
 
 
@@ -128,11 +131,9 @@ def _contexts(records: list[dict[str, Any]]) -> tuple[bool, Contexts]:
     kinds = list(map(_GROUP_TYPE, records))
     convs = list(map(_CONVERSATION, records))
     if not set(map(type, kinds)) <= {str, type(None)} or not set(map(type, convs)) <= {str, type(None)}:
-        return False, None  # a list or an object: the line parser names it
-    if set(kinds) == {None} and set(convs) == {None}:
+        return False, None  # a number, a list or an object: the line parser names it
+    if set(kinds) == {None} and set(convs) <= {None, ""}:
         return True, None
-    if not set(convs) <= {*CONVERSATIONS, None}:
-        return False, None
     return True, list(map(message_context, kinds, convs))
 
 
@@ -252,7 +253,8 @@ def register(app: typer.Typer) -> None:
     def screen(
         input_path: Annotated[Path, typer.Option(
             "--input", "-i", help="messages.jsonl: {\"id\",\"text\"} per line; optional \"group_type\" (工作群, 家庭群 …) "
-            "and \"conversation\" (group, private, public) scope the rules that apply to work groups only")],
+            "and \"conversation\" (its id: dm:… private, weibo:…/moments:… public) scope the rules that "
+            "apply to work groups only")],
         output: Annotated[str, typer.Option("--output", "-o", help="findings.jsonl, or - for stdout")] = "-",
         packs: PacksOption = "all",
         overrides: OverridesOption = None,

@@ -36,7 +36,11 @@ from redline.text.normalize import normalize_text
 from redline.text.pinyin import is_han, spellings
 from redline.text.repeats import collapse_repeats
 
-_FLAGS: Final = frozenset({"pinyin", "initials", "exact", "inword"})
+_FLAGS: Final = frozenset({"pinyin", "initials", "exact", "inword", "org"})
+# A term the organisation added (`|org`, rules/lexicons.merge_terms) hits at full strength: a
+# model veto drops only weak hits (under its `hits_under`), and the organisation's own list is
+# its judgement, not ours to overrule with a model that has never seen its new words.
+ORG_TERM_SCORE: Final = 1.0
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 FULL_SPELLINGS_MAX: Final = 1000  # lexicons up to this many terms get every romanised spelling
 _STUTTER: Final = " (repeated characters)"  # appended to the `why` of a stuttered match
@@ -161,7 +165,8 @@ class LexiconDetector:
                 for raw in ctx.lexicons[name]:
                     term, flags = parse_term(raw)
                     for literal, form in term_forms(raw, full=full):
-                        entry = _Entry(trigger.label, term, form, config.score, "inword" in flags,
+                        score = ORG_TERM_SCORE if "org" in flags else config.score
+                        entry = _Entry(trigger.label, term, form, score, "inword" in flags,
                                        not config.official_prose)
                         if entry not in by_literal[literal]:
                             by_literal[literal].append(entry)

@@ -23,6 +23,8 @@ from redline.errors import PackError, SourceLocation
 from redline.specs.yaml_source import display_path
 
 TERM_FLAGS: Final = frozenset({"pinyin", "initials", "exact", "inword"})
+# set by merge_terms on a term the organisation added (overrides' `add`), never written by hand
+ORG_FLAG: Final = "org"
 LEXICON_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _HEADER: Final = re.compile(r"^#\s*(title|org_supplied)\s*:\s*(.*?)\s*$")
 SHIPPED_DIR: Final = Path(__file__).resolve().parent.parent / "lexicons"
@@ -114,14 +116,16 @@ def load_lexicons(dirs: Iterable[Path], errors: list[PackError]) -> dict[str, Le
 
 
 def merge_terms(base: Lexicon, add: Iterable[str], remove: Iterable[str]) -> Lexicon:
-    """The lexicon with organisation terms added and removed (by bare term), order kept."""
+    """The lexicon with organisation terms added and removed (by bare term), order kept; an
+    added term carries the `org` flag (its hits are the organisation's own call, which no model
+    veto overrules: detectors/lexicon.py)."""
     removed = {t.split("|", 1)[0] for t in remove}
     terms = [t for t in base.terms if t.split("|", 1)[0] not in removed]
     seen = {t.split("|", 1)[0] for t in terms}
     for term in add:
         bare = term.split("|", 1)[0]
         if bare not in seen and bare not in removed:
-            terms.append(term)
+            terms.append(term if ORG_FLAG in term.split("|")[1:] else f"{term}|{ORG_FLAG}")
             seen.add(bare)
     return Lexicon(base.name, tuple(terms), base.org_supplied, base.title, base.path)
 
