@@ -32,7 +32,7 @@ from redline.training.card import Card, Curve, plot_pr, write_card
 from redline.training.datasets import normalized, read_jsonl
 from redline.training.evaluation import figures, pr_curve, threshold_for_macro_f1
 from redline.training.linear import fit_linear, save_linear
-from redline.training.offensive_card import failures, versus_bert
+from redline.training.offensive_card import TRIED_NGRAMS, failures, versus_bert
 
 NAME: Final = "offensive"
 DETECTOR: Final = "clf.offensive"
@@ -44,25 +44,7 @@ COST: Final = " The n-gram model stays a fraction of BERT's cost."  # said after
 # same rows: fitted on COLD train + work-chat safe rows, macro-F1 on COLD dev at each one's best
 # dev threshold; none saw a test row). Differences under ~0.005 are within the noise of 2,575
 # dev rows. Kept so that the next attempt does not repeat them.
-TRIED_FOR_1_4: Final = (
-    ("characters 1–4, NB-LR (this recipe), C = 1 / 3 / 10 / 30", "0.911 / 0.916 / 0.921 / 0.922"),
-    ("characters 1–5, NB-LR, C = 1 / 3 / 10", "0.906 / 0.914 / 0.918"),
-    ("characters 1–4, NB-LR, classes balanced, C = 3 / 10", "0.917 / 0.922"),
-    ("characters 1–4, plain LR (no NB), C = 3 / 10 / 30", "0.900 / 0.907 / 0.910"),
-    ("TF-IDF characters 1–4 sublinear, LR, C = 3 / 10 / 30", "0.912 / 0.918 / 0.922"),
-    ("TF-IDF characters 1–5 sublinear, LR, C = 3 / 10 / 30", "0.912 / 0.918 / 0.920"),
-    ("TF-IDF characters 1–4 sublinear, NB-LR, C = 3 / 10 / 30", "0.920 / 0.920 / 0.919"),
-    ("TF-IDF characters 1–5 sublinear, NB-LR, C = 3 / 10 / 30", "0.920 / 0.921 / 0.920"),
-    ("TF-IDF jieba words 1–2 sublinear, LR / NB-LR, C = 10", "0.910 / 0.920"),
-    ("hashed jieba words 1–2, NB-LR, C = 1 / 3 / 10 / 30", "0.909 / 0.918 / 0.922 / 0.919"),
-    ("hashed jieba words 1–3, NB-LR, C = 10 / 30", "0.918 / 0.917"),
-    ("mean of characters (C = 10) and words 1–2 (C = 1 / 3 / 10 / 30)", "0.923 / 0.924 / 0.926 / 0.927"),
-    ("the same, words from jieba without its HMM (faster), C = 10", "0.923"),
-    ("mean of characters (C = 10) and words 1–3 (C = 10 / 30)", "0.924 / 0.925"),
-    ("mean of characters (C = 10) and TF-IDF characters 1–4 LR (C = 30)", "0.924"),
-    ("characters + a copy of each row with its group words (黑人, 河南, 女权 …) deleted, weight 0.5 / 1",
-     "0.919 / 0.918"),
-)
+TRIED_FOR_1_4: Final = TRIED_NGRAMS  # offensive_card keeps the table, with the later attempt's rows
 
 
 # The second attempt (issue 21 item 7, 2026-12-07), with its own card in tried-1.4.0/MODEL.md.
