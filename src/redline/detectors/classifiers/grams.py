@@ -257,30 +257,45 @@ def window_sums(hasher: NgramHasher, texts: Sequence[str], weights: npt.NDArray[
     counts = np.zeros(n_rows, dtype=np.int64)
     if size == 0 or n_rows == 0:
         return np.zeros(shape), counts
-    last = seg_starts + seg_lengths - 1  # each message's EOS (or last code point)
+    for n in range(hasher.n_min, hasher.n_max + 1):
+        counts += np.maximum(seg_lengths - n + 1, 0)
     acc = np.zeros((size, *shape[1:]))
     whole = rows is None and weights.ndim == 1 and weights.dtype == np.float32
     paired = _pair_of(weights, hasher.bits) if whole else None
-    for n in range(hasher.n_min, hasher.n_max + 1):
-        buckets = win.buckets(n, hasher.bits)
+    add_grams(acc, win, weights, hasher.bits, range(hasher.n_min, hasher.n_max + 1), paired)
+    return reduce_windows(acc, seg_starts, seg_lengths), counts
+
+
+def add_grams(acc: npt.NDArray[np.float64], win: Windows, weights: npt.NDArray[np.floating[Any]], bits: int,
+              ns: range, paired: tuple[npt.NDArray[np.uint64], int] | None = None) -> None:
+    """Add to each window start's `acc` the weights of its n-grams, n in `ns` in that order (the
+    order fixes the floating-point sums: ngram_gate adds the 3–4-grams later and must match
+    window_sums bit for bit); windows that run past their message's end add nothing."""
+    last = win.seg_starts + win.seg_lengths - 1  # each message's EOS (or last code point)
+    for n in ns:
+        buckets = win.buckets(n, bits)
         if not len(buckets):
-            break
+            break  # no message of the batch is n long
         if paired is not None:
-            vals = win.grams.paired(n, hasher.bits, paired[0])[:, paired[1]]  # crossing windows at 0
+            vals = win.grams.paired(n, bits, paired[0])[:, paired[1]]  # crossing windows at 0
         else:
             vals = weights.take(buckets, axis=0)
-            _zero_crossing(vals, last, n)  # windows that run past their message's end count nothing
+            _zero_crossing(vals, last, n)
         acc[: len(vals)] += vals
-        counts += np.maximum(seg_lengths - n + 1, 0)
-    # reduceat over the messages that have code points (only without markers can one have
-    # none): it sums each up to the next one's start, and an empty one would cut it short
-    filled = seg_lengths > 0
+
+
+def reduce_windows(acc: npt.NDArray[np.float64], starts: I64, lengths: I64) -> F64:
+    """Per message, the sum of its window starts' `acc` rows.
+
+    reduceat over the messages that have code points (only without markers can one have
+    none): it sums each up to the next one's start, and an empty one would cut it short."""
+    filled = lengths > 0
     if filled.all():
-        sums: F64 = np.add.reduceat(acc, seg_starts, axis=0)
-    else:
-        sums = np.zeros(shape)
-        sums[filled] = np.add.reduceat(acc, seg_starts[filled], axis=0)
-    return sums, counts
+        sums: F64 = np.add.reduceat(acc, starts, axis=0)
+        return sums
+    sums = np.zeros((len(lengths), *acc.shape[1:]))
+    sums[filled] = np.add.reduceat(acc, starts[filled], axis=0)
+    return sums
 
 
 def sigmoid(logits: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:

@@ -35,7 +35,13 @@ import numpy.typing as npt
 from redline.detectors.classifiers.base import LinearTextModel, ModelFiles
 
 # grams' own pieces: the first stage sums exactly as grams.window_sums does
-from redline.detectors.classifiers.grams import Windows, _pair_of, _zero_crossing, windows
+from redline.detectors.classifiers.grams import (
+    Windows,
+    _pair_of,
+    add_grams,
+    reduce_windows,
+    windows,
+)
 from redline.errors import ConfigError
 
 GATE_FILE: Final = "gate.json"
@@ -109,29 +115,9 @@ def partial_logits(model: LinearTextModel, texts: Sequence[str]) -> Partial:
     if size == 0 or not len(lengths):
         return Partial(np.full(len(lengths), model.bias), counts, acc, win)
     paired = _pair_of(weights, hasher.bits) if weights.dtype == np.float32 else None
-    for n in range(hasher.n_min, min(SPLIT_N, hasher.n_max) + 1):
-        buckets = win.buckets(n, hasher.bits)
-        if not len(buckets):
-            break
-        if paired is not None:
-            vals = win.grams.paired(n, hasher.bits, paired[0])[:, paired[1]]  # crossing windows at 0
-        else:
-            vals = weights.take(buckets)
-            _zero_crossing(vals, win.seg_starts + lengths - 1, n)
-        acc[: len(vals)] += vals
-    out: F64 = model.bias + _reduce(acc, win.seg_starts, lengths) / np.sqrt(np.maximum(counts, 1))
+    add_grams(acc, win, weights, hasher.bits, range(hasher.n_min, min(SPLIT_N, hasher.n_max) + 1), paired)
+    out: F64 = model.bias + reduce_windows(acc, win.seg_starts, lengths) / np.sqrt(np.maximum(counts, 1))
     return Partial(out, counts, acc, win)
-
-
-def _reduce(acc: F64, starts: I64, lengths: I64) -> F64:
-    """Per message, the sum of its window starts' values (grams.window_sums' reduction)."""
-    filled = lengths > 0
-    if filled.all():
-        sums: F64 = np.add.reduceat(acc, starts)
-        return sums
-    sums = np.zeros(len(lengths))
-    sums[filled] = np.add.reduceat(acc, starts[filled])
-    return sums
 
 
 def gated_logits(model: LinearTextModel, texts: Sequence[str], passes: npt.NDArray[np.bool_] | None,
@@ -153,14 +139,8 @@ def gated_logits(model: LinearTextModel, texts: Sequence[str], passes: npt.NDArr
     win = windows(hasher, texts, rows)
     positions = win.positions if win.positions is not None else np.arange(len(win), dtype=np.int64)
     acc = first.acc.take(positions)
-    last = win.seg_starts + win.seg_lengths - 1
-    for n in range(max(hasher.n_min, SPLIT_N + 1), hasher.n_max + 1):
-        if len(first.windows.grams.mixed(n)) == 0:
-            break
-        vals = weights.take(win.buckets(n, hasher.bits))
-        _zero_crossing(vals, last, n)
-        acc[: len(vals)] += vals
-    sums = _reduce(acc, win.seg_starts, win.seg_lengths)
+    add_grams(acc, win, weights, hasher.bits, range(max(hasher.n_min, SPLIT_N + 1), hasher.n_max + 1))
+    sums = reduce_windows(acc, win.seg_starts, win.seg_lengths)
     out[rows] = model.bias + sums / np.sqrt(np.maximum(first.counts[rows], 1))
     return out
 
