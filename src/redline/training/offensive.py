@@ -32,7 +32,7 @@ from redline.training.card import Card, Curve, plot_pr, write_card
 from redline.training.datasets import normalized, read_jsonl
 from redline.training.evaluation import figures, pr_curve, threshold_for_macro_f1
 from redline.training.linear import fit_linear, save_linear
-from redline.training.offensive_card import TRIED_NGRAMS, failures, versus_bert
+from redline.training.offensive_card import TRIED_NGRAMS, cold_source, failures, versus_bert
 
 NAME: Final = "offensive"
 DETECTOR: Final = "clf.offensive"
@@ -182,11 +182,7 @@ def _card(sha: str, threshold: float, c: float, figs: dict[str, Any], test: Spli
         version=VERSION,
         sha256=sha,
         data=(
-            "COLD, the Chinese Offensive Language Dataset (Deng et al., *COLD: A Benchmark for "
-            "Chinese Offensive Language Detection*, EMNLP 2022), thu-coai/COLDataset at commit "
-            "a0c55a9, **Apache-2.0**; attribution kept here. Zhihu/Weibo comments on race, "
-            "gender and region, label 1 = offensive. Read from `../shared/datasets/cold/train.jsonl` "
-            f"(the distributed 80%; never copied into the repository). Rows by original split: {counts}. "
+            f"{cold_source(counts)} "
             f"Also {domain[0]} safe rows: the negatives of the train split of Redline's own work-chat "
             "corpus (`data/conduct`, written for this project; see its DATASHEET.md). Of its dev "
             f"split's {domain[1]} negatives, {domain[2]:.1%} score at or above the threshold."

@@ -95,6 +95,15 @@ def figures_table(choice: Choice, splits: dict[str, Split], written_held: Split,
     return figs
 
 
+def cold_source(counts: object) -> str:
+    """The card's words on COLD (licence, attribution, where it is read), with its rows by split."""
+    return ("COLD, the Chinese Offensive Language Dataset (Deng et al., *COLD: A Benchmark for "
+            "Chinese Offensive Language Detection*, EMNLP 2022), thu-coai/COLDataset at commit "
+            "a0c55a9, **Apache-2.0**; attribution kept here. Zhihu/Weibo comments on race, "
+            "gender and region, label 1 = offensive. Read from `../shared/datasets/cold/train.jsonl` "
+            f"(the distributed 80%; never copied into the repository). Rows by original split: {counts}.")
+
+
 def failures(split: Split, scores: npt.NDArray[np.float64], threshold: float) -> list[tuple[str, float, str]]:
     predicted = scores >= threshold
     fp = np.flatnonzero(predicted & ~split.labels)
@@ -173,11 +182,7 @@ def write(folder: Path, choice: Choice, figs: dict[str, dict[str, Any]], sha: st
         title="clf.offensive — offensive speech (攻击性言论), COLD",
         detector=DETECTOR, version=VERSION, sha256=sha,
         data=(
-            "COLD, the Chinese Offensive Language Dataset (Deng et al., *COLD: A Benchmark for "
-            "Chinese Offensive Language Detection*, EMNLP 2022), thu-coai/COLDataset at commit "
-            "a0c55a9, **Apache-2.0**; attribution kept here. Zhihu/Weibo comments on race, "
-            "gender and region, label 1 = offensive. Read from `../shared/datasets/cold/train.jsonl` "
-            f"(the distributed 80%; never copied into the repository). Rows by original split: {counts}. "
+            f"{cold_source(counts)} "
             f"Also {domain[0]} safe rows: the negatives of the train split of Redline's own work-chat "
             "corpus (`data/conduct`, see its DATASHEET.md); of its dev split's "
             f"{domain[1]} negatives, {domain[2]:.1%} score at or above the threshold. And comments "
