@@ -78,23 +78,25 @@ def _fit_columns(matrix: sp.csr_matrix, labels: npt.NDArray[np.bool_], weights: 
     k = labels.shape[1]
     w = np.zeros((matrix.shape[1], k), dtype=np.float32)
     b = np.zeros(k)
-    full_matrix, full_labels, full_weights = matrix, labels, weights
     for j in range(k):
-        matrix, labels, weights = full_matrix, full_labels, full_weights
         if unknown is not None and unknown[:, j].any():
             keep = np.flatnonzero(~unknown[:, j])
-            matrix, labels, weights = full_matrix[keep], full_labels[keep], full_weights[keep]
-        y = labels[:, j]
-        if not y.any() or y.all():
-            b[j] = -10.0 if not y.any() else 10.0  # nothing to learn: never (always) flag
-            continue
-        column_weights = np.where(y, weights * prior_factor(weights, y, positive_share), weights)
-        # liblinear's dual solver: deterministic, and fast with far more features than rows
-        model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
-        model.fit(matrix, y, sample_weight=column_weights)
-        w[:, j] = model.coef_.ravel().astype(np.float16).astype(np.float32)
-        b[j] = float(model.intercept_[0]) - np.log(prior_factor(weights, y, positive_share))
+            w[:, j], b[j] = _fit_column(matrix[keep], labels[keep, j], weights[keep], c, positive_share)
+        else:
+            w[:, j], b[j] = _fit_column(matrix, labels[:, j], weights, c, positive_share)
     return w, b
+
+
+def _fit_column(matrix: sp.csr_matrix, y: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64], c: float,
+                positive_share: float | None) -> tuple[npt.NDArray[np.float32], float]:
+    """One label column's float16-rounded weights and prior-corrected bias."""
+    if not y.any() or y.all():
+        return np.zeros(matrix.shape[1], dtype=np.float32), (-10.0 if not y.any() else 10.0)  # never (always) flag
+    factor = prior_factor(weights, y, positive_share)
+    # liblinear's dual solver: deterministic, and fast with far more features than rows
+    model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, random_state=0)
+    model.fit(matrix, y, sample_weight=np.where(y, weights * factor, weights))
+    return model.coef_.ravel().astype(np.float16).astype(np.float32), float(model.intercept_[0]) - np.log(factor)
 
 
 def sample_weights(rows: Rows) -> npt.NDArray[np.float64]:
