@@ -23,14 +23,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from redline.training.conduct_data import NON_WORK_UNITS
+
 DATASETS = Path("/work/shared/datasets")
 PROSE = Path(__file__).resolve().parent.parent / "data" / "official-prose"
 AUTHORS = PROSE.parent / "conduct" / "authors"
 WATCHED = ("gifts", "gambling", "secrets", "vote_buying")
 SLANG = ("上分", "开黑", "代打", "上王者", "掉分")
-# the corpus's units that are not a workplace: a line from one was posted in a family or hobby
-# group, and `redline screen` is told so (group_type), as a deployment that knows its groups would be
-NON_WORK_UNITS = frozenset({"游戏群", "钓鱼群", "球友群", "跑团", "家庭群", "同学群"})
+
 
 
 def chat_texts() -> dict[str, list[str]]:
@@ -187,6 +187,8 @@ def authors_split(authors: list[str], show: str | None) -> dict[str, object]:
     """Per author: recall per category of the rules alone (every detector but clf.*) and of the
     full screen; per negative kind, negatives with any lead, with a rules lead, with a model lead."""
     rows = [r for a in authors for r in author_lines(a)]
+    # a line from a family or hobby unit was posted in such a group, and `redline screen` is
+    # told so (group_type), as a deployment that knows its groups would be
     findings = screen([str(r["text"]) for r in rows],
                       ["social" if r["unit"] in NON_WORK_UNITS else None for r in rows])
     rule_cats: dict[int, set[str]] = collections.defaultdict(set)

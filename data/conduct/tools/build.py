@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "src"))
 from hardness import is_hard
 from variation import RULE_REGISTER, variants
 
+from redline.training.conduct_data import NON_WORK_UNITS
 from redline.training.datasets import is_validation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,15 +61,6 @@ CATEGORIES = (
     "conduct",
 )
 EASY_KINDS = frozenset({"work", "family"})
-# Units that are not a workplace: the message was posted in a private or hobby group.
-NON_WORK_UNITS = {
-    "游戏群": "hobby",
-    "钓鱼群": "hobby",
-    "球友群": "hobby",
-    "跑团": "hobby",
-    "家庭群": "family",
-    "同学群": "friends",
-}
 REGISTERS = {
     "p": "plain",
     "t": "terse",

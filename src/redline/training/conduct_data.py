@@ -42,6 +42,16 @@ FIRST_AUTHOR: Final = "a0"  # the corpus's hand/ lines (a row without an author 
 # chat is harmless nor counts as a false lead when thresholds are chosen.
 CHANNEL_BOUND: Final = ("off_topic",)
 WORK_CHANNEL: Final = "work"
+# the corpus's units that are not a workplace (a line's `unit`): the message was posted in a
+# private or hobby group, and its `channel` says which (data/conduct/tools/build.py)
+NON_WORK_UNITS: Final = {
+    "游戏群": "hobby",
+    "钓鱼群": "hobby",
+    "球友群": "hobby",
+    "跑团": "hobby",
+    "家庭群": "family",
+    "同学群": "friends",
+}
 
 
 @dataclass(frozen=True, slots=True)
