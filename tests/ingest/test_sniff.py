@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from redline.errors import InputError, InputReason
-from redline.ingest.detect import HEAD_BYTES, _decode_head, sniff
+from redline.ingest.detect import HEAD_BYTES, _decode_head, decode, sniff
 from redline.ingest.run import MAX_FILE_BYTES, ingest, read_source
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -62,5 +62,36 @@ def test_a_head_cut_inside_a_character_decodes_to_a_prefix(text: str, cut: int, 
         return
     head = data[: max(0, len(data) - cut)]
     decoded = _decode_head(head)
-    if "\ufffd" not in decoded:
+    other = "gb18030" if encoding == "utf-8" else "utf-8"
+    readings = [r for r in (_reading(head[: len(head) - c], other) for c in range(4)) if r is not None]
+    if readings:
+        # the same bytes are text in both encodings (d7 af: 庄 in GB18030, U+05EF in UTF-8):
+        # either reading is a fair guess, and the head must give one of them
+        assert decoded.removeprefix("\ufeff") in readings or text.startswith(decoded.removeprefix("\ufeff"))
+    elif "\ufffd" not in decoded:
         assert text.startswith(decoded.removeprefix("\ufeff"))
+
+
+def _reading(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+@pytest.mark.parametrize("text", ["庄", "中文", "庄稼", "群主：好的", "张科长"])
+def test_short_gb18030_chinese_is_not_read_as_another_script(text: str, tmp_path: Path) -> None:
+    data = text.encode("gb18030")
+    assert _decode_head(data) == text
+    path = tmp_path / "short.csv"
+    path.write_bytes(data)
+    assert decode(path).text == text
+
+
+@pytest.mark.parametrize("text", ["Привет, коллеги, собрание завтра в девять утра в зале", "ئەسسالامۇ ئەلەيكۇم، يىغىن ئەتە سائەت توققۇزدا", "中文"])
+def test_a_longer_utf8_export_stays_utf8_even_where_gb18030_would_read_it(text: str, tmp_path: Path) -> None:
+    data = (text + "\n") * 4
+    path = tmp_path / "utf8.csv"
+    path.write_text(data, encoding="utf-8")
+    assert decode(path).text == data
+    assert _decode_head(data.encode("utf-8")) == data

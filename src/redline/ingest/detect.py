@@ -67,12 +67,39 @@ def decode(path: Path) -> Decoded:
         return Decoded(None, "xlsx")
     if data[:16] == SQLITE_MAGIC:
         return Decoded(None, "sqlite")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return Decoded(data.decode(encoding), encoding)
-        except UnicodeDecodeError:
-            continue
+    reading = _read(data)
+    if reading is not None:
+        return Decoded(*reading)
     return Decoded(data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)")
+
+
+# Latin Extended … NKo and the C1 controls: what a short GB18030 run of Chinese reads as when it
+# also happens to be valid UTF-8 (庄 is d7 af in GB18030, U+05EF in UTF-8)
+_UNLIKELY_IN_UTF8: Final = re.compile("[\u0080-\u009f\u0100-\u07ff]")
+# over this many bytes, valid UTF-8 is itself the evidence: a Russian or Uyghur export (2-byte
+# UTF-8 throughout, which GB18030 also reads, as nonsense) stays UTF-8
+_AMBIGUOUS_BYTES: Final = 64
+
+
+def _read(data: bytes, cut_up_to: int = 0) -> tuple[str, str] | None:
+    """(text, encoding): UTF-8 first, GB18030 when UTF-8 fails, or when a few bytes read as unlikely
+    scripts in UTF-8 and as plain text in GB18030; `cut_up_to` bytes at the end may be dropped (a head cut inside a
+    character). None when neither encoding reads the bytes."""
+    def reading(encoding: str) -> str | None:
+        for cut in range(cut_up_to + 1):
+            try:
+                return data[: len(data) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return None
+
+    utf8 = reading("utf-8-sig")
+    if utf8 is not None and (len(data) > _AMBIGUOUS_BYTES or not _UNLIKELY_IN_UTF8.search(utf8)):
+        return utf8, "utf-8-sig"  # the common case decodes once
+    gb = reading("gb18030")
+    if gb is not None and (utf8 is None or not _UNLIKELY_IN_UTF8.search(gb)):
+        return gb, "gb18030"
+    return (utf8, "utf-8-sig") if utf8 is not None else None
 
 
 def sniff(path: Path) -> str | None:
@@ -93,13 +120,8 @@ def sniff(path: Path) -> str | None:
 
 def _decode_head(data: bytes) -> str:
     """The head as text, as `decode` would read it; a character cut at the end is dropped."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        for cut in range(4):  # a multi-byte character may straddle the end of the head
-            try:
-                return data[: len(data) - cut].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    return data.decode("utf-8", errors="replace")
+    reading = _read(data, cut_up_to=3)  # a multi-byte character may straddle the end of the head
+    return reading[0] if reading is not None else data.decode("utf-8", errors="replace")
 
 
 def detect(path: Path, decoded: Decoded) -> str | None:
