@@ -7,6 +7,7 @@ at, and that per-author weighting gives every author the same say.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import numpy as np
@@ -52,6 +53,23 @@ def test_an_author_is_scored_by_a_model_that_never_saw_it(oof: conduct_authors.O
         # an author's own habit only helps a model that saw the author
         assert oof.scores[mine, GIFTS].mean() < everyone.full_scores(oof.written.where(mine).texts)[:, GIFTS].mean()
     assert set(oof.real_scores) == {"a0", "w1", "w2"}
+
+
+def test_folds_fitted_side_by_side_score_as_one_process_does(oof: conduct_authors.OutOfFold) -> None:
+    real = _real()
+    held = real.where(np.arange(len(real)) % 4 == 0)
+    one = conduct_authors.out_of_fold(oof.written, real.where(np.arange(len(real)) % 4 != 0), held, _fit, jobs=1)
+    two = conduct_authors.out_of_fold(oof.written, real.where(np.arange(len(real)) % 4 != 0), held, _fit, jobs=2)
+    np.testing.assert_array_equal(one.scores, two.scores)
+    assert one.real_scores.keys() == two.real_scores.keys()
+    for author in one.real_scores:
+        np.testing.assert_array_equal(one.real_scores[author], two.real_scores[author])
+
+
+@pytest.mark.parametrize(("given", "env", "expected"), [(3, "", 3), (None, "5", 5), (0, "", 1), (None, "x", None)])
+def test_fold_jobs(given: int | None, env: str, expected: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDLINE_TRAIN_JOBS", env)
+    assert conduct_authors.fold_jobs(given) == (expected if expected is not None else len(os.sched_getaffinity(0)))
 
 
 def test_an_author_s_thresholds_ignore_its_own_rows(oof: conduct_authors.OutOfFold) -> None:
