@@ -129,11 +129,19 @@ def parse_file(path: Path, author: str = FIRST_AUTHOR) -> list[HandLine]:
 
 
 def author_folders(root: Path = ROOT) -> list[tuple[str, Path]]:
-    """(author, folder) pairs: a0 = hand/, then authors/<name>/ sorted by name."""
+    """(author, folder) pairs: a0 = hand/, then authors/<name>/ in the order they joined (w2
+    before w10: a later author never takes over an earlier one's line that both wrote)."""
     folders = [(FIRST_AUTHOR, root / "hand")]
     if (root / "authors").is_dir():
-        folders += [(p.name, p) for p in sorted((root / "authors").iterdir()) if p.is_dir()]
+        joined = sorted((p for p in (root / "authors").iterdir() if p.is_dir()), key=lambda p: _joined(p.name))
+        folders += [(p.name, p) for p in joined]
     return folders
+
+
+def _joined(name: str) -> tuple[str, int]:
+    """w10 → ("w", 10): authors are numbered in the order they wrote."""
+    stem = name.rstrip("0123456789")
+    return stem, int(name[len(stem):] or 0)
 
 
 def load_hand(root: Path = ROOT) -> list[HandLine]:
