@@ -21,10 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from redline.cache import cached_arrays, content_key
 from redline.training import conduct, conduct_authors
 from redline.training.conduct_data import (
-    CATEGORIES,
     CORPUS_DIR,
     FIRST_AUTHOR,
     Rows,
@@ -83,38 +81,18 @@ def as_rows(written: Sequence[Written]) -> Rows:
 Fitter = Callable[[Rows], Callable[[Sequence[str]], F64]]
 
 
-def shipped_fit(rows: Rows) -> Callable[[Sequence[str]], F64]:
-    """The shipped recipe without its gate (a veto reads the full model: conduct.py)."""
-    return conduct.fit(rows, gate=False).full_scores
-
-
-def recipe_key() -> str:
-    """The recipe's constants: a changed recipe must not be served old scores."""
-    return repr((conduct.HASHER, conduct.C, conduct.WRITTEN_WEIGHT, conduct.AUTHOR_POWER,
-                 conduct.POSITIVE_SHARE, CATEGORIES))
+shipped_fit = conduct.oof_fit  # the shipped recipe without its gate (a veto reads the full model: conduct.py)
 
 
 def out_of_fold_scores(written: Sequence[Written], data_dir: Path, fit: Fitter = shipped_fit,
-                       log: Callable[[str], None] | None = None, cache: bool = True) -> conduct_authors.OutOfFold:
+                       log: Callable[[str], None] | None = None) -> conduct_authors.OutOfFold:
     """Each written row scored by the model fitted without its author, and the held-out real
-    text by each author's model (for the author's fold thresholds); cached."""
+    text by each author's model (for the author's fold thresholds); cached, and the same cache
+    entry `redline train conduct` fills for the shipped recipe."""
     rows = as_rows(written)
     real = real_negatives(data_dir)
     held = held_out_mask(real)
-
-    def build() -> dict[str, npt.NDArray[np.generic]]:
-        oof = conduct_authors.out_of_fold(rows, real.where(~held), real.where(held), fit, log=log)
-        return {"scores": oof.scores, **{f"real:{a}": s for a, s in oof.real_scores.items()}}
-
-    arrays = build() if not cache else cached_arrays("veto-oof", _key(rows, real, fit), build)
-    oof = conduct_authors.OutOfFold(rows, np.asarray(arrays["scores"], dtype=np.float64), real.where(held))
-    oof.real_scores.update({k[5:]: np.asarray(v, dtype=np.float64) for k, v in arrays.items() if k.startswith("real:")})
-    return oof
-
-
-def _key(rows: Rows, real: Rows, fit: Fitter) -> str:
-    return content_key(recipe_key(), f"{fit.__module__}.{fit.__qualname__}", "\n".join(rows.texts), rows.labels.tobytes(), "\n".join(rows.authors),
-                       "\n".join(rows.sources), "\n".join(real.texts))
+    return conduct_authors.cached_out_of_fold(rows, real.where(~held), real.where(held), fit, conduct.recipe_key(), log=log)
 
 
 def log_line(message: str) -> None:

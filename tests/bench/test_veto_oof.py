@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from bench.veto_oof import PILOT, out_of_fold_scores, written_rows
 
-from redline.training.conduct_data import CATEGORIES, Rows
+from redline.training import conduct
+from redline.training.conduct_authors import cached_out_of_fold
+from redline.training.conduct_data import CATEGORIES, Rows, written_and_real
 
 AUTHORS = ("a0", "w1", "w2")
 
@@ -23,6 +25,7 @@ def _write(path: Path, rows: list[dict[str, object]]) -> None:
 @pytest.fixture
 def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REDLINE_TRAIN_JOBS", "1")  # the memoriser counts its fits in this process
     corpus, data = tmp_path / "corpus", tmp_path / "data"
     lines = [{"text": f"{a}写的第{i}句：{'送购物卡' if i % 2 else '开会通知'}", "author": a,
               "labels": ["gifts"] if i % 2 else [], "kind": "work", "origin": "hand" if i < 3 else "variant",
@@ -74,3 +77,13 @@ def test_the_cache_serves_the_same_rows_and_not_changed_ones(dirs: tuple[Path, P
     assert np.array_equal(first.scores, again.scores)
     out_of_fold_scores(written[1:], data, fit=_memoriser(calls))
     assert len(calls) == 2 * (len(AUTHORS) + 1)
+
+
+def test_training_and_the_veto_study_share_one_cache_entry(dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    """`redline train conduct` fits the folds once; the veto study then reads them (minutes saved)."""
+    data, corpus = dirs
+    written, real_train, real_held = written_and_real(data, corpus)
+    trained = cached_out_of_fold(written, real_train, real_held, conduct.oof_fit, conduct.recipe_key())
+    studied = out_of_fold_scores(written_rows(data, corpus), data)
+    assert len(list((tmp_path / "cache").glob("conduct-oof-*.npz"))) == 1
+    np.testing.assert_array_equal(trained.scores, studied.scores)

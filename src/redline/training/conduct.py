@@ -117,6 +117,16 @@ def fit(train: Rows, *, gate: bool = True) -> MultiLabelModel:
     return MultiLabelModel(tuple(CATEGORIES), HASHER, w, b, GATE_HASHER, gw[:, 0], float(gb[0]), gate_threshold=-np.inf)
 
 
+def oof_fit(rows: Rows) -> conduct_authors.Scorer:
+    """The recipe without its gate, for out-of-fold scores (thresholds and vetoes read the full model)."""
+    return fit(rows, gate=False).full_scores
+
+
+def recipe_key() -> str:
+    """The recipe's constants: cached out-of-fold scores of a changed recipe are not served."""
+    return repr((HASHER, GATE_HASHER, C, GATE_C, WRITTEN_WEIGHT, AUTHOR_POWER, POSITIVE_SHARE, CATEGORIES))
+
+
 BUDGETS: Final = conduct_authors.Budgets(LEAD_BUDGET, REAL_BUDGET, LOOSE_REAL_BUDGET, FLOOR)
 
 
@@ -128,7 +138,7 @@ def author_calibration(model: MultiLabelModel, data_dir: Path, corpus_dir: Path,
     if len(set(written.authors)) < 2:
         return None
     extra = real_train if decisions is None or not len(decisions) else real_train + decisions
-    oof = conduct_authors.out_of_fold(written, extra, real_held, lambda rows: fit(rows, gate=False).full_scores)
+    oof = conduct_authors.cached_out_of_fold(written, extra, real_held, oof_fit, recipe_key())
     chosen = conduct_authors.pooled_thresholds(oof, model.full_scores(real_held.texts), BUDGETS)
     figures = conduct_authors.author_figures(oof, BUDGETS)
     return {name: float(chosen[k]) for k, name in enumerate(model.categories)}, figures

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from redline.cache import cached_arrays, content_key
 from redline.training import conduct_budget
 from redline.training.conduct_data import CATEGORIES, WRITTEN, Rows
 
@@ -77,6 +78,28 @@ def out_of_fold(written: Rows, real_train: Rows, real_held: Rows, fit: Fitter,
     finally:
         _FOLDS = None
     return oof
+
+
+def cached_out_of_fold(written: Rows, real_train: Rows, real_held: Rows, fit: Fitter, recipe: str,
+                       log: Callable[[str], None] | None = None) -> OutOfFold:
+    """`out_of_fold`, kept in the user cache (redline/cache.py) under a key of everything the
+    scores are made from: the recipe's constants, the fitter, every row. Training and the veto
+    study (bench/veto_oof.py) ask for the same folds: the second asker reads them."""
+    def build() -> dict[str, npt.NDArray[np.generic]]:
+        oof = out_of_fold(written, real_train, real_held, fit, log=log)
+        return {"scores": oof.scores, **{f"real:{a}": s for a, s in oof.real_scores.items()}}
+
+    key = content_key(recipe, f"{fit.__module__}.{fit.__qualname__}",
+                      *(part for rows in (written, real_train, real_held) for part in _row_parts(rows)))
+    arrays = cached_arrays("conduct-oof", key, build)
+    oof = OutOfFold(written, np.asarray(arrays["scores"], dtype=np.float64), real_held)
+    oof.real_scores.update({k[5:]: np.asarray(v, dtype=np.float64) for k, v in arrays.items() if k.startswith("real:")})
+    return oof
+
+
+def _row_parts(rows: Rows) -> tuple[str | bytes, ...]:
+    return ("\n".join(rows.texts), rows.labels.tobytes(), "\n".join(rows.authors), "\n".join(rows.sources),
+            rows.unknown.tobytes())
 
 
 # the folds' shared inputs, set for the length of one out_of_fold call: forked workers inherit
