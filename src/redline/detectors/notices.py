@@ -147,6 +147,13 @@ GENRES: Final = (
     # a welfare rule (不发现金和购物卡); not 不发 as a prohibition (补贴不发了, 不发的出局 are
     # a rumour and a red-packet game)
     "不发现金",
+    # a refusal told in reported speech (issue 20, w1–w14's refusals: 有人找我拍…我说不行; 俺不同意;
+    # 直接回绝; 我提醒他; 票我想投谁投谁; 已向纪委报告); each word is in none of the corpus's 14k
+    # violation lines. Not 不能收 (红包不能收，转支付宝), not 心意领了 (心意领了，那我就收下),
+    # not 不要送 / 别送了 (不要送现金，送卡), not 不能拍 / 不能透露 (这个不能拍，我口头告诉你)
+    "我说不行", "我说不合适", "我说这不合适", "回绝了", "直接回绝", "直接拒了", "我拒了", "我直接拒",
+    "向纪委", "报给纪委", "报了纪委", "报了纪检", "是违纪", "违反规定", "坚决不收", "我提醒他",
+    "我不参加", "想投谁", "不接受", "还回去了", "还给他", "没同意",
 )
 # one character after a term that makes it a place or works name (风水坡, 红包厂, 牛牛村)
 PLACE_SUFFIXES: Final = "坡岭村屯厂镇乡湾桥沟寨坪垭坳峪渡堡店站滩山路"  # 彩票店门口, 彩票站旁边, 牛牛滩电站, 红包山水泥厂, 彩票路小学
