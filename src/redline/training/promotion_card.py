@@ -7,7 +7,7 @@ from typing import Any
 
 from redline.detectors.classifiers.hashing import NgramHasher
 from redline.training.card import Card
-from redline.training.promotion_data import EXCLUDED_TERMS, Split
+from redline.training.promotion_data import EXCLUDED_TERM_DIGESTS, Split
 
 # Recipes compared while building 1.3.0, by leave-one-source-out F1 (ADDetector4J / nonebot2 /
 # conduct_pilot / corpus dev) at the threshold of best F1 on the pooled left-out scores
@@ -50,7 +50,7 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             "are not. Its dev split is never trained on.\n"
             "- `lexicon_konsheng`: the 'advertising' term list of konsheng/Sensitive-lexicon "
             f"(5a8da94, **MIT**), as weak positive examples (weight {term_weight}); "
-            f"{len(EXCLUDED_TERMS)} terms that are not promotion (insults, sexual words, officials' "
+            f"{len(EXCLUDED_TERM_DIGESTS)} terms that are not promotion (insults, sexual words, officials' "
             "names, market words) were excluded, listed in `training/promotion_data.py`.\n"
             "- `non_ads`: 80 chat lines written for Redline that share an ad's cues without selling "
             "(`training/non_ads.py`): 40 that ask to be contacted (有事私聊, 加我微信发材料) and 40 "
