@@ -32,6 +32,7 @@ from redline.store.db import migrate
 from redline.store.findings import save_findings
 from redline.store.tables.messages import Message
 from redline.store.tables.review import Alert
+from redline.training.conduct import rewrite_card
 from redline.training.conduct_data import CATEGORIES
 from redline.training.datasets import normalized, resolve_data_dir
 from redline.training.decisions import decision_rows
@@ -134,3 +135,10 @@ def test_decisions_retrain_a_new_version_beside_the_old_and_roll_back(
     listing = _redline("models", "list", models=models).stdout
     assert "1.0.0" in listing
     assert "1.1.0" in listing
+
+    # the card of a trained version is rewritten from its files (no refit) exactly as training wrote it
+    card = old.path / "MODEL.md"
+    written = card.read_text(encoding="utf-8")
+    card.unlink()
+    rewrite_card(models, "1.0.0", data, corpus_dir=corpus)
+    assert card.read_text(encoding="utf-8") == written

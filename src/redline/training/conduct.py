@@ -236,14 +236,38 @@ def train(data_dir: Path, out_root: Path, *, decisions: Rows | None = None,
              "thresholds_from": "leave-one-author-out" if authors else "held-out rows", "by_author": authors}
     folder = versions.folder(version)
     sha = conduct_files.save(folder, model, version, thresholds, extra)
-    conduct_card.write(folder, version, sha, figs.as_dict(), counts, len(held), previous,
-                       conduct_card.failures(model, thresholds, held), authors,
-                       {"n_max": HASHER.n_max, "bits": HASHER.bits, "written_weight": WRITTEN_WEIGHT,
-                        "author_power": AUTHOR_POWER, "lead_budget": LEAD_BUDGET, "positive_share": POSITIVE_SHARE})
+    _card(folder, version, sha, model, thresholds, held, figs.as_dict(), counts, previous, authors)
     if activate:
         versions.use(version)
     return {"model": conduct_files.DETECTOR, "version": version, "sha256": sha, "folder": str(folder),
             "held_out": figs.as_dict(), "by_author": authors, "previous": previous, "change": _change(previous, figs.as_dict())}
+
+
+def _card(folder: Path, version: str, sha: str, model: MultiLabelModel, thresholds: Mapping[str, float], held: Rows,
+          figs: Mapping[str, Any], counts: Mapping[str, int], previous: Mapping[str, Any] | None,
+          authors: Mapping[str, Any] | None) -> None:
+    conduct_card.write(folder, version, sha, figs, counts, len(held), previous,
+                       conduct_card.failures(model, thresholds, held), authors,
+                       {"n_max": HASHER.n_max, "bits": HASHER.bits, "written_weight": WRITTEN_WEIGHT,
+                        "author_power": AUTHOR_POWER, "lead_budget": LEAD_BUDGET, "positive_share": POSITIVE_SHARE})
+
+
+def rewrite_card(out_root: Path, version: str, data_dir: Path, previous_version: str | None = None,
+                 corpus_dir: Path = CORPUS_DIR) -> None:
+    """Write MODEL.md of a version already trained, from its files and the held-out rows, without
+    refitting (after the card's prose, conduct_card.TRIED, changed); `previous_version` is the
+    version the card compares with."""
+    versions = ModelVersions.of(conduct_files.NAME, out_root)
+    folder = versions.folder(version)
+    loaded = conduct_files.load(folder)
+    meta = loaded.meta
+    _, held = load(data_dir, corpus_dir, None)
+    previous = None
+    if previous_version is not None:
+        old = conduct_files.load(versions.folder(previous_version))
+        previous = {"version": old.version, **held_out_figures(old.model, old.thresholds, held).as_dict()}
+    _card(folder, version, meta["sha256"], loaded.model, loaded.thresholds, held, meta["held_out"],
+          meta["training_rows"], previous, meta.get("by_author"))
 
 
 def _change(previous: Mapping[str, Any] | None, now: Mapping[str, Any]) -> dict[str, Any]:
