@@ -25,6 +25,7 @@ from redline.training import conduct, conduct_authors
 from redline.training.conduct_data import (
     CORPUS_DIR,
     FIRST_AUTHOR,
+    WORK_CHANNEL,
     Rows,
     held_out_mask,
     make_rows,
@@ -48,6 +49,7 @@ class Written:
     author: str
     kind: str
     hand: bool
+    work: bool = True  # posted in a work channel (off_topic's label is unknown elsewhere: CHANNEL_BOUND)
 
 
 def written_rows(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> list[Written]:
@@ -63,7 +65,7 @@ def written_rows(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> list[Written]
                 labels = tuple(row_labels(r))
                 out.append(Written(str(r["text"]), labels, str(r.get("author", FIRST_AUTHOR)),
                                    "violation" if labels else str(r.get("kind", "other")),
-                                   r.get("origin", "hand") == "hand"))
+                                   r.get("origin", "hand") == "hand", r.get("channel", WORK_CHANNEL) == WORK_CHANNEL))
     for r in read_jsonl(data_dir, "conduct_pilot"):
         labels = tuple(row_labels(r))
         out.append(Written(str(r["text"]), labels, PILOT, "violation" if labels else PILOT, True))
@@ -73,9 +75,10 @@ def written_rows(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> list[Written]
 def as_rows(written: Sequence[Written]) -> Rows:
     """The training view of the rows (normalised texts, label matrix, source, author)."""
     pilot = np.array([w.author == PILOT for w in written], dtype=bool)
-    rows = make_rows([w.text for w in written], [w.labels for w in written], "corpus", [w.author for w in written])
+    rows = make_rows([w.text for w in written], [w.labels for w in written], "corpus", [w.author for w in written],
+                     [w.work for w in written])
     sources = ["pilot" if p else "corpus" for p in pilot.tolist()]
-    return Rows(rows.texts, rows.labels, sources, rows.authors)
+    return Rows(rows.texts, rows.labels, sources, rows.authors, rows.unknown)
 
 
 Fitter = Callable[[Rows], Callable[[Sequence[str]], F64]]

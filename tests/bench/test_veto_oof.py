@@ -29,7 +29,10 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     corpus, data = tmp_path / "corpus", tmp_path / "data"
     lines = [{"text": f"{a}写的第{i}句：{'送购物卡' if i % 2 else '开会通知'}", "author": a,
               "labels": ["gifts"] if i % 2 else [], "kind": "work", "origin": "hand" if i < 3 else "variant",
-              "split": "dev" if i == 4 else "train"} for a in AUTHORS for i in range(5)]
+              "split": "dev" if i == 4 else "train",
+              # a line from a family group: its off_topic label is unknown (CHANNEL_BOUND), in
+              # training's rows and the study's alike
+              "channel": "family" if i == 2 else "work"} for a in AUTHORS for i in range(5)]
     _write(corpus / "train.jsonl", [r for r in lines if r["split"] == "train"])
     _write(corpus / "dev.jsonl", [r for r in lines if r["split"] == "dev"])
     _write(data / "conduct_pilot" / "train.jsonl", [{"text": "试点作者：红包接龙每人五十", "label": "gambling"},
