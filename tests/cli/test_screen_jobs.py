@@ -186,7 +186,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
 def test_ctrl_c_stops_the_workers_and_the_command(tmp_path: Path) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    src.write_bytes(_body([_line(k, TEXTS[k % len(TEXTS)] * 20, {}) for k in range(300_000)], True))
+    # a few seconds of work in chunks of a few dozen ms (the workers finish the chunks they hold)
+    src.write_bytes(_body([_line(k, TEXTS[k % len(TEXTS)] * 2, {}) for k in range(300_000)], True))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-m", "redline", "screen", "-i", str(src), "-o", str(out), "--jobs", "2"],
                             env=env, stderr=subprocess.PIPE, start_new_session=True)
@@ -197,7 +198,7 @@ def test_ctrl_c_stops_the_workers_and_the_command(tmp_path: Path) -> None:
     assert proc.poll() is None, "the screen ended before it could be interrupted"
     assert len(workers) >= 2
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert b"redline: aborted" in err
     time.sleep(0.5)

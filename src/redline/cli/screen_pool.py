@@ -10,8 +10,8 @@ reported by the parent, in input order, as one process would print them.
 
 The workers are forked before the progress bar starts its refresh thread: a fork copies only
 the forking thread, and a lock that another thread held at that moment would stay locked in
-the child forever. Ctrl-C and a worker that dies stop the pool and end the command with a
-message; they never leave it waiting.
+the child forever. Ctrl-C, a worker's error and a worker that dies stop the pool and end the
+command with a message (the workers ignore SIGINT: the parent alone decides).
 """
 
 from __future__ import annotations
@@ -126,15 +126,15 @@ class ScreenPool:
         _INHERITED.plan = None
 
     def stop(self) -> None:
-        """End the workers now (Ctrl-C, a failed chunk, a closed output pipe)."""
-        # the executor's own shutdown waits for running chunks; a worker stuck in a detector
-        # would keep Ctrl-C waiting, so the processes are ended outright
-        processes = list((getattr(self._pool, "_processes", None) or {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        """End the pool early (Ctrl-C, a failed chunk, a closed output pipe): chunks not yet
+        started are dropped; the few a worker has already taken (at most two per worker, a
+        fraction of a second) are finished, and their output discarded.
+
+        The workers are not killed mid-chunk on purpose: a worker killed while it writes its
+        result to the pipe leaves half a message there, and the executor's reader thread then
+        waits for the rest forever (the command hangs at exit). A worker that dies by itself
+        is the executor's to clean up (BrokenProcessPool, above)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
         _INHERITED.plan = None
 
 
