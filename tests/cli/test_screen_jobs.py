@@ -221,3 +221,27 @@ def test_the_progress_bar_runs_beside_the_workers(tmp_path: Path) -> None:
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"\n") > 1000
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
+def test_the_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_bytes(_body([_line(k, TEXTS[k % len(TEXTS)] * 2, {}) for k in range(300_000)], True))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "redline", "screen", "-i", str(src), "-o", str(out), "--jobs", "2"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while (not out.exists() or out.stat().st_size == 0) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert proc.poll() is None, "the screen ended before it could be killed"
+    assert len(workers) >= 2
+    proc.kill()  # SIGKILL: no Python code of the parent runs
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while [w for w in workers if _alive(w)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:  # a failing run must not leave them screening
+        os.kill(w, signal.SIGKILL)
+    assert left == []

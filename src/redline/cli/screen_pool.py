@@ -16,6 +16,7 @@ command with a message (the workers ignore SIGINT: the parent alone decides).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -65,9 +66,25 @@ def fork_context() -> BaseContext | None:
         return None
 
 
-def _ignore_sigint() -> None:
+_PR_SET_PDEATHSIG: Final = 1  # linux/prctl.h
+
+
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides, and stops the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: the kernel kills this worker when its parent dies (SIGKILL, a crash). A worker
+    whose parent is gone would wait for chunks for ever, holding its stdout and stderr open."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's normal exit still ends the workers
+        return
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
 
 
 def _work(chunk: Chunk) -> Result:
@@ -88,7 +105,8 @@ class ScreenPool:
         scan_batch_records(plan, ["预热 warm-up"], ["-"])  # lazy tables built once, here, not per worker
         _INHERITED.plan, _INHERITED.path = plan, path
         self.jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                                         initargs=(os.getpid(),))
         # with fork, the executor starts every worker at its first task: do it now, before
         # any other thread (the progress bar's) exists
         self._pool.submit(int).result()
