@@ -39,6 +39,7 @@ IN_FLIGHT_PER_JOB: Final = 2  # chunks handed out per worker: one running, one w
 
 Result = tuple[bytes, int, int, int, list[str]]  # output, messages, findings, bad lines, first bad lines shown
 
+
 @dataclass(slots=True)
 class _Inherited:
     """What a forked worker inherits from the parent (set just before the fork; never pickled)."""
