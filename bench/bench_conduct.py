@@ -7,13 +7,18 @@ written work chat, drawn with replacement to BENCH_CONDUCT_N messages (default 1
 - classifier alone: the built detector's `scan` over normalised batches of 4,096 (13 lead
   triggers, one per category), CPU seconds of this process; next to it the full model with
   no gate, and the gate alone, with the share of messages the gate lets through;
-- end to end: `python -m redline screen --packs all -i IN.jsonl -o OUT.jsonl` in a child
-  process (start-up, pack compile, JSONL in and out included), timed by the child's CPU
-  seconds (user + sys, one core) and by the wall clock. The child gets an empty cache
+- end to end on ONE core: `python -m redline screen --packs all --jobs 1 -i IN.jsonl -o
+  OUT.jsonl` in a child process (start-up, pack compile, JSONL in and out included), timed by
+  the child's CPU seconds (user + sys) and by the wall clock. The child gets an empty cache
   directory of its own ($REDLINE_CACHE_DIR): a screen of the first 1,000 messages first, timed
   as the cold run (the first run after installing or changing the packs: folding tables,
   jieba's prefix table and the compiled plan are built and kept), then a one-message screen
   as the warm start-up, then the whole input, as every later run of a user goes;
+- end to end on ALL cores, the figure a user sees: the same command without `--jobs` (one
+  worker per usable core), timed by the wall clock (`screen_all_cores_*`, with the jobs it
+  used, `os.cpu_count()` and the load average before it: other work on the machine takes
+  cores from it); its CPU seconds (parent and workers) say what the fork and the hand-offs cost,
+  and its output must be byte for byte the one-core run's;
 - the recall the gate costs, from the active version's held-out figures (model.json).
 """
 
@@ -104,6 +109,13 @@ def _child(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
 
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _screen(texts: list[str], tmp: Path) -> dict[str, object]:
     src, out = tmp / "messages.jsonl", tmp / "findings.jsonl"
     first, one = tmp / "first.jsonl", tmp / "one.jsonl"
@@ -114,10 +126,15 @@ def _screen(texts: list[str], tmp: Path) -> dict[str, object]:
     first.write_bytes(b"\n".join(lines[:1000]) + b"\n")
     one.write_bytes(lines[0] + b"\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "REDLINE_CACHE_DIR": str(tmp / "cache")}
-    screen = ["screen", "--packs", "all", "-o", str(out), "-i"]
+    screen = ["screen", "--packs", "all", "--jobs", "1", "-o", str(out), "-i"]
     cold, _ = _child([*screen, str(first)], env)
     warm, _ = _child([*screen, str(one)], env)
+    load_one_core = os.getloadavg()[0]
     cpu, wall = _child([*screen, str(src)], env)
+    load_all_cores = os.getloadavg()[0]
+    out_all = tmp / "findings_all_cores.jsonl"
+    all_cpu, all_wall = _child(["screen", "--packs", "all", "-o", str(out_all), "-i", str(src)], env)
+    identical = out_all.read_bytes() == out.read_bytes()
     findings = 0
     by_detector: dict[str, int] = {}
     with out.open("rb") as fh:
@@ -136,6 +153,14 @@ def _screen(texts: list[str], tmp: Path) -> dict[str, object]:
         "screen_findings": findings,
         "screen_findings_by_detector": dict(sorted(by_detector.items())),
         "input_mb": round(src.stat().st_size / 2**20, 1),
+        "load_average_1min_before_one_core_run": round(load_one_core, 2),
+        "screen_all_cores_jobs": _usable_cores(),
+        "os_cpu_count": os.cpu_count(),
+        "screen_all_cores_msgs_per_s_wall": round(len(texts) / all_wall),
+        "screen_all_cores_wall_seconds": round(all_wall, 2),
+        "screen_all_cores_cpu_seconds_parent_and_workers": round(all_cpu, 2),
+        "screen_all_cores_output_identical_to_one_core": identical,
+        "load_average_1min_before_all_cores_run": round(load_all_cores, 2),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
     }
 

@@ -243,3 +243,42 @@ def test_a_term_the_organisation_added_is_not_vetoed_by_the_model(
     assert code == 0, err
     hits = [json.loads(line) for line in out.splitlines()]
     assert {(h["rule_id"], h["evidence"]) for h in hits} >= {("FX-01", "食堂"), ("TJ-10", "食堂")}
+
+
+def _escape_key(line: str, key: str, how: int) -> str:
+    """`key` as JSON may spell it: plainly, or with one letter as a \\u escape (upper or lower hex)."""
+    if how == 0 or f'"{key}"' not in line:
+        return line
+    letter = key[how % len(key)]
+    code = f"\\u{ord(letter):04x}" if how % 2 else f"\\u{ord(letter):04X}"
+    return line.replace(f'"{key}"', '"' + key.replace(letter, code, 1) + '"', 1)
+
+
+_WELL_FORMED = st.fixed_dictionaries(  # what the fast path reads (a bad line sends the chunk line by line)
+    {"id": st.one_of(st.text(min_size=1, max_size=3), st.integers(0, 9)), "text": st.text(max_size=6)},
+    optional={"group_type": st.sampled_from(["工作群", "家庭群", "Family", "?"]),
+              "conversation": st.sampled_from(["g1", "dm:a|b", "weibo:1", ""])})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(_WELL_FORMED, _RECORDS), st.integers(0, 5), st.integers(0, 5)),
+                min_size=1, max_size=6))
+def test_lines_read_their_contexts_as_one_by_one(records: list[tuple[object, int, int]]) -> None:
+    """The chunk reader's column-wise fast path reads every context as the line parser does,
+    however the key is written (JSON may escape any letter of it)."""
+    import redline.cli.screen as screen
+
+    lines = [_escape_key(_escape_key(json.dumps(r, ensure_ascii=False), "group_type", g), "conversation", c)
+             for r, g, c in records]
+    by_line = screen.BadLines("in.jsonl")
+    expected: tuple[list[str], list[str], list[object]] = ([], [], [])
+    for k, line in enumerate(lines):
+        parsed = screen.parse_line(line.encode(), k + 1, by_line)
+        if parsed is not None:
+            for column, value in zip(expected, parsed, strict=True):
+                column.append(value)
+    bad = screen.BadLines("in.jsonl")
+    ids, texts, contexts = screen.parse_lines("".join(f"{line}\n" for line in lines).encode(), len(lines), 1, bad)
+    assert (ids, texts) == expected[:2]
+    assert (contexts or [None] * len(ids)) == expected[2]
+    assert (bad.count, bad.shown) == (by_line.count, by_line.shown)

@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
         code = cli(args=args, standalone_mode=False)
         # without standalone mode click returns the code of typer.Exit instead of exiting
         if isinstance(code, int) and code:
+            if code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into a bare exit code 130
+                print("redline: aborted", file=sys.stderr)
             sys.exit(code)
     except RedlineError as exc:
         if debug:

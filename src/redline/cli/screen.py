@@ -33,8 +33,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from redline.cli.common import DEFAULT_DB, DbOption
 from redline.cli.packs import OverridesOption, PacksOption, load_text_plan
 from redline.contracts import SCAN_BATCH as BATCH, Finding
-from redline.errors import InputError, SourceLocation
-from redline.rules.plan import MessageContext
+from redline.errors import ConfigError, InputError, SourceLocation
+from redline.rules.plan import MessageContext, ScanPlan
 from redline.scan.context import message_context as conversation_context
 
 Contexts = list[MessageContext | None] | None  # one per message, or None: no line said where
@@ -54,12 +54,23 @@ class BadLines:
     count: int = 0
     shown: list[str] = field(default_factory=list)
     limit: int = 20
+    echo: bool = True  # False in a `--jobs` worker: the parent prints, in input order
 
     def add(self, lineno: int, why: str) -> None:
         self.count += 1
         if len(self.shown) < self.limit:
-            msg = f"{self.path}:{lineno}: {why}"
-            self.shown.append(msg)
+            self._show(f"{self.path}:{lineno}: {why}")
+
+    def merge(self, count: int, shown: list[str]) -> None:
+        """Another BadLines' lines (a worker's, for the chunk after every one merged so far):
+        the same first lines shown and the same count as one process reading them all."""
+        for msg in shown[: max(0, self.limit - len(self.shown))]:
+            self._show(msg)
+        self.count += count
+
+    def _show(self, msg: str) -> None:
+        self.shown.append(msg)
+        if self.echo:
             print(f"redline: skipped {msg}", file=sys.stderr)
 
 
@@ -202,10 +213,12 @@ def parse_lines(chunk: bytes, n: int, first_lineno: int, bad: BadLines) -> Parse
     return parse_chunk(chunk.split(b"\n")[:n], first_lineno, bad)
 
 
-def read_batches(
-    stream: IO[bytes], bad: BadLines, progress: Any, task: Any, block: int = 1 << 22,
-) -> Iterator[Parsed]:
-    """(ids, texts, contexts) batches of BATCH lines from a JSONL byte stream, read in blocks of `block` bytes."""
+Chunk = tuple[bytes, int, int]  # whole lines (each ending with a newline), how many, the first's line number
+
+
+def read_chunks(stream: IO[bytes], progress: Any, task: Any, block: int = 1 << 22) -> Iterator[Chunk]:
+    """Chunks of BATCH whole lines (the last may be shorter) from a JSONL byte stream, read in
+    blocks of `block` bytes, unparsed: the batch boundaries of every `--jobs` are these."""
     pending = b""  # whole lines not given out yet, each ending with a newline
     ends = np.zeros(0, dtype=np.int64)  # where each of them ends in `pending` (exclusive)
     first = 1  # line number of pending's first line
@@ -227,14 +240,34 @@ def read_batches(
         at, k = 0, 0
         while len(ends) - k >= BATCH:
             stop = int(ends[k + BATCH - 1])
-            yield parse_lines(pending[at:stop], BATCH, first, bad)
+            yield pending[at:stop], BATCH, first
             at, k, first = stop, k + BATCH, first + BATCH
         pending, ends = pending[at:], ends[k:] - at
     if rest.strip():
         pending += rest + b"\n"
         ends = np.append(ends, len(pending))
     if len(ends):
-        yield parse_lines(pending, len(ends), first, bad)
+        yield pending, len(ends), first
+
+
+def read_batches(
+    stream: IO[bytes], bad: BadLines, progress: Any, task: Any, block: int = 1 << 22,
+) -> Iterator[Parsed]:
+    """(ids, texts, contexts) batches of BATCH lines from a JSONL byte stream, read in blocks of `block` bytes."""
+    for chunk, n, first in read_chunks(stream, progress, task, block):
+        yield parse_lines(chunk, n, first, bad)
+
+
+def screen_chunk(plan: ScanPlan, chunk: Chunk, bad: BadLines) -> tuple[bytes, int, int]:
+    """One chunk of input lines → (its findings as output JSONL bytes, messages, findings).
+
+    What `--jobs 1` does per batch and what each worker of `--jobs N` does: one function, so
+    the bytes cannot differ between the two."""
+    from redline.scan.engine import scan_batch_records
+
+    ids, texts, contexts = parse_lines(*chunk, bad)
+    records = scan_batch_records(plan, texts, ids, contexts)  # the output records, no Finding objects
+    return b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]), len(ids), len(records)
 
 
 def finding_record(f: Finding) -> dict[str, Any]:
@@ -261,13 +294,20 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         engine: Annotated[str, typer.Option("--engine", help="local (default) or spark")] = "local",
         master: Annotated[str, typer.Option("--master", help="Spark master URL with --engine spark")] = "local[2]",
+        jobs: Annotated[int | None, typer.Option(
+            "--jobs", "-j", help="worker processes (default: the cores this process may use). Each screens "
+            "whole batches of the input; the output is the same, byte for byte, for any number. 1: one "
+            "process, no fork (also where the platform cannot fork, and for inputs under 1 MiB)",
+            show_default=False)] = None,
     ) -> None:
         """Screen messages with the rule packs (no database) and write findings as JSON Lines.
 
+        `--jobs N` screens with N worker processes forked after the packs are loaded (default:
+        every usable core); findings come out in input order, the same as with one.
         Parquet in or out (`.parquet`), or `--engine spark`, runs the same batch function on
         Arrow record batches and writes findings.parquet with the same columns.
         """
-        from redline.scan.engine import scan_batch_records
+        from redline.cli.screen_pool import open_pool, usable_cores
 
         if engine != "local" or input_path.suffix == ".parquet" or output.endswith(".parquet"):
             from redline.scan.parquet import screen_command
@@ -277,22 +317,37 @@ def register(app: typer.Typer) -> None:
             return
         if not input_path.is_file():
             raise InputError("no such input file", SourceLocation(input_path))
+        if jobs is not None and jobs < 1:
+            raise ConfigError(f"--jobs must be at least 1, not {jobs}")
         plan = load_text_plan(packs, overrides)
         bad = BadLines(str(input_path))
         err = Console(stderr=True)
         n_msgs = n_findings = 0
         started = time.perf_counter()
-        out_cm = nullcontext(sys.stdout.buffer) if output == "-" else Path(output).open("wb")  # noqa: SIM115
-        with out_cm as out, input_path.open("rb") as stream, Progress(
-            "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            console=err, transient=True, disable=not err.is_terminal,
-        ) as progress:
-            task = progress.add_task("screening", total=input_path.stat().st_size)
-            for ids, texts, contexts in read_batches(stream, bad, progress, task):
-                records = scan_batch_records(plan, texts, ids, contexts)  # the output records, no Finding objects
-                out.write(b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]))
-                n_msgs += len(ids)
-                n_findings += len(records)
+        size = input_path.stat().st_size
+        pool = open_pool(plan, str(input_path), usable_cores() if jobs is None else jobs, size)  # forks now
+        try:
+            out_cm = nullcontext(sys.stdout.buffer) if output == "-" else Path(output).open("wb")  # noqa: SIM115
+            with out_cm as out, input_path.open("rb") as stream, Progress(
+                "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                console=err, transient=True, disable=not err.is_terminal,
+            ) as progress:
+                task = progress.add_task("screening", total=size)
+                chunks = read_chunks(stream, progress, task)
+                if pool is not None:
+                    n_msgs, n_findings = pool.run(chunks, bad, out.write)
+                else:  # one process: read, screen and write each batch in turn
+                    for chunk in chunks:
+                        data, msgs, findings = screen_chunk(plan, chunk, bad)
+                        out.write(data)
+                        n_msgs += msgs
+                        n_findings += findings
+        except BaseException:
+            if pool is not None:
+                pool.stop()
+            raise
+        if pool is not None:
+            pool.close()
         secs = time.perf_counter() - started
         more = f" (first {len(bad.shown)} shown)" if bad.count > len(bad.shown) else ""
         err.print(
