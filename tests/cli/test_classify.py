@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.cli.run import run_cli as run_shared
 
-from redline.cli import main
 from redline.detectors.classifiers.base import shipped_model
 
 RECORDS = [
@@ -19,12 +19,7 @@ RECORDS = [
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    _, err = capsys.readouterr()
+    code, _, err = run_shared(capsys, *args)
     return code, err
 
 

@@ -3,19 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.cli.run import run_cli
 
-from redline.cli import main
 from redline.store import make_engine, tables_from_store
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_load_prints_a_summary_and_writes_the_quarantine(

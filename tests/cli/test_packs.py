@@ -6,18 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from redline.cli import main
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.run import run_cli
 
 
 def test_packs_test_passes_for_every_shipped_pack(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
+from tests.cli.run import run_cli
 
-from redline.cli import main
 from redline.store import load_bundle, make_engine, migrate
 from redline.store.tables.findings import FindingRow
 from redline.store.tables.messages import Message
@@ -23,16 +23,6 @@ TEXTS = {
     "p1": ("dm:p1|p2", "機密★1年 关于调整领导班子的请示"),
     "u1": ("g-unlisted", "機密★1年 关于调整领导班子的请示"),
 }
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -7,20 +7,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
-
-from redline.cli import main
+from tests.cli.run import run_cli
 
 FIELDS = ["message_id", "rule_id", "category", "detector", "label", "start", "end", "evidence", "severity", "reason"]
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _jsonl(*records: object) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from tests.cli.run import run_cli as run_shared
 
 import redline.cli.screen as screen
 import redline.cli.screen_pool as screen_pool
@@ -38,12 +39,7 @@ _SECONDS = re.compile(r" in \d+\.\d s:")
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    _, err = capsys.readouterr()
+    code, _, err = run_shared(capsys, *args)
     return code, _SECONDS.sub(" in _ s:", err)  # the only part of stderr that may differ
 
 

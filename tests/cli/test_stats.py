@@ -3,18 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from redline.cli import main
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.run import run_cli
 
 
 def _cells(out: str) -> dict[str, str]:
