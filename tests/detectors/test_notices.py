@@ -115,6 +115,8 @@ CASES = [
     ("这个机密文件不能拍，我口头告诉你", ["机密文件"]),
     ("拟提拔人选名单及机密文件清退情况经党委研究后在一定范围内公示", []),  # a list published by the book
     ("下周要公示的机密文件名单我先发你看看", ["机密文件"]),  # 公示 alone: the list before it is public
+    ("商户送的购物卡我已经退回去了", []),  # a gift sent back
+    ("购物卡的申请表我退回去三次了，就是不想给他办", ["购物卡"]),  # a form sent back: 退回去 alone is no refusal
 ]
 
 
