@@ -180,13 +180,20 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_workers_and_the_command(tmp_path: Path) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     # a few seconds of work in chunks of a few dozen ms (the workers finish the chunks they hold)
     src.write_bytes(_body([_line(k, TEXTS[k % len(TEXTS)] * 2, {}) for k in range(300_000)], True))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # a terminal's default SIGINT: a pytest-xdist worker ignores SIGINT, a child would inherit
+    # that, and Python then never turns Ctrl-C into KeyboardInterrupt (the command ran on to 0)
     proc = subprocess.Popen([sys.executable, "-m", "redline", "screen", "-i", str(src), "-o", str(out), "--jobs", "2"],
-                            env=env, stderr=subprocess.PIPE, start_new_session=True)
+                            env=env, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_default_sigint)
     deadline = time.monotonic() + 120
     while (not out.exists() or out.stat().st_size == 0) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)  # the workers are screening once findings come out

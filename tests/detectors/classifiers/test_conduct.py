@@ -202,7 +202,8 @@ def test_a_courtesy_only_message_gets_no_lead_though_the_model_scores_it(plan) -
 
 @pytest.mark.parametrize(("text", "notice"), [
     ("病人家属塞的那个红包我交给科主任了，主任已经退给家属了", True),  # correct handling
-    ("通报：某科长逢年过节收老板的购物卡和烟酒，被查处", True),  # a case report
+    # a case retold (开除了); a formal case report (通报：…被查处) no longer passes 1.5.0's first stage
+    ("老李收了包工头的两条烟和购物卡，开除了", True),
     ("病人家属塞的那个红包我交给科主任了，主任收下了", False),
 ])
 def test_a_lead_on_a_notice_is_dropped_unless_the_rule_keeps_it(text: str, notice: bool) -> None:
