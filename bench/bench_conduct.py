@@ -39,7 +39,7 @@ import orjson
 from redline.contracts import BuildContext, Trigger
 from redline.detectors.classifiers.conduct import ConductClassifier, ConductConfig
 from redline.text.normalize import normalize_batch
-from redline.training.conduct_data import CATEGORIES, CORPUS_DIR
+from redline.training.conduct_data import CATEGORIES, CORPUS_DIR, corpus_records
 from redline.training.datasets import read_jsonl, resolve_data_dir
 
 N_MESSAGES = int(os.environ.get("BENCH_CONDUCT_N", "1000000"))
@@ -59,8 +59,8 @@ def real_mixed_chat(n: int, seed: int = 20, written_share: float = 0.05) -> list
     ordinary += [r["text"] for r in read_jsonl(data, "qq_group_ads")]
     ordinary += [r["text"] for r in read_jsonl(data, "weibo_ner")]
     written = [r["text"] for r in read_jsonl(data, "conduct_pilot")]
-    for path in sorted(CORPUS_DIR.glob("*.jsonl")) if CORPUS_DIR.is_dir() else []:
-        written += [orjson.loads(line)["text"] for line in path.read_bytes().splitlines() if line.strip()]
+    for name in ("dev", "train"):
+        written += [r["text"] for r in corpus_records(CORPUS_DIR, name)]
     rng = random.Random(seed)
     return [rng.choice(written) if rng.random() < written_share else rng.choice(ordinary) for _ in range(n)]
 

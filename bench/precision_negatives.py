@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from redline.training.conduct_data import NON_WORK_UNITS
+from redline.training.conduct_data import NON_WORK_UNITS, corpus_records
 
 DATASETS = Path("/work/shared/datasets")
 PROSE = Path(__file__).resolve().parent.parent / "data" / "official-prose"
@@ -119,9 +119,8 @@ def frames_dev(show: bool) -> dict[str, object]:
 
 def conduct_split(split: str, show: str | None) -> dict[str, object]:
     """Per-category recall on the violations and the share of negatives with any lead per
-    `kind`, over `data/conduct/{split}.jsonl` (train: tune freely; dev: measure)."""
-    path = PROSE.parent / "conduct" / f"{split}.jsonl"
-    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    `kind`, over the corpus's `split` file (train: tune freely; dev: measure)."""
+    rows = list(corpus_records(PROSE.parent / "conduct", split))
     findings = screen([r["text"] for r in rows])
     cats: dict[int, set[str]] = collections.defaultdict(set)
     why: dict[int, list[str]] = collections.defaultdict(list)

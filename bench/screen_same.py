@@ -10,7 +10,7 @@ BASE_REF and of this working tree on the same input, and compares the findings:
 
 The input: 50,000 messages of the conduct bench's `real_mixed_chat` (another seed than the
 bench's, so the sample is not the bench's own first rows) and every text of
-`data/conduct/dev.jsonl` (work chat, half of it violations). Read from $REDLINE_DATASETS; the
+`data/conduct/dev.jsonl.gz` (work chat, half of it violations). Read from $REDLINE_DATASETS; the
 sample is written to the temporary directory only, never into the repository.
 Exit status 0 when the sets are equal, 1 otherwise.
 """
@@ -27,6 +27,8 @@ from pathlib import Path
 
 import orjson
 
+from redline.training.conduct_data import corpus_records
+
 ROOT = Path(__file__).resolve().parent.parent
 N_SAMPLE = int(os.environ.get("SCREEN_SAME_N", "50000"))
 Key = tuple[str, str, int, int]
@@ -37,8 +39,7 @@ def write_sample(path: Path) -> int:
     from bench.bench_conduct import real_mixed_chat
 
     texts = real_mixed_chat(N_SAMPLE, seed=2026)
-    dev = ROOT / "data" / "conduct" / "dev.jsonl"
-    texts += [orjson.loads(line)["text"] for line in dev.read_bytes().splitlines() if line.strip()]
+    texts += [r["text"] for r in corpus_records(ROOT / "data" / "conduct", "dev")]
     with path.open("wb") as fh:
         for i, text in enumerate(texts):
             fh.write(orjson.dumps({"id": f"s{i}", "text": text}) + b"\n")

@@ -1,6 +1,6 @@
 """The written rows a veto study reads, and clf.conduct's out-of-fold scores of them.
 
-Every written row (the corpus's authors a0, w1 … in `data/conduct/{train,dev}.jsonl`, hand
+Every written row (the corpus's authors a0, w1 … in `data/conduct/{train,dev}.jsonl.gz`, hand
 lines and their register variants, and the pilot's one author) is scored by a model fitted
 *without its author* (`conduct_authors.out_of_fold`, the shipped recipe `conduct.fit`), so a
 veto is judged by the scores an author the model never saw would get — the shipped 1.3.0 was
@@ -15,11 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import orjson
 
 from redline.training import conduct, conduct_authors
 from redline.training.conduct_data import (
@@ -27,6 +25,7 @@ from redline.training.conduct_data import (
     FIRST_AUTHOR,
     WORK_CHANNEL,
     Rows,
+    corpus_records,
     held_out_mask,
     make_rows,
     real_negatives,
@@ -56,16 +55,11 @@ def written_rows(data_dir: Path, corpus_dir: Path = CORPUS_DIR) -> list[Written]
     """The corpus's rows (both files, every author) and the pilot's, in a fixed order."""
     out: list[Written] = []
     for name in ("train", "dev"):
-        path = corpus_dir / f"{name}.jsonl"
-        if not path.is_file():
-            continue
-        for line in path.read_bytes().splitlines():
-            if line.strip():
-                r: dict[str, Any] = orjson.loads(line)
-                labels = tuple(row_labels(r))
-                out.append(Written(str(r["text"]), labels, str(r.get("author", FIRST_AUTHOR)),
-                                   "violation" if labels else str(r.get("kind", "other")),
-                                   r.get("origin", "hand") == "hand", r.get("channel", WORK_CHANNEL) == WORK_CHANNEL))
+        for r in corpus_records(corpus_dir, name):
+            labels = tuple(row_labels(r))
+            out.append(Written(str(r["text"]), labels, str(r.get("author", FIRST_AUTHOR)),
+                               "violation" if labels else str(r.get("kind", "other")),
+                               r.get("origin", "hand") == "hand", r.get("channel", WORK_CHANNEL) == WORK_CHANNEL))
     for r in read_jsonl(data_dir, "conduct_pilot"):
         labels = tuple(row_labels(r))
         out.append(Written(str(r["text"]), labels, PILOT, "violation" if labels else PILOT, True))

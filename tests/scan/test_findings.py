@@ -25,6 +25,7 @@ from redline.scan.findings import (
     screen_records,
 )
 from redline.text.normalize import normalize_batch
+from redline.training.conduct_data import corpus_records
 
 LEXICONS = {
     "secrets": ("不得外传", "内部资料", "内部"),
@@ -156,8 +157,8 @@ def test_screen_records_are_the_findings_records() -> None:
     """`redline screen`'s records straight from the columns equal the findings' records, field
     for field and in order, over every shipped pack on written work chat."""
     plan = load_text_plan("all", None)
-    dev = Path(__file__).resolve().parents[2] / "data" / "conduct" / "dev.jsonl"
-    texts = [*TEXTS, *(orjson.loads(line)["text"] for line in dev.read_bytes().splitlines()[:1500] if line.strip())]
+    dev = corpus_records(Path(__file__).resolve().parents[2] / "data" / "conduct", "dev")
+    texts = [*TEXTS, *(r["text"] for _, r in zip(range(1500), dev, strict=False))]
     ids = [f"m{i}" for i in range(len(texts))]
     batch = _normalise(texts)
     parts = reconcile(plan, batch, detect_columns(plan.detectors, batch))

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from redline.training.conduct_data import corpus_records
 from redline.vocab import Category
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "conduct"
@@ -56,11 +57,7 @@ MAX_VARIANTS_PER_LINE = 4
 
 
 def _rows() -> list[dict[str, Any]]:
-    rows = []
-    for split in ("train", "dev"):
-        with (CORPUS / f"{split}.jsonl").open(encoding="utf-8") as f:
-            rows += [json.loads(line) for line in f]
-    return rows
+    return [row for split in ("train", "dev") for row in corpus_records(CORPUS, split)]
 
 
 ROWS = _rows()
@@ -169,10 +166,11 @@ def test_committed_jsonl_is_what_the_hand_files_build(tmp_path: Path) -> None:
     build.write(rows, tmp_path)
     datasheet = (CORPUS / "DATASHEET.md").read_text(encoding="utf-8")
     assert build.stats_markdown(build.stats(rows)) in datasheet, "DATASHEET counts are stale"
-    for name in ("train.jsonl", "dev.jsonl", "stats.json"):
-        assert (tmp_path / name).read_text(encoding="utf-8") == (CORPUS / name).read_text(
-            encoding="utf-8"
-        ), f"{name} is stale: run python data/conduct/tools/build.py"
+    for name in ("train", "dev"):
+        assert list(corpus_records(tmp_path, name)) == list(corpus_records(CORPUS, name)), (
+            f"{name}.jsonl.gz is stale: run python data/conduct/tools/build.py")
+    assert (tmp_path / "stats.json").read_text(encoding="utf-8") == (CORPUS / "stats.json").read_text(
+        encoding="utf-8"), "stats.json is stale: run python data/conduct/tools/build.py"
 
 
 @pytest.mark.parametrize(

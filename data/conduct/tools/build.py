@@ -1,4 +1,4 @@
-"""Build data/conduct/{train,dev}.jsonl from the hand-written lines in data/conduct/hand/
+"""Build data/conduct/{train,dev}.jsonl.gz from the hand-written lines in data/conduct/hand/
 and data/conduct/authors/<author>/.
 
 Run from the repository root:  python data/conduct/tools/build.py
@@ -23,6 +23,7 @@ its categories' TEXTBOOK words, i.e. a word-list screen would have to understand
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -359,11 +360,11 @@ def write_datasheet(summary: dict[str, Any], path: Path) -> None:
 
 
 def write(rows: list[dict[str, object]], out_dir: Path) -> None:
+    # gzip (the register variants make ~30 MB of text, ~5 compressed), with no time or name in
+    # its header, so that a rebuild of the same hand lines writes the same bytes
     for split in ("train", "dev"):
-        with (out_dir / f"{split}.jsonl").open("w", encoding="utf-8") as f:
-            for row in rows:
-                if row["split"] == split:
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows if row["split"] == split)
+        (out_dir / f"{split}.jsonl.gz").write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     (out_dir / "stats.json").write_text(
         json.dumps(stats(rows), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

@@ -1,7 +1,7 @@
 """Training data of `clf.conduct`: labelled work-chat conduct, real ordinary text, reviewers' decisions.
 
 Sources (read in place, never copied):
-- `data/conduct/*.jsonl` in the repository (our corpus, item 1 of issue 20) — when present;
+- `data/conduct/{train,dev}.jsonl.gz` in the repository (our corpus, item 1 of issue 20) — when present;
 - `../shared/datasets/conduct_pilot` (the project's own, a second author's voice);
 - real ordinary text as negatives: COLD comments with label 0, QQ group chat with label 0,
   Weibo NER posts (all): people writing about their lives, games and hobbies (negatives in
@@ -15,7 +15,8 @@ retrain makes can be read on the same rows; decisions only ever join the trainin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gzip
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -153,28 +154,38 @@ def read_labelled(path: Path) -> tuple[list[str], list[list[str]]]:
     return texts, labels
 
 
+def corpus_records(corpus_dir: Path, name: str) -> Iterator[dict[str, Any]]:
+    """The rows of one corpus file (`train`, `dev`): `<name>.jsonl.gz` as tools/build.py writes
+    it (the register variants make the text ~30 MB, compressed ~5), else a plain `<name>.jsonl`;
+    nothing when neither is there."""
+    packed, plain = corpus_dir / f"{name}.jsonl.gz", corpus_dir / f"{name}.jsonl"
+    if packed.is_file():
+        data = gzip.decompress(packed.read_bytes())
+    elif plain.is_file():
+        data = plain.read_bytes()
+    else:
+        return
+    for line in data.splitlines():
+        if line.strip():
+            yield orjson.loads(line)
+
+
 def corpus(corpus_dir: Path = CORPUS_DIR) -> tuple[Rows, Rows]:
     """Our labelled corpus as (train, held-out), by its own `split` field (empty when absent).
 
     The corpus splits by hand line, so that a line's register variants never straddle the
-    split; its `train.jsonl` / `dev.jsonl` are read (the `hand/` sources they are built from
-    are not read twice).
+    split; its `train` / `dev` files are read (`corpus_records`; the `hand/` sources they are
+    built from are not read twice).
     """
     parts: dict[str, tuple[list[str], list[list[str]], list[str], list[bool]]] = {
         "train": ([], [], [], []), "dev": ([], [], [], [])}
     for name in ("train", "dev"):
-        path = corpus_dir / f"{name}.jsonl"
-        if not path.is_file():
-            continue
-        with path.open("rb") as fh:
-            for line in fh:
-                if line.strip():
-                    record = orjson.loads(line)
-                    side = parts["dev" if record.get("split", name) == "dev" else "train"]
-                    side[0].append(str(record["text"]))
-                    side[1].append(row_labels(record))
-                    side[2].append(str(record.get("author", FIRST_AUTHOR)))
-                    side[3].append(record.get("channel", WORK_CHANNEL) == WORK_CHANNEL)
+        for record in corpus_records(corpus_dir, name):
+            side = parts["dev" if record.get("split", name) == "dev" else "train"]
+            side[0].append(str(record["text"]))
+            side[1].append(row_labels(record))
+            side[2].append(str(record.get("author", FIRST_AUTHOR)))
+            side[3].append(record.get("channel", WORK_CHANNEL) == WORK_CHANNEL)
     train, dev = parts["train"], parts["dev"]
     return (make_rows(train[0], train[1], "corpus", train[2], train[3]),
             make_rows(dev[0], dev[1], "corpus", dev[2], dev[3]))

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import orjson
 import pytest
 from hypothesis import given, strategies as st
 
@@ -33,6 +32,7 @@ from redline.detectors.classifiers.ngram_gate import (
 from redline.detectors.classifiers.offensive import OffensiveClassifier
 from redline.detectors.classifiers.promotion import PromotionClassifier
 from redline.text.normalize import normalize_batch
+from redline.training.conduct_data import corpus_records
 
 CORPUS = Path(__file__).resolve().parents[3] / "data" / "conduct"
 WRITTEN = [
@@ -44,7 +44,7 @@ WRITTEN = [
 
 def _dev() -> list[dict[str, object]]:
     """Our corpus's dev split: written work chat no model was fitted on, with its labels."""
-    return [orjson.loads(line) for line in (CORPUS / "dev.jsonl").read_bytes().splitlines() if line.strip()]
+    return list(corpus_records(CORPUS, "dev"))
 
 
 @pytest.fixture(scope="module")
