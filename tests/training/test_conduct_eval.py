@@ -62,6 +62,40 @@ def test_system_figures_by_hand() -> None:
     assert figs.macro_recall == 0.5
 
 
+def test_primary_labels_count_only_the_first_label_as_a_miss() -> None:
+    gifts, conduct = CATEGORIES.index("gifts"), CATEGORIES.index("conduct")
+    gold = np.zeros((3, len(CATEGORIES)), dtype=bool)
+    gold[0, [gifts, conduct]] = True  # written as gifts, conduct secondary
+    gold[1, conduct] = True  # written as conduct
+    primary = np.zeros_like(gold)
+    primary[0, gifts] = primary[1, conduct] = True
+    predicted = np.zeros_like(gold)
+    predicted[0, gifts] = True  # the gift is found, its secondary conduct is not
+    predicted[1, conduct] = True
+    strict = system_figures("t", gold, predicted, predicted.any(axis=1))
+    lenient = system_figures("t", gold, predicted, predicted.any(axis=1), primary)
+    assert strict.per_category["conduct"]["recall"] == 0.5
+    assert lenient.per_category["conduct"] == {"n": 1, "flagged": 1, "precision": 1.0, "recall": 1.0}
+    # a lead on a secondary label stays a correct lead, not a false one
+    predicted[0, conduct] = True
+    assert system_figures("t", gold, predicted, predicted.any(axis=1), primary).per_category[
+        "conduct"]["precision"] == 1.0
+
+
+def test_evaluate_scores_primary_labels_only_when_a_line_has_several(tmp_path: Path) -> None:
+    from redline.training.conduct_eval import evaluate_file
+
+    path = tmp_path / "labelled.jsonl"
+    lines = [*LINES, {"text": "刘科长乔迁之喜，科里统一随礼每人200，直接转我微信", "labels": ["gifts", "conduct"]}]
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    report = evaluate_file(path)
+    assert set(report["screen_primary"]["per_category"]) == {"secrets", "vote_buying", "gifts"}
+    assert report["screen"]["per_category"]["conduct"]["n"] == 1
+    single = tmp_path / "single.jsonl"
+    single.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in LINES), encoding="utf-8")
+    assert "screen_primary" not in evaluate_file(single)
+
+
 def test_versions_next_use_and_refuse_unknown(tmp_path: Path) -> None:
     versions = ModelVersions.of("conduct", tmp_path)
     assert versions.next_version() == "1.0.0"

@@ -6,6 +6,12 @@ for the full `screen --packs all` (rules + every classifier, as a user runs it):
 precision and recall, macro recall over the categories present, and the share of negatives
 with a lead. A message "has a lead in category c" when some finding of category c is raised
 on it. The file is read once and never written anywhere.
+
+Both figures are given two ways when a line carries more than one label. **All labels**: every
+label is a violation to find. **Primary label**: recall counts only each line's first label (the
+category it was written for), while a lead in any of its labels is still a correct one; test sets
+whose authors add secondary labels only where one is salient (conduct beside a gift, say) ask to
+be read so, since a missed secondary label is not a missed violation.
 """
 
 from __future__ import annotations
@@ -40,15 +46,19 @@ class SystemFigures:
 
 
 def system_figures(name: str, gold: npt.NDArray[np.bool_], predicted: npt.NDArray[np.bool_],
-                   any_lead: npt.NDArray[np.bool_]) -> SystemFigures:
+                   any_lead: npt.NDArray[np.bool_],
+                   to_find: npt.NDArray[np.bool_] | None = None) -> SystemFigures:
     """Figures from gold and predicted (n, K) matrices; `any_lead` counts leads of any category
-    (political, governance too) on the negatives."""
+    (political, governance too) on the negatives. `to_find` (default `gold`) is what recall
+    counts; precision always judges a lead against every label of its line."""
+    find = gold if to_find is None else to_find
     per: dict[str, dict[str, float]] = {}
     for k, name_k in enumerate(CATEGORIES):
-        if not gold[:, k].any():
+        if not find[:, k].any():
             continue
-        p, r, _ = prf(gold[:, k], predicted[:, k])
-        per[name_k] = {"n": int(gold[:, k].sum()), "flagged": int(predicted[:, k].sum()),
+        p, _, _ = prf(gold[:, k], predicted[:, k])
+        _, r, _ = prf(find[:, k], predicted[:, k])
+        per[name_k] = {"n": int(find[:, k].sum()), "flagged": int(predicted[:, k].sum()),
                        "precision": round(p, 4), "recall": round(r, 4)}
     negative = ~gold.any(axis=1)
     return SystemFigures(
@@ -94,24 +104,35 @@ def screen_predictions(texts: Sequence[str]) -> tuple[npt.NDArray[np.bool_], npt
 
 
 def evaluate_file(path: Path, models_root: Path | None = None) -> dict[str, Any]:
-    """Both systems' figures on one labelled JSONL file."""
+    """Both systems' figures on one labelled JSONL file; with `_primary` twins when some line
+    has more than one label (see the module's note)."""
     texts, labels = read_labelled(path)
     gold = np.array([label_vector(ls) for ls in labels], dtype=bool).reshape(len(texts), len(CATEGORIES))
+    primary = np.array([label_vector(ls[:1]) for ls in labels], dtype=bool).reshape(gold.shape)
     clf = classifier_predictions(texts, models_root)
+    clf_any = np.asarray(clf.any(axis=1), dtype=bool)
     screen, screen_any = screen_predictions(texts)
     from redline.detectors.classifiers import conduct_files
 
-    return {
+    report: dict[str, Any] = {
         "file": str(path), "messages": len(texts), "model_version": conduct_files.active(models_root).version,
-        "classifier": system_figures("clf.conduct alone", gold, clf, np.asarray(clf.any(axis=1), dtype=bool)).as_dict(),
+        "classifier": system_figures("clf.conduct alone", gold, clf, clf_any).as_dict(),
         "screen": system_figures("screen --packs all (rules + classifiers)", gold, screen, screen_any).as_dict(),
     }
+    if (gold != primary).any():
+        report["classifier_primary"] = system_figures(
+            "clf.conduct alone, primary labels", gold, clf, clf_any, primary).as_dict()
+        report["screen_primary"] = system_figures(
+            "screen --packs all, primary labels", gold, screen, screen_any, primary).as_dict()
+    return report
 
 
 def print_report(report: Mapping[str, Any], console: Console) -> None:
     """Tables for a person, then the same figures as JSON for a machine."""
     console.print(f"{report['file']}: {report['messages']} messages; clf.conduct v{report['model_version']}")
-    for key in ("classifier", "screen"):
+    for key in ("classifier", "screen", "classifier_primary", "screen_primary"):
+        if key not in report:
+            continue
         figs = report[key]
         table = Table("category", "violations", "flagged", "precision", "recall", title=figs["name"])
         for name, f in figs["per_category"].items():
