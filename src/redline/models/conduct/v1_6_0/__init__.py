@@ -1,0 +1,1 @@
+"""Package data: clf.conduct model v1.6.0."""
