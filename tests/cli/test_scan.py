@@ -84,7 +84,7 @@ def test_scan_is_incremental_idempotent_and_scoped(capsys: pytest.CaptureFixture
     # A message reloaded with another text is screened again, and only that one.
     engine = make_engine(loaded)
     with engine.begin() as conn:
-        conn.execute(update(Message).where(Message.id == "d3").values(text="请各科室周五前报送材料，这是内部资料，不得外传"))
+        conn.execute(update(Message).where(Message.id == "d3").values(text="请各科室周五前报送材料。这份内部资料先发给你们看看，别外传"))
     engine.dispose()
     code, out, _ = run_cli(capsys, "scan", "--db", loaded)
     assert code == 0

@@ -201,8 +201,9 @@ def test_a_courtesy_only_message_gets_no_lead_though_the_model_scores_it(plan) -
 
 
 @pytest.mark.parametrize(("text", "notice"), [
-    ("病人家属塞的那个红包我交给科主任了，主任已经退给家属了", True),  # correct handling
-    # a case retold (开除了); a formal case report (通报：…被查处) no longer passes 1.5.0's first stage
+    # cases retold (已经立案, 开除了); a formal case report (通报：…被查处) and a report of correct
+    # handling (红包我交给科主任了，主任已经退给家属了) no longer pass 1.6.0's first stage at all
+    ("科主任收了病人家属的红包，已经立案调查", True),
     ("老李收了包工头的两条烟和购物卡，开除了", True),
     ("病人家属塞的那个红包我交给科主任了，主任收下了", False),
 ])
