@@ -10,8 +10,8 @@ The second's weight on the logit is folded into the first's weights, so the ship
 the n-gram model plus one weight per cue.
 
 The target is chat from groups the model never saw, so the threshold is chosen on
-leave-one-source-out scores: each chat source (two QQ groups, the pilot, our corpus) scored by
-a model fitted without it; the figures per source are reported at that threshold, and next to
+leave-one-source-out scores: each chat source (two QQ groups, the pilot, our corpus, each
+written author's groups) scored by a model fitted without it; the figures per source are reported at that threshold, and next to
 them the F1 at a threshold chosen without the source itself ("nested"), which shows what the
 shared choice borrowed. C comes from 5-fold out-of-fold scores on the training rows. The
 repository's independent hand-written test set (data/conduct-test) is scored only when
@@ -41,11 +41,11 @@ from redline.training.evaluation import figures, pr_curve, prf
 from redline.training.linear import fit_linear
 from redline.training.promotion_card import card
 from redline.training.promotion_data import (
-    CHAT_SOURCES,
     CORPUS,
     NONEBOT,
     TERMS,
     Split,
+    chat_sources,
     conduct_test,
     load_splits,
 )
@@ -122,7 +122,7 @@ def leave_one_source_out(rows: Split, corpus_dev: Split, c: float) -> dict[str, 
     on all their rows.
     """
     out = {}
-    for src in CHAT_SOURCES:
+    for src in chat_sources(rows):
         held = rows.source_is(src)
         model, _ = fit_stacked(rows.where(~held), c)
         scored = corpus_dev if src == CORPUS else rows.where(held)

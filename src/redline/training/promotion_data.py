@@ -5,7 +5,9 @@ Chat sources (each left out in turn to measure chat from groups the model never 
 - `conduct_pilot`: the project's own written work chat; its `promotion` rows are ads;
 - `corpus`: our labelled work-chat corpus (`data/conduct`): its train split's `promotion` rows
   are ads, its rows that break no rule are not; its dev split is never trained on and is
-  where the corpus is scored (promotion rows against the rows that break no rule).
+  where the corpus is scored (promotion rows against the rows that break no rule);
+- `written:<author>`: group chat written for Redline by authors who never saw the other sources
+  (`data/promotion/authors/`, promotion_authors.py), one source per author.
 Other rows: the konsheng 'advertising' terms as weak positives, hand-written chat that asks to
 be contacted or names an amount without selling (`non_ads`) as negatives, and COLD's safe comments
 (a hash-selected quarter, never its original test rows: a benchmark's test split is not
@@ -23,7 +25,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from redline.training import conduct_data, non_ads
+from redline.training import conduct_data, non_ads, promotion_authors
 from redline.training.datasets import hash_fraction, is_validation, normalized, read_jsonl
 
 SALT: Final = "qq-promotion"
@@ -97,6 +99,18 @@ def _cold(data_dir: Path) -> Split:
     return Split(texts, np.zeros(len(texts), dtype=bool), ["cold"] * len(texts))
 
 
+def _written(root: Path) -> Split:
+    lines = promotion_authors.read_authors(root)
+    return Split([x.text for x in lines], np.array([x.ad for x in lines], dtype=bool),
+                 [promotion_authors.source_name(x.author) for x in lines])
+
+
+def chat_sources(split: Split) -> tuple[str, ...]:
+    """The chat sources left out one at a time: the fixed four, then each written author present."""
+    written = sorted({s for s in split.sources if s.startswith(promotion_authors.SOURCE_PREFIX)})
+    return (*CHAT_SOURCES, *written)
+
+
 def _non_ads() -> Split:
     lines = non_ads.negatives()
     return Split(lines, np.zeros(len(lines), dtype=bool), [NON_ADS] * len(lines))
@@ -132,8 +146,9 @@ def conduct_test() -> Split | None:
                  ["conduct-test"] * len(rows))
 
 
-def load_splits(data_dir: Path, corpus_dir: Path = conduct_data.CORPUS_DIR) -> dict[str, Split]:
-    """Normalised splits: `train` (qq 80% + pilot + terms + COLD 80% + non-ads + corpus train),
+def load_splits(data_dir: Path, corpus_dir: Path = conduct_data.CORPUS_DIR,
+                authors_dir: Path = promotion_authors.AUTHORS_DIR) -> dict[str, Split]:
+    """Normalised splits: `train` (qq 80% + pilot + terms + COLD 80% + non-ads + written + corpus train),
     `validation` (qq 20%), `cold_validation` (COLD 20%), `corpus_dev` and `corpus_dev_all`."""
     qq, cold = _qq(data_dir), _cold(data_dir)
     qq_val = np.array([is_validation(t, SALT) for t in qq.texts], dtype=bool)
@@ -142,7 +157,7 @@ def load_splits(data_dir: Path, corpus_dir: Path = conduct_data.CORPUS_DIR) -> d
     terms = _terms(data_dir)
     terms = terms.where(np.array([t not in held for t in terms.texts], dtype=bool))
     parts = {
-        "train": qq.where(~qq_val) + _pilot(data_dir) + terms + cold.where(~cold_val) + _non_ads(),
+        "train": qq.where(~qq_val) + _pilot(data_dir) + terms + cold.where(~cold_val) + _non_ads() + _written(authors_dir),
         "validation": qq.where(qq_val),
         "cold_validation": cold.where(cold_val),
     }
