@@ -66,4 +66,5 @@ def test_the_shipped_author_files_parse_and_hold_both_labels() -> None:
     by_author: dict[str, set[bool]] = {}
     for x in read_authors():
         by_author.setdefault(x.author, set()).add(x.ad)
-    assert by_author and all(labels == {True, False} for labels in by_author.values())
+    assert by_author
+    assert all(labels == {True, False} for labels in by_author.values())

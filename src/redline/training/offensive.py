@@ -65,6 +65,26 @@ SECOND_ATTEMPT: Final = (
     "(a high weight) did not carry over to COLD's test comments."
 )
 
+# The third attempt (issue 21 item 7, 2026-12-08): four authors, each left out in turn.
+THIRD_ATTEMPT: Final = (
+    "**Third attempt, not shipped** (`python -m redline.training.offensive_loao`). Three more "
+    "authors (`data/offensive/authors/ob2`–`ob4`: Zhihu long-form, Weibo/Douyin terse, Tieba/forum "
+    "blunt) wrote comments of the same kinds without sight of COLD: 8,021 distinct comments from four "
+    "authors. To answer the second attempt's doubt (a held-out fifth shares its author's phrasing), "
+    "each author was scored by a model fitted without any of its comments. Judged by the mean "
+    "macro-F1 of COLD dev and the pooled left-out authors at a shared threshold (COLD dev / authors "
+    "left out): C = 10 with weight 0 (this version's rows) 0.894 / 0.665, weight 1 0.900 / 0.857, "
+    "weight 3 0.891 / 0.880, weight 10 0.880 / 0.895; C = 30 with weight 0 0.892 / 0.670, 1 0.901 / "
+    "0.864, 3 0.892 / 0.881, **10 0.886 / 0.892** (chosen, threshold 0.365; per author left out "
+    "0.92 / 0.91 / 0.88 / 0.87 against this version's recipe 0.67 / 0.72 / 0.66 / 0.61). The gain "
+    "on new authors is real, and it did not carry over to COLD: the chosen model, refitted on train "
+    "+ dev + every written row, scored once on the test rows macro-F1 **0.7901** (precision 0.713, "
+    "recall 0.812) against this version's 0.8037, so this version stays; the fourth look at these "
+    "test rows (1.3.0, two for 1.4.0, this one), each a one-bit ship-or-not decision. What COLD's "
+    "test comments call safe or offensive is not what four authors writing to a brief call so: "
+    "a benchmark-specific gap that more written comments of our kind do not close."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Split:
@@ -233,7 +253,7 @@ def _card(sha: str, threshold: float, c: float, figs: dict[str, Any], test: Spli
             "rows, each at its best dev threshold, no test row seen):\n\n"
             "| recipe | dev macro-F1 |\n|---|---|\n"
             + "\n".join(f"| {name} | {dev} |" for name, dev in TRIED_FOR_1_4)
-            + "\n\n" + SECOND_ATTEMPT
+            + "\n\n" + SECOND_ATTEMPT + "\n\n" + THIRD_ATTEMPT
         ),
         failures=failures(test, test_scores, threshold),
         training={"hasher": HASHER, "C": c, "C tried": ", ".join(f"{x:g}" for x in C_GRID),

@@ -13,7 +13,14 @@ from redline.training.promotion_data import EXCLUDED_TERM_DIGESTS, Split
 # leave-one-source-out F1 (ADDetector4J / nonebot2 / conduct_pilot / corpus dev / w20 / w21 / w22,
 # at the threshold of best F1 on the pooled left-out scores; each row's mean over the sources
 # chose; scripts outside the repository, the same rows as the recipe). Filled from those runs.
-COMPARED_140: tuple[tuple[str, str], ...] = ()
+COMPARED_140: tuple[tuple[str, str, str, str], ...] = (
+    ("1.3.0 (corpus of 20,188 rows at 1, no written authors)", "0.35 / 0.65 / 0.69 / 0.70 / – / – / –", "–",
+     "0.05 % / 0.05 %; 0.879 / 0.840"),
+    ("0.1, 1 (shipped)", "0.43 / 0.45 / 0.78 / 0.82 / 0.86 / 0.87 / 0.88", "0.729", "0.16 % / 0.08 %; 0.934 / 0.917"),
+    ("0.03, 1", "0.44 / 0.49 / 0.77 / 0.82 / 0.87 / 0.88 / 0.89", "0.736", "0.22 % / 0.11 %; 0.923 / 0.889"),
+    ("0.01, 1", "0.45 / 0.49 / 0.76 / 0.82 / 0.87 / 0.88 / 0.89", "0.735", "0.28 % / 0.15 %; 0.904 / 0.862"),
+    ("0.03, 3", "0.44 / 0.49 / 0.77 / 0.82 / 0.88 / 0.89 / 0.89", "0.740", "0.29 % / 0.24 %; 0.926 / 0.895"),
+)
 
 # Recipes compared while building 1.3.0, by leave-one-source-out F1 (ADDetector4J / nonebot2 /
 # conduct_pilot / corpus dev) at the threshold of best F1 on the pooled left-out scores
@@ -39,7 +46,7 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
          written_weight: float) -> Card:
     counts = {s: sum(1 for x in train.sources if x == s) for s in sorted(set(train.sources))}
     compared = "\n".join(f"| {name} | {f1} |" for name, f1 in COMPARED)
-    compared_140 = "\n".join(f"| {name} | {f1} | {mean} |" for name, f1, mean in COMPARED_140)
+    compared_140 = "\n".join(f"| {name} | {f1} | {mean} | {work} |" for name, f1, mean, work in COMPARED_140)
     nested_text = ", ".join(f"{k} {v:.2f}" for k, v in nested.items())
     cues = ", ".join(f"{k} {v:+.2f}" for k, v in cue_weights.items())
     return Card(
@@ -107,11 +114,18 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             "while building the model, not a blind test set. The cue patterns were written by the "
             "developer who had read samples of every source, the QQ groups included, so the "
             "left-out figures are somewhat optimistic for chat of a kind no one has read.\n\n"
-            "Weights compared for 1.4.0 (leave-one-source-out F1, ADDetector4J / nonebot2 / "
-            "conduct_pilot / corpus dev / w20 / w21 / w22, each at its own pooled threshold; the "
-            "mean over the seven sources chose, so the written authors' figures below took part in "
-            "the choice of two weights):\n\n"
-            f"| corpus weight, written weight | F1 | mean |\n|---|---|---|\n{compared_140}\n\n"
+            "Weights compared for 1.4.0: leave-one-source-out F1 (ADDetector4J / nonebot2 / "
+            "conduct_pilot / corpus dev / w20 / w21 / w22, each at its own pooled threshold) and "
+            "their mean; and, on our corpus's dev split (never trained on), the share of rows that "
+            "break no rule scored at or above 0.7 / 0.8 and the ads' recall there (ZJ-05 reads the "
+            "model at such a threshold). The means differ by 0.011 at most, about the noise of the "
+            "small sources (nonebot2's 30 ads move its F1 by ~0.03 each), while the false leads on "
+            "work chat differ threefold: the weights with the fewest (0.1, 1) were chosen, and ZJ-05 "
+            "reads the model at 0.8, where the ads' recall (0.917) is above 1.3.0's at 0.7 (0.879) "
+            "and its false leads on rows that break no rule (0.08 %) near 1.3.0's (0.05 %). The "
+            "written authors' figures took part in this choice of two weights.\n\n"
+            "| corpus weight, written weight | F1 | mean | corpus dev: no-rule rows flagged at 0.7 / 0.8; "
+            f"ads' recall at 0.7 / 0.8 |\n|---|---|---|---|\n{compared_140}\n\n"
             "Recipes compared for 1.3.0 (leave-one-source-out F1, ADDetector4J / nonebot2 / "
             "conduct_pilot / corpus dev, each at its own pooled threshold):\n\n"
             f"| recipe | F1 |\n|---|---|\n{compared}"
@@ -125,11 +139,17 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             f"({floor:g}) reads stage 1 alone for most messages."
         ),
         notes=(
-            "- Issue 21 asks for F1 ≥ 0.75 on chat sources the model was not trained on. Reached on "
-            "our corpus's dev split; not on the QQ groups or the pilot (see the rows above). The QQ "
-            "labels are wider than promotion: ADDetector4J's 1 also marks asking for cheats "
-            "(有没有黑卡), insults and group-recruiting, nonebot2's also porn-link spam and rude "
-            "messages; these appear as 'missed'.\n"
+            "- Issue 21 asks for F1 ≥ 0.75 on chat sources the model was not trained on. Reached, "
+            "left out, on our corpus's dev split, the pilot and the three written authors' groups "
+            "(see the rows above); not on the two QQ groups. The QQ labels are wider than "
+            "promotion: ADDetector4J's 1 also marks asking for cheats (有没有黑卡), insults and "
+            "group-recruiting, nonebot2's also porn-link spam and rude messages; these appear as "
+            "'missed'. nonebot2-review has 30 ads: one found or missed moves its F1 by ~0.03.\n"
+            "- The written authors' ads often invite contact without naming goods (有需要的找我, "
+            "吱一声); the model learned some of that, and friendly invitations in work chat "
+            "(有空来找我喝茶, 谁有要捎的吱一声) can score above 0.8. With our corpus at weight 0.1, "
+            "a message that breaks another rule (a gift, a bet) is read as an ad more often than by "
+            "1.3.0 at the card's threshold; ZJ-05 reads 0.8.\n"
             "- Asking to be contacted (有事加我微信，私聊我也行) can still pass the card's threshold "
             "(about 0.4): 私聊 and 加微信 go with ads in every source. ZJ-05 reads the model at 0.7.\n"
             "- A price with an amount and no selling can pass the card's threshold: red-packet game "
