@@ -117,6 +117,15 @@ CASES = [
     ("下周要公示的机密文件名单我先发你看看", ["机密文件"]),  # 公示 alone: the list before it is public
     ("商户送的购物卡我已经退回去了", []),  # a gift sent back
     ("购物卡的申请表我退回去三次了，就是不想给他办", ["购物卡"]),  # a form sent back: 退回去 alone is no refusal
+    # the genres in w1–w16's negatives (2026-12-08), reworded: a verdict, a training, a title, a refusal
+    ("网传局里发机密文件的事，经公安已核查，没有这回事", []),
+    ("“年底每人发购物卡”的说法无事实依据", []),
+    ("周五下午廉政课，主题是收受购物卡的边界", []),
+    ("购物卡问题整治方案下周印发", []),
+    ("有人托我弄机密文件，我已报告纪检组", []),
+    ("商户硬塞的购物卡我当场退了", []),
+    # …and their near misses: 已报告 and 判了 alone say nothing of the act
+    ("名单已报告上去了，机密文件先发你看", ["机密文件"]),
 ]
 
 
