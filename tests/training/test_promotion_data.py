@@ -62,3 +62,30 @@ def test_non_ads_copies_no_pack_example_and_no_probe_line() -> None:
     assert len(lines) == len((*non_ads.CONTACT, *non_ads.MONEY))  # no duplicates
     assert not lines & examples
     assert not lines & set(probe()[0])
+
+
+def test_the_relabelling_is_read_by_key_and_leaves_out_unclear_and_conflicting_rows(data_dir: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    from redline.training.promotion_data import relabelled
+
+    every = [r["text"] for r in read_jsonl(data_dir, "qq_group_ads")]
+    first: dict[str, str] = {}
+    for text, norm in zip(every, normalized(every), strict=True):
+        first.setdefault(norm, text)
+    raw = [t for n, t in first.items() if every.count(t) == 1 and sum(x == n for x in first) == 1][:4]
+    keys = [hashlib.sha256(t.encode()).hexdigest()[:16] for t in raw]
+    tsv = tmp_path / "relabel.tsv"
+    tsv.write_text("key\tsrc\tlabel\tnote\n" + f"{keys[0]}\tx\tad\t\n{keys[1]}\tx\tnot\thard\n{keys[2]}\tx\tunclear\t\n",
+                   encoding="utf-8")
+    a, b, _unclear, _unlisted = normalized(raw)
+    assert relabelled(data_dir, tsv) == {a: True, b: False}  # unclear and unlisted rows are not read
+    assert relabelled(data_dir, tmp_path / "absent.tsv") == {}
+
+
+def test_the_shipped_relabelling_covers_the_qq_rows(data_dir: Path) -> None:
+    from redline.training.promotion_data import relabelled
+
+    ours = relabelled(data_dir)
+    assert len(ours) > 1800  # 1,987 distinct texts, a few dozen unclear
+    assert 150 < sum(ours.values()) < 250

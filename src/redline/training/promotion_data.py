@@ -37,6 +37,9 @@ TERMS: Final = "konsheng"
 NON_ADS: Final = "non_ads"
 CHAT_SOURCES: Final = ("ADDetector4J", NONEBOT, PILOT, CORPUS)  # left out one at a time
 CONDUCT_TEST: Final = Path(__file__).resolve().parents[3] / "data" / "conduct-test" / "test.jsonl"
+# qq_group_ads relabelled by our definition of an ad (data/promotion/relabel/README.md): the
+# source's 1 also marks asking for cheats, insults and porn spam; keys, never texts, are stored
+RELABEL: Final = Path(__file__).resolve().parents[3] / "data" / "promotion" / "relabel" / "qq_group_ads.tsv"
 # konsheng's "advertising" list also holds insults, sexual words, officials' names and market
 # words (证监会, 崩盘); as positives they would teach the model that such words are ads. They are
 # left out by the first 16 hex digits of their UTF-8 SHA-256, so that this repository spells out
@@ -109,6 +112,26 @@ def chat_sources(split: Split) -> tuple[str, ...]:
     """The chat sources left out one at a time: the fixed four, then each written author present."""
     written = sorted({s for s in split.sources if s.startswith(promotion_authors.SOURCE_PREFIX)})
     return (*CHAT_SOURCES, *written)
+
+
+def relabelled(data_dir: Path, path: Path = RELABEL) -> dict[str, bool]:
+    """qq_group_ads texts (normalised) → ad by our definition, for rows relabelled `ad` or `not`.
+
+    A row is found by the first 16 hex digits of the sha256 of its raw text; `unclear` rows and
+    texts whose copies were relabelled differently are left out. Empty when the file is absent."""
+    if not path.is_file():
+        return {}
+    labels: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        key, _, row_label, *_ = [*line.split("\t"), "", ""]
+        labels[key] = row_label
+    raw = [r["text"] for r in read_jsonl(data_dir, "qq_group_ads")]
+    found: dict[str, set[bool]] = {}
+    for text, norm in zip(raw, normalized(raw), strict=True):
+        label = labels.get(hashlib.sha256(text.encode()).hexdigest()[:16], "")
+        if label in ("ad", "not"):
+            found.setdefault(norm, set()).add(label == "ad")
+    return {t: next(iter(v)) for t, v in found.items() if len(v) == 1}
 
 
 def _non_ads() -> Split:
