@@ -96,8 +96,9 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             f"Cues are searched only in messages that could reach {floor:g} (or the lowest threshold "
             "of the detector's rules, if higher) with every cue present; elsewhere the score is stage "
             "1's alone, below that floor either way, so no decision changes. On the bench's real "
-            "mix with ZJ-05's 0.7 the detector runs at 0.75–0.83× the speed of the n-grams alone "
-            "(~275–300k msgs/s on one core), at the card's threshold 0.63× (~230k). Weights float16."
+            "mix (`make bench`, classifiers) 1.4.0 with its first stage (gate.json) scans ~416k msgs/s "
+            "on one core at the card's threshold (~269k with normalisation); 1.3.0 measured ~275–300k "
+            "at ZJ-05's 0.7 then. Weights float16."
         ),
         splits=(
             "qq_group_ads is split 80/20 by a hash of the text (identical texts on one side); "
