@@ -16,7 +16,10 @@ from redline.training.promotion_data import EXCLUDED_TERM_DIGESTS, Split
 COMPARED_140: tuple[tuple[str, str, str, str], ...] = (
     ("1.3.0 (corpus of 20,188 rows at 1, no written authors)", "0.35 / 0.65 / 0.69 / 0.70 / – / – / –", "–",
      "0.05 % / 0.05 %; 0.879 / 0.840"),
-    ("0.1, 1 (shipped)", "0.43 / 0.45 / 0.78 / 0.82 / 0.86 / 0.87 / 0.88", "0.729", "0.16 % / 0.08 %; 0.934 / 0.917"),
+    ("0.1, 1 (chosen), before w23 joined", "0.43 / 0.45 / 0.78 / 0.82 / 0.86 / 0.87 / 0.88", "0.729",
+     "0.16 % / 0.08 %; 0.934 / 0.917"),
+    ("0.1, 1 with w23 (shipped; w23 itself left out: 0.94)", "0.44 / 0.49 / 0.80 / 0.82 / 0.87 / 0.89 / 0.89",
+     "0.744", "0.12 % / 0.09 %; 0.930 / 0.909"),
     ("0.03, 1", "0.44 / 0.49 / 0.77 / 0.82 / 0.87 / 0.88 / 0.89", "0.736", "0.22 % / 0.11 %; 0.923 / 0.889"),
     ("0.01, 1", "0.45 / 0.49 / 0.76 / 0.82 / 0.87 / 0.88 / 0.89", "0.735", "0.28 % / 0.15 %; 0.904 / 0.862"),
     ("0.03, 3", "0.44 / 0.49 / 0.77 / 0.82 / 0.88 / 0.89 / 0.89", "0.740", "0.29 % / 0.24 %; 0.926 / 0.895"),
@@ -65,9 +68,10 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             f"are not. Its dev split is never trained on. Its rows weigh {corpus_weight:g} each: they are "
             "~57,000 of ~64,000 chat rows, and at full weight the model learns work groups' ads and "
             "little else.\n"
-            "- `written:w20`, `written:w21`, `written:w22`: group chat written for Redline by three "
-            "authors who never saw any other source (`data/promotion`, see its DATASHEET.md): young "
-            "people's QQ groups; older adults' WeChat groups; comment sections and workplace groups. "
+            "- `written:w20` … `written:w23`: group chat written for Redline by four authors who never "
+            "saw any other source (`data/promotion`, see its DATASHEET.md): young people's QQ groups; "
+            "older adults' WeChat groups; comment sections and workplace groups; favours and the "
+            "soft-sell that imitates them. "
             "Ads, and messages that share an ad's cues without selling (prices, contacts, links, buying "
             f"talk, notices, trade words in games, work), weight {written_weight:g}; each author is a "
             "chat source of its own.\n"
@@ -117,14 +121,18 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             "left-out figures are somewhat optimistic for chat of a kind no one has read.\n\n"
             "Weights compared for 1.4.0: leave-one-source-out F1 (ADDetector4J / nonebot2 / "
             "conduct_pilot / corpus dev / w20 / w21 / w22, each at its own pooled threshold) and "
-            "their mean; and, on our corpus's dev split (never trained on), the share of rows that "
+            "their mean over these seven; and, on our corpus's dev split (never trained on), the share of rows that "
             "break no rule scored at or above 0.7 / 0.8 and the ads' recall there (ZJ-05 reads the "
             "model at such a threshold). The means differ by 0.011 at most, about the noise of the "
             "small sources (nonebot2's 30 ads move its F1 by ~0.03 each), while the false leads on "
-            "work chat differ threefold: the weights with the fewest (0.1, 1) were chosen, and ZJ-05 "
-            "reads the model at 0.8, where the ads' recall (0.917) is above 1.3.0's at 0.7 (0.879) "
-            "and its false leads on rows that break no rule (0.08 %) near 1.3.0's (0.05 %). The "
-            "written authors' figures took part in this choice of two weights.\n\n"
+            "work chat differ threefold: the weights with the fewest (0.1, 1) were chosen. A fourth "
+            "author (w23: favours, invitations and offers to help, and the soft-sell that imitates "
+            "them) then joined at those weights, after the card named friendly invitations as a "
+            "failure; every source's left-out F1 rose. Its brief quoted three such invitations seen "
+            "among the corpus dev split's false leads, so the dev split's figures for that kind are "
+            "somewhat optimistic since. ZJ-05 reads the model at 0.8, where the ads' recall (0.909) "
+            "is above 1.3.0's at 0.7 (0.879) and its false leads on rows that break no rule (0.09 %) "
+            "near 1.3.0's (0.05 %). The written authors' figures took part in these choices.\n\n"
             "| corpus weight, written weight | F1 | mean | corpus dev: no-rule rows flagged at 0.7 / 0.8; "
             f"ads' recall at 0.7 / 0.8 |\n|---|---|---|---|\n{compared_140}\n\n"
             "Recipes compared for 1.3.0 (leave-one-source-out F1, ADDetector4J / nonebot2 / "
@@ -153,7 +161,7 @@ def card(*, hasher: NgramHasher, sha: str, version: str, threshold: float, figs:
             "(cheat clients, configs, server slang) that no other source has.\n"
             "- The written authors' ads often invite contact without naming goods (有需要的找我, "
             "吱一声); the model learned some of that, and friendly invitations in work chat "
-            "(有空来找我喝茶, 谁有要捎的吱一声) can score above 0.8. With our corpus at weight 0.1, "
+            "(有空来找我喝茶, 谁有要捎的吱一声) scored above 0.8 before w23 joined (see above). With our corpus at weight 0.1, "
             "a message that breaks another rule (a gift, a bet) is read as an ad more often than by "
             "1.3.0 at the card's threshold; ZJ-05 reads 0.8.\n"
             "- Asking to be contacted (有事加我微信，私聊我也行) can still pass the card's threshold "
