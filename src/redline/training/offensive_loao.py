@@ -24,10 +24,10 @@ import numpy.typing as npt
 
 from redline.training.datasets import resolve_data_dir
 from redline.training.evaluation import figures, macro_f1
-from redline.training.linear import fit_linear
-from redline.training.offensive import HASHER, Split, _joined, domain_negatives, load_splits
-from redline.training.offensive_authors import AUTHORS_DIR, WrittenRow, read_written
+from redline.training.offensive import Split, _joined, domain_negatives, load_splits
+from redline.training.offensive_authors import AUTHORS_DIR, Written, WrittenRow, read_written
 from redline.training.offensive_choice import Judged, Scored, judge
+from redline.training.offensive_written import _fit, _row_weights
 
 C_GRID: Final = (10.0, 30.0)
 WEIGHTS: Final = (0.0, 1.0, 3.0, 10.0)  # of a written row against a COLD row; 0: 1.3.0's rows
@@ -51,10 +51,9 @@ def _say(line: str) -> None:
 def _fit_scores(base: Split, written: Sequence[WrittenRow], c: float, weight: float,
                 texts: list[str]) -> npt.NDArray[np.float64]:
     rows = list(written) if weight > 0 else []
-    fit_texts = base.texts + [r.text for r in rows]
-    labels = np.r_[base.labels, np.array([r.offensive for r in rows], dtype=bool)]
-    weights = np.r_[np.ones(len(base.texts)), np.full(len(rows), weight)]
-    scores: npt.NDArray[np.float64] = fit_linear(HASHER, fit_texts, labels, c=c, sample_weight=weights).scores(texts)
+    extra = Split(Written.texts(rows), Written.labels(rows))
+    model = _fit(_joined(base, extra), c, _row_weights(len(base.texts), len(rows), weight))
+    scores: npt.NDArray[np.float64] = model.scores(texts)
     return scores
 
 
