@@ -55,6 +55,8 @@ _FIXED_ZH: Final = {  # whole parts
     "bracketed level": "括号中的密级",
     "marking": "涉密提示语",
     "密级 field": "“密级”栏",
+    # clf.conduct's alongside leads (detectors/classifiers/conduct_alongside.py)
+    "second category beside a lead in another": "该消息已有其他类别的线索，此为同一消息的第二个类别（阈值按规则设定的比例降低）",
 }
 _TERM: Final = re.compile(r"^term (?P<term>.+?)(?P<form> \((?:pinyin|initials)\))?(?P<stutter> \(repeated characters\))?$")
 _FORM_ZH: Final = {" (pinyin)": "的拼音或拼音混写", " (initials)": "的拼音首字母"}

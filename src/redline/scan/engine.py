@@ -47,11 +47,12 @@ def detect_columns(detectors: Iterable[TextDetector], batch: NormalizedBatch) ->
 
 def reconcile(plan: ScanPlan, batch: NormalizedBatch, parts: list[HitColumns]) -> list[HitColumns]:
     """Let detectors that judge other detectors' hits (a model's veto of a weak rule hit, a
-    model lead dropped where a rule already caught the message) see the batch's hits once."""
+    model lead dropped where a rule already caught the message) see the batch's hits once; the
+    batch itself too, for what normalisation took out (a clause's punctuation)."""
     for detector in plan.detectors:
         judge = getattr(detector, "reconcile_columns", None)
         if judge is not None:
-            parts = judge(batch.texts, parts, plan.rules)
+            parts = judge(batch.texts, parts, plan.rules, batch)
     return parts
 
 

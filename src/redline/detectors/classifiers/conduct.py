@@ -8,6 +8,9 @@ A pack names it per rule, with the category the rule is about:
                     veto: {below: 0.02, hits_under: 0.9}}    # only vetoes this rule's weak hits
     - clf.conduct: {category: gambling,
                     veto: {rules: ["*"], below: 0.02}}       # leads, and vetoes every gambling rule's
+    - clf.conduct: {category: conduct,
+                    alongside: {share: 0.02}}                # leads, and at 0.02 × its threshold
+                                                             # beside another category's lead
 
 Rules stay first. After every detector has run, the engine gives this detector the batch's
 hits (`reconcile_columns`): a lead of the model is dropped where a rule of the same category
@@ -17,7 +20,8 @@ the message is benign in that category (score under `below`; with `over: max`, i
 category); `veto.rules` may name other rules (or "*": every rule filing under the category)
 whose weak hits it judges. Each lead's `why` gives the
 model's version, score, threshold and the n-grams that drove the score; its span is the
-strongest of them. A message of courtesy formulas only (恭喜发财, 谢谢老板, 站长辛苦了) gets no lead.
+strongest of them. Last, `alongside` leads name a second breach of a message already led in
+another category (conduct_alongside.py). A message of courtesy formulas only (恭喜发财, 谢谢老板, 站长辛苦了) gets no lead.
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
 from redline.detectors.classifiers import conduct_files
+from redline.detectors.classifiers.conduct_alongside import (
+    SECOND_NOTE,
+    Scored,
+    Second,
+    as_columns,
+    second_leads,
+)
 from redline.detectors.classifiers.conduct_files import ConductModel
 from redline.detectors.classifiers.courtesy import courtesy_only
 from redline.detectors.classifiers.grams import Rows
@@ -44,6 +55,7 @@ from redline.vocab import CONDUCT_CATEGORIES as CATEGORIES
 
 if TYPE_CHECKING:
     from redline.rules.plan import RuleRef
+    from redline.text.normalize import NormalizedBatch
 
 DETECTOR: Final = conduct_files.DETECTOR
 
@@ -62,6 +74,15 @@ class VetoConfig(BaseModel):
     over: Literal["category", "max"] = "category"
 
 
+class AlongsideConfig(BaseModel):
+    """A second category beside another category's lead (conduct_alongside.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    share: float = Field(gt=0.0, le=1.0)  # of the rule's lead threshold
+    clauses: bool = False  # also read each clause alone
+
+
 class ConductConfig(BaseModel):
     """A `when:` entry: `clf.conduct: {category: gifts, threshold: 0.4, leads: true, veto: {...}}`."""
 
@@ -77,6 +98,9 @@ class ConductConfig(BaseModel):
     # phrases that say the act is absent (gambling: 不来钱, 纯娱乐): no lead on a message holding one
     unless: tuple[str, ...] = ()
     veto: VetoConfig | None = None
+    # a second category (conduct_alongside.py): a lead at a share of the lead threshold, only
+    # on a message that already has a lead in another category
+    alongside: AlongsideConfig | None = None
 
     @field_validator("category")
     @classmethod
@@ -119,6 +143,10 @@ class ConductDetector:
     leads: tuple[_Lead, ...]
     vetoes: tuple[_Veto, ...]
     lead_rules: Mapping[str, str] = field(default_factory=dict)  # lead label → category
+    seconds: tuple[Second, ...] = ()  # the alongside triggers (conduct_alongside.py)
+    # the last scanned batch's texts, rows and scores, read again by the alongside leads (the
+    # engine reconciles the batch it just scanned; another batch's texts are not reused)
+    _scored: dict[str, tuple[Sequence[str], Scored]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def version(self) -> str:
@@ -127,14 +155,18 @@ class ConductDetector:
 
     def scan(self, texts: Sequence[str]) -> list[Hit]:
         """A hit per (message, lead trigger) whose category score reaches the trigger's threshold."""
+        self._scored.clear()
         if not self.leads or not len(texts):
             return []
         model = self.loaded.model
         rows = model.passing(texts)
         rows = rows[~courtesy_only([texts[i] for i in rows.tolist()])]  # no act to read (courtesy.py)
+        # the batch's shared n-gram hashes (grams.py)
+        scores = model.full_scores(Rows(texts, rows)) if rows.size else np.zeros((0, len(model.categories)))
+        if self.seconds:
+            self._scored["last"] = (texts, (rows, scores))
         if not rows.size:
             return []
-        scores = model.full_scores(Rows(texts, rows))  # the batch's shared n-gram hashes (grams.py)
         found: list[tuple[int, _Lead, float]] = []
         for lead in self.leads:
             for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
@@ -152,20 +184,31 @@ class ConductDetector:
         hits.sort(key=lambda h: (h.row, h.label))
         return _not_in_notices(texts, hits, {lead.label for lead in self.leads if lead.notices})
 
-    def _hit(self, text: str, row: int, lead: _Lead, score: float, evidence: Evidence) -> Hit:
+    def _hit(self, text: str, row: int, lead: _Lead | Second, score: float, evidence: Evidence) -> Hit:
         start, end = evidence.main
         grams = "、".join(f"“{text[s:e]}”" for s, e, _ in evidence.spans)
+        beside = f"; {SECOND_NOTE}" if isinstance(lead, Second) else ""
         why = (f"model {DETECTOR} v{self.version}: {self.loaded.model.categories[lead.column]} score "
-               f"{score:.3f} ≥ threshold {lead.threshold:.3f}; evidence n-grams {grams}")
+               f"{score:.3f} ≥ threshold {lead.threshold:.3f}{beside}; evidence n-grams {grams}")
         return Hit(row, DETECTOR, lead.label, start, end, score, why)
 
     def reconcile_columns(self, texts: Sequence[str], parts: list[HitColumns],
-                          rules: Mapping[str, RuleRef]) -> list[HitColumns]:
-        """Drop own leads where a rule of the same category hit; drop vetoed weak rule hits."""
+                          rules: Mapping[str, RuleRef], batch: NormalizedBatch | None = None) -> list[HitColumns]:
+        """Drop vetoed weak rule hits and own leads where a rule of the same category hit; then
+        add the alongside leads (a second category beside a lead)."""
         if self.vetoes:
             parts = self._apply_vetoes(texts, parts, rules)
-        if not self.leads:
+        if self.leads:
+            parts = self._drop_caught(parts, rules)
+        if not self.seconds:
             return parts
+        last = self._scored.get("last")
+        scored = last[1] if last is not None and last[0] is texts else None
+        hits = second_leads(self.loaded.model, self.seconds, texts, parts, rules, self._hit, batch, scored)
+        hits = _not_in_notices(texts, hits, {s.label for s in self.seconds if s.notices})
+        return [*parts, as_columns(DETECTOR, hits)] if hits else parts
+
+    def _drop_caught(self, parts: list[HitColumns], rules: Mapping[str, RuleRef]) -> list[HitColumns]:
         caught: set[tuple[int, str]] = set()
         for part in parts:
             if part.detector == DETECTOR or not len(part):
@@ -255,6 +298,7 @@ class ConductClassifier:
         loaded = conduct_files.active(version=ctx.params.get("conduct_model_version"))
         categories = loaded.model.categories
         leads: list[_Lead] = []
+        seconds: list[Second] = []
         vetoes: list[_Veto] = []
         for trigger in triggers:
             config = trigger.config
@@ -263,10 +307,15 @@ class ConductClassifier:
             column = categories.index(config.category)
             if config.leads:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
+                unless = tuple(normalize_text(u) for u in config.unless)
                 leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices,
-                                   config.official_prose, tuple(normalize_text(u) for u in config.unless)))
+                                   config.official_prose, unless))
+                if config.alongside is not None:
+                    seconds.append(Second(trigger.label, config.category, column,
+                                          float(threshold) * config.alongside.share, config.notices,
+                                          config.official_prose, unless, config.alongside.clauses))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
                                     config.veto.below, config.veto.hits_under, config.veto.over))
         return ConductDetector(loaded, tuple(leads), tuple(vetoes),
-                               {lead.label: categories[lead.column] for lead in leads})
+                               {lead.label: categories[lead.column] for lead in leads}, tuple(seconds))
