@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from redline.detectors.classifiers import conduct_files
+from redline.detectors.classifiers import conduct_alongside, conduct_files
 from redline.detectors.classifiers.conduct_alongside import SECOND_NOTE
 from redline.rules.compile import compile_plan
 from redline.rules.load import load_packs, shipped_pack_paths
@@ -49,6 +49,8 @@ SMALLEST: float = 0.001
 SHARES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
 PRECISION = 0.75
 MIN_RIGHT = 3
+_OWN = re.compile(r"clf\.conduct: \{category: ([a-z_]+), threshold: ([\d.]+)")
+_SHIPPED = re.compile(r", alongside: \{[^}]*\}")  # the pack's own settings, replaced by the study's
 _LEAD = re.compile(r"(clf\.conduct: \{category: [a-z_]+)(?![^}]*leads: false)")
 
 
@@ -85,19 +87,24 @@ class Screened:
 
 def screen(texts: Sequence[str], labels: Sequence[Sequence[str]], clauses: bool) -> Screened:
     """The full screen at the smallest share, findings split into ordinary and alongside."""
+    conduct_alongside.READ_EVERY_CLAUSE = clauses  # each lead's highest score, whole or clause
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for path in shipped_pack_paths():
             if path.stem == "conduct-model":
                 copy = Path(tmp) / path.name
-                copy.write_text(_LEAD.sub(rf"\1, alongside: {{share: {SMALLEST}, clauses: {str(clauses).lower()}}}", path.read_text(encoding="utf-8")),
+                copy.write_text(_LEAD.sub(rf"\1, alongside: {{share: {SMALLEST}, clauses: {str(clauses).lower()}}}",
+                                          _SHIPPED.sub("", path.read_text(encoding="utf-8"))),
                                 encoding="utf-8")
                 path = copy
             paths.append(path)
         loaded = load_packs(paths)
         assert not loaded.errors, loaded.errors
         plan = compile_plan(loaded.packs)
-    thresholds = conduct_files.active().thresholds
+    thresholds = dict(conduct_files.active().thresholds)
+    # a rule's own `threshold:` (CM-11's) is what its share multiplies
+    thresholds.update({c: float(t) for c, t in _OWN.findall(
+        next(p for p in shipped_pack_paths() if p.stem == "conduct-model").read_text(encoding="utf-8"))})
     n, k = len(texts), len(CATEGORIES)
     base = np.zeros((n, k), dtype=bool)
     ratio = np.zeros((n, k))

@@ -173,3 +173,22 @@ def test_the_scans_scores_are_reused_and_equal_a_fresh_reading(tmp_path: Path, t
     leads = [[h for p in r if p.detector == "clf.conduct" for h in p.to_hits()] for r in (reused, fresh)]
     assert leads[0] == leads[1]
     assert [h.row for h in leads[0]] == [0]
+
+
+def _reference_cuts(text: str, original: str, starts: list[int], ends: list[int]) -> list[int]:
+    """Cut where the original between two kept characters holds a mark (one row, by hand)."""
+    marks = set("，,。；;！!？?、 \t\n\r\u3000")
+    return [i for i in range(1, len(text)) if any(c in marks for c in original[ends[i - 1]:starts[i]])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="上班喝酒随礼所长a1 ，。！？、\n\u200b", min_size=0, max_size=14), min_size=1, max_size=5))
+def test_vectorised_cuts_equal_a_row_by_row_reading(raw: list[str]) -> None:
+    batch = normalize_batch(raw)
+    if batch.src_starts is None:
+        return  # nothing dropped: the marks are still in the texts
+    rows = list(range(len(raw)))
+    got = conduct_alongside._cuts(batch, batch.src_starts, rows)
+    for row in rows:
+        om = batch.offsets(row)
+        assert got[row] == _reference_cuts(batch.texts[row], raw[row], om.starts.tolist(), om.ends.tolist())

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from redline.detectors.classifiers.multilabel import MultiLabelModel
     from redline.rules.plan import RuleRef
     from redline.text.normalize import NormalizedBatch
-    from redline.text.offsets import OffsetMap
 
 
 # the part of a lead's `why` that says it stands beside another category's lead (why_zh.py)
@@ -65,7 +64,9 @@ class Second:
 MakeHit = Callable[[str, int, Second, float, "Evidence"], Hit]
 
 _CLAUSE: Final = re.compile(r"[^，,。；;！!？?、\s]+")
-_MARK: Final = re.compile(r"[，,。；;！!？?、\s]")
+_IS_MARK: Final = np.zeros(0x10000, dtype=bool)  # a lookup by code point (every mark is in the BMP)
+_IS_MARK[[ord(c) for c in "，,。；;！!？?、 \t\n\r\u3000"]] = True
+READ_EVERY_CLAUSE: bool = False  # bench.alongside_study: every clause read, not only where needed
 MIN_CLAUSE: Final = 4  # characters: shorter pieces (好的, 收到) say too little to score alone
 
 
@@ -76,13 +77,19 @@ def clauses(texts: Sequence[str], rows: Sequence[int],
 
     Normalisation drops punctuation, so with the batch at hand a clause ends where the original
     text between two kept characters holds a mark; without it, at the marks left in `texts`."""
+    # with an identity map (nothing dropped) the marks are still in `texts`
+    cuts = _cuts(batch, batch.src_starts, rows) if batch is not None and batch.src_starts is not None else None
     out: list[str] = []
     owner: list[int] = []
     start: list[int] = []
     for i, row in enumerate(rows):
         text = texts[row]
-        bounds = _bounds(text, batch.originals[row], batch.offsets(row)) if batch is not None else [
-            (m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+        if cuts is not None:
+            if not cuts[i]:
+                continue  # one clause: the whole message is it
+            bounds = list(itertools.pairwise([0, *cuts[i], len(text)]))
+        else:
+            bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
         found = [(a, b) for a, b in bounds if b - a >= MIN_CLAUSE]
         if len(found) < 2 and (not found or found[0] == (0, len(text))):
             continue
@@ -93,24 +100,39 @@ def clauses(texts: Sequence[str], rows: Sequence[int],
     return out, owner, start
 
 
-def _bounds(text: str, original: str, offsets: OffsetMap) -> list[tuple[int, int]]:
-    """Clause spans of a normalised text: cut where the original between two kept characters
-    holds a punctuation mark or a space."""
-    ends, starts = offsets.ends.tolist(), offsets.starts.tolist()
-    cuts = [0, *(i for i in range(1, len(text))
-                 if ends[i - 1] < starts[i] and _MARK.search(original, ends[i - 1], starts[i])), len(text)]
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+def _cuts(batch: NormalizedBatch, src_starts: npt.NDArray[np.int64], rows: Sequence[int]) -> list[list[int]]:
+    """Per row, the normalised positions where a clause starts after a mark normalisation
+    dropped: one vectorised pass over the rows' characters (prefix sums of the marks in the
+    original join)."""
+    joined = batch.texts.joined
+    codes = np.frombuffer("\0".join(batch.originals).encode("utf-32-le"), dtype=np.uint32)
+    prefix = np.concatenate([[0], np.cumsum(_IS_MARK[np.minimum(codes, len(_IS_MARK) - 1)])])
+    idx = np.asarray(rows, dtype=np.int64)
+    lo, hi = joined.row_starts[idx], joined.row_ends[idx]
+    counts = np.maximum(hi - lo - 1, 0)  # the positions 1..len-1 of each row
+    owner = np.repeat(np.arange(len(idx)), counts)
+    pos = np.repeat(lo + 1, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    ends = src_starts + 1 if batch.src_ends is None else batch.src_ends
+    cut = prefix[src_starts[pos]] - prefix[ends[pos - 1]] > 0
+    out: list[list[int]] = [[] for _ in idx]
+    for i, p in zip(owner[cut].tolist(), (pos[cut] - lo[owner[cut]]).tolist(), strict=True):
+        out[i].append(p)
+    return out
 
 
-def led_categories(parts: Sequence[HitColumns], rules: Mapping[str, RuleRef]) -> dict[int, set[str]]:
-    """The categories each row already has a lead in, over every detector's hits."""
-    led: dict[int, set[str]] = {}
+def led_categories(n: int, parts: Sequence[HitColumns], rules: Mapping[str, RuleRef],
+                   categories: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """(n, C + 1): whether each row already has a lead in each of `categories`; the last
+    column, in any other category (political, governance, …)."""
+    led = np.zeros((n, len(categories) + 1), dtype=bool)
+    column = {c: i for i, c in enumerate(categories)}
     for part in parts:
         if not len(part):
             continue
-        cats = [rules[lb].category if lb in rules else "" for lb in part.labels]
-        for row, lid in zip(part.rows.tolist(), part.label_ids.tolist(), strict=True):
-            led.setdefault(row, set()).add(cats[lid])
+        cats = np.array([column.get(rules[lb].category, len(categories)) if lb in rules else -1
+                         for lb in part.labels], dtype=np.int64)[part.label_ids]
+        known = cats >= 0  # a label of no rule files under no category
+        led[part.rows[known], cats[known]] = True
     return led
 
 
@@ -123,50 +145,64 @@ def second_leads(model: MultiLabelModel, seconds: Sequence[Second], texts: Seque
                  batch: NormalizedBatch | None = None, scored: Scored | None = None) -> list[Hit]:
     """The alongside leads of a batch: rows led in another category that the model's first
     stage passes, at the scores the scan gave them (`scored`; else scored here)."""
-    led = led_categories(parts, rules)
-    wanted = {s.category for s in seconds}
-    rows = np.array(sorted(r for r, cats in led.items() if any(
-        c not in cats and cats - {c, ""} for c in wanted)), dtype=np.int64)
+    led = led_categories(len(texts), parts, rules, model.categories)
+    mine = np.array([model.categories.index(s.category) for s in seconds], dtype=np.int64)
+    # open[j, s]: row j has a lead in another category than second s's, and none in s's
+    open_ = ~led[:, mine] & (led.sum(axis=1, keepdims=True) > led[:, mine])
+    rows = np.flatnonzero(open_.any(axis=1))
+    open_ = open_[rows]
     if not rows.size:
         return []
     if scored is None:
-        rows = rows[model.passing([texts[i] for i in rows.tolist()])]
+        keep = model.passing([texts[i] for i in rows.tolist()])
+        rows, open_ = rows[keep], open_[keep]
         scores = model.full_scores([texts[i] for i in rows.tolist()])
     else:  # the scan's scores: no second pass of the model over the batch
         at = np.searchsorted(scored[0], rows)
         inside = (at < len(scored[0])) & (scored[0][np.minimum(at, len(scored[0]) - 1)] == rows)
-        rows, scores = rows[inside], scored[1][at[inside]]
+        rows, open_, scores = rows[inside], open_[inside], scored[1][at[inside]]
     if not rows.size:
         return []
-    best = np.full(scores.shape, -1, dtype=np.int64)  # the clause a score comes from; -1: the whole
-    by_clause = np.array([s.column for s in seconds if s.clauses], dtype=np.int64)
-    pieces, owner, starts = clauses(texts, rows.tolist(), batch) if by_clause.size else ([], [], [])
+    columns = np.array([s.column for s in seconds], dtype=np.int64)
+    bounds = np.array([s.threshold for s in seconds])
+    whole = open_ & (scores[:, columns] >= bounds)
+    best = np.full(whole.shape, -1, dtype=np.int64)  # the clause a second's score comes from; -1: the whole
+    # clauses are read where the whole message falls short (a study reads them everywhere, to
+    # know each lead's highest score)
+    reread = open_ & np.array([s.clauses for s in seconds], dtype=bool) & (READ_EVERY_CLAUSE | ~whole)
+    at = np.flatnonzero(reread.any(axis=1))
+    pieces, owner, starts = clauses(texts, rows[at].tolist(), batch) if at.size else ([], [], [])
+    found = whole.copy()
     if pieces:
-        piece_scores = model.full_scores(pieces)[:, by_clause]
-        for c, i in enumerate(owner):
-            better = piece_scores[c] > scores[i, by_clause]
-            scores[i, by_clause[better]] = piece_scores[c, better]
-            best[i, by_clause[better]] = c
-    found: list[tuple[int, Second, float, int]] = []
-    for second in seconds:
-        for j in np.flatnonzero(scores[:, second.column] >= second.threshold).tolist():
-            row = int(rows[j])
-            cats = led[row]
-            if second.category in cats or not cats - {second.category, ""}:
-                continue  # already led in this category, or no other category to stand beside
-            if not any(phrase in texts[row] for phrase in second.unless):
-                found.append((row, second, float(scores[j, second.column]), int(best[j, second.column])))
-    prose = official_rows(texts, np.unique([f[0] for f in found if not f[1].official_prose]))
-    found = [f for f in found if f[1].official_prose or not prose[f[0]]]
-    hits = []
-    for row, second, score, clause in found:
-        if clause < 0:
-            ev = model.evidence_rows(texts, [row], [second.column])[0]
-        else:  # the clause's evidence, placed in the whole message
-            shift = starts[clause]
-            ev = model.evidence_rows(pieces, [clause], [second.column])[0]
-            ev = Evidence(tuple((s + shift, e + shift, w) for s, e, w in ev.spans))
-        hits.append(make_hit(texts[row], row, second, score, ev))
+        piece_rows = at[np.array(owner, dtype=np.int64)]
+        piece_scores = np.where(reread[piece_rows], model.full_scores(pieces)[:, columns], -1.0)
+        top = np.full(whole.shape, -1.0)
+        np.maximum.at(top, piece_rows, piece_scores)
+        # the clause holding each row's top score (the last such clause, when two tie)
+        holder = np.nonzero((piece_scores >= 0) & (piece_scores == top[piece_rows]))
+        best[piece_rows[holder[0]], holder[1]] = holder[0]
+        wins = (best >= 0) & (top >= bounds) & (top > scores[:, columns])
+        best[~wins] = -1
+        scores[:, columns] = np.where(wins, top, scores[:, columns])
+        found |= wins & (top >= bounds)
+    picked: list[tuple[int, Second, float, int]] = []
+    for j, k in zip(*np.nonzero(found), strict=True):
+        second, row = seconds[int(k)], int(rows[j])
+        if not any(phrase in texts[row] for phrase in second.unless):
+            picked.append((row, second, float(scores[j, second.column]), int(best[j, k])))
+    prose = official_rows(texts, np.unique([f[0] for f in picked if not f[1].official_prose]))
+    picked = [f for f in picked if f[1].official_prose or not prose[f[0]]]
+    # evidence in two batched passes: whole messages, then clauses (placed in their message)
+    in_whole = [f for f in picked if f[3] < 0]
+    in_clause = [f for f in picked if f[3] >= 0]
+    evidence = model.evidence_rows(texts, [f[0] for f in in_whole], [f[1].column for f in in_whole])
+    hits = [make_hit(texts[row], row, second, score, ev)
+            for (row, second, score, _), ev in zip(in_whole, evidence, strict=True)]
+    evidence = model.evidence_rows(pieces, [f[3] for f in in_clause], [f[1].column for f in in_clause])
+    for (row, second, score, clause), ev in zip(in_clause, evidence, strict=True):
+        shift = starts[clause]
+        hits.append(make_hit(texts[row], row, second, score,
+                             Evidence(tuple((s + shift, e + shift, w) for s, e, w in ev.spans))))
     return hits
 
 
