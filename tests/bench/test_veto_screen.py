@@ -10,7 +10,7 @@ from bench.veto_screen import collect, conduct_of, shipped_scores
 from bench.veto_sim import NEVER, Flat, Veto, apply
 
 from redline.cli.packs import load_built
-from redline.detectors.classifiers.conduct import _Veto
+from redline.detectors.classifiers.conduct import ConductDetector, _Veto
 from redline.rules.examples import example_cases
 from redline.rules.plan import ScanPlan
 from redline.scan.engine import scan_batch
@@ -24,8 +24,12 @@ EXTRA = ["中秋节工会发购物卡，每人一张，到办公室领", "收到
 
 @pytest.fixture(scope="module")
 def built() -> tuple[ScanPlan, list[str]]:
+    """The shipped plan without its alongside leads (second categories beside a lead): the veto
+    study simulates vetoes and leads, and an alongside lead never gives a message a lead."""
     b = load_built("all", None, with_example_terms=True)
-    return b.plan, [t for _, _, t, _ in example_cases(b.packset)] + EXTRA
+    plan = replace(b.plan, detectors=tuple(replace(d, seconds=()) if isinstance(d, ConductDetector) else d
+                                           for d in b.plan.detectors))
+    return plan, [t for _, _, t, _ in example_cases(b.packset)] + EXTRA
 
 
 def _engine_rules(plan: ScanPlan, texts: list[str]) -> list[set[str]]:

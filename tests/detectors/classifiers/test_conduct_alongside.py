@@ -192,3 +192,12 @@ def test_vectorised_cuts_equal_a_row_by_row_reading(raw: list[str]) -> None:
     for row in rows:
         om = batch.offsets(row)
         assert got[row] == _reference_cuts(batch.texts[row], raw[row], om.starts.tolist(), om.ends.tolist())
+
+
+def test_a_batch_the_first_stage_passes_nothing_of_gets_no_alongside_lead(tmp_path: Path, threshold: float) -> None:
+    """A rule's hit on a message the model's first stage never passes: nothing to stand beside."""
+    plan = _plan(tmp_path, f", threshold: {threshold}, alongside: {{share: 0.01}}")
+    short = "随礼"  # the regex rule hits; too short for the model
+    detector = next(d for d in plan.detectors if isinstance(d, ConductDetector))
+    assert not detector.loaded.model.passing(list(normalize_batch([short]).texts)).size
+    assert _rules(plan, [short])[short] == {"TA-01"}

@@ -35,6 +35,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.contracts import BuildContext, Hit, HitColumns, Trigger
+from redline.detectors.absent_acts import CHECKS, act_absent
 from redline.detectors.classifiers import conduct_files
 from redline.detectors.classifiers.conduct_alongside import (
     SECOND_NOTE,
@@ -97,6 +98,8 @@ class ConductConfig(BaseModel):
     official_prose: bool = False  # leads on official prose too (register.py)
     # phrases that say the act is absent (gambling: 不来钱, 纯娱乐): no lead on a message holding one
     unless: tuple[str, ...] = ()
+    # checks that the message's content shows the act absent (absent_acts.py: bill_split)
+    unless_checks: tuple[str, ...] = ()
     veto: VetoConfig | None = None
     # a second category (conduct_alongside.py): a lead at a share of the lead threshold, only
     # on a message that already has a lead in another category
@@ -109,6 +112,14 @@ class ConductConfig(BaseModel):
             raise ValueError(f"clf.conduct has no category {value!r}; one of: {', '.join(CATEGORIES)}")
         return value
 
+    @field_validator("unless_checks")
+    @classmethod
+    def _checks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if v not in CHECKS]
+        if unknown:
+            raise ValueError(f"unknown unless_checks {unknown}; one of: {', '.join(CHECKS)}")
+        return value
+
 
 @dataclass(frozen=True, slots=True)
 class _Lead:
@@ -119,6 +130,7 @@ class _Lead:
     notices: bool = True
     official_prose: bool = False
     unless: tuple[str, ...] = ()  # normalised
+    checks: tuple[str, ...] = ()  # absent_acts.CHECKS names
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +183,7 @@ class ConductDetector:
         for lead in self.leads:
             for j in np.flatnonzero(scores[:, lead.column] >= lead.threshold).tolist():
                 row = int(rows[j])
-                if not any(phrase in texts[row] for phrase in lead.unless):  # the pack says the act is absent
+                if not act_absent(texts[row], lead.unless, lead.checks):  # the pack says the act is absent
                     found.append((row, lead, float(scores[j, lead.column])))
         # official prose is a row's register: judged before any evidence is ranked
         prose = official_rows(texts, np.unique([row for row, lead, _ in found if not lead.official_prose]))
@@ -309,11 +321,12 @@ class ConductClassifier:
                 threshold = config.threshold if config.threshold is not None else loaded.thresholds[config.category]
                 unless = tuple(normalize_text(u) for u in config.unless)
                 leads.append(_Lead(trigger.label, trigger.rule_id, column, float(threshold), config.notices,
-                                   config.official_prose, unless))
+                                   config.official_prose, unless, config.unless_checks))
                 if config.alongside is not None:
                     seconds.append(Second(trigger.label, config.category, column,
                                           float(threshold) * config.alongside.share, config.notices,
-                                          config.official_prose, unless, config.alongside.clauses))
+                                          config.official_prose, unless, config.alongside.clauses,
+                                          config.unless_checks))
             if config.veto is not None:
                 vetoes.append(_Veto(frozenset(config.veto.rules or (trigger.rule_id,)), config.category, column,
                                     config.veto.below, config.veto.hits_under, config.veto.over))

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.contracts import Hit, HitColumns
+from redline.detectors.absent_acts import act_absent
 from redline.detectors.classifiers.multilabel import Evidence
 from redline.detectors.register import official_rows
 
@@ -58,6 +59,7 @@ class Second:
     official_prose: bool
     unless: tuple[str, ...]  # normalised
     clauses: bool = False  # also read each clause alone (see the module's note)
+    checks: tuple[str, ...] = ()  # absent_acts.CHECKS names
 
 
 # (text, row, second, score, evidence) -> the lead's hit, as the detector words it
@@ -76,7 +78,8 @@ def clauses(texts: Sequence[str], rows: Sequence[int],
     and where each starts in its (normalised) message. A message of one clause has none.
 
     Normalisation drops punctuation, so with the batch at hand a clause ends where the original
-    text between two kept characters holds a mark; without it, at the marks left in `texts`."""
+    text between two kept characters holds a mark; without it, at the marks left in `texts`. A
+    mark normalisation keeps (a comma between digits) stays inside its clause."""
     # with an identity map (nothing dropped) the marks are still in `texts`
     cuts = _cuts(batch, batch.src_starts, rows) if batch is not None and batch.src_starts is not None else None
     out: list[str] = []
@@ -157,6 +160,8 @@ def second_leads(model: MultiLabelModel, seconds: Sequence[Second], texts: Seque
         keep = model.passing([texts[i] for i in rows.tolist()])
         rows, open_ = rows[keep], open_[keep]
         scores = model.full_scores([texts[i] for i in rows.tolist()])
+    elif not scored[0].size:
+        return []  # the scan passed no row of the batch to the model
     else:  # the scan's scores: no second pass of the model over the batch
         at = np.searchsorted(scored[0], rows)
         inside = (at < len(scored[0])) & (scored[0][np.minimum(at, len(scored[0]) - 1)] == rows)
@@ -188,7 +193,7 @@ def second_leads(model: MultiLabelModel, seconds: Sequence[Second], texts: Seque
     picked: list[tuple[int, Second, float, int]] = []
     for j, k in zip(*np.nonzero(found), strict=True):
         second, row = seconds[int(k)], int(rows[j])
-        if not any(phrase in texts[row] for phrase in second.unless):
+        if not act_absent(texts[row], second.unless, second.checks):
             picked.append((row, second, float(scores[j, second.column]), int(best[j, k])))
     prose = official_rows(texts, np.unique([f[0] for f in picked if not f[1].official_prose]))
     picked = [f for f in picked if f[1].official_prose or not prose[f[0]]]
