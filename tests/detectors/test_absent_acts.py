@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from redline.detectors.absent_acts import CHECKS, act_absent, bill_split, chinese_number
+from redline.detectors.absent_acts import (
+    CHECKS,
+    act_absent,
+    bill_split,
+    chinese_number,
+    interim_before_issue,
+)
 from redline.detectors.classifiers.conduct import ConductConfig
 from redline.rules.compile import compile_plan
 from redline.rules.load import load_packs, shipped_pack_paths
@@ -37,6 +43,20 @@ def test_bill_split(text: str, split: bool) -> None:
     assert bill_split(normalize_text(text)) is split
 
 
+@pytest.mark.parametrize(("text", "interim"), [
+    ("省里还没下文件，先按老办法执行", True),
+    ("文件还没正式印发，暂按去年的标准报", True),
+    ("市里还没出台细则，等正式文件再说，先按原来的流程走", True),
+    ("还没正式发文，这个稿子先别外传", False),  # a draft kept from outsiders: shared
+    ("省上还没发文，我先把征求意见稿发群里大家看看", False),
+    ("名单还没公布，我先发给你们看看，先按这个准备", False),
+    ("还没印发，先按照片上的执行", False),  # a photo of the unreleased paper
+    ("文件还没下来，大家再等等", False),  # nothing to do meanwhile: not this check's kind
+])
+def test_interim_before_issue(text: str, interim: bool) -> None:
+    assert interim_before_issue(normalize_text(text)) is interim
+
+
 def test_unknown_checks_are_schema_errors() -> None:
     assert "bill_split" in CHECKS
     assert act_absent("纯娱乐", ("纯娱乐",), ())
@@ -44,10 +64,13 @@ def test_unknown_checks_are_schema_errors() -> None:
         ConductConfig.model_validate({"category": "gambling", "unless_checks": ["no_such_check"]})
 
 
-def test_the_shipped_gambling_model_rule_leaves_an_even_split_alone() -> None:
+def test_the_shipped_model_rules_leave_an_even_split_and_an_interim_instruction_alone() -> None:
     loaded = load_packs(shipped_pack_paths())
     plan = compile_plan(loaded.packs)
-    texts = ["昨晚吃饭一共360，6个人每人60，转我", "昨晚一共输了360，老张赢了，每人转他60"]
+    texts = ["昨晚吃饭一共360，6个人每人60，转我", "昨晚一共输了360，老张赢了，每人转他60",
+             "省里还没下文件，先按老办法执行", "还没正式发文，这个稿子先别外传"]
     rules = {(f.subject_id, f.rule_id) for f in scan_batch(plan, texts)}
     assert ("0", "CM-07") not in rules
     assert ("1", "CM-07") in rules
+    assert ("2", "CM-01") not in rules  # the model alone would lead in secrets
+    assert any(sid == "3" and rule in {"CM-01", "ZJ-02", "TJ-07"} for sid, rule in rules)

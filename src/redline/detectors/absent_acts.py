@@ -61,9 +61,24 @@ def bill_split(text: str) -> bool:
     return abs(t / n - e) <= max(1.0, 0.02 * e)  # rounded up to the yuan, or to the cent
 
 
-CHECKS: Final[Mapping[str, Callable[[str], bool]]] = {"bill_split": bill_split}
 
 
 def act_absent(text: str, phrases: tuple[str, ...], checks: tuple[str, ...]) -> bool:
     """Whether the message says the act is absent: an `unless` phrase, or a named check."""
     return any(phrase in text for phrase in phrases) or any(CHECKS[name](text) for name in checks)
+
+
+_NOT_ISSUED: Final = re.compile(r"(?:还没|尚未|还未|没有?)(?:正式)?(?:发文|下文|印发|出文|下发文件|下文件|出台|公布)")
+_MEANWHILE: Final = re.compile(r"先按|先照|先用|暂按|暂时按|按原来|按原|按老|照老|等文件|等正式|等通知|以正式文件为准|以文件为准")
+# what could be leaked: a draft, a list, a photo, an attachment, or a word of keeping it in
+_LEAKABLE: Final = re.compile(r"稿|名单|截图|照片|拍|附件|清单|纪要|试题|考题|底数|内部|外传|别传|不要传|别发|保密|先看|给你们看|发给|发群|转给")
+
+
+def interim_before_issue(text: str) -> bool:
+    """A document not issued yet, and what to do meanwhile ("省上还没发文，先按市场价收"): the
+    message says the material does not exist yet, and shares none of it."""
+    return bool(_NOT_ISSUED.search(text) and _MEANWHILE.search(text) and not _LEAKABLE.search(text))
+
+
+CHECKS: Final[Mapping[str, Callable[[str], bool]]] = {"bill_split": bill_split,
+                                                       "interim_before_issue": interim_before_issue}
