@@ -9,6 +9,7 @@ from redline.detectors.absent_acts import (
     act_absent,
     bill_split,
     chinese_number,
+    file_name_only,
     interim_before_issue,
 )
 from redline.detectors.classifiers.conduct import ConductConfig
@@ -57,6 +58,14 @@ def test_interim_before_issue(text: str, interim: bool) -> None:
     assert interim_before_issue(normalize_text(text)) is interim
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("督查督办培训课件.pptx", True), ("干部档案审核工作方案（征求意见稿）.docx", True), ("IMG_20231206_103848.jpg", True),
+    ("这破会开到几点，课件.pptx看得我头疼", False), ("方案.docx 大家先别外传", False), ("pptx", False),
+])
+def test_file_name_only(text: str, name: bool) -> None:
+    assert file_name_only(normalize_text(text)) is name
+
+
 def test_unknown_checks_are_schema_errors() -> None:
     assert "bill_split" in CHECKS
     assert act_absent("纯娱乐", ("纯娱乐",), ())
@@ -68,9 +77,10 @@ def test_the_shipped_model_rules_leave_an_even_split_and_an_interim_instruction_
     loaded = load_packs(shipped_pack_paths())
     plan = compile_plan(loaded.packs)
     texts = ["昨晚吃饭一共360，6个人每人60，转我", "昨晚一共输了360，老张赢了，每人转他60",
-             "省里还没下文件，先按老办法执行", "还没正式发文，这个稿子先别外传"]
+             "省里还没下文件，先按老办法执行", "还没正式发文，这个稿子先别外传", "督查督办培训课件.pptx"]
     rules = {(f.subject_id, f.rule_id) for f in scan_batch(plan, texts)}
     assert ("0", "CM-07") not in rules
     assert ("1", "CM-07") in rules
     assert ("2", "CM-01") not in rules  # the model alone would lead in secrets
     assert any(sid == "3" and rule in {"CM-01", "ZJ-02", "TJ-07"} for sid, rule in rules)
+    assert ("4", "CM-13") not in rules

@@ -80,5 +80,16 @@ def interim_before_issue(text: str) -> bool:
     return bool(_NOT_ISSUED.search(text) and _MEANWHILE.search(text) and not _LEAKABLE.search(text))
 
 
+# a file's name and nothing else (normalisation drops the dot: 督查督办培训课件pptx)
+_FILE_NAME: Final = re.compile(r"[^\s]{1,60}?(?:pptx?|docx?|xlsx?|pdf|wps|et|dps|ofd|zip|rar|7z|txt|jpe?g|png)")
+
+
+def file_name_only(text: str) -> bool:
+    """The message is a file's name alone ("督查督办培训课件.pptx"): a title says what the file is
+    about, not how its sender behaves."""
+    return _FILE_NAME.fullmatch(text) is not None
+
+
 CHECKS: Final[Mapping[str, Callable[[str], bool]]] = {"bill_split": bill_split,
-                                                       "interim_before_issue": interim_before_issue}
+                                                       "interim_before_issue": interim_before_issue,
+                                                       "file_name_only": file_name_only}
