@@ -27,7 +27,10 @@ _VOCATIVE: Final = (
 )
 _ADDRESSEE: Final = f"{_VOCATIVE}?"
 _FORMULAS: Final = (
-    rf"(?:谢谢|感谢|多谢|谢啦|谢了|谢)++{_ADDRESSEE}(?:了|啦|哈|呀|哦)?",
+    # thanks, for the wishes too (谢谢大家的祝福), not for a favour (关照: 谢谢老板关照 is screened)
+    rf"(?:谢谢|感谢|多谢|谢啦|谢了|谢)++{_ADDRESSEE}(?:的?(?:祝福|问候))?(?:了|啦|哈|呀|哦)?",
+    # the occasion the wishes were for; who gave what on it is the payment analyses' to judge
+    r"(?:今天|今儿|明天)?(?:是我的?)?生日",
     rf"{_ADDRESSEE}(?:辛苦了|辛苦啦|辛苦)",
     r"(?:恭喜发财|大吉大利|万事如意|心想事成|身体健康|吉祥如意|阖家幸福|阖家欢乐|幸福安康|步步高升|财源滚滚)",
     # 手气最佳: WeChat's label for the largest share of a grabbed packet, said back as banter; a
