@@ -3,7 +3,7 @@ authors who wrote messages that break several rules at once (data/conduct/multil
 trained on).
 
     PYTHONPATH=src:. python -m bench.alongside_study [--choose m2] [--report m1]
-        [--out bench/results/alongside_study.json]
+        [--categories conduct,…] [--out bench/results/alongside_study.json]
 
 The full `screen --packs all` runs twice (the whole message read; clauses read too) with every
 conduct-model rule at the smallest share; each alongside lead keeps its score, so any larger
@@ -14,7 +14,8 @@ it can cost is wrong categories on messages already led.
 
 Choice, per category, on the `--choose` authors: among (reading, share) whose alongside leads
 are right at least PRECISION of the time, and at least MIN_RIGHT times, the one naming the most
-secondary breaches (ties: the larger share); none qualifying, no alongside. Then both the
+secondary breaches (ties: the larger share); none qualifying, no alongside. `--categories` limits
+the choice to some categories (the shipped packs: conduct only; see the pack's header). Then both the
 choose and the `--report` authors (who took no part) get, with and without the chosen settings:
 
 - recall, all labels: every label of a line is a breach to name (macro over the categories);
@@ -140,10 +141,14 @@ def tally(s: Screened, k: int, share: float) -> tuple[int, int]:
     return int((added & s.gold[:, k]).sum()), int((added & ~s.gold[:, k]).sum())
 
 
-def choose(whole: Screened, by_clause: Screened) -> tuple[dict[str, Setting], dict[str, Any]]:
+def choose(whole: Screened, by_clause: Screened,
+           categories: Sequence[str] = CATEGORIES) -> tuple[dict[str, Setting], dict[str, Any]]:
+    """Per category of `categories`, the setting the module's note describes."""
     chosen: dict[str, Setting] = {}
     table: dict[str, Any] = {}
     for k, cat in enumerate(CATEGORIES):
+        if cat not in categories:
+            continue
         best: tuple[int, float, Setting] | None = None
         for reading, s in (("whole", whole), ("clauses", by_clause)):
             for share in SHARES:
@@ -201,8 +206,10 @@ def main(argv: list[str]) -> int:
     for name, authors in groups.items():
         texts, labels = _lines(authors)
         screened[name] = (screen(texts, labels, clauses=False), screen(texts, labels, clauses=True))
-    chosen, table = choose(*screened["choose"])
+    categories = arg("--categories", ",".join(CATEGORIES)).split(",")
+    chosen, table = choose(*screened["choose"], categories)
     result: dict[str, Any] = {"model_version": conduct_files.active().version, "authors": groups,
+                              "categories": categories,
                               "precision_bound": PRECISION, "min_right": MIN_RIGHT,
                               "chosen": {cat: {"reading": r, "share": f} for cat, (r, f) in chosen.items()}}
     for name, (whole, by_clause) in screened.items():
