@@ -126,6 +126,13 @@ CASES = [
     ("商户硬塞的购物卡我当场退了", []),
     # …and their near misses: 已报告 and 判了 alone say nothing of the act
     ("名单已报告上去了，机密文件先发你看", ["机密文件"]),
+    # correct handling's channels and steps (choice authors' notices, eighth session), reworded
+    ("涉密文件一律走机要通道，不复印不扫描", []),
+    ("标着不得外传的简报只在OA中阅看，别往群里发", []),
+    ("会上发的涉密文件阅后收回，纸质件编号管理", []),
+    # …and their near misses: what OA holds, passed on; a leak's own instruction
+    ("在OA上看到的机密文件，先发你看看", ["机密文件"]),
+    ("这份涉密文件看完撤回，别截图", ["涉密文件"]),
 ]
 
 

@@ -139,6 +139,13 @@ GENRES: Final = (
     "原封未动交", "当面退回", "原路退回", "全部退回", "原样寄回", "已寄回", "已拒绝", "签字登记",
     # correct handling of files (在政务内网上传, 只能在内网…); not 内网传 (内网传的消息说局长要调走)
     "内网上传", "只能在内网", "内网部署",
+    # issue 20, eighth session, from the choice authors' notices (w1–w3, w6, w7, w10–w12, w15,
+    # w16): the channels and steps of correct handling, and a case sent on. Each is in no written
+    # violation (corpus, m1–m3). Not 在OA / OA上 (在OA上看到的名单，先发给你 leaks what OA holds),
+    # not 不拍照 / 加盖 (a faked seal is conduct), not 被留置 (那个被留置的局长交代了谁 spreads a
+    # rumour), not 标注 / 撤回 (标注了不得外传，我先转给大家; 看完撤回 is a leak's own instruction)
+    "只在OA", "一律走OA", "OA上流转", "OA中阅", "机要通道", "专人取送", "传阅夹", "传阅后签字", "阅后收回",
+    "纸质件", "内网传输", "内网查阅", "只在内网", "不复印", "不扫描", "编号管理", "留置调查", "已经移送", "已移送",
     # a refusal or a talk-down told (我说免了, 劝大家别去, 劝住了, 我让他撤回了, 退不掉, 我没答应,
     # 群我退了); not 劝大家 alone (劝大家都投老王), not 没答应 (他没答应，那就多送点), not 我没去 /
     # 冇去 (今天我没去上课 is the conduct itself)
