@@ -133,6 +133,10 @@ CASES = [
     # …and their near misses: what OA holds, passed on; a leak's own instruction
     ("在OA上看到的机密文件，先发你看看", ["机密文件"]),
     ("这份涉密文件看完撤回，别截图", ["涉密文件"]),
+    # a gift declined (choice authors' refusals), reworded; and a demand that looks like one
+    ("家长们的购物卡一律不收，心意到了就行", []),
+    ("王阿姨，红包真的不能收，孩子的事我会上心", []),
+    ("份子钱一分也不能少，红包周五前交齐", ["红包"]),
 ]
 
 
