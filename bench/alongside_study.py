@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from redline.detectors.classifiers import conduct_alongside, conduct_files
+from redline.detectors.classifiers.conduct import ConductDetector
 from redline.detectors.classifiers.conduct_alongside import SECOND_NOTE
 from redline.rules.compile import compile_plan
 from redline.rules.load import load_packs, shipped_pack_paths
@@ -50,7 +51,6 @@ SMALLEST: float = 0.001
 SHARES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
 PRECISION = 0.75
 MIN_RIGHT = 3
-_OWN = re.compile(r"clf\.conduct: \{category: ([a-z_]+), threshold: ([\d.]+)")
 _SHIPPED = re.compile(r", alongside: \{[^}]*\}")  # the pack's own settings, replaced by the study's
 _LEAD = re.compile(r"(clf\.conduct: \{category: [a-z_]+)(?![^}]*leads: false)")
 
@@ -102,10 +102,9 @@ def screen(texts: Sequence[str], labels: Sequence[Sequence[str]], clauses: bool)
         loaded = load_packs(paths)
         assert not loaded.errors, loaded.errors
         plan = compile_plan(loaded.packs)
-    thresholds = dict(conduct_files.active().thresholds)
-    # a rule's own `threshold:` (CM-11's) is what its share multiplies
-    thresholds.update({c: float(t) for c, t in _OWN.findall(
-        next(p for p in shipped_pack_paths() if p.stem == "conduct-model").read_text(encoding="utf-8"))})
+    # each rule's lead threshold (its own, as CM-11's, or the version's): what its share multiplies
+    conduct = next(d for d in plan.detectors if isinstance(d, ConductDetector))
+    lead_threshold = {s.label: s.threshold / SMALLEST for s in conduct.seconds}
     n, k = len(texts), len(CATEGORIES)
     base = np.zeros((n, k), dtype=bool)
     ratio = np.zeros((n, k))
@@ -114,7 +113,7 @@ def screen(texts: Sequence[str], labels: Sequence[Sequence[str]], clauses: bool)
             continue
         row, col = int(finding.subject_id), CATEGORIES.index(finding.category)
         if SECOND_NOTE in str(finding.facts.get("why", "")):
-            ratio[row, col] = max(ratio[row, col], float(finding.score) / thresholds[finding.category])
+            ratio[row, col] = max(ratio[row, col], float(finding.score) / lead_threshold[finding.facts["label"]])
         else:
             base[row, col] = True
     gold = np.array([[c in ls for c in CATEGORIES] for ls in labels], dtype=bool).reshape(n, k)

@@ -35,6 +35,7 @@ import numpy.typing as npt
 from redline.contracts import Hit, HitColumns
 from redline.detectors.absent_acts import act_absent
 from redline.detectors.classifiers.multilabel import Evidence
+from redline.detectors.matchers import HitColumnsBuilder
 from redline.detectors.register import official_rows
 
 if TYPE_CHECKING:
@@ -65,9 +66,10 @@ class Second:
 # (text, row, second, score, evidence) -> the lead's hit, as the detector words it
 MakeHit = Callable[[str, int, Second, float, "Evidence"], Hit]
 
-_CLAUSE: Final = re.compile(r"[^，,。；;！!？?、\s]+")
+_MARKS: Final = "，,。；;！!？?、 \t\n\r\u3000"  # what ends a clause
+_CLAUSE: Final = re.compile(f"[^{re.escape(_MARKS)}]+")
 _IS_MARK: Final = np.zeros(0x10000, dtype=bool)  # a lookup by code point (every mark is in the BMP)
-_IS_MARK[[ord(c) for c in "，,。；;！!？?、 \t\n\r\u3000"]] = True
+_IS_MARK[[ord(c) for c in _MARKS]] = True
 READ_EVERY_CLAUSE: bool = False  # bench.alongside_study: every clause read, not only where needed
 MIN_CLAUSE: Final = 4  # characters: shorter pieces (好的, 收到) say too little to score alone
 
@@ -189,7 +191,7 @@ def second_leads(model: MultiLabelModel, seconds: Sequence[Second], texts: Seque
         wins = (best >= 0) & (top >= bounds) & (top > scores[:, columns])
         best[~wins] = -1
         scores[:, columns] = np.where(wins, top, scores[:, columns])
-        found |= wins & (top >= bounds)
+        found |= wins
     picked: list[tuple[int, Second, float, int]] = []
     for j, k in zip(*np.nonzero(found), strict=True):
         second, row = seconds[int(k)], int(rows[j])
@@ -213,14 +215,9 @@ def second_leads(model: MultiLabelModel, seconds: Sequence[Second], texts: Seque
 
 def as_columns(detector: str, hits: Sequence[Hit]) -> HitColumns:
     """One detector's few hits as one `HitColumns` (rows in order)."""
-    hits = sorted(hits, key=lambda h: (h.row, h.label))
     labels = sorted({h.label for h in hits})
-    whys = sorted({h.why for h in hits})
     lid = {label: i for i, label in enumerate(labels)}
-    wid = {why: i for i, why in enumerate(whys)}
-    return HitColumns(
-        detector, labels, whys,
-        np.array([h.row for h in hits], dtype=np.int64), np.array([h.start for h in hits], dtype=np.int64),
-        np.array([h.end for h in hits], dtype=np.int64), np.array([lid[h.label] for h in hits], dtype=np.int64),
-        np.array([wid[h.why] for h in hits], dtype=np.int64), np.array([h.score for h in hits], dtype=np.float64),
-    )
+    out = HitColumnsBuilder()
+    for h in sorted(hits, key=lambda h: (h.row, h.label)):
+        out.add(h.row, lid[h.label], h.start, h.end, h.score, h.why)
+    return out.build(detector, labels)
